@@ -1,0 +1,117 @@
+package catalog
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"sort"
+
+	"github.com/vrrec/vrrec"
+)
+
+// maxFileSize bounds one upstream file; the real ones are under 1 MB.
+const maxFileSize = 64 << 20
+
+// ReadDir reads the five upstream files from fsys and validates them. A row
+// that is not a JSON object of the right shape is reported as a problem like
+// any other bad row. The error is non-nil only when a file is missing, too
+// large or not a JSON array at all; then nothing is returned.
+func ReadDir(fsys fs.FS) (*vrrec.Catalog, *Report, error) {
+	raw := &vrrec.Catalog{}
+	var decodeProblems []Problem
+	read := map[string]int{}
+	for _, name := range Files {
+		var rows []json.RawMessage
+		if err := readArray(fsys, name, &rows); err != nil {
+			return nil, nil, err
+		}
+		read[name] = len(rows)
+		for i, row := range rows {
+			var err error
+			switch name {
+			case CoursesFile:
+				err = appendRow(row, &raw.Courses)
+			case AppsFile:
+				err = appendRow(row, &raw.Apps)
+			case SkillsFile:
+				err = appendRow(row, &raw.Skills)
+			case CourseSkillsFile:
+				err = appendRow(row, &raw.CourseSkills)
+			case AppSkillsFile:
+				err = appendRow(row, &raw.AppSkills)
+			}
+			if err != nil {
+				decodeProblems = append(decodeProblems, Problem{File: name, Index: i, Reason: "malformed row: " + err.Error(), Action: Dropped})
+			}
+		}
+	}
+	cat, rep := Validate(raw)
+	// Validate indexes rows among those that decoded; map them back to the
+	// row's position in the file so every index points at the real row.
+	for i := range rep.Problems {
+		rep.Problems[i].Index = fileIndex(decodeProblems, rep.Problems[i].File, rep.Problems[i].Index)
+	}
+	rep.Problems = append(decodeProblems, rep.Problems...)
+	sort.SliceStable(rep.Problems, func(i, j int) bool {
+		return fileOrder(rep.Problems[i].File) < fileOrder(rep.Problems[j].File)
+	})
+	rep.Read = read
+	return cat, rep, nil
+}
+
+// fileIndex converts an index among decoded rows into the index in the file,
+// skipping the rows of that file that failed to decode.
+func fileIndex(decodeProblems []Problem, file string, i int) int {
+	for _, p := range decodeProblems { // in ascending index order per file
+		if p.File == file && p.Index <= i {
+			i++
+		}
+	}
+	return i
+}
+
+func fileOrder(name string) int {
+	for i, f := range Files {
+		if f == name {
+			return i
+		}
+	}
+	return len(Files)
+}
+
+func readArray(fsys fs.FS, name string, rows *[]json.RawMessage) error {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", name, err)
+	}
+	defer f.Close()
+	var buf bytes.Buffer
+	n, err := buf.ReadFrom(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return fmt.Errorf("read %s: %w", name, err)
+	}
+	if n > maxFileSize {
+		return vrrec.Errorf(vrrec.EINVALID, "%s is larger than %d MB", name, maxFileSize>>20)
+	}
+	if err := json.Unmarshal(buf.Bytes(), rows); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return vrrec.Errorf(vrrec.EINVALID, "%s: expected a JSON array of objects", name)
+		}
+		return vrrec.Errorf(vrrec.EINVALID, "%s: invalid JSON: %v", name, err)
+	}
+	return nil
+}
+
+func appendRow[T any](row json.RawMessage, dst *[]T) error {
+	var v T
+	dec := json.NewDecoder(bytes.NewReader(row))
+	if err := dec.Decode(&v); err != nil {
+		return err
+	}
+	*dst = append(*dst, v)
+	return nil
+}

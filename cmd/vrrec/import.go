@@ -1,0 +1,63 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/vrrec/vrrec/catalog"
+	"github.com/vrrec/vrrec/config"
+)
+
+func cmdImport(cfg config.Config, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	dir := fs.String("dir", "", "directory with courses.json, vr_apps.json, skills.json, course_skills.json, app_skills.json")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *dir == "" {
+		return fmt.Errorf("import needs --dir DIR")
+	}
+	cat, rep, err := catalog.ReadDir(os.DirFS(*dir))
+	if err != nil {
+		return fmt.Errorf("import %s: %w", *dir, err)
+	}
+	changed, err := catalog.Save(cfg.DataDir, cat)
+	if err != nil {
+		return err
+	}
+	version := catalog.Version(cat)
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			*catalog.Report
+			Version string `json:"version"`
+			Changed bool   `json:"changed"`
+			Path    string `json:"path"`
+		}{rep, version, changed, filepath.Join(cfg.DataDir, catalog.FileName)})
+	}
+	fmt.Fprintf(stdout, "Importing %s\n\n", *dir)
+	fmt.Fprintf(stdout, "  %-20s %6s %6s\n", "file", "read", "kept")
+	for _, f := range catalog.Files {
+		fmt.Fprintf(stdout, "  %-20s %6d %6d\n", f, rep.Read[f], rep.Kept[f])
+	}
+	if len(rep.Problems) > 0 {
+		fmt.Fprintf(stdout, "\nProblems (%d):\n", len(rep.Problems))
+		for _, p := range rep.Problems {
+			fmt.Fprintf(stdout, "  %s\n", p)
+		}
+	}
+	fmt.Fprintf(stdout, "\n%d rows dropped, %d fixed.\n", rep.Count(catalog.Dropped), rep.Count(catalog.Fixed))
+	path := filepath.Join(cfg.DataDir, catalog.FileName)
+	if changed {
+		fmt.Fprintf(stdout, "Catalog saved to %s (version %s): %d courses, %d apps, %d skills.\n", path, version, len(cat.Courses), len(cat.Apps), len(cat.Skills))
+	} else {
+		fmt.Fprintf(stdout, "Catalog unchanged: %s already holds version %s.\n", path, version)
+	}
+	return nil
+}

@@ -1,0 +1,80 @@
+// Command vrrec recommends Meta Quest VR apps to students from what they
+// study. It is the only place that wires the packages together: it reads the
+// configuration, opens the catalog and picks the embedder.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/vrrec/vrrec/config"
+)
+
+const usage = `vrrec recommends Meta Quest VR apps to students from what they study.
+
+Usage:
+  vrrec recommend [--json] [--reply] [--top N] "QUERY"   rank apps for a query
+  vrrec import --dir DIR [--json]                      import a catalog in the upstream JSON format
+  vrrec eval --queries FILE [--catalog DIR] [--json]   measure precision@5, recall@8, nDCG@5
+
+Configuration comes from the environment and a .env file; see README.md.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "vrrec:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	cfg, err := config.FromEnvironment()
+	if err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "recommend":
+		return cmdRecommend(ctx, cfg, log, rest, stdout)
+	case "import":
+		return cmdImport(cfg, rest, stdout)
+	case "eval":
+		return cmdEval(ctx, cfg, log, rest, stdout)
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}
+
+// parseFlags parses flags that may come before or after positional arguments
+// ("recommend 'python' --json") and returns the positionals.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/vrrec/vrrec/config"
+	"github.com/vrrec/vrrec/rag"
+)
+
+func cmdRecommend(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("recommend", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	reply := fs.Bool("reply", false, "print the chat reply (markdown)")
+	top := fs.Int("top", 8, "number of apps")
+	catDir := fs.String("catalog", "", "use the upstream-format catalog in this directory instead of DATA_DIR")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	query := strings.Join(pos, " ")
+	if strings.TrimSpace(query) == "" {
+		return fmt.Errorf(`recommend needs a query, e.g. vrrec recommend "I want to learn cybersecurity"`)
+	}
+	if *top < 1 || *top > 50 {
+		return fmt.Errorf("--top must be between 1 and 50")
+	}
+	cat, src, err := openCatalog(cfg, *catDir)
+	if err != nil {
+		return err
+	}
+	eng, err := newEngine(ctx, cfg, log, cat)
+	if err != nil {
+		return err
+	}
+	res, err := eng.Recommend(ctx, query, *top)
+	if err != nil {
+		return err
+	}
+	switch {
+	case *asJSON:
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	case *reply:
+		_, err := fmt.Fprintln(stdout, rag.FormatReply(res))
+		return err
+	}
+	fmt.Fprintf(stdout, "%q: %d apps from the %s catalog (%d apps)\n\n", res.Query, len(res.Apps), src, len(cat.Apps))
+	if len(res.Apps) == 0 {
+		fmt.Fprintln(stdout, rag.FormatReply(res))
+		return nil
+	}
+	width := 0
+	for _, a := range res.Apps {
+		width = max(width, len([]rune(a.Name)))
+	}
+	for i, a := range res.Apps {
+		fmt.Fprintf(stdout, "%2d. %-*s %3d%%  %s, %s\n", i+1, width, a.Name, a.MatchPercent, a.Category, a.RetrievalSource)
+		fmt.Fprintf(stdout, "    %s\n", a.Reasoning)
+		if len(a.MatchedSkills) > 0 {
+			fmt.Fprintf(stdout, "    skills: %s\n", strings.Join(a.MatchedSkills, ", "))
+		}
+	}
+	return nil
+}

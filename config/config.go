@@ -1,0 +1,84 @@
+// Package config loads vrrec's one configuration struct from the environment,
+// after reading a .env file when there is one. Every setting has a default
+// that works on a fresh machine with no services and no keys.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/joho/godotenv"
+)
+
+// Embedder choices.
+const (
+	EmbedderOffline = "offline" // built in, learns from the catalog, no network
+	EmbedderOpenAI  = "openai"  // any OpenAI-compatible /embeddings endpoint
+)
+
+// Config is every setting vrrec reads. Field comments name the variable and
+// its default.
+type Config struct {
+	DataDir  string     // DATA_DIR, default ./data: imported catalog and caches
+	LogLevel slog.Level // LOG_LEVEL, default info (debug, info, warn, error)
+
+	Embedder         string        // EMBEDDER, default offline; or openai
+	EmbeddingBaseURL string        // EMBEDDING_BASE_URL, default https://api.openai.com/v1
+	EmbeddingModel   string        // EMBEDDING_MODEL, default text-embedding-3-small
+	EmbeddingAPIKey  string        // EMBEDDING_API_KEY, default empty (fine for local servers)
+	EmbeddingTimeout time.Duration // EMBEDDING_TIMEOUT, default 30s
+}
+
+// Load reads the configuration from getenv (os.Getenv in production).
+func Load(getenv func(string) string) (Config, error) {
+	get := func(k, def string) string {
+		if v := strings.TrimSpace(getenv(k)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		DataDir:          get("DATA_DIR", "./data"),
+		Embedder:         strings.ToLower(get("EMBEDDER", EmbedderOffline)),
+		EmbeddingBaseURL: get("EMBEDDING_BASE_URL", "https://api.openai.com/v1"),
+		EmbeddingModel:   get("EMBEDDING_MODEL", "text-embedding-3-small"),
+		EmbeddingAPIKey:  get("EMBEDDING_API_KEY", ""),
+	}
+	var errs []error
+	if err := c.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL", "info"))); err != nil {
+		errs = append(errs, fmt.Errorf("LOG_LEVEL: %w", err))
+	}
+	var err error
+	if c.EmbeddingTimeout, err = time.ParseDuration(get("EMBEDDING_TIMEOUT", "30s")); err != nil || c.EmbeddingTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("EMBEDDING_TIMEOUT: want a positive duration like 30s, got %q", getenv("EMBEDDING_TIMEOUT")))
+	}
+	switch c.Embedder {
+	case EmbedderOffline, EmbedderOpenAI:
+	default:
+		errs = append(errs, fmt.Errorf("EMBEDDER: want %q or %q, got %q", EmbedderOffline, EmbedderOpenAI, c.Embedder))
+	}
+	return c, errors.Join(errs...)
+}
+
+// LoadEnvFile sets variables from a .env file that are not already set, so
+// the real environment always wins. A missing file is not an error.
+func LoadEnvFile(path string) error {
+	err := godotenv.Load(path)
+	if err == nil || errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return fmt.Errorf("read %s: %w", path, err)
+}
+
+// FromEnvironment loads .env from the working directory, then the config.
+func FromEnvironment() (Config, error) {
+	if err := LoadEnvFile(".env"); err != nil {
+		return Config{}, err
+	}
+	return Load(os.Getenv)
+}

@@ -1,0 +1,58 @@
+package vrrec
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Application error codes. The HTTP layer maps each to one status in one place;
+// other packages return *Error values (or wrap them) so callers can tell bad
+// input from a broken dependency without parsing messages.
+const (
+	EINVALID      = "invalid"      // the caller's input is wrong; retrying the same input fails again
+	ENOTFOUND     = "not_found"    // the named entity does not exist
+	ECONFLICT     = "conflict"     // the request clashes with current state (a job is already running)
+	EUNAUTHORIZED = "unauthorized" // the caller must authenticate
+	EUNAVAILABLE  = "unavailable"  // a dependency is down or overloaded; retrying later may succeed
+	EINTERNAL     = "internal"     // a bug or an unexpected failure
+)
+
+// Error is an application error with a code and a message safe to show to the
+// person who caused it.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("vrrec %s: %s", e.Code, e.Message) }
+
+// Errorf returns an *Error with the given code and formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for
+// any other non-nil error and "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the message of the first *Error in err's chain, or a
+// generic text for other errors so internal details never reach a client.
+func ErrorMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Internal error"
+}

@@ -1,0 +1,203 @@
+// Package rag retrieves and ranks VR apps for a student's query from the
+// knowledge graph and vector similarity, explains each pick, and formats the
+// reply. It depends only on the domain interfaces (vrrec.Graph,
+// vrrec.Embedder), never on a concrete backend.
+package rag
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/embedding"
+)
+
+// Options tune retrieval. The zero value of a field selects its default,
+// which reproduces the old system's pipeline.
+type Options struct {
+	TopK            int     // apps returned; default 8
+	DirectSkills    int     // nearest skills considered; default 10
+	MinSkillSim     float64 // similarity for a direct skill match; default 0.30
+	BridgeBelow     int     // bridge when fewer direct candidates than this; default 3
+	BridgeSkills    int     // active skills a bridge may use; default 5
+	BridgeMinSim    float64 // similarity for a bridge skill; default 0.35
+	BridgeFactor    float64 // likeliness multiplier of bridged apps; default 0.49
+	MinAppTextSim   float64 // similarity of query and app text to count; default 0.30
+	AppTextWeight   float64 // score of a perfect app text match; default 1.0
+	AppNameScore    float64 // score of an app named in the query; default 3.0
+	CandidateFactor int     // candidates kept per returned app; default 2
+}
+
+func (o Options) withDefaults() Options {
+	def := func(v *float64, d float64) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	defInt := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	defInt(&o.TopK, 8)
+	defInt(&o.DirectSkills, 10)
+	def(&o.MinSkillSim, 0.30)
+	defInt(&o.BridgeBelow, 3)
+	defInt(&o.BridgeSkills, 5)
+	def(&o.BridgeMinSim, 0.35)
+	def(&o.BridgeFactor, 0.49)
+	def(&o.MinAppTextSim, 0.30)
+	def(&o.AppTextWeight, 1.0)
+	def(&o.AppNameScore, 3.0)
+	defInt(&o.CandidateFactor, 2)
+	return o
+}
+
+// Engine answers queries against one catalog. It is immutable after New and
+// safe for concurrent use; a new catalog means a new Engine.
+type Engine struct {
+	opts     Options
+	version  string
+	graph    vrrec.Graph
+	embedder vrrec.Embedder
+
+	skills      []vrrec.Skill
+	skillVecs   matrix
+	active      []int // indices of skills at least one app develops
+	activeNames map[string]bool
+
+	apps    []vrrec.VRApp
+	appIdx  map[string]int
+	appVecs matrix
+	names   []nameEntry
+
+	courses     map[string]*vrrec.Course
+	courseVecs  map[string][]float32
+	courseNames []nameEntry
+}
+
+// BuildStats describes what New computed.
+type BuildStats struct {
+	Texts    int           // texts the index holds vectors for
+	Embedded int           // texts embedded anew (the rest came from the cache)
+	Took     time.Duration // wall time of New
+}
+
+// New indexes a validated catalog: it embeds every skill, app and course text
+// through cache (so an unchanged text is never embedded twice) and asks the
+// graph which skills are active. The error is non-nil when the embedder or
+// the graph failed.
+func New(ctx context.Context, cat *vrrec.Catalog, version string, g vrrec.Graph, e vrrec.Embedder, cache *embedding.Cache, opts Options) (*Engine, BuildStats, error) {
+	start := time.Now()
+	eng := &Engine{
+		opts: opts.withDefaults(), version: version, graph: g, embedder: e,
+		skills: cat.Skills, apps: cat.Apps,
+		appIdx:     make(map[string]int, len(cat.Apps)),
+		courses:    make(map[string]*vrrec.Course, len(cat.Courses)),
+		courseVecs: make(map[string][]float32, len(cat.Courses)),
+	}
+	courseSkills := map[string][]string{}
+	for _, m := range cat.CourseSkills {
+		courseSkills[m.SourceID] = append(courseSkills[m.SourceID], m.SkillName)
+	}
+	texts := make([]string, 0, len(cat.Skills)+len(cat.Apps)+len(cat.Courses))
+	for _, s := range cat.Skills {
+		texts = append(texts, SkillText(s))
+	}
+	for i, a := range cat.Apps {
+		eng.appIdx[a.AppID] = i
+		texts = append(texts, AppText(a))
+		eng.names = append(eng.names, nameEntry{id: a.AppID, words: nameWords(a.Name)})
+	}
+	for i := range cat.Courses {
+		c := &cat.Courses[i]
+		eng.courses[c.CourseID] = c
+		texts = append(texts, CourseText(*c, courseSkills[c.CourseID]))
+		if w := nameWords(c.Title); len(w) >= 3 {
+			eng.courseNames = append(eng.courseNames, nameEntry{id: c.CourseID, words: w})
+		}
+	}
+	vecs, fresh, err := cache.Embed(ctx, e, texts)
+	if err != nil {
+		return nil, BuildStats{}, fmt.Errorf("index catalog: %w", err)
+	}
+	ns, na := len(cat.Skills), len(cat.Apps)
+	eng.skillVecs = newMatrix(vecs[:ns])
+	eng.appVecs = newMatrix(vecs[ns : ns+na])
+	for i, c := range cat.Courses {
+		eng.courseVecs[c.CourseID] = vecs[ns+na+i]
+	}
+
+	active, err := g.ActiveSkills(ctx)
+	if err != nil {
+		return nil, BuildStats{}, fmt.Errorf("index catalog: active skills: %w", err)
+	}
+	byName := make(map[string]int, len(cat.Skills))
+	for i, s := range cat.Skills {
+		byName[s.Name] = i
+	}
+	eng.activeNames = make(map[string]bool, len(active))
+	for _, name := range active {
+		if i, ok := byName[name]; ok {
+			eng.active = append(eng.active, i)
+			eng.activeNames[name] = true
+		}
+	}
+	return eng, BuildStats{Texts: len(texts), Embedded: fresh, Took: time.Since(start)}, nil
+}
+
+// Version returns the catalog version the engine was built from.
+func (e *Engine) Version() string { return e.version }
+
+// App returns the catalog app with the given id.
+func (e *Engine) App(id string) (vrrec.VRApp, bool) {
+	i, ok := e.appIdx[id]
+	if !ok {
+		return vrrec.VRApp{}, false
+	}
+	return e.apps[i], true
+}
+
+// matrix holds row vectors back to back for fast similarity scans.
+type matrix struct {
+	dim  int
+	data []float32
+}
+
+func newMatrix(rows [][]float32) matrix {
+	if len(rows) == 0 {
+		return matrix{}
+	}
+	m := matrix{dim: len(rows[0]), data: make([]float32, 0, len(rows)*len(rows[0]))}
+	for _, r := range rows {
+		m.data = append(m.data, r...)
+	}
+	return m
+}
+
+func (m matrix) rows() int {
+	if m.dim == 0 {
+		return 0
+	}
+	return len(m.data) / m.dim
+}
+
+// similarities returns the dot product of q with every row: the cosine
+// similarity, since all vectors are normalised.
+func (m matrix) similarities(q []float32) []float32 {
+	n := m.rows()
+	out := make([]float32, n)
+	if len(q) != m.dim {
+		return out // a vector from another model matches nothing
+	}
+	for i := 0; i < n; i++ {
+		row := m.data[i*m.dim : (i+1)*m.dim]
+		var s float32
+		for j, x := range row {
+			s += x * q[j]
+		}
+		out[i] = s
+	}
+	return out
+}

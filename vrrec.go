@@ -1,0 +1,184 @@
+// Package vrrec holds the domain of the VR app recommender: the catalog types
+// (courses, VR apps, skills and the weighted mappings between them), the
+// recommendation result returned to students, and the interfaces that the
+// pure logic packages depend on. It imports nothing from the rest of the
+// module, so every other package can depend on it.
+//
+// JSON names follow the old Python system's snake_case so existing clients and
+// the upstream data files keep working.
+package vrrec
+
+import (
+	"context"
+	"strings"
+	"unicode"
+)
+
+// Course is a university course, identified by its number ("95-729").
+type Course struct {
+	CourseID         string   `json:"course_id"`
+	Title            string   `json:"title"`
+	Department       string   `json:"department"`
+	Description      string   `json:"description"`
+	Units            float64  `json:"units,omitempty"`
+	Prerequisites    []string `json:"prerequisites"`
+	LearningOutcomes []string `json:"learning_outcomes"`
+}
+
+// VRApp is a Meta Quest app in the catalog.
+type VRApp struct {
+	AppID           string   `json:"app_id"`
+	Name            string   `json:"name"`
+	Category        string   `json:"category"`
+	Description     string   `json:"description"`
+	Features        []string `json:"features"`
+	SkillsDeveloped []string `json:"skills_developed"`
+	Rating          float64  `json:"rating"`
+	Price           string   `json:"price"`
+}
+
+// Skill is a canonical skill. Aliases resolve to it; no two skills share a
+// name or alias once the catalog has been validated.
+type Skill struct {
+	Name     string   `json:"name"`
+	Aliases  []string `json:"aliases"`
+	Category string   `json:"category"` // technical, soft or domain
+	// SourceCount is how many courses and apps map to the skill; the importer
+	// recomputes it from the mappings.
+	SourceCount int     `json:"source_count"`
+	Weight      float64 `json:"weight"`
+}
+
+// Source types of a Mapping.
+const (
+	SourceCourse = "course"
+	SourceApp    = "app"
+)
+
+// Mapping links a course (TEACHES) or an app (DEVELOPS) to a skill.
+type Mapping struct {
+	SourceID   string  `json:"source_id"`
+	SourceType string  `json:"source_type"`
+	SkillName  string  `json:"skill_name"`
+	Weight     float64 `json:"weight"`
+}
+
+// Catalog is everything the recommender knows. A validated catalog has unique
+// ids, canonical skill names and mappings that only name known entities.
+type Catalog struct {
+	Courses      []Course  `json:"courses"`
+	Apps         []VRApp   `json:"apps"`
+	Skills       []Skill   `json:"skills"`
+	CourseSkills []Mapping `json:"course_skills"`
+	AppSkills    []Mapping `json:"app_skills"`
+}
+
+// Retrieval sources explain where a recommended app came from.
+const (
+	SourceDirectSkill    = "direct_skill_match" // the app develops a skill close to the query
+	SourceSemanticBridge = "semantic_bridge"    // few direct matches; the app develops a related skill
+	SourceCourseMatch    = "course_match"       // the query names a course; the app shares its skills
+	SourceAppTextMatch   = "app_text_match"     // the app's own name or description matches the query
+	SourceAppNameMatch   = "app_name_match"     // the query names the app
+)
+
+// AppRecommendation is one ranked app in a Result.
+type AppRecommendation struct {
+	AppID             string   `json:"app_id"`
+	Name              string   `json:"name"`
+	Category          string   `json:"category"`
+	LikelinessScore   float64  `json:"likeliness_score"` // 0-1, relative to the best candidate
+	MatchPercent      int      `json:"match_percent"`    // LikelinessScore as a percentage
+	MatchedSkills     []string `json:"matched_skills"`
+	Reasoning         string   `json:"reasoning"`
+	RetrievalSource   string   `json:"retrieval_source"`
+	BridgeExplanation string   `json:"bridge_explanation,omitempty"`
+	// Score is the raw retrieval score before normalisation.
+	Score float64 `json:"score"`
+}
+
+// Result is the answer to one recommendation query.
+type Result struct {
+	Query string              `json:"query"`
+	Apps  []AppRecommendation `json:"apps"`
+	// MatchedCourses lists the course ids the query named, if any.
+	MatchedCourses []string `json:"matched_courses,omitempty"`
+	// CatalogVersion identifies the catalog the answer was computed from.
+	CatalogVersion string `json:"catalog_version"`
+}
+
+// AllBridged reports whether every app came from the semantic bridge, that is
+// nothing in the catalog matched the query directly.
+func (r *Result) AllBridged() bool {
+	if len(r.Apps) == 0 {
+		return false
+	}
+	for _, a := range r.Apps {
+		if a.RetrievalSource != SourceSemanticBridge {
+			return false
+		}
+	}
+	return true
+}
+
+// Embedder turns texts into vectors whose cosine similarity reflects meaning.
+// Implementations return one L2-normalised vector per text, in order. An error
+// means no vector was produced for any text of the call (a remote service was
+// unreachable, refused the key, or answered malformed data); callers may retry.
+type Embedder interface {
+	// Name identifies the model and its parameters: vectors from embedders
+	// with different names are not comparable and must not share a cache.
+	Name() string
+	Embed(ctx context.Context, texts []string) ([][]float32, error)
+}
+
+// Recommender answers a student's free-text query with ranked apps. The error
+// is non-nil only when the query could not be answered at all (an embedding
+// service failed, the context was cancelled); an empty Result.Apps means
+// nothing in the catalog matched.
+type Recommender interface {
+	Recommend(ctx context.Context, query string, topK int) (*Result, error)
+}
+
+// symbolWords spells out the symbols that distinguish programming languages,
+// so "C++", "C#" and "C" keep distinct keys.
+var symbolWords = strings.NewReplacer("c++", "cplusplus", "c#", "csharp", "f#", "fsharp", ".net", "dotnet")
+
+// SkillKey is the identity of a skill name used to detect twins: lower case,
+// letters and digits only, so "VR Development", "Vr development" and
+// "VR-Development" share one key.
+func SkillKey(name string) string {
+	name = symbolWords.Replace(strings.ToLower(name))
+	var b strings.Builder
+	b.Grow(len(name))
+	for _, r := range name {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Edge is a weighted TEACHES (course to skill) or DEVELOPS (app to skill)
+// relation of the knowledge graph.
+type Edge struct {
+	From   string  // course_id or app_id
+	Skill  string  // canonical skill name
+	Weight float64 // 0-1
+}
+
+// Graph is the knowledge graph (Course)-[:TEACHES]->(Skill)<-[:DEVELOPS]-(VRApp)
+// built from a catalog. Skill names given to it may be aliases; they resolve
+// to the canonical skill. Results are ordered by weight descending, then by id
+// and skill name, so every backend returns the same order. An error means the
+// backend could not be asked (a database down); an unknown name is not an error.
+type Graph interface {
+	// AppsDeveloping returns the DEVELOPS edges into any of the skills.
+	AppsDeveloping(ctx context.Context, skills []string) ([]Edge, error)
+	// SkillsTaughtBy returns the TEACHES edges out of any of the courses.
+	SkillsTaughtBy(ctx context.Context, courseIDs []string) ([]Edge, error)
+	// CoursesTeaching returns the TEACHES edges into any of the skills.
+	CoursesTeaching(ctx context.Context, skills []string) ([]Edge, error)
+	// ActiveSkills returns the skills at least one app develops, sorted by name.
+	ActiveSkills(ctx context.Context) ([]string, error)
+}
