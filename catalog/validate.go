@@ -90,9 +90,10 @@ func Validate(raw *vrrec.Catalog) (*vrrec.Catalog, *Report) {
 	out := &vrrec.Catalog{}
 	resolve := validateSkills(raw.Skills, out, rep)
 	courses := validateCourses(raw.Courses, out, rep)
-	apps := validateApps(raw.Apps, out, rep)
-	out.CourseSkills = validateMappings(CourseSkillsFile, vrrec.SourceCourse, raw.CourseSkills, courses, resolve, rep)
-	out.AppSkills = validateMappings(AppSkillsFile, vrrec.SourceApp, raw.AppSkills, apps, resolve, rep)
+	rejected := map[string]string{}
+	apps := validateApps(raw.Apps, out, rep, rejected)
+	out.CourseSkills = validateMappings(CourseSkillsFile, vrrec.SourceCourse, raw.CourseSkills, courses, nil, resolve, rep)
+	out.AppSkills = validateMappings(AppSkillsFile, vrrec.SourceApp, raw.AppSkills, apps, rejected, resolve, rep)
 	rep.Kept[CourseSkillsFile] = len(out.CourseSkills)
 	rep.Kept[AppSkillsFile] = len(out.AppSkills)
 
@@ -226,7 +227,9 @@ func validateCourses(raw []vrrec.Course, out *vrrec.Catalog, rep *Report) map[st
 	return ids
 }
 
-func validateApps(raw []vrrec.VRApp, out *vrrec.Catalog, rep *Report) map[string]bool {
+// validateApps fills out.Apps and returns the ids kept; rejected collects why
+// other ids were not, so mappings to them can say so.
+func validateApps(raw []vrrec.VRApp, out *vrrec.Catalog, rep *Report, rejected map[string]string) map[string]bool {
 	rep.Read[AppsFile] = len(raw)
 	seen := map[string]int{}
 	for i, a := range raw {
@@ -244,6 +247,7 @@ func validateApps(raw []vrrec.VRApp, out *vrrec.Catalog, rep *Report) map[string
 			continue
 		case IsPlaceholderApp(a.Name):
 			rep.add(AppsFile, i, a.AppID, Dropped, "placeholder app: %q is a generic term, not a product", a.Name)
+			rejected[a.AppID] = fmt.Sprintf("a placeholder, dropped at %s[%d]", AppsFile, i)
 			continue
 		}
 		seen[a.AppID] = i
@@ -283,14 +287,15 @@ func IsPlaceholderApp(name string) bool {
 	return true
 }
 
-func validateMappings(file, sourceType string, raw []vrrec.Mapping, sources map[string]bool, resolve map[string]string, rep *Report) []vrrec.Mapping {
+func validateMappings(file, sourceType string, raw []vrrec.Mapping, sources map[string]bool, rejected, resolve map[string]string, rep *Report) []vrrec.Mapping {
 	rep.Read[file] = len(raw)
 	out := make([]vrrec.Mapping, 0, len(raw))
 	seen := map[[2]string]int{}
 	for i, m := range raw {
 		m.SourceID = strings.TrimSpace(m.SourceID)
 		id := m.SourceID + " -> " + m.SkillName
-		if m.SourceType == "" {
+		// The old system wrote app rows as "vr_app" as often as "app".
+		if m.SourceType == "" || sourceType == vrrec.SourceApp && m.SourceType == "vr_app" {
 			m.SourceType = sourceType
 		}
 		switch {
@@ -299,6 +304,9 @@ func validateMappings(file, sourceType string, raw []vrrec.Mapping, sources map[
 			continue
 		case m.SourceType != sourceType:
 			rep.add(file, i, id, Dropped, "source_type %q where %q belongs", m.SourceType, sourceType)
+			continue
+		case !sources[m.SourceID] && rejected[m.SourceID] != "":
+			rep.add(file, i, id, Dropped, "%s %q was not imported (%s)", sourceType, m.SourceID, rejected[m.SourceID])
 			continue
 		case !sources[m.SourceID]:
 			rep.add(file, i, id, Dropped, "unknown %s %q", sourceType, m.SourceID)

@@ -58,4 +58,6 @@ var builtinAbbreviations = map[string]string{
 	"devops":  "devops software deployment",
 	"esl":     "english as a second language",
 	"pr":      "public relations",
+	"fit":     "fitness",
+	"gym":     "fitness exercise",
 }

@@ -128,12 +128,16 @@ func Train(c Corpus, opts Options) *Offline {
 	return e
 }
 
-// uniqueTerms returns the distinct terms of a word sequence: stems of topic
-// words, and the stem of each adjacent pair joined into one word. Without a
-// vocabulary every pair is kept (training); with one, only pairs the corpus
-// has seen, as a pair or as a single word, are kept.
-func uniqueTerms(words []string, vocab map[string]float64, out map[string]bool) []string {
-	seen := out
+// maxPhraseWords is the longest phrase (a skill name, a feature, a title)
+// whose adjacent words training joins into pair terms; in longer prose most
+// neighbours are not phrases.
+const maxPhraseWords = 4
+
+// uniqueTerms returns the distinct terms of a token sequence: stems of topic
+// words, and the stem of adjacent words joined into one word. Without a
+// vocabulary (training) pairs come from short phrases only; with one, every
+// pair the vocabulary knows, as a pair or as a single word, is kept.
+func uniqueTerms(toks []string, vocab map[string]float64, seen map[string]bool) []string {
 	if seen == nil {
 		seen = map[string]bool{}
 	}
@@ -144,24 +148,43 @@ func uniqueTerms(words []string, vocab map[string]float64, out map[string]bool) 
 			terms = append(terms, t)
 		}
 	}
-	prev := ""
-	for _, w := range words {
-		if w == "" || functionWords[w] {
-			prev = ""
-			continue
+	for start := 0; start < len(toks); {
+		end := start
+		for end < len(toks) && toks[end] != "" {
+			end++
 		}
-		if !fillerWords[w] {
-			add(stem(w))
-		}
-		if prev != "" {
-			pair := stem(prev + w)
-			if _, known := vocab[pair]; vocab == nil || known {
-				add(pair)
+		phrase := toks[start:end]
+		pairs := vocab != nil || topicCount(phrase) <= maxPhraseWords
+		prev := ""
+		for _, w := range phrase {
+			if functionWords[w] {
+				prev = ""
+				continue
 			}
+			if !fillerWords[w] {
+				add(stem(w))
+			}
+			if prev != "" && pairs {
+				pair := stem(prev + w)
+				if _, known := vocab[pair]; vocab == nil || known {
+					add(pair)
+				}
+			}
+			prev = w
 		}
-		prev = w
+		start = end + 1
 	}
 	return terms
+}
+
+func topicCount(words []string) int {
+	n := 0
+	for _, w := range words {
+		if !functionWords[w] {
+			n++
+		}
+	}
+	return n
 }
 
 // associations keeps, for each term, its strongest co-occurring terms by
@@ -172,7 +195,8 @@ func associations(docTerms [][]string, df map[string]int, opts Options) map[stri
 	ids := map[string]int32{}
 	var names []string
 	for t, f := range df {
-		if f >= 2 && f <= maxDF {
+		// Numbers (course ids, years) co-occur by accident, not meaning.
+		if f >= 2 && f <= maxDF && !isNumber(t) {
 			ids[t] = 0
 			names = append(names, t)
 		}
@@ -360,4 +384,13 @@ func Normalize(v []float64) []float32 {
 		out[i] = float32(x * inv)
 	}
 	return out
+}
+
+func isNumber(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -3,24 +3,23 @@ package embedding
 import (
 	"strings"
 	"unicode"
-
-	"github.com/kljensen/snowball/english"
 )
 
 // symbols spells out programming-language names that punctuation would split.
 var symbols = strings.NewReplacer("c++", " cplusplus ", "c#", " csharp ", "f#", " fsharp ", ".net", " dotnet ",
 	"node.js", " nodejs ", "a&p", " anatomy physiology ", "r&d", " research development ", "3-d", " 3d ")
 
-// Words reports the lower-case words of text: runs of letters and digits.
+// Words reports the lower-case words of text: runs of letters and digits,
+// with camel-case names split ("SafeFire" gives "safe", "fire").
 func Words(text string) []string {
-	text = symbols.Replace(strings.ToLower(text))
+	text = symbols.Replace(strings.ToLower(splitCamel(text)))
 	return strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 // tokens is Words with an empty string wherever punctuation ends a phrase,
 // so words on either side of a full stop or comma never form a pair.
 func tokens(text string) []string {
-	text = symbols.Replace(strings.ToLower(text))
+	text = symbols.Replace(strings.ToLower(splitCamel(text)))
 	var out []string
 	start := -1
 	for i, r := range text {
@@ -40,6 +39,25 @@ func tokens(text string) []string {
 		out = append(out, text[start:])
 	}
 	return out
+}
+
+// splitCamel puts a space inside camel-case words: "SafeFire" becomes "Safe
+// Fire" and "VRChat" becomes "VR Chat"; all-capital words stay whole.
+func splitCamel(text string) string {
+	r := []rune(text)
+	var b strings.Builder
+	b.Grow(len(text) + 8)
+	for i, c := range r {
+		if i > 0 && unicode.IsUpper(c) {
+			prev := r[i-1]
+			nextLower := i+1 < len(r) && unicode.IsLower(r[i+1])
+			if unicode.IsLower(prev) || unicode.IsUpper(prev) && nextLower {
+				b.WriteRune(' ')
+			}
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }
 
 // functionWords carry no topic; they are dropped and break word pairs.
@@ -65,16 +83,6 @@ func set(words string) map[string]bool {
 		m[w] = true
 	}
 	return m
-}
-
-// stem reduces a lower-case word to its English stem ("securing" -> "secur").
-// Words of three letters or fewer and words with digits are kept whole, so
-// abbreviations ("ux", "3d") stay themselves.
-func stem(w string) string {
-	if len(w) <= 3 || strings.IndexFunc(w, unicode.IsDigit) >= 0 {
-		return w
-	}
-	return english.Stem(w, false)
 }
 
 // IsTopicWord reports whether a lower-case word says something about a topic,

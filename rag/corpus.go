@@ -18,9 +18,10 @@ func SkillText(s vrrec.Skill) string {
 	return s.Name + ". Also known as: " + strings.Join(s.Aliases, ", ") + "."
 }
 
-// AppText is how an app is embedded for matching its own name and content.
+// AppText is how an app is embedded for matching its own name and content:
+// name, category, description, features and the skills it lists.
 func AppText(a vrrec.VRApp) string {
-	return a.Name + ". " + a.Category + ". " + a.Description + " " + strings.Join(a.Features, ". ") + "."
+	return a.Name + ". " + a.Category + ". " + a.Description + " " + strings.Join(a.Features, ". ") + ". " + strings.Join(a.SkillsDeveloped, ". ") + "."
 }
 
 // CourseText is how a course is embedded when a query names it.

@@ -7,6 +7,7 @@ package rag
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/vrrec/vrrec"
@@ -73,7 +74,7 @@ type Engine struct {
 	names   []nameEntry
 
 	courses     map[string]*vrrec.Course
-	courseVecs  map[string][]float32
+	taughtBy    map[string]int // skill -> number of courses teaching it
 	courseNames []nameEntry
 }
 
@@ -84,7 +85,7 @@ type BuildStats struct {
 	Took     time.Duration // wall time of New
 }
 
-// New indexes a validated catalog: it embeds every skill, app and course text
+// New indexes a validated catalog: it embeds every skill and app text
 // through cache (so an unchanged text is never embedded twice) and asks the
 // graph which skills are active. The error is non-nil when the embedder or
 // the graph failed.
@@ -93,15 +94,14 @@ func New(ctx context.Context, cat *vrrec.Catalog, version string, g vrrec.Graph,
 	eng := &Engine{
 		opts: opts.withDefaults(), version: version, graph: g, embedder: e,
 		skills: cat.Skills, apps: cat.Apps,
-		appIdx:     make(map[string]int, len(cat.Apps)),
-		courses:    make(map[string]*vrrec.Course, len(cat.Courses)),
-		courseVecs: make(map[string][]float32, len(cat.Courses)),
+		appIdx:  make(map[string]int, len(cat.Apps)),
+		courses: make(map[string]*vrrec.Course, len(cat.Courses)),
 	}
-	courseSkills := map[string][]string{}
+	eng.taughtBy = map[string]int{}
 	for _, m := range cat.CourseSkills {
-		courseSkills[m.SourceID] = append(courseSkills[m.SourceID], m.SkillName)
+		eng.taughtBy[m.SkillName]++
 	}
-	texts := make([]string, 0, len(cat.Skills)+len(cat.Apps)+len(cat.Courses))
+	texts := make([]string, 0, len(cat.Skills)+len(cat.Apps))
 	for _, s := range cat.Skills {
 		texts = append(texts, SkillText(s))
 	}
@@ -113,7 +113,6 @@ func New(ctx context.Context, cat *vrrec.Catalog, version string, g vrrec.Graph,
 	for i := range cat.Courses {
 		c := &cat.Courses[i]
 		eng.courses[c.CourseID] = c
-		texts = append(texts, CourseText(*c, courseSkills[c.CourseID]))
 		if w := nameWords(c.Title); len(w) >= 3 {
 			eng.courseNames = append(eng.courseNames, nameEntry{id: c.CourseID, words: w})
 		}
@@ -125,9 +124,6 @@ func New(ctx context.Context, cat *vrrec.Catalog, version string, g vrrec.Graph,
 	ns, na := len(cat.Skills), len(cat.Apps)
 	eng.skillVecs = newMatrix(vecs[:ns])
 	eng.appVecs = newMatrix(vecs[ns : ns+na])
-	for i, c := range cat.Courses {
-		eng.courseVecs[c.CourseID] = vecs[ns+na+i]
-	}
 
 	active, err := g.ActiveSkills(ctx)
 	if err != nil {
@@ -145,6 +141,17 @@ func New(ctx context.Context, cat *vrrec.Catalog, version string, g vrrec.Graph,
 		}
 	}
 	return eng, BuildStats{Texts: len(texts), Embedded: fresh, Took: time.Since(start)}, nil
+}
+
+// specificity is the inverse course frequency of a skill, scaled to (0, 1]:
+// 1 for a skill one course teaches, small for one most courses teach.
+func (e *Engine) specificity(skill string) float64 {
+	n := float64(len(e.courses))
+	maxIDF := math.Log(n + 1)
+	if maxIDF == 0 {
+		return 1
+	}
+	return math.Log((n+1)/float64(e.taughtBy[skill]+1)) / maxIDF
 }
 
 // Version returns the catalog version the engine was built from.

@@ -18,16 +18,16 @@ const MaxQueryLength = 2000
 
 // candidate accumulates the evidence for one app.
 type candidate struct {
-	app     int
-	score   float64
-	sources map[string]float64 // retrieval source -> score it contributed
-	skills  []string           // matched skills, strongest first, no repeats
-	terms   []string           // query words found in the app's own text
-	course  string             // course id behind a course match
-	bridge  string             // best bridge skill
-	viaCourse, viaSkill string // for a bridge through courses: the course and the query's skill it teaches
-	bridged bool               // only the semantic bridge found it
-	bestSim float64            // best bridge similarity
+	app                 int
+	score               float64
+	sources             map[string]float64 // retrieval source -> score it contributed
+	skills              []string           // matched skills, strongest first, no repeats
+	terms               []string           // query words found in the app's own text
+	course              string             // course id behind a course match
+	bridge              string             // best bridge skill
+	viaCourse, viaSkill string             // for a bridge through courses: the course and the query's skill it teaches
+	bridged             bool               // only the semantic bridge found it
+	bestSim             float64            // best bridge similarity
 }
 
 func (c *candidate) addSkill(s string) {
@@ -105,12 +105,16 @@ func (r *retrieval) run(ctx context.Context) error {
 	}
 	r.appText()
 	if len(r.cands) < r.e.opts.BridgeBelow {
-		if err := r.bridge(ctx, skillSims, direct, vrrec.SourceSemanticBridge, ""); err != nil {
+		if err := r.bridge(ctx, skillSims, direct); err != nil {
 			return err
 		}
 	}
 	if len(r.cands) < r.e.opts.BridgeBelow {
-		if err := r.courseBridge(ctx, skillSims, direct); err != nil {
+		seeds := map[string]float64{}
+		for _, idx := range topIndices(skillSims, nil, 3, r.e.opts.MinSkillSim) {
+			seeds[r.e.skills[idx].Name] = float64(skillSims[idx])
+		}
+		if err := r.courseBridge(ctx, seeds, ""); err != nil {
 			return err
 		}
 	}
@@ -205,8 +209,7 @@ func (r *retrieval) coursePath(ctx context.Context) error {
 			c.course = id
 		}
 		if len(found) < r.e.opts.BridgeBelow {
-			sims := r.e.skillVecs.similarities(r.e.courseVecs[id])
-			if err := r.bridge(ctx, sims, nil, vrrec.SourceCourseMatch, id); err != nil {
+			if err := r.courseBridge(ctx, teach, id); err != nil {
 				return err
 			}
 		}
@@ -246,12 +249,11 @@ func (r *retrieval) appText() {
 	}
 }
 
-// bridge adds apps developing active skills related to a vector (SPEC step
+// bridge adds apps developing active skills related to the query (SPEC step
 // 4): up to BridgeSkills of them with similarity at least BridgeMinSim,
-// skipping skills in exclude. Apps already found keep their evidence. For
-// the semantic bridge the new apps are marked as bridged; for a course they
-// count as a course match.
-func (r *retrieval) bridge(ctx context.Context, sims []float32, exclude map[int]bool, source, course string) error {
+// skipping the direct skills. Apps already found keep their evidence; new
+// ones are marked as bridged.
+func (r *retrieval) bridge(ctx context.Context, sims []float32, exclude map[int]bool) error {
 	top := topIndices(sims, r.e.active, r.e.opts.BridgeSkills+len(exclude), r.e.opts.BridgeMinSim)
 	var names []string
 	simOf := map[string]float64{}
@@ -289,33 +291,30 @@ func (r *retrieval) bridge(ctx context.Context, sims []float32, exclude map[int]
 	}
 	for _, c := range fresh {
 		c.score *= c.bestSim
-		c.sources[source] += c.score
-		if source == vrrec.SourceSemanticBridge {
-			c.bridged = true
-		} else {
-			c.course = course
-		}
+		c.sources[vrrec.SourceSemanticBridge] += c.score
+		c.bridged = true
 	}
 	return nil
 }
 
-// courseBridge is the last resort when the query's skills are ones no app
-// develops (cybersecurity, say): it walks the graph from those skills to the
-// courses that teach them and on to the other skills those courses teach
-// that apps do develop, Skill<-TEACHES-Course-TEACHES->Skill<-DEVELOPS-App.
-// A path weighs the query similarity times both teach weights; the
-// BridgeSkills strongest skills reached bring their apps in as bridged.
-func (r *retrieval) courseBridge(ctx context.Context, sims []float32, direct map[int]bool) error {
-	seeds := topIndices(sims, nil, 3, r.e.opts.MinSkillSim)
+// courseBridge reaches apps from skills no app develops (cybersecurity, say)
+// through the courses that teach them: Skill<-TEACHES-Course-TEACHES->Skill
+// <-DEVELOPS-App. seeds weighs the starting skills (their similarity to the
+// query, or how much a named course teaches them). A path weighs the seed
+// times both teach weights times how specific the reached skill is; the
+// BridgeSkills strongest skills reached bring their apps in. Without a
+// course they count as bridged; for a course the query named, as a match
+// of that course.
+func (r *retrieval) courseBridge(ctx context.Context, seeds map[string]float64, course string) error {
 	if len(seeds) == 0 {
 		return nil
 	}
-	names := make([]string, len(seeds))
-	simOf := map[string]float64{}
-	for i, idx := range seeds {
-		names[i] = r.e.skills[idx].Name
-		simOf[names[i]] = float64(sims[idx])
+	names := make([]string, 0, len(seeds))
+	for n := range seeds {
+		names = append(names, n)
 	}
+	slices.Sort(names)
+	simOf := seeds
 	teaching, err := r.e.graph.CoursesTeaching(ctx, names)
 	if err != nil {
 		return fmt.Errorf("course bridge: %w", err)
@@ -339,15 +338,24 @@ func (r *retrieval) courseBridge(ctx context.Context, sims []float32, direct map
 	if err != nil {
 		return fmt.Errorf("course bridge: %w", err)
 	}
-	reach := map[string]hop{} // active skill -> strongest path to it
+	// A skill reached from several of the seed courses counts each path; a
+	// skill nearly every course teaches ("Communication") says little
+	// about the query, so paths are weighted by how specific the skill is.
+	reach := map[string]hop{} // active skill -> summed paths, strongest course
+	best := map[string]float64{}
 	for _, ed := range taught {
 		if !r.e.activeNames[ed.Skill] {
 			continue
 		}
 		seed := seedOf[ed.From]
-		if w := seed.weight * ed.Weight; w > reach[ed.Skill].weight {
-			reach[ed.Skill] = hop{w, ed.From, seed.skill}
+		w := seed.weight * ed.Weight * r.e.specificity(ed.Skill)
+		h := reach[ed.Skill]
+		h.weight += w
+		if w > best[ed.Skill] {
+			best[ed.Skill] = w
+			h.course, h.skill = ed.From, seed.skill
 		}
+		reach[ed.Skill] = h
 	}
 	targets := make([]string, 0, len(reach))
 	for s := range reach {
@@ -381,9 +389,14 @@ func (r *retrieval) courseBridge(ctx context.Context, sims []float32, direct map
 		h := reach[ed.Skill]
 		s := ed.Weight * h.weight
 		c.score += s
-		c.sources[vrrec.SourceSemanticBridge] += s
 		c.addSkill(ed.Skill)
-		c.bridged = true
+		if course == "" {
+			c.sources[vrrec.SourceSemanticBridge] += s
+			c.bridged = true
+		} else {
+			c.sources[vrrec.SourceCourseMatch] += s
+			c.course = course
+		}
 		if h.weight > c.bestSim {
 			c.bestSim, c.bridge = h.weight, ed.Skill
 			c.viaCourse, c.viaSkill = h.course, h.skill
