@@ -49,6 +49,9 @@ func (s *speller) suggest(w string) (string, bool) {
 	best, bestDist, bestFreq := "", limit+1, 0
 	consider := func(c string) {
 		d := editDistance(w, c, limit)
+		if d > limit {
+			return
+		}
 		f := s.freq[c]
 		if d < bestDist || d == bestDist && (f > bestFreq || f == bestFreq && c < best) {
 			best, bestDist, bestFreq = c, d, f

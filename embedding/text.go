@@ -66,7 +66,8 @@ were be been being am do does did have has had i im i'm me my mine we our you yo
 there here what which who whom whose when where why how can could should would will shall may might must
 not no nor so than too very just also any some such each every all both few more most other own same only
 s t d ll m re ve y get got getting give show tell find want wants wanted wanna need needs like likes
-would please hi hello hey thanks thank something anything things thing stuff lot lots really`)
+would please hi hello hey thanks thank something anything things thing stuff lot lots really
+before after during while until since between through over under again further then once also even`)
 
 // fillerWords are frequent in queries and catalog texts without saying what
 // the topic is. They are dropped as single words but still join neighbours

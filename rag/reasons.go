@@ -67,7 +67,11 @@ func (r *retrieval) reason(c *candidate, source, interest string) string {
 		}
 		return fmt.Sprintf("Builds %s, close to what %s %s covers.", listSkills(c.skills, 2), course.CourseID, course.Title)
 	case vrrec.SourceDirectSkill:
-		return fmt.Sprintf("Builds %s, which match your interest in %s.", listSkills(c.skills, 2), interest)
+		verb := "matches"
+		if len(c.skills) > 1 {
+			verb = "match"
+		}
+		return fmt.Sprintf("Builds %s, which %s your interest in %s.", listSkills(c.skills, 2), verb, interest)
 	case vrrec.SourceAppTextMatch:
 		if len(c.terms) > 0 {
 			return fmt.Sprintf("Covers %s, as you asked: %s.", listSkills(c.terms, 3), describeApp(app))

@@ -1,0 +1,315 @@
+package catalog_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/catalog"
+	"github.com/vrrec/vrrec/internal/testenv"
+)
+
+func TestDefaultCatalogIsCleanAndRich(t *testing.T) {
+	cat, rep, err := catalog.ReadDir(catalog.DefaultFS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range rep.Problems {
+		t.Errorf("embedded catalog problem: %s", p)
+	}
+	if len(cat.Apps) < 60 {
+		t.Errorf("embedded catalog has %d apps, want at least 60", len(cat.Apps))
+	}
+	if len(cat.Courses) < 120 {
+		t.Errorf("embedded catalog has %d courses, want at least 120", len(cat.Courses))
+	}
+	perApp := map[string]int{}
+	for _, m := range cat.AppSkills {
+		perApp[m.SourceID]++
+	}
+	for _, a := range cat.Apps {
+		if perApp[a.AppID] < 3 {
+			t.Errorf("app %s develops %d skills, want at least 3", a.AppID, perApp[a.AppID])
+		}
+		if a.Description == "" || a.Price == "" || a.Rating <= 0 || a.Rating > 5 || len(a.Features) == 0 {
+			t.Errorf("app %s lacks a description, price, rating or features: %+v", a.AppID, a)
+		}
+		if catalog.IsPlaceholderApp(a.Name) {
+			t.Errorf("app %s is a placeholder", a.Name)
+		}
+	}
+	id := regexp.MustCompile(`^\d{2}-\d{3}$`)
+	for _, c := range cat.Courses {
+		if !id.MatchString(c.CourseID) || strings.HasPrefix(c.Title, "Course ") || c.Description == "" || c.Department == "" {
+			t.Errorf("course %s is incomplete: %+v", c.CourseID, c)
+		}
+	}
+	keys := map[string]string{}
+	for _, s := range cat.Skills {
+		for _, n := range append([]string{s.Name}, s.Aliases...) {
+			if other, dup := keys[vrrec.SkillKey(n)]; dup {
+				t.Errorf("%q of skill %q collides with skill %q", n, s.Name, other)
+			}
+			keys[vrrec.SkillKey(n)] = s.Name
+		}
+	}
+	// The embedded files must agree with what validation computes, so the
+	// default and an import of the same files are the same catalog.
+	def, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if catalog.Version(def) != catalog.Version(cat) {
+		t.Error("Default() differs from a fresh read of the embedded files")
+	}
+	for _, s := range cat.Skills {
+		if s.SourceCount < 0 {
+			t.Errorf("skill %s has negative source count", s.Name)
+		}
+	}
+}
+
+// badFiles is a small catalog with one bad row of every kind the importer
+// must report.
+var badFiles = fstest.MapFS{
+	"skills.json": {Data: []byte(`[
+		{"name": "Python Programming", "aliases": ["Python"], "category": "technical", "weight": 0.9},
+		{"name": "python-programming", "aliases": ["Py"], "category": "technical", "weight": 0.8},
+		{"name": "", "aliases": [], "category": "soft", "weight": 0.5},
+		{"name": "Teamwork", "aliases": ["Python"], "category": "teamish", "weight": 0},
+		"not an object"
+	]`)},
+	"courses.json": {Data: []byte(`[
+		{"course_id": "95-888", "title": "Data-Focused Python", "department": "Heinz College", "description": "Python for data."},
+		{"course_id": "95-888", "title": "Again", "department": "Heinz College"},
+		{"course_id": "", "title": "No id"},
+		{"course_id": "9588", "title": "Bad id"},
+		{"course_id": "90-100", "title": "", "department": "Heinz College"}
+	]`)},
+	"vr_apps.json": {Data: []byte(`[
+		{"app_id": "cubism", "name": "Cubism", "category": "Entertainment", "rating": 4.8, "price": "$9.99"},
+		{"app_id": "cubism", "name": "Cubism again"},
+		{"app_id": "", "name": "Nameless id"},
+		{"app_id": "VR_education", "name": "VR education"},
+		{"app_id": "weird", "name": "Weird Rating", "rating": 7}
+	]`)},
+	"course_skills.json": {Data: []byte(`[
+		{"source_id": "95-888", "source_type": "course", "skill_name": "Python", "weight": 0.9},
+		{"source_id": "95-888", "source_type": "course", "skill_name": "PYTHON PROGRAMMING", "weight": 0.7},
+		{"source_id": "99-999", "source_type": "course", "skill_name": "Teamwork", "weight": 0.5},
+		{"source_id": "95-888", "source_type": "course", "skill_name": "Basket Weaving", "weight": 0.5},
+		{"source_id": "95-888", "source_type": "course", "skill_name": "Teamwork", "weight": 1.5}
+	]`)},
+	"app_skills.json": {Data: []byte(`[
+		{"source_id": "cubism", "source_type": "vr_app", "skill_name": "Teamwork", "weight": 0.6},
+		{"source_id": "VR_education", "source_type": "app", "skill_name": "Teamwork", "weight": 0.6},
+		{"source_id": "cubism", "source_type": "course", "skill_name": "Teamwork", "weight": 0.6},
+		{"source_id": "cubism", "source_type": "app", "skill_name": "Py", "weight": null}
+	]`)},
+}
+
+func TestReadDirReportsEveryBadRow(t *testing.T) {
+	cat, rep, err := catalog.ReadDir(badFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		file   string
+		index  int
+		reason string
+		action string
+	}{
+		{"skills.json", 1, `duplicate of skill "Python Programming" (index 0); merged into it`, catalog.Fixed},
+		{"skills.json", 2, "missing name", catalog.Dropped},
+		{"skills.json", 3, `unknown category "teamish"`, catalog.Fixed},
+		{"skills.json", 3, "missing weight", catalog.Fixed},
+		{"skills.json", 3, `alias "Python" already names skill "Python Programming"`, catalog.Fixed},
+		{"skills.json", 4, "malformed row", catalog.Dropped},
+		{"courses.json", 1, "duplicate course_id (first at index 0)", catalog.Dropped},
+		{"courses.json", 2, "missing course_id", catalog.Dropped},
+		{"courses.json", 3, `course_id "9588" does not match NN-NNN`, catalog.Dropped},
+		{"courses.json", 4, "missing title", catalog.Fixed},
+		{"vr_apps.json", 1, "duplicate app_id (first at index 0)", catalog.Dropped},
+		{"vr_apps.json", 2, "missing app_id", catalog.Dropped},
+		{"vr_apps.json", 3, "placeholder app", catalog.Dropped},
+		{"vr_apps.json", 4, "rating 7 outside 0-5", catalog.Fixed},
+		{"course_skills.json", 1, "duplicate of row 0", catalog.Dropped},
+		{"course_skills.json", 2, `unknown course "99-999"`, catalog.Dropped},
+		{"course_skills.json", 3, `unknown skill "Basket Weaving"`, catalog.Dropped},
+		{"course_skills.json", 4, "weight 1.5 outside 0-1", catalog.Dropped},
+		{"app_skills.json", 1, `app "VR_education" was not imported (a placeholder`, catalog.Dropped},
+		{"app_skills.json", 2, `source_type "course" where "app" belongs`, catalog.Dropped},
+		{"app_skills.json", 3, "missing weight", catalog.Fixed},
+	}
+	for _, w := range want {
+		found := false
+		for _, p := range rep.Problems {
+			if p.File == w.file && p.Index == w.index && strings.Contains(p.Reason, w.reason) && p.Action == w.action {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("missing problem %s[%d] %q [%s]", w.file, w.index, w.reason, w.action)
+		}
+	}
+	if len(rep.Problems) != len(want) {
+		for _, p := range rep.Problems {
+			t.Log(p)
+		}
+		t.Errorf("got %d problems, want %d", len(rep.Problems), len(want))
+	}
+
+	// What survives is clean and resolved to canonical names.
+	if rep.Read["skills.json"] != 5 || rep.Kept["skills.json"] != 2 {
+		t.Errorf("skills read/kept = %d/%d, want 5/2", rep.Read["skills.json"], rep.Kept["skills.json"])
+	}
+	py := cat.Skills[0]
+	if py.Name != "Python Programming" || !contains(py.Aliases, "Py") {
+		t.Errorf("twin not merged into the first skill: %+v", py)
+	}
+	if cat.Skills[1].Category != "domain" || cat.Skills[1].Weight != 0.5 || contains(cat.Skills[1].Aliases, "Python") {
+		t.Errorf("Teamwork not fixed: %+v", cat.Skills[1])
+	}
+	if len(cat.CourseSkills) != 1 || cat.CourseSkills[0].SkillName != "Python Programming" {
+		t.Errorf("course mapping by alias not resolved: %+v", cat.CourseSkills)
+	}
+	if len(cat.AppSkills) != 2 || cat.AppSkills[0].SourceType != vrrec.SourceApp || cat.AppSkills[1].SkillName != "Python Programming" {
+		t.Errorf("app mappings: %+v", cat.AppSkills)
+	}
+	if cat.Apps[0].Category != "entertainment" {
+		t.Errorf("category not normalised: %q", cat.Apps[0].Category)
+	}
+	if py.SourceCount != 2 || cat.Skills[1].SourceCount != 1 {
+		t.Errorf("source counts = %d, %d, want 2, 1", py.SourceCount, cat.Skills[1].SourceCount)
+	}
+	if cat.Courses[1].Title != "Course 90-100" {
+		t.Errorf("missing title not filled: %q", cat.Courses[1].Title)
+	}
+}
+
+func contains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func TestReadDirRefusesMissingOrNonArrayFiles(t *testing.T) {
+	missing := fstest.MapFS{}
+	for k, v := range badFiles {
+		if k != "app_skills.json" {
+			missing[k] = v
+		}
+	}
+	if _, _, err := catalog.ReadDir(missing); err == nil || !strings.Contains(err.Error(), "app_skills.json") {
+		t.Errorf("missing file: err = %v, want one naming app_skills.json", err)
+	}
+	notArray := fstest.MapFS{}
+	for k, v := range badFiles {
+		notArray[k] = v
+	}
+	notArray["courses.json"] = &fstest.MapFile{Data: []byte(`{"course_id": "95-888"}`)}
+	_, _, err := catalog.ReadDir(notArray)
+	if vrrec.ErrorCode(err) != vrrec.EINVALID || !strings.Contains(err.Error(), "courses.json") {
+		t.Errorf("object instead of array: err = %v, want EINVALID naming courses.json", err)
+	}
+	notArray["courses.json"] = &fstest.MapFile{Data: []byte(`[{"course_id": "95-888"`)}
+	if _, _, err := catalog.ReadDir(notArray); vrrec.ErrorCode(err) != vrrec.EINVALID {
+		t.Errorf("truncated JSON: err = %v, want EINVALID", err)
+	}
+}
+
+func TestSaveOpenAndReimportChangesNothing(t *testing.T) {
+	dir := t.TempDir()
+	cat, src, err := catalog.Open(dir)
+	if err != nil || src != catalog.SourceEmbedded {
+		t.Fatalf("Open on an empty dir = %v, %v; want the embedded default", src, err)
+	}
+	imported, _, err := catalog.ReadDir(badFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed, err := catalog.Save(dir, imported)
+	if err != nil || !changed {
+		t.Fatalf("first Save = %v, %v; want a write", changed, err)
+	}
+	path := filepath.Join(dir, catalog.FileName)
+	before, _ := os.Stat(path)
+	again, _, _ := catalog.ReadDir(badFiles)
+	changed, err = catalog.Save(dir, again)
+	if err != nil || changed {
+		t.Fatalf("second Save of the same files = %v, %v; want no change", changed, err)
+	}
+	after, _ := os.Stat(path)
+	if !after.ModTime().Equal(before.ModTime()) {
+		t.Error("re-import rewrote the catalog file")
+	}
+	got, src, err := catalog.Open(dir)
+	if err != nil || src != catalog.SourceDataDir {
+		t.Fatalf("Open after import = %v, %v", src, err)
+	}
+	if catalog.Version(got) != catalog.Version(imported) || catalog.Version(got) == catalog.Version(cat) {
+		t.Error("Open did not return the imported catalog")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("data dir holds %d entries, want only %s (no temp files left)", len(entries), catalog.FileName)
+	}
+}
+
+func TestOpenReportsCorruptFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, catalog.FileName), []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := catalog.Open(dir); err == nil {
+		t.Error("a corrupt catalog file must be an error, not a silent fallback to the default")
+	}
+}
+
+func TestUpstreamImport(t *testing.T) {
+	dir := testenv.UpstreamData(t)
+	cat, rep, err := catalog.ReadDir(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Read["skills.json"] != 1544 || rep.Read["courses.json"] != 455 || rep.Read["vr_apps.json"] != 77 ||
+		rep.Read["course_skills.json"] != 3576 || rep.Read["app_skills.json"] != 470 {
+		t.Errorf("rows read = %v", rep.Read)
+	}
+	dropped := rep.Count(catalog.Dropped)
+	if dropped < 24 {
+		t.Errorf("only %d rows dropped; the upstream data has dozens of bad rows", dropped)
+	}
+	placeholders := 0
+	for _, p := range rep.Problems {
+		if p.Index < 0 || p.Index >= rep.Read[p.File] {
+			t.Errorf("problem index out of range: %s", p)
+		}
+		if strings.HasPrefix(p.Reason, "placeholder app") {
+			placeholders++
+		}
+	}
+	if placeholders < 5 {
+		t.Errorf("%d placeholder apps reported, want the upstream ones (VR education, Meta, ...)", placeholders)
+	}
+	for _, a := range cat.Apps {
+		if catalog.IsPlaceholderApp(a.Name) {
+			t.Errorf("placeholder %q kept", a.Name)
+		}
+	}
+	// Mappings naming skills by alias ("Ethics Analysis") are resolved, not lost.
+	if len(cat.CourseSkills) < 3300 {
+		t.Errorf("%d course-skill rows kept, want the alias-named ones resolved", len(cat.CourseSkills))
+	}
+	again, _, _ := catalog.ReadDir(os.DirFS(dir))
+	if catalog.Version(again) != catalog.Version(cat) {
+		t.Error("reading the same files twice gave different catalogs")
+	}
+}

@@ -1,0 +1,76 @@
+package embedding
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestStem(t *testing.T) {
+	same := [][]string{
+		{"programming", "program", "programs"},
+		{"visualization", "visualize", "visualizing", "visualisation"},
+		{"studies", "study"},
+		{"negotiation", "negotiate", "negotiating"},
+		{"meetings", "meeting"},
+		{"code", "coding", "coded"},
+		{"planned", "planning", "plan"},
+	}
+	for _, group := range same {
+		for _, w := range group[1:] {
+			if stem(w) != stem(group[0]) {
+				t.Errorf("stem(%q) = %q, stem(%q) = %q; want equal", w, stem(w), group[0], stem(group[0]))
+			}
+		}
+	}
+	different := [][2]string{{"fitness", "fit"}, {"organization", "organ"}, {"ux", "us"}, {"3d", "3"}}
+	for _, p := range different {
+		if stem(p[0]) == stem(p[1]) {
+			t.Errorf("stem merges %q and %q into %q", p[0], p[1], stem(p[0]))
+		}
+	}
+}
+
+func TestTokensAndWords(t *testing.T) {
+	got := tokens("SafeFire VR: C++ and Node.js, VRChat.")
+	want := []string{"safe", "fire", "vr", "", "cplusplus", "and", "nodejs", "", "vr", "chat", ""}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("tokens = %q, want %q", got, want)
+	}
+	if w := Words("Hand-Eye Coordination"); !reflect.DeepEqual(w, []string{"hand", "eye", "coordination"}) {
+		t.Errorf("Words = %q", w)
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	cases := []struct {
+		a, b string
+		want int
+	}{
+		{"python", "python", 0}, {"pyhton", "python", 1}, {"pythn", "python", 1},
+		{"cybersecurty", "cybersecurity", 1}, {"astronmy", "astronomy", 1}, {"abc", "xyz", 3}, // beyond the limit: limit+1
+	}
+	for _, c := range cases {
+		if got := editDistance(c.a, c.b, 2); got != c.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.want)
+		}
+	}
+}
+
+func TestSpellerSuggestsKnownWords(t *testing.T) {
+	s := newSpeller(map[string]int{"python": 5, "astronomy": 2, "anatomy": 3, "pythons": 1}, nil)
+	for in, want := range map[string]string{"pyhton": "python", "astronmy": "astronomy", "anatomyy": "anatomy"} {
+		if got, ok := s.suggest(in); !ok || got != want {
+			t.Errorf("suggest(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	if got, ok := s.suggest("galaxies"); ok {
+		t.Errorf("suggest(galaxies) = %q; no known word is close", got)
+	}
+}
+
+func TestSpellerNeverSuggestsBeyondTheLimit(t *testing.T) {
+	s := newSpeller(map[string]int{"teams": 3}, nil)
+	if got, ok := s.suggest("exams"); ok {
+		t.Errorf("suggest(exams) = %q; two edits away from a short word is too far", got)
+	}
+}
