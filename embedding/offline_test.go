@@ -41,15 +41,15 @@ func TestOfflineSimilarities(t *testing.T) {
 	e := embedding.Train(corpus, embedding.Options{})
 	sim := func(a, b string) float64 { return cosine(e.Vector(a), e.Vector(b)) }
 	related := []struct{ a, b string }{
-		{"cyber security", "Cybersecurity."},                     // spelling variant
-		{"cyber-security", "Cybersecurity."},                     // hyphenated
-		{"ML", "Machine Learning."},                              // built-in abbreviation
-		{"UX", "User Experience Design."},                        // catalog abbreviation
-		{"AI", "Artificial Intelligence."},                       // built-in, absent from the corpus
-		{"brain", "Neuroscience."},                               // learned from co-occurrence
-		{"pyhton programing", "Python Programming."},             // typos
+		{"cyber security", "Cybersecurity."},                    // spelling variant
+		{"cyber-security", "Cybersecurity."},                    // hyphenated
+		{"ML", "Machine Learning."},                             // built-in abbreviation
+		{"UX", "User Experience Design."},                       // catalog abbreviation
+		{"AI", "Artificial Intelligence."},                      // built-in, absent from the corpus
+		{"brain", "Neuroscience."},                              // learned from co-occurrence
+		{"pyhton programing", "Python Programming."},            // typos
 		{"I want to learn public speaking", "Public Speaking."}, // filler words
-		{"negotiating", "Negotiation."},                          // inflection
+		{"negotiating", "Negotiation."},                         // inflection
 	}
 	for _, p := range related {
 		if s := sim(p.a, p.b); s < 0.35 {

@@ -70,12 +70,12 @@ func TestFormatReplyNeutralisesMarkup(t *testing.T) {
 
 func TestInterest(t *testing.T) {
 	for in, want := range map[string]string{
-		"I want to learn cybersecurity":       "cybersecurity",
-		"I'm learning Python":                 "Python",
+		"I want to learn cybersecurity":        "cybersecurity",
+		"I'm learning Python":                  "Python",
 		"Hi! I am interested in data science.": "data science",
-		"teach me about astronomy":            "astronomy",
-		"95-729":                              "95-729",
-		"learn":                               "learn",
+		"teach me about astronomy":             "astronomy",
+		"95-729":                               "95-729",
+		"learn":                                "learn",
 	} {
 		if got := rag.Interest(in); got != want {
 			t.Errorf("Interest(%q) = %q, want %q", in, got, want)
