@@ -187,6 +187,9 @@ func topicCount(words []string) int {
 	return n
 }
 
+// maxDocTerms bounds the terms of one document that co-occurrence counts.
+const maxDocTerms = 40
+
 // associations keeps, for each term, its strongest co-occurring terms by
 // discounted pointwise mutual information over documents.
 func associations(docTerms [][]string, df map[string]int, opts Options) map[string][]related {
@@ -212,6 +215,18 @@ func associations(docTerms [][]string, df map[string]int, opts Options) map[stri
 			if id, ok := ids[t]; ok {
 				idx = append(idx, id)
 			}
+		}
+		// A long document pairs every term with every other; its rarest
+		// terms carry its topic, and keeping only those bounds the work
+		// (and the memory) at maxDocTerms² pairs per document.
+		if len(idx) > maxDocTerms {
+			slices.SortFunc(idx, func(a, b int32) int {
+				if c := cmp.Compare(df[names[a]], df[names[b]]); c != 0 {
+					return c
+				}
+				return cmp.Compare(a, b)
+			})
+			idx = idx[:maxDocTerms]
 		}
 		for i := range idx {
 			for j := i + 1; j < len(idx); j++ {

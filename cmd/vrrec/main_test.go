@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/catalog"
+	"github.com/vrrec/vrrec/internal/testenv"
+)
+
+// runCLI runs the command in-process with DATA_DIR set to dataDir.
+func runCLI(t *testing.T, dataDir string, args ...string) (string, error) {
+	t.Helper()
+	t.Setenv("DATA_DIR", dataDir)
+	t.Setenv("EMBEDDER", "")
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, &out, &errOut)
+	return out.String(), err
+}
+
+func TestRecommendOnFreshMachine(t *testing.T) {
+	dir := t.TempDir()
+	out, err := runCLI(t, dir, "recommend", "I want to learn cybersecurity")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?m)^ 1\. .+\d+%`).MatchString(out) {
+		t.Errorf("no ranked list with match percentages:\n%s", out)
+	}
+
+	out, err = runCLI(t, dir, "recommend", "I want to learn cybersecurity", "--json", "--top", "5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res vrrec.Result
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("--json output does not parse: %v\n%s", err, out)
+	}
+	cat, _ := catalog.Default()
+	known := map[string]bool{}
+	for _, a := range cat.Apps {
+		known[a.AppID] = true
+	}
+	if len(res.Apps) < 3 || len(res.Apps) > 5 {
+		t.Errorf("%d apps, want 3 to 5", len(res.Apps))
+	}
+	for _, a := range res.Apps {
+		if !known[a.AppID] {
+			t.Errorf("app %q is not in the catalog", a.AppID)
+		}
+	}
+
+	out, err = runCLI(t, dir, "recommend", "--reply", "public speaking")
+	if err != nil || !strings.Contains(out, "**Top Picks**") {
+		t.Errorf("--reply: %v\n%s", err, out)
+	}
+}
+
+func TestCommandErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"recommend"},
+		{"recommend", "x", "--top", "0"},
+		{"import"},
+		{"import", "--dir", filepath.Join(dir, "missing")},
+		{"eval"},
+		{"frobnicate"},
+	} {
+		if _, err := runCLI(t, dir, args...); err == nil {
+			t.Errorf("vrrec %q succeeded", args)
+		}
+	}
+	if out, err := runCLI(t, dir, "help"); err != nil || !strings.Contains(out, "vrrec recommend") {
+		t.Errorf("help: %v\n%s", err, out)
+	}
+}
+
+func TestImportUpstreamThenRecommendAndEval(t *testing.T) {
+	upstream := testenv.UpstreamData(t)
+	dir := t.TempDir()
+	out, err := runCLI(t, dir, "import", "--dir", upstream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	problem := regexp.MustCompile(`(?m)^  (app_skills|course_skills|vr_apps|skills|courses)\.json\[\d+\] .+ \[(dropped|fixed)\]$`)
+	if n := len(problem.FindAllString(out, -1)); n < 24 {
+		t.Errorf("%d bad rows reported by file and index, want dozens:\n%s", n, out)
+	}
+	if !strings.Contains(out, "rows dropped") || !strings.Contains(out, "Catalog saved to") {
+		t.Errorf("no summary:\n%s", out)
+	}
+	out, err = runCLI(t, dir, "import", "--dir", upstream)
+	if err != nil || !strings.Contains(out, "Catalog unchanged") {
+		t.Errorf("re-import: %v\n%s", err, out)
+	}
+
+	out, err = runCLI(t, dir, "recommend", "--json", "surgery training")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res vrrec.Result
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	imported, err := catalog.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{}
+	for _, a := range imported.Apps {
+		known[a.AppID] = true
+	}
+	if len(res.Apps) == 0 {
+		t.Fatal("no apps for surgery training on the imported catalog")
+	}
+	for _, a := range res.Apps {
+		if !known[a.AppID] {
+			t.Errorf("app %q is not in the imported catalog", a.AppID)
+		}
+	}
+
+	out, err = runCLI(t, dir, "eval", "--queries", filepath.Join(testenv.RepoRoot(), "eval", "upstream.json"))
+	if err != nil || !strings.Contains(out, "nDCG@5") {
+		t.Errorf("eval on the imported catalog: %v\n%s", err, out)
+	}
+	// The default query set does not fit the imported catalog: said clearly.
+	if _, err := runCLI(t, dir, "eval", "--queries", filepath.Join(testenv.RepoRoot(), "eval", "default.json")); err == nil ||
+		!strings.Contains(err.Error(), "not in the catalog") {
+		t.Errorf("mismatched query set: %v", err)
+	}
+}
