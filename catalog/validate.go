@@ -220,11 +220,7 @@ func validateCourses(raw []vrrec.Course, out *vrrec.Catalog, rep *Report) map[st
 		out.Courses = append(out.Courses, c)
 	}
 	rep.Kept[CoursesFile] = len(out.Courses)
-	ids := make(map[string]bool, len(seen))
-	for id := range seen {
-		ids[id] = true
-	}
-	return ids
+	return keys(seen)
 }
 
 // validateApps fills out.Apps and returns the ids kept; rejected collects why
@@ -261,11 +257,15 @@ func validateApps(raw []vrrec.VRApp, out *vrrec.Catalog, rep *Report, rejected m
 		out.Apps = append(out.Apps, a)
 	}
 	rep.Kept[AppsFile] = len(out.Apps)
-	ids := make(map[string]bool, len(seen))
-	for id := range seen {
-		ids[id] = true
+	return keys(seen)
+}
+
+func keys(m map[string]int) map[string]bool {
+	out := make(map[string]bool, len(m))
+	for k := range m {
+		out[k] = true
 	}
-	return ids
+	return out
 }
 
 // genericAppWords are words that, alone, name a kind of app rather than an app.

@@ -272,23 +272,12 @@ func (r *retrieval) bridge(ctx context.Context, sims []float32, exclude map[int]
 	if err != nil {
 		return fmt.Errorf("semantic bridge: %w", err)
 	}
-	fresh := map[int]*candidate{}
-	for _, ed := range edges {
-		app, ok := r.e.appIdx[ed.From]
-		if !ok {
-			continue
-		}
-		if _, known := r.cands[app]; known && fresh[app] == nil {
-			continue
-		}
-		c := r.cand(app)
-		fresh[app] = c
+	fresh := r.newcomers(edges, func(c *candidate, ed vrrec.Edge) {
 		c.score += ed.Weight // scaled by the best similarity below
-		c.addSkill(ed.Skill)
 		if sim := simOf[ed.Skill]; sim > c.bestSim {
 			c.bestSim, c.bridge = sim, ed.Skill
 		}
-	}
+	})
 	for _, c := range fresh {
 		c.score *= c.bestSim
 		c.sources[vrrec.SourceSemanticBridge] += c.score
@@ -375,21 +364,10 @@ func (r *retrieval) courseBridge(ctx context.Context, seeds map[string]float64, 
 	if err != nil {
 		return fmt.Errorf("course bridge: %w", err)
 	}
-	fresh := map[int]*candidate{}
-	for _, ed := range edges {
-		app, ok := r.e.appIdx[ed.From]
-		if !ok {
-			continue
-		}
-		if _, known := r.cands[app]; known && fresh[app] == nil {
-			continue
-		}
-		c := r.cand(app)
-		fresh[app] = c
+	r.newcomers(edges, func(c *candidate, ed vrrec.Edge) {
 		h := reach[ed.Skill]
 		s := ed.Weight * h.weight
 		c.score += s
-		c.addSkill(ed.Skill)
 		if course == "" {
 			c.sources[vrrec.SourceSemanticBridge] += s
 			c.bridged = true
@@ -401,8 +379,29 @@ func (r *retrieval) courseBridge(ctx context.Context, seeds map[string]float64, 
 			c.bestSim, c.bridge = h.weight, ed.Skill
 			c.viaCourse, c.viaSkill = h.course, h.skill
 		}
-	}
+	})
 	return nil
+}
+
+// newcomers calls add for each edge whose app was not a candidate before
+// this step (apps already found keep their evidence), after recording the
+// edge's skill as matched, and returns the candidates it added.
+func (r *retrieval) newcomers(edges []vrrec.Edge, add func(c *candidate, ed vrrec.Edge)) map[int]*candidate {
+	fresh := map[int]*candidate{}
+	for _, ed := range edges {
+		app, ok := r.e.appIdx[ed.From]
+		if !ok {
+			continue
+		}
+		if _, known := r.cands[app]; known && fresh[app] == nil {
+			continue
+		}
+		c := r.cand(app)
+		fresh[app] = c
+		c.addSkill(ed.Skill)
+		add(c, ed)
+	}
+	return fresh
 }
 
 // topIndices returns up to n indices (restricted to among, when given) with
