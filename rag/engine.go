@@ -157,6 +157,9 @@ func (e *Engine) specificity(skill string) float64 {
 // Version returns the catalog version the engine was built from.
 func (e *Engine) Version() string { return e.version }
 
+// Apps returns the catalog's apps; callers must not modify them.
+func (e *Engine) Apps() []vrrec.VRApp { return e.apps }
+
 // App returns the catalog app with the given id.
 func (e *Engine) App(id string) (vrrec.VRApp, bool) {
 	i, ok := e.appIdx[id]

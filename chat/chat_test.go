@@ -1,0 +1,192 @@
+package chat_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/catalog"
+	"github.com/vrrec/vrrec/chat"
+	"github.com/vrrec/vrrec/embedding"
+	"github.com/vrrec/vrrec/graph"
+	"github.com/vrrec/vrrec/inmem"
+	"github.com/vrrec/vrrec/rag"
+)
+
+var engine = sync.OnceValue(func() *rag.Engine {
+	cat, err := catalog.Default()
+	if err != nil {
+		panic(err)
+	}
+	eng, _, err := rag.New(context.Background(), cat, catalog.Version(cat), graph.New(cat),
+		rag.TrainOffline(cat, embedding.Options{}), embedding.NewCache(), rag.Options{})
+	if err != nil {
+		panic(err)
+	}
+	return eng
+})
+
+func newService() *chat.Service {
+	return chat.New(func() chat.Engine { return engine() }, inmem.NewSessions(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+func ask(t *testing.T, s *chat.Service, user, session, msg string) *chat.Reply {
+	t.Helper()
+	r, err := s.Answer(context.Background(), user, session, msg, nil)
+	if err != nil {
+		t.Fatalf("Answer(%q): %v", msg, err)
+	}
+	return r
+}
+
+func TestIntents(t *testing.T) {
+	s := newService()
+	cases := map[string]string{
+		"hi":                               chat.IntentGreeting,
+		"Hello there!":                     chat.IntentGreeting,
+		"hi, I'm learning Python":          chat.IntentRecommendation, // a greeting with a topic is a request
+		"help":                             chat.IntentHelp,
+		"what can you do?":                 chat.IntentHelp,
+		"how do I use this":                chat.IntentHelp,
+		"cybersecurity tools":              chat.IntentRecommendation,
+		"tell me more about Beat Saber":    chat.IntentAppDetails,
+		"beat saber":                       chat.IntentAppDetails,
+		"What is Mondly?":                  chat.IntentAppDetails,
+		"apps like beat saber for fitness": chat.IntentRecommendation, // no earlier answer to follow up on
+	}
+	for msg, want := range cases {
+		if got := ask(t, s, "u-"+msg, "s", msg).Intent; got != want {
+			t.Errorf("%q: intent %q, want %q", msg, got, want)
+		}
+	}
+}
+
+func TestAppDetails(t *testing.T) {
+	r := ask(t, newService(), "u", "s", "tell me more about Beat Saber")
+	if r.App == nil || r.App.AppID != "beat-saber" {
+		t.Fatalf("app = %+v", r.App)
+	}
+	for _, want := range []string{"**Beat Saber**", "**Features**", "**Price:** $", "**Rating:**", "**Skills it builds:**"} {
+		if !strings.Contains(r.Response, want) {
+			t.Errorf("details lack %q:\n%s", want, r.Response)
+		}
+	}
+}
+
+func TestFollowUpsUseTheSessionsLastAnswer(t *testing.T) {
+	s := newService()
+	first := ask(t, s, "u", "s1", "I want to stay fit with cardio workouts")
+	if first.Intent != chat.IntentRecommendation || len(first.Apps) < 3 {
+		t.Fatalf("first answer: %+v", first)
+	}
+
+	second := first.Apps[1]
+	like := ask(t, s, "u", "s1", "more like the second one")
+	if like.Intent != chat.IntentFollowUp || len(like.Apps) == 0 {
+		t.Fatalf("follow-up: %+v", like)
+	}
+	for _, a := range like.Apps {
+		if a.AppID == second.AppID {
+			t.Error("'more like X' must not recommend X itself")
+		}
+	}
+	if !strings.Contains(like.Response, second.Name) {
+		t.Errorf("reply should name %s:\n%s", second.Name, like.Response)
+	}
+
+	details := ask(t, s, "u", "s1", "tell me about the first one")
+	if details.Intent != chat.IntentAppDetails || details.App == nil || details.App.AppID != like.Apps[0].AppID {
+		t.Errorf("'the first one' should describe %s, got %+v", like.Apps[0].AppID, details.App)
+	}
+
+	// Cheaper is relative to the top pick of the last list.
+	ask(t, s, "u", "s2", "rhythm games for fitness")
+	cheaper := ask(t, s, "u", "s2", "anything cheaper?")
+	if cheaper.Intent != chat.IntentFollowUp {
+		t.Fatalf("intent %q", cheaper.Intent)
+	}
+	if len(cheaper.Apps) > 0 && !strings.HasPrefix(cheaper.Response, "Options cheaper than") && !strings.HasPrefix(cheaper.Response, "Options free") {
+		t.Errorf("reply: %s", cheaper.Response)
+	}
+	eng := engine()
+	for _, a := range cheaper.Apps {
+		app, _ := eng.App(a.AppID)
+		if chat.Price(app.Price) < 0 {
+			t.Errorf("%s has an unknown price, cannot be called cheaper", a.AppID)
+		}
+	}
+
+	free := ask(t, s, "u", "s2", "free ones?")
+	for _, a := range free.Apps {
+		app, _ := eng.App(a.AppID)
+		if chat.Price(app.Price) != 0 {
+			t.Errorf("%s costs %s, not free", a.AppID, app.Price)
+		}
+	}
+
+	more := ask(t, s, "u", "s3", "teamwork")
+	next := ask(t, s, "u", "s3", "show me more")
+	for _, a := range next.Apps {
+		for _, b := range more.Apps {
+			if a.AppID == b.AppID {
+				t.Errorf("'show me more' repeated %s", a.AppID)
+			}
+		}
+	}
+
+	// Another session of the same student has no earlier answer.
+	if r := ask(t, s, "u", "other", "more like the second one"); r.Intent == chat.IntentFollowUp {
+		t.Error("a follow-up resolved against another session")
+	}
+}
+
+func TestHistoryIsPerStudent(t *testing.T) {
+	s := newService()
+	ask(t, s, "alice", "s", "anatomy")
+	ask(t, s, "bob", "s", "astronomy")
+	h, err := s.History(context.Background(), "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h) != 2 || h[0].Role != vrrec.RoleUser || h[0].Content != "anatomy" || h[1].Role != vrrec.RoleAssistant {
+		t.Fatalf("alice's history = %+v", h)
+	}
+	for _, m := range h {
+		if strings.Contains(m.Content, "astronomy") {
+			t.Error("alice sees bob's message")
+		}
+	}
+}
+
+func TestRejectsBadMessages(t *testing.T) {
+	s := newService()
+	for _, msg := range []string{"", "   ", strings.Repeat("x", 2001)} {
+		if _, err := s.Answer(context.Background(), "u", "s", msg, nil); vrrec.ErrorCode(err) != vrrec.EINVALID {
+			t.Errorf("message of %d chars: %v", len(msg), err)
+		}
+	}
+}
+
+func TestProgressStages(t *testing.T) {
+	var stages []string
+	if _, err := newService().Answer(context.Background(), "u", "s", "public speaking", func(s string) { stages = append(stages, s) }); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{chat.StageUnderstanding, chat.StageRetrieving, chat.StageRanking}
+	if strings.Join(stages, ",") != strings.Join(want, ",") {
+		t.Errorf("stages %v, want %v", stages, want)
+	}
+}
+
+func TestPrice(t *testing.T) {
+	for in, want := range map[string]float64{"$29.99": 29.99, "Free": 0, "Free with in-app purchases": 0,
+		"Free, subscription $18.99/month": 0, "$0-19.99": 0, "": -1, "varies": -1} {
+		if got := chat.Price(in); got != want {
+			t.Errorf("Price(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,156 @@
+package chat
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/embedding"
+)
+
+// Intents a message can have.
+const (
+	IntentGreeting       = "greeting"
+	IntentHelp           = "help"
+	IntentRecommendation = "recommendation"
+	IntentAppDetails     = "app_details"
+	IntentFollowUp       = "follow_up"
+)
+
+// Kinds of follow-up.
+const (
+	followSimilar = "similar" // more like one of the shown apps
+	followCheaper = "cheaper" // cheaper than what was shown
+	followFree    = "free"    // only free apps
+	followMore    = "more"    // the next apps for the same query
+)
+
+// intent is what a message asks for, with what it refers to.
+type intent struct {
+	name    string
+	follow  string       // kind of follow-up
+	app     *vrrec.VRApp // the app a details request or "more like" names
+	ordinal int          // 1-based position in the previous answer, 0 if none
+}
+
+var (
+	greetingWords = regexp.MustCompile(`(?i)\b(hi|hello|hey|howdy|good (morning|afternoon|evening))\b`)
+	helpPattern   = regexp.MustCompile(`(?i)^\s*(help|\?+)\s*[!.?]*\s*$|\bhow (do|does|to|can)\b.*\b(use|work)|\bwhat can (you|i)\b|\bhow to\b`)
+	detailsVerbs  = regexp.MustCompile(`(?i)\b(tell me (more )?about|more (info|information|details) (on|about)|details (on|about|of|for)|what is|what's|what about|describe|info on|information on|how much (is|does)|price of)\b`)
+	similarWords  = regexp.MustCompile(`(?i)\b(more like|similar to|similar|like (the|that)|apps like|something like)\b`)
+	cheaperWords  = regexp.MustCompile(`(?i)\b(cheaper|less expensive|lower price|cheapest|budget|affordable|inexpensive)\b`)
+	freeWords     = regexp.MustCompile(`(?i)\b(free( ones?| apps?)?|no cost|without paying)\b`)
+	moreWords     = regexp.MustCompile(`(?i)^\s*(show me |any ?thing |got any |are there )?(more|others|other ones|anything else|something else|next|more options|other options)\s*(please|apps|options|ones)?\s*[?!.]*\s*$`)
+	ordinalWords  = map[string]int{"first": 1, "1st": 1, "top": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
+		"fourth": 4, "4th": 4, "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8}
+	refersBack    = regexp.MustCompile(`(?i)\b(this|that|it|these|those|them|ones?)\b`)
+	ordinalNumber = regexp.MustCompile(`(?i)(?:#|\bnumber |\bno\. ?)([1-8])\b`)
+)
+
+// classify decides what a message asks for. prev is the session's last
+// answer with apps (nil when there is none): follow-ups need one.
+func classify(msg string, apps []vrrec.VRApp, prev *vrrec.Message) intent {
+	words := embedding.Words(msg)
+	if len(words) == 0 {
+		return intent{name: IntentRecommendation}
+	}
+	ord := ordinal(msg, words)
+	named := findApp(msg, apps)
+
+	if prev != nil && len(prev.Apps) > 0 {
+		switch {
+		case similarWords.MatchString(msg) && (ord > 0 || named != nil || refersBack.MatchString(msg) || len(words) <= 3):
+			if ord == 0 && named == nil {
+				ord = 1 // "more like this": the app just described, or the top pick
+			}
+			return intent{name: IntentFollowUp, follow: followSimilar, ordinal: ord, app: named}
+		case cheaperWords.MatchString(msg):
+			return intent{name: IntentFollowUp, follow: followCheaper}
+		case freeWords.MatchString(msg) && len(words) <= 6:
+			return intent{name: IntentFollowUp, follow: followFree}
+		case moreWords.MatchString(msg):
+			return intent{name: IntentFollowUp, follow: followMore}
+		case ord > 0 && named == nil && len(words) <= 8:
+			// "tell me about the second one", "the first?"
+			return intent{name: IntentAppDetails, ordinal: ord}
+		}
+	}
+	if named != nil && (detailsVerbs.MatchString(msg) || isBareName(words, named)) {
+		return intent{name: IntentAppDetails, app: named}
+	}
+	if greetingWords.MatchString(msg) && topicWords(words) == 0 {
+		return intent{name: IntentGreeting}
+	}
+	if helpPattern.MatchString(msg) {
+		return intent{name: IntentHelp}
+	}
+	return intent{name: IntentRecommendation}
+}
+
+// topicWords counts the words that say something about a subject.
+func topicWords(words []string) int {
+	n := 0
+	for _, w := range words {
+		if embedding.IsTopicWord(w) && !greetingWords.MatchString(w) {
+			n++
+		}
+	}
+	return n
+}
+
+func ordinal(msg string, words []string) int {
+	if m := ordinalNumber.FindStringSubmatch(msg); m != nil {
+		return int(m[1][0] - '0')
+	}
+	for i, w := range words {
+		if n, ok := ordinalWords[w]; ok {
+			// "top" only counts as "the top one", not "top apps".
+			if w == "top" && (i+1 >= len(words) || words[i+1] != "one" && words[i+1] != "pick") {
+				continue
+			}
+			return n
+		}
+		if w == "last" {
+			return -1
+		}
+	}
+	return 0
+}
+
+// findApp returns the app whose name (or the part before a colon, as
+// "Mondly" of "Mondly: Learn Languages in VR") appears in msg as whole
+// words; the longest match wins.
+func findApp(msg string, apps []vrrec.VRApp) *vrrec.VRApp {
+	q := " " + strings.Join(embedding.Words(msg), " ") + " "
+	var best *vrrec.VRApp
+	bestLen := 0
+	for i := range apps {
+		for _, name := range appNames(apps[i]) {
+			n := strings.Join(embedding.Words(name), " ")
+			if len(n) < 4 || len(n) <= bestLen {
+				continue
+			}
+			if strings.Contains(q, " "+n+" ") {
+				best, bestLen = &apps[i], len(n)
+			}
+		}
+	}
+	return best
+}
+
+func appNames(a vrrec.VRApp) []string {
+	names := []string{a.Name}
+	if short, _, ok := strings.Cut(a.Name, ":"); ok {
+		names = append(names, short)
+	}
+	return names
+}
+
+// isBareName reports whether the message is little more than the app's name.
+func isBareName(words []string, app *vrrec.VRApp) bool {
+	nameLen := len(embedding.Words(app.Name))
+	if short, _, ok := strings.Cut(app.Name, ":"); ok {
+		nameLen = min(nameLen, len(embedding.Words(short)))
+	}
+	return len(words) <= nameLen+1
+}

@@ -1,0 +1,319 @@
+// Package chat turns a student's message into an answer: it recognises the
+// intent (greeting, help, recommendation, app details, follow-up on the last
+// answer), asks the recommender, formats the reply and keeps the
+// conversation. It depends on interfaces only, never on HTTP or a database.
+package chat
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/rag"
+)
+
+// Engine is what the chat needs from the recommender.
+type Engine interface {
+	vrrec.Recommender
+	// Apps returns the catalog's apps; callers must not modify them.
+	Apps() []vrrec.VRApp
+	App(id string) (vrrec.VRApp, bool)
+}
+
+// Progress stages reported while answering a recommendation.
+const (
+	StageUnderstanding = "understanding"
+	StageRetrieving    = "retrieving"
+	StageRanking       = "ranking"
+)
+
+// Reply is the answer to one message. JSON names follow the old /chat
+// response (response, type, user_id) plus structured fields.
+type Reply struct {
+	Response  string                    `json:"response"` // markdown
+	Type      string                    `json:"type"`     // always "success"
+	UserID    string                    `json:"user_id"`
+	SessionID string                    `json:"session_id"`
+	Intent    string                    `json:"intent"`
+	Query     string                    `json:"query,omitempty"` // what the apps answer
+	Apps      []vrrec.AppRecommendation `json:"apps"`
+	App       *vrrec.VRApp              `json:"app,omitempty"` // for app details
+}
+
+// Service answers chat messages. Safe for concurrent use.
+type Service struct {
+	engine   func() Engine
+	sessions vrrec.SessionStore
+	log      *slog.Logger
+	now      func() time.Time
+}
+
+// New returns a service. engine is called once per message, so the caller
+// may swap the engine (a reloaded catalog) between messages.
+func New(engine func() Engine, sessions vrrec.SessionStore, log *slog.Logger) *Service {
+	return &Service{engine: engine, sessions: sessions, log: log, now: time.Now}
+}
+
+// TopK is the number of apps a recommendation shows.
+const TopK = 8
+
+// historyLimit is how many messages /api/history returns.
+const historyLimit = 100
+
+// Answer replies to message in the student's session. progress, when not
+// nil, is told each stage as it starts. The error is EINVALID for an empty or
+// overlong message and otherwise means no answer could be computed (the
+// recommender failed); a session store that fails is logged and does not stop
+// the answer.
+func (s *Service) Answer(ctx context.Context, userID, sessionID, message string, progress func(stage string)) (*Reply, error) {
+	if progress == nil {
+		progress = func(string) {}
+	}
+	message = strings.TrimSpace(message)
+	if message == "" {
+		return nil, vrrec.Errorf(vrrec.EINVALID, "Message required")
+	}
+	if n := len([]rune(message)); n > rag.MaxQueryLength {
+		return nil, vrrec.Errorf(vrrec.EINVALID, "Message too long: %d characters, the limit is %d", n, rag.MaxQueryLength)
+	}
+	progress(StageUnderstanding)
+	eng := s.engine()
+	past, err := s.sessions.Session(ctx, userID, sessionID)
+	if err != nil {
+		s.log.WarnContext(ctx, "session unavailable, answering without it", "err", err)
+	}
+	prev := lastAnswer(past)
+	in := classify(message, eng.Apps(), prev)
+
+	reply := &Reply{Type: "success", UserID: userID, SessionID: sessionID, Intent: in.name, Apps: []vrrec.AppRecommendation{}}
+	switch in.name {
+	case IntentGreeting:
+		reply.Response = greetingText
+	case IntentHelp:
+		reply.Response = helpText
+	case IntentAppDetails:
+		app := in.app
+		if app == nil {
+			app = pickFrom(eng, prev, in.ordinal)
+		}
+		if app == nil {
+			reply.Response = fmt.Sprintf("I only showed %d apps. Which one do you mean?", len(prev.Apps))
+			break
+		}
+		reply.App = app
+		reply.Response = Details(*app)
+	case IntentFollowUp:
+		if err := s.followUp(ctx, eng, in, prev, reply, progress); err != nil {
+			return nil, err
+		}
+	default:
+		progress(StageRetrieving)
+		res, err := eng.Recommend(ctx, message, TopK)
+		if err != nil {
+			return nil, fmt.Errorf("recommend: %w", err)
+		}
+		progress(StageRanking)
+		reply.Query, reply.Apps = res.Query, res.Apps
+		reply.Response = rag.FormatReply(res)
+	}
+
+	// An app described is remembered as shown, so "more like this" and
+	// "anything cheaper?" refer to it.
+	shown := reply.Apps
+	if reply.App != nil {
+		shown = []vrrec.AppRecommendation{{AppID: reply.App.AppID, Name: reply.App.Name, Category: reply.App.Category}}
+	}
+	now := s.now()
+	err = s.sessions.Append(ctx, userID, sessionID,
+		vrrec.Message{Role: vrrec.RoleUser, Content: message, Intent: in.name, Time: now},
+		vrrec.Message{Role: vrrec.RoleAssistant, Content: reply.Response, Intent: in.name, Time: now, Apps: shown, Query: reply.Query})
+	if err != nil {
+		s.log.WarnContext(ctx, "conversation not saved", "err", err)
+	}
+	return reply, nil
+}
+
+// History returns the student's recent messages, oldest first.
+func (s *Service) History(ctx context.Context, userID string) ([]vrrec.Message, error) {
+	msgs, err := s.sessions.History(ctx, userID, historyLimit)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	if msgs == nil {
+		msgs = []vrrec.Message{}
+	}
+	return msgs, nil
+}
+
+// lastAnswer returns the latest assistant turn that showed apps.
+func lastAnswer(msgs []vrrec.Message) *vrrec.Message {
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if msgs[i].Role == vrrec.RoleAssistant && len(msgs[i].Apps) > 0 {
+			return &msgs[i]
+		}
+	}
+	return nil
+}
+
+// pickFrom returns the app at a 1-based position of the previous answer
+// (-1 for the last), or nil.
+func pickFrom(eng Engine, prev *vrrec.Message, ord int) *vrrec.VRApp {
+	if prev == nil || ord == 0 || ord > len(prev.Apps) {
+		return nil
+	}
+	if ord < 0 {
+		ord = len(prev.Apps)
+	}
+	app, ok := eng.App(prev.Apps[ord-1].AppID)
+	if !ok {
+		return nil
+	}
+	return &app
+}
+
+func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrrec.Message, reply *Reply, progress func(string)) error {
+	shown := map[string]bool{}
+	for _, a := range prev.Apps {
+		shown[a.AppID] = true
+	}
+	progress(StageRetrieving)
+	switch in.follow {
+	case followSimilar:
+		base := in.app
+		if base == nil {
+			base = pickFrom(eng, prev, in.ordinal)
+		}
+		if base == nil {
+			reply.Response = fmt.Sprintf("I only showed %d apps. Which one do you mean?", len(prev.Apps))
+			return nil
+		}
+		query := base.Name + ": " + strings.Join(base.SkillsDeveloped, ", ")
+		res, err := eng.Recommend(ctx, query, TopK+1)
+		if err != nil {
+			return fmt.Errorf("recommend like %s: %w", base.AppID, err)
+		}
+		res.Apps = slices.DeleteFunc(res.Apps, func(a vrrec.AppRecommendation) bool { return a.AppID == base.AppID })
+		res.Query = "apps like " + base.Name
+		progress(StageRanking)
+		reply.Query, reply.Apps = res.Query, res.Apps[:min(len(res.Apps), TopK)]
+		res.Apps = reply.Apps
+		reply.Response = rag.FormatReply(res)
+	case followMore:
+		res, err := eng.Recommend(ctx, prev.Query, len(prev.Apps)+TopK)
+		if err != nil {
+			return fmt.Errorf("recommend more: %w", err)
+		}
+		res.Apps = slices.DeleteFunc(res.Apps, func(a vrrec.AppRecommendation) bool { return shown[a.AppID] })
+		progress(StageRanking)
+		reply.Query, reply.Apps = prev.Query, res.Apps
+		if len(res.Apps) == 0 {
+			reply.Response = fmt.Sprintf("That's everything I found for '%s'. Try asking about a related skill or subject.", rag.Interest(prev.Query))
+			return nil
+		}
+		reply.Response = rag.FormatReply(res)
+	case followCheaper, followFree:
+		res, err := eng.Recommend(ctx, prev.Query, 4*TopK)
+		if err != nil {
+			return fmt.Errorf("recommend cheaper: %w", err)
+		}
+		limit, what := 0.0, "free"
+		if in.follow == followCheaper {
+			top, _ := eng.App(prev.Apps[0].AppID)
+			limit = Price(top.Price)
+			what = fmt.Sprintf("cheaper than %s (%s)", top.Name, top.Price)
+			if limit <= 0 {
+				limit, what = 0, "free, like "+top.Name
+			}
+		}
+		res.Apps = slices.DeleteFunc(res.Apps, func(a vrrec.AppRecommendation) bool {
+			app, _ := eng.App(a.AppID)
+			p := Price(app.Price)
+			if in.follow == followFree || limit == 0 {
+				return p != 0
+			}
+			return p < 0 || p >= limit
+		})
+		res.Apps = res.Apps[:min(len(res.Apps), TopK)]
+		progress(StageRanking)
+		reply.Query, reply.Apps = prev.Query, res.Apps
+		if len(res.Apps) == 0 {
+			reply.Response = fmt.Sprintf("I found nothing %s for '%s'.", what, rag.Interest(prev.Query))
+			return nil
+		}
+		reply.Response = fmt.Sprintf("Options %s:\n\n", what) + priceList(eng, res.Apps)
+	}
+	return nil
+}
+
+// priceList renders apps with their prices, best match first.
+func priceList(eng Engine, apps []vrrec.AppRecommendation) string {
+	var b strings.Builder
+	for i, a := range apps {
+		app, _ := eng.App(a.AppID)
+		fmt.Fprintf(&b, "%d. **%s** (%s, %d%% match): %s\n", i+1, app.Name, app.Price, a.MatchPercent, a.Reasoning)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+var dollars = regexp.MustCompile(`\$\s*(\d+(?:\.\d{1,2})?)`)
+
+// Price returns an app's upfront price in dollars: 0 for free apps (also
+// free apps with purchases or subscriptions inside), -1 when unknown.
+func Price(text string) float64 {
+	t := strings.ToLower(strings.TrimSpace(text))
+	if strings.HasPrefix(t, "free") {
+		return 0
+	}
+	if m := dollars.FindStringSubmatch(t); m != nil {
+		p, err := strconv.ParseFloat(m[1], 64)
+		if err == nil {
+			return p
+		}
+	}
+	return -1
+}
+
+// Details renders an app's description, features, price, rating and skills.
+func Details(a vrrec.VRApp) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "**%s** (%s)\n\n%s\n\n", a.Name, a.Category, a.Description)
+	if len(a.Features) > 0 {
+		b.WriteString("**Features**\n")
+		for _, f := range a.Features {
+			fmt.Fprintf(&b, "- %s\n", f)
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "**Price:** %s", orUnknown(a.Price))
+	if a.Rating > 0 {
+		fmt.Fprintf(&b, " · **Rating:** %.1f/5", a.Rating)
+	}
+	if len(a.SkillsDeveloped) > 0 {
+		fmt.Fprintf(&b, "\n\n**Skills it builds:** %s", strings.Join(a.SkillsDeveloped, ", "))
+	}
+	b.WriteString("\n\nWant apps like this one? Ask \"more like this\".")
+	return b.String()
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
+
+const greetingText = "Hi! I recommend Meta Quest VR apps that build the skills you study. " +
+	"Tell me a subject (\"anatomy\"), a skill (\"public speaking\", \"Python\") or a course number (\"95-729\")."
+
+const helpText = "**How to use me**\n\n" +
+	"- Say what you study or want to learn: \"I'm learning Python\", \"cybersecurity tools\", \"data visualization\".\n" +
+	"- Give a course number: \"95-729\".\n" +
+	"- Ask about an app: \"tell me more about Beat Saber\".\n" +
+	"- Follow up on my answer: \"more like the second one\", \"anything cheaper?\", \"free ones?\", \"show me more\".\n\n" +
+	"Each app comes with a match percentage, the skills that matched, and why I picked it."
