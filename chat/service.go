@@ -119,7 +119,7 @@ func (s *Service) Answer(ctx context.Context, userID, sessionID, message string,
 			return nil, fmt.Errorf("recommend: %w", err)
 		}
 		progress(StageRanking)
-		reply.Query, reply.Apps = res.Query, res.Apps
+		reply.Query, reply.Apps = res.Query, rag.Shown(res)
 		reply.Response = rag.FormatReply(res)
 	}
 
@@ -201,22 +201,24 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 		res.Apps = slices.DeleteFunc(res.Apps, func(a vrrec.AppRecommendation) bool { return a.AppID == base.AppID })
 		res.Query = "apps like " + base.Name
 		progress(StageRanking)
-		reply.Query, reply.Apps = res.Query, res.Apps[:min(len(res.Apps), TopK)]
-		res.Apps = reply.Apps
+		reply.Query, reply.Apps = res.Query, rag.Shown(res)
 		reply.Response = rag.FormatReply(res)
 	case followMore:
 		res, err := eng.Recommend(ctx, prev.Query, len(prev.Apps)+TopK)
 		if err != nil {
 			return fmt.Errorf("recommend more: %w", err)
 		}
-		res.Apps = slices.DeleteFunc(res.Apps, func(a vrrec.AppRecommendation) bool { return shown[a.AppID] })
+		// The rest of the ranking, down to weak but real matches.
+		res.Apps = slices.DeleteFunc(res.Apps, func(a vrrec.AppRecommendation) bool {
+			return shown[a.AppID] || a.LikelinessScore < minMoreLikeliness
+		})
 		progress(StageRanking)
-		reply.Query, reply.Apps = prev.Query, res.Apps
-		if len(res.Apps) == 0 {
+		reply.Query, reply.Apps = prev.Query, res.Apps[:min(len(res.Apps), TopK)]
+		if len(reply.Apps) == 0 {
 			reply.Response = fmt.Sprintf("That's everything I found for '%s'. Try asking about a related skill or subject.", rag.Interest(prev.Query))
 			return nil
 		}
-		reply.Response = rag.FormatReply(res)
+		reply.Response = fmt.Sprintf("More for '%s':\n\n", rag.Interest(prev.Query)) + listApps(eng, reply.Apps, false)
 	case followCheaper, followFree:
 		res, err := eng.Recommend(ctx, prev.Query, 4*TopK)
 		if err != nil {
@@ -246,17 +248,24 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 			reply.Response = fmt.Sprintf("I found nothing %s for '%s'.", what, rag.Interest(prev.Query))
 			return nil
 		}
-		reply.Response = fmt.Sprintf("Options %s:\n\n", what) + priceList(eng, res.Apps)
+		reply.Response = fmt.Sprintf("Options %s:\n\n", what) + listApps(eng, res.Apps, true)
 	}
 	return nil
 }
 
-// priceList renders apps with their prices, best match first.
-func priceList(eng Engine, apps []vrrec.AppRecommendation) string {
+// minMoreLikeliness is the weakest match "show me more" still lists.
+const minMoreLikeliness = 0.10
+
+// listApps renders apps as a numbered markdown list, with prices if asked.
+func listApps(eng Engine, apps []vrrec.AppRecommendation, prices bool) string {
 	var b strings.Builder
 	for i, a := range apps {
 		app, _ := eng.App(a.AppID)
-		fmt.Fprintf(&b, "%d. **%s** (%s, %d%% match): %s\n", i+1, app.Name, app.Price, a.MatchPercent, a.Reasoning)
+		price := ""
+		if prices {
+			price = orUnknown(app.Price) + ", "
+		}
+		fmt.Fprintf(&b, "%d. **%s** (%s%d%% match): %s\n", i+1, rag.EscapeMarkdown(app.Name), price, a.MatchPercent, rag.EscapeMarkdown(a.Reasoning))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -282,20 +291,21 @@ func Price(text string) float64 {
 // Details renders an app's description, features, price, rating and skills.
 func Details(a vrrec.VRApp) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "**%s** (%s)\n\n%s\n\n", a.Name, a.Category, a.Description)
+	esc := rag.EscapeMarkdown
+	fmt.Fprintf(&b, "**%s** (%s)\n\n%s\n\n", esc(a.Name), esc(a.Category), esc(a.Description))
 	if len(a.Features) > 0 {
 		b.WriteString("**Features**\n")
 		for _, f := range a.Features {
-			fmt.Fprintf(&b, "- %s\n", f)
+			fmt.Fprintf(&b, "- %s\n", esc(f))
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "**Price:** %s", orUnknown(a.Price))
+	fmt.Fprintf(&b, "**Price:** %s", esc(orUnknown(a.Price)))
 	if a.Rating > 0 {
 		fmt.Fprintf(&b, " · **Rating:** %.1f/5", a.Rating)
 	}
 	if len(a.SkillsDeveloped) > 0 {
-		fmt.Fprintf(&b, "\n\n**Skills it builds:** %s", strings.Join(a.SkillsDeveloped, ", "))
+		fmt.Fprintf(&b, "\n\n**Skills it builds:** %s", esc(strings.Join(a.SkillsDeveloped, ", ")))
 	}
 	b.WriteString("\n\nWant apps like this one? Ask \"more like this\".")
 	return b.String()

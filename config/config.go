@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,6 +34,15 @@ type Config struct {
 	EmbeddingModel   string        // EMBEDDING_MODEL, default text-embedding-3-small
 	EmbeddingAPIKey  string        // EMBEDDING_API_KEY, default empty (fine for local servers)
 	EmbeddingTimeout time.Duration // EMBEDDING_TIMEOUT, default 30s
+
+	Port int // PORT, default 5000
+	// SecretKey signs cookies: SECRET_KEY, or FLASK_SECRET_KEY so the old
+	// system's .env files keep working. Empty means vrrec keeps a generated
+	// one in DATA_DIR/secret_key.
+	SecretKey string
+	// WidgetOrigins may embed the chat widget in a frame: WIDGET_ALLOWED_ORIGINS,
+	// comma-separated origins such as https://www.example.edu; default none.
+	WidgetOrigins []string
 }
 
 // Load reads the configuration from getenv (os.Getenv in production).
@@ -49,11 +60,27 @@ func Load(getenv func(string) string) (Config, error) {
 		EmbeddingModel:   get("EMBEDDING_MODEL", "text-embedding-3-small"),
 		EmbeddingAPIKey:  get("EMBEDDING_API_KEY", ""),
 	}
+	c.SecretKey = get("SECRET_KEY", get("FLASK_SECRET_KEY", ""))
 	var errs []error
+	port, err := strconv.Atoi(get("PORT", "5000"))
+	if err != nil || port < 1 || port > 65535 {
+		errs = append(errs, fmt.Errorf("PORT: want a port number 1-65535, got %q", getenv("PORT")))
+	}
+	c.Port = port
+	for _, o := range strings.Split(getenv("WIDGET_ALLOWED_ORIGINS"), ",") {
+		o = strings.TrimRight(strings.TrimSpace(o), "/")
+		if o == "" {
+			continue
+		}
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path != "" {
+			errs = append(errs, fmt.Errorf("WIDGET_ALLOWED_ORIGINS: %q is not an origin like https://www.example.edu", o))
+			continue
+		}
+		c.WidgetOrigins = append(c.WidgetOrigins, o)
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, fmt.Errorf("LOG_LEVEL: %w", err))
 	}
-	var err error
 	if c.EmbeddingTimeout, err = time.ParseDuration(get("EMBEDDING_TIMEOUT", "30s")); err != nil || c.EmbeddingTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("EMBEDDING_TIMEOUT: want a positive duration like 30s, got %q", getenv("EMBEDDING_TIMEOUT")))
 	}

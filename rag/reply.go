@@ -23,19 +23,8 @@ const (
 // neutralised, so a query cannot restyle the reply; the web page must still
 // render it as text, never as HTML.
 func FormatReply(res *vrrec.Result) string {
-	interest := escapeMarkdown(Interest(res.Query))
-	var top, also []vrrec.AppRecommendation
-	for _, a := range res.Apps {
-		switch {
-		case a.LikelinessScore >= topPickMin && len(top) < maxTopPicks:
-			top = append(top, a)
-		case a.LikelinessScore >= alsoMin && a.LikelinessScore < topPickMin && len(also) < maxAlsoPicks:
-			also = append(also, a)
-		}
-	}
-	if len(top) == 0 {
-		top, also = also, nil
-	}
+	interest := EscapeMarkdown(Interest(res.Query))
+	top, also := Picks(res)
 	if len(top) == 0 {
 		return fmt.Sprintf("I couldn't find specific VR apps for '%s'. Try a different phrasing, "+
 			"a skill (\"data visualization\"), a subject (\"anatomy\") or a course number (\"95-729\").", interest)
@@ -73,14 +62,39 @@ func FormatReply(res *vrrec.Result) string {
 	return b.String()
 }
 
+// Picks splits a result into the reply's Top Picks and Also Consider
+// groups; apps in neither are too weak to show a student.
+func Picks(res *vrrec.Result) (top, also []vrrec.AppRecommendation) {
+	for _, a := range res.Apps {
+		switch {
+		case a.LikelinessScore >= topPickMin && len(top) < maxTopPicks:
+			top = append(top, a)
+		case a.LikelinessScore >= alsoMin && a.LikelinessScore < topPickMin && len(also) < maxAlsoPicks:
+			also = append(also, a)
+		}
+	}
+	if len(top) == 0 {
+		top, also = also, nil
+	}
+	return top, also
+}
+
+// Shown returns the apps the reply shows, in order.
+func Shown(res *vrrec.Result) []vrrec.AppRecommendation {
+	top, also := Picks(res)
+	return append(top, also...)
+}
+
 func writePick(b *strings.Builder, marker string, a vrrec.AppRecommendation) {
-	fmt.Fprintf(b, "%s **%s** (%d%% match): %s", marker, escapeMarkdown(a.Name), a.MatchPercent, escapeMarkdown(a.Reasoning))
+	fmt.Fprintf(b, "%s **%s** (%d%% match): %s", marker, EscapeMarkdown(a.Name), a.MatchPercent, EscapeMarkdown(a.Reasoning))
 	if a.BridgeExplanation != "" {
-		fmt.Fprintf(b, " _(%s)_", escapeMarkdown(a.BridgeExplanation))
+		fmt.Fprintf(b, " _(%s)_", EscapeMarkdown(a.BridgeExplanation))
 	}
 	b.WriteString("\n")
 }
 
 var markdownEscaper = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`, "#", `\#`)
 
-func escapeMarkdown(s string) string { return markdownEscaper.Replace(s) }
+// EscapeMarkdown neutralises markdown syntax in s, for quoting text that must
+// not restyle a reply.
+func EscapeMarkdown(s string) string { return markdownEscaper.Replace(s) }

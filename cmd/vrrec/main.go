@@ -20,6 +20,7 @@ import (
 const usage = `vrrec recommends Meta Quest VR apps to students from what they study.
 
 Usage:
+  vrrec serve                                          run the chat service on PORT (default 5000)
   vrrec recommend [--json] [--reply] [--top N] "QUERY"   rank apps for a query
   vrrec import --dir DIR [--json]                      import a catalog in the upstream JSON format
   vrrec eval --queries FILE [--catalog DIR] [--json]   measure precision@5, recall@8, nDCG@5
@@ -48,9 +49,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	cmd, rest := args[0], args[1:]
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	log := slog.New(slog.NewTextHandler(stderr, opts))
 	switch cmd {
+	case "serve":
+		// A service logs JSON lines for log collectors.
+		return cmdServe(ctx, cfg, slog.New(slog.NewJSONHandler(stderr, opts)))
 	case "recommend":
 		return cmdRecommend(ctx, cfg, log, rest, stdout)
 	case "import":

@@ -1,0 +1,118 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+
+	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/chat"
+)
+
+type chatRequest struct {
+	Message   string `json:"message"`
+	SessionID string `json:"session_id"`
+}
+
+// chatResponse is chat.Reply plus, for the embedded widget, the signed id to
+// send back in X-Vrrec-User.
+type chatResponse struct {
+	*chat.Reply
+	UserToken string `json:"user_token,omitempty"`
+}
+
+var sessionIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// readChat decodes and checks a chat request, filling in a new session id.
+func readChat(w http.ResponseWriter, r *http.Request) (chatRequest, error) {
+	var req chatRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return req, err
+	}
+	switch {
+	case req.SessionID == "":
+		req.SessionID = newUUID()
+	case !sessionIDPattern.MatchString(req.SessionID):
+		return req, vrrec.Errorf(vrrec.EINVALID, "session_id must be 1-64 letters, digits, '-' or '_'")
+	}
+	return req, nil
+}
+
+func (s *Server) respondChat(r *http.Request, reply *chat.Reply) chatResponse {
+	out := chatResponse{Reply: reply}
+	if r.Header.Get("X-Vrrec-Embed") == "1" {
+		out.UserToken = s.sign(reply.UserID)
+	}
+	return out
+}
+
+// chat answers POST /chat.
+func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
+	user := s.identify(w, r)
+	req, err := readChat(w, r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	reply, err := s.cfg.Chat.Answer(r.Context(), user, req.SessionID, req.Message, nil)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.respondChat(r, reply))
+}
+
+// chatUsage answers GET /chat with how to use it, as the old system did.
+func (s *Server) chatUsage(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{
+		"usage":   `POST /chat with {"message": "I'm learning Python", "session_id": "optional"}`,
+		"stream":  "POST /chat/stream with the same body answers as Server-Sent Events",
+		"history": "GET /api/history returns your conversation",
+	})
+}
+
+// chatStream answers POST /chat/stream as Server-Sent Events: "progress"
+// events ({"stage"}), then one "result" event with the /chat response, or
+// one "error" event. Bad requests are refused with a JSON error before the
+// stream starts, so a client can tell them from a broken stream.
+func (s *Server) chatStream(w http.ResponseWriter, r *http.Request) {
+	user := s.identify(w, r)
+	req, err := readChat(w, r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	rc := http.NewResponseController(w)
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
+	w.WriteHeader(http.StatusOK)
+	send := func(event string, v any) {
+		b, _ := json.Marshal(v)
+		fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b)
+		_ = rc.Flush()
+	}
+	reply, err := s.cfg.Chat.Answer(r.Context(), user, req.SessionID, req.Message, func(stage string) {
+		send("progress", map[string]string{"stage": stage})
+	})
+	if err != nil {
+		if vrrec.ErrorCode(err) == vrrec.EINTERNAL {
+			s.cfg.Log.ErrorContext(r.Context(), "stream failed", "err", err)
+		}
+		send("error", map[string]any{"error": vrrec.ErrorMessage(err), "status": status(vrrec.ErrorCode(err))})
+		return
+	}
+	send("result", s.respondChat(r, reply))
+}
+
+// history answers GET /api/history with the caller's own conversation.
+func (s *Server) history(w http.ResponseWriter, r *http.Request) {
+	user := s.identify(w, r)
+	msgs, err := s.cfg.Chat.History(r.Context(), user)
+	if err != nil {
+		s.writeError(w, r, vrrec.Errorf(vrrec.EUNAVAILABLE, "History is unavailable right now"))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"user_id": user, "messages": msgs})
+}

@@ -1,0 +1,72 @@
+package web
+
+import (
+	"embed"
+	"io/fs"
+	"net/http"
+	"strings"
+)
+
+// static holds the chat page, its script and style, and the widget loader,
+// all served from the binary: no CDN.
+//
+//go:embed static
+var static embed.FS
+
+const (
+	pageIndex = "index"
+	pageEmbed = "embed"
+)
+
+// pageCSP allows only this origin's own scripts and styles: no inline script,
+// so HTML smuggled into a reply could not run even if it were inserted.
+const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors "
+
+// page serves the chat page. The embedded variant may be framed by the
+// configured widget origins; the main page only by this origin.
+func (s *Server) page(kind string) http.HandlerFunc {
+	ancestors := "'self'"
+	if kind == pageEmbed && len(s.cfg.WidgetOrigins) > 0 {
+		ancestors += " " + strings.Join(s.cfg.WidgetOrigins, " ")
+	}
+	body, err := static.ReadFile("static/index.html")
+	if err != nil { // the embed directive guarantees the file
+		panic(err)
+	}
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", pageCSP+ancestors)
+		if kind != pageEmbed {
+			w.Header().Set("X-Frame-Options", "SAMEORIGIN")
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-cache")
+		_, _ = w.Write(body)
+	}
+}
+
+func staticFiles() http.Handler {
+	sub, err := fs.Sub(static, "static")
+	if err != nil {
+		panic(err)
+	}
+	files := http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-cache")
+		files.ServeHTTP(w, r)
+	})
+}
+
+// serveWidget serves the loader another site pastes as
+// <script src="https://vrrec.example.edu/widget.js" defer></script>.
+func serveWidget(w http.ResponseWriter, r *http.Request) {
+	b, err := static.ReadFile("static/widget.js")
+	if err != nil {
+		panic(err)
+	}
+	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	// Other sites load this script; it must not be blocked as cross-origin.
+	w.Header().Set("Cross-Origin-Resource-Policy", "cross-origin")
+	_, _ = w.Write(b)
+}

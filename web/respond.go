@@ -1,0 +1,83 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/vrrec/vrrec"
+)
+
+// status maps an application error code to its HTTP status: the one place
+// that decides it.
+func status(code string) int {
+	switch code {
+	case vrrec.EINVALID:
+		return http.StatusBadRequest
+	case vrrec.ENOTFOUND:
+		return http.StatusNotFound
+	case vrrec.ECONFLICT:
+		return http.StatusConflict
+	case vrrec.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case vrrec.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
+	case "too_large":
+		return http.StatusRequestEntityTooLarge
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// writeJSON writes v with the given status.
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	_ = enc.Encode(v)
+}
+
+// writeError answers {"error": message} with the status of err's code.
+// Internal errors are logged and shown as a generic message.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := vrrec.ErrorCode(err)
+	if code == vrrec.EINTERNAL {
+		s.cfg.Log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "err", err)
+	}
+	writeJSON(w, status(code), map[string]string{"error": vrrec.ErrorMessage(err)})
+}
+
+var errTooLarge = &vrrec.Error{Code: "too_large", Message: fmt.Sprintf("Request body too large: the limit is %d KiB", MaxBodyBytes>>10)}
+
+// decodeJSON reads one JSON object from a request of type application/json
+// no larger than MaxBodyBytes.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return vrrec.Errorf(vrrec.EINVALID, "Content-Type must be application/json")
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err := dec.Decode(v); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return errTooLarge
+		}
+		if errors.Is(err, io.EOF) {
+			return vrrec.Errorf(vrrec.EINVALID, "Request body is empty: send a JSON object")
+		}
+		return vrrec.Errorf(vrrec.EINVALID, "Malformed JSON: %v", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return errTooLarge
+		}
+		return vrrec.Errorf(vrrec.EINVALID, "Malformed JSON: unexpected data after the object")
+	}
+	return nil
+}

@@ -1,0 +1,60 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/vrrec/vrrec"
+)
+
+// routes lists every route and, in order, the middleware around them.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+
+	// Pages and assets.
+	mux.HandleFunc("GET /{$}", s.page(pageIndex))
+	mux.HandleFunc("GET /embed", s.page(pageEmbed))
+	mux.Handle("GET /static/", staticFiles())
+	mux.HandleFunc("GET /widget.js", serveWidget)
+
+	// Chat API.
+	mux.HandleFunc("GET /chat", s.chatUsage)
+	mux.HandleFunc("POST /chat", s.chat)
+	mux.HandleFunc("POST /chat/stream", s.chatStream)
+	mux.HandleFunc("GET /api/history", s.history)
+
+	// Operations.
+	mux.HandleFunc("GET /health", s.health)
+	mux.HandleFunc("GET /ready", s.ready)
+
+	// Anything else under the API answers JSON, never an HTML page.
+	mux.HandleFunc("/chat", methodNotAllowed("GET, POST"))
+	mux.HandleFunc("/chat/stream", methodNotAllowed("POST"))
+	mux.HandleFunc("/api/", notFound)
+	mux.HandleFunc("/chat/", notFound)
+
+	var h http.Handler = mux
+	h = securityHeaders(h)
+	h = s.recoverPanics(h)
+	h = s.logRequests(h)
+	return h
+}
+
+func notFound(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusNotFound, map[string]string{"error": "Not found: " + r.Method + " " + r.URL.Path})
+}
+
+func methodNotAllowed(allow string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allow)
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "Method " + r.Method + " not allowed; use " + allow})
+	}
+}
+
+// isAPI reports whether a path answers JSON.
+func isAPI(path string) bool {
+	return path == "/chat" || strings.HasPrefix(path, "/chat/") || strings.HasPrefix(path, "/api/") ||
+		path == "/health" || path == "/ready"
+}
+
+var errInternal = vrrec.Errorf(vrrec.EINTERNAL, "Internal error")

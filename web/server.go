@@ -1,0 +1,103 @@
+// Package web is vrrec's HTTP surface: the chat API (JSON and Server-Sent
+// Events), the chat page and embeddable widget, student identity cookies,
+// health and readiness. Handlers call the chat service; they know nothing of
+// databases or the recommender's internals.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/vrrec/vrrec/chat"
+)
+
+// Timeouts chosen for a chat whose answers may wait on a slow LLM.
+const (
+	ReadHeaderTimeout = 10 * time.Second  // slow-loris guard
+	ReadTimeout       = 30 * time.Second  // a 64 KiB body arrives well within this
+	WriteTimeout      = 120 * time.Second // as the old Gunicorn timeout: a slow LLM answer still gets through
+	IdleTimeout       = 120 * time.Second
+	ShutdownTimeout   = 30 * time.Second // in-flight requests get this long to finish
+	MaxBodyBytes      = 64 << 10
+)
+
+// Check is a readiness probe of one dependency; nil means ready.
+type Check struct {
+	Name  string
+	Probe func(ctx context.Context) error
+}
+
+// Config is what the server needs.
+type Config struct {
+	Chat *chat.Service
+	// SecretKey signs the user_id cookie; at least 32 bytes.
+	SecretKey []byte
+	// WidgetOrigins may frame the chat page at /embed.
+	WidgetOrigins []string
+	// Checks decide /ready; /health reports them without failing.
+	Checks []Check
+	// Info adds fields to /health, such as the catalog version.
+	Info func() map[string]any
+	Log  *slog.Logger
+}
+
+// Server serves the chat.
+type Server struct {
+	cfg     Config
+	handler http.Handler
+}
+
+// New returns a server for cfg.
+func New(cfg Config) (*Server, error) {
+	if len(cfg.SecretKey) < 32 {
+		return nil, errors.New("web: secret key shorter than 32 bytes")
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.Info == nil {
+		cfg.Info = func() map[string]any { return nil }
+	}
+	s := &Server{cfg: cfg}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// Handler returns the server's root handler, for tests and embedding.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Serve answers on ln until ctx is cancelled, then stops accepting
+// connections and waits up to ShutdownTimeout for in-flight requests.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout:       ReadTimeout,
+		WriteTimeout:      WriteTimeout,
+		IdleTimeout:       IdleTimeout,
+		ErrorLog:          slog.NewLogLogger(s.cfg.Log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.cfg.Log.Info("shutting down, finishing in-flight requests", "grace", ShutdownTimeout)
+	shutCtx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}

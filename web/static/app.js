@@ -1,0 +1,338 @@
+// Chat page. Everything a student typed or a model wrote reaches the page
+// through textContent and createElement, never innerHTML, so no reply can
+// inject markup or script.
+(() => {
+  'use strict';
+
+  const log = document.getElementById('log');
+  const form = document.getElementById('ask');
+  const input = document.getElementById('message');
+  const sendButton = document.getElementById('send');
+  const status = document.getElementById('status');
+  const statusText = document.getElementById('status-text');
+  const embed = location.pathname === '/embed';
+  if (embed) document.body.classList.add('embed');
+
+  const SESSION_KEY = 'vrrec.session';
+  const TOKEN_KEY = 'vrrec.user';
+  let sessionId = localStorage.getItem(SESSION_KEY) || '';
+  let pending = false;
+
+  const STAGES = {
+    understanding: 'Understanding your question…',
+    retrieving: 'Finding skills and apps that match…',
+    ranking: 'Ranking the apps…',
+  };
+
+  class HttpError extends Error {
+    constructor(status, message) {
+      super(message || 'The server answered ' + status);
+      this.status = status;
+    }
+  }
+
+  function headers() {
+    const h = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
+    if (embed) {
+      // In a frame on another site the cookie is not sent: carry the id.
+      h['X-Vrrec-Embed'] = '1';
+      const token = localStorage.getItem(TOKEN_KEY);
+      if (token) h['X-Vrrec-User'] = token;
+    }
+    return h;
+  }
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  // Inline markdown: **bold**, _italic_ and backslash escapes. Unclosed
+  // markers simply end with the text; nothing is ever parsed as HTML.
+  function renderInline(parent, text) {
+    const stack = [parent];
+    let buf = '';
+    const flush = () => {
+      if (buf) stack[stack.length - 1].appendChild(document.createTextNode(buf));
+      buf = '';
+    };
+    const toggle = (tag) => {
+      flush();
+      const top = stack[stack.length - 1];
+      if (top !== parent && top.tagName === tag.toUpperCase()) {
+        stack.pop();
+      } else {
+        const node = document.createElement(tag);
+        top.appendChild(node);
+        stack.push(node);
+      }
+    };
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (c === '\\' && i + 1 < text.length) {
+        buf += text[++i];
+      } else if (c === '*' && text[i + 1] === '*') {
+        toggle('strong');
+        i++;
+      } else if (c === '_' && (i === 0 || /[\s(]/.test(text[i - 1]) || /[\s).,:;!?]|$/.test(text[i + 1] || ''))) {
+        toggle('em');
+      } else {
+        buf += c;
+      }
+    }
+    flush();
+  }
+
+  // Block markdown: paragraphs, "- " lists and "1. " lists.
+  function renderMarkdown(container, md) {
+    let list = null;
+    let para = null;
+    for (const line of String(md).split('\n')) {
+      const ordered = /^\d+\.\s+(.*)$/.exec(line);
+      const bullet = /^[-*]\s+(.*)$/.exec(line);
+      if (ordered || bullet) {
+        const tag = ordered ? 'ol' : 'ul';
+        if (!list || list.tagName !== tag.toUpperCase()) {
+          list = el(tag);
+          container.appendChild(list);
+        }
+        const li = el('li');
+        renderInline(li, (ordered || bullet)[1]);
+        list.appendChild(li);
+        para = null;
+      } else if (line.trim() === '') {
+        list = null;
+        para = null;
+      } else {
+        list = null;
+        if (!para) {
+          para = el('p');
+          container.appendChild(para);
+        } else {
+          para.appendChild(el('br'));
+        }
+        renderInline(para, line);
+      }
+    }
+  }
+
+  function appCard(app) {
+    const card = el('li', 'card');
+    card.appendChild(el('h3', '', app.name));
+    card.appendChild(el('span', 'category', app.category));
+    if (app.match_percent !== undefined && app.match_percent > 0) {
+      const match = el('div', 'match');
+      const meter = el('meter');
+      meter.min = 0;
+      meter.max = 100;
+      meter.value = app.match_percent;
+      meter.setAttribute('aria-label', app.match_percent + '% match');
+      match.appendChild(meter);
+      match.appendChild(el('span', '', app.match_percent + '% match'));
+      card.appendChild(match);
+    }
+    if (app.reasoning) card.appendChild(el('p', 'reason', app.reasoning));
+    if (app.matched_skills && app.matched_skills.length) {
+      card.appendChild(el('p', 'skills', 'Skills: ' + app.matched_skills.join(', ')));
+    }
+    if (app.bridge_explanation) card.appendChild(el('p', 'bridge', app.bridge_explanation));
+    const actions = el('div', 'actions');
+    const details = el('button', '', 'Details');
+    details.type = 'button';
+    details.setAttribute('aria-label', 'Details about ' + app.name);
+    details.addEventListener('click', () => submit('tell me more about ' + app.name));
+    const similar = el('button', '', 'More like this');
+    similar.type = 'button';
+    similar.setAttribute('aria-label', 'Apps like ' + app.name);
+    similar.addEventListener('click', () => submit('more like ' + app.name));
+    actions.append(details, similar);
+    card.appendChild(actions);
+    return card;
+  }
+
+  function addUser(text) {
+    const li = el('li', 'msg user', text);
+    log.appendChild(li);
+    li.scrollIntoView({ block: 'end' });
+  }
+
+  function addBot(reply) {
+    const li = el('li', 'msg bot');
+    const apps = reply.apps || [];
+    if (apps.length && !reply.app) {
+      const lead = String(reply.response || '').split('\n')[0];
+      const p = el('p');
+      renderInline(p, lead);
+      li.appendChild(p);
+      const cards = el('ul', 'cards');
+      apps.forEach((a) => cards.appendChild(appCard(a)));
+      li.appendChild(cards);
+      const full = el('details', 'reply-text');
+      full.appendChild(el('summary', '', 'Show as text'));
+      renderMarkdown(full, reply.response || '');
+      li.appendChild(full);
+    } else {
+      renderMarkdown(li, reply.response || reply.content || '');
+    }
+    log.appendChild(li);
+    li.scrollIntoView({ block: 'start' });
+  }
+
+  function addError(message, retry) {
+    const li = el('li', 'msg error');
+    li.setAttribute('role', 'alert');
+    li.appendChild(el('p', '', message));
+    if (retry) {
+      const again = el('button', '', 'Try again');
+      again.type = 'button';
+      again.addEventListener('click', () => {
+        li.remove();
+        send(retry, false);
+      });
+      li.appendChild(again);
+    }
+    log.appendChild(li);
+  }
+
+  function setStatus(stage) {
+    if (!stage) {
+      status.hidden = true;
+      return;
+    }
+    statusText.textContent = STAGES[stage] || 'Thinking…';
+    status.hidden = false;
+  }
+
+  function remember(reply) {
+    if (reply.session_id) {
+      sessionId = reply.session_id;
+      localStorage.setItem(SESSION_KEY, sessionId);
+    }
+    if (reply.user_token) localStorage.setItem(TOKEN_KEY, reply.user_token);
+  }
+
+  function body(message) {
+    const b = { message };
+    if (sessionId) b.session_id = sessionId;
+    return JSON.stringify(b);
+  }
+
+  async function errorOf(res) {
+    let message = '';
+    try {
+      message = (await res.json()).error;
+    } catch (_) { /* not JSON */ }
+    return new HttpError(res.status, message);
+  }
+
+  // POST /chat/stream, reading Server-Sent Events from the response body.
+  async function streamChat(message) {
+    const res = await fetch('/chat/stream', { method: 'POST', headers: headers(), body: body(message), credentials: 'same-origin' });
+    if (!res.ok) throw await errorOf(res);
+    if (!res.body || !(res.headers.get('Content-Type') || '').startsWith('text/event-stream')) {
+      throw new Error('no event stream');
+    }
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error('the stream ended without a result');
+      buffer += decoder.decode(value, { stream: true });
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const raw = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        let event = 'message';
+        let data = '';
+        for (const line of raw.split('\n')) {
+          if (line.startsWith('event: ')) event = line.slice(7);
+          else if (line.startsWith('data: ')) data += line.slice(6);
+        }
+        const payload = data ? JSON.parse(data) : {};
+        if (event === 'progress') setStatus(payload.stage);
+        else if (event === 'result') return payload;
+        else if (event === 'error') throw new HttpError(payload.status || 500, payload.error);
+      }
+    }
+  }
+
+  async function postChat(message) {
+    const res = await fetch('/chat', { method: 'POST', headers: headers(), body: body(message), credentials: 'same-origin' });
+    if (!res.ok) throw await errorOf(res);
+    return res.json();
+  }
+
+  async function send(message, echo) {
+    if (pending) return;
+    pending = true;
+    sendButton.disabled = true;
+    if (echo) addUser(message);
+    setStatus('understanding');
+    try {
+      let reply;
+      try {
+        reply = await streamChat(message);
+      } catch (err) {
+        // A refused message will be refused again; anything else (no
+        // streaming through a proxy, a dropped stream) retries plainly.
+        if (err instanceof HttpError && err.status < 500) throw err;
+        reply = await postChat(message);
+      }
+      remember(reply);
+      addBot(reply);
+    } catch (err) {
+      const retryable = !(err instanceof HttpError) || err.status >= 500 || err.status === 429;
+      addError(err instanceof HttpError ? err.message : 'Could not reach the server. Check your connection.', retryable ? message : null);
+    } finally {
+      setStatus(null);
+      pending = false;
+      sendButton.disabled = false;
+      input.focus();
+    }
+  }
+
+  function submit(message) {
+    message = message.trim();
+    if (message) send(message, true);
+  }
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const message = input.value;
+    if (!message.trim() || pending) return;
+    input.value = '';
+    submit(message);
+  });
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  async function restore() {
+    try {
+      const res = await fetch('/api/history', { headers: headers(), credentials: 'same-origin' });
+      if (!res.ok) return;
+      const history = await res.json();
+      for (const m of history.messages || []) {
+        if (m.role === 'user') addUser(m.content);
+        else addBot({ response: m.content, apps: m.apps || [], app: m.intent === 'app_details' ? {} : null });
+        if (m.session_id && !sessionId) {
+          sessionId = m.session_id;
+          localStorage.setItem(SESSION_KEY, sessionId);
+        }
+      }
+    } catch (_) {
+      // History is a convenience; the chat works without it.
+    }
+  }
+
+  restore().finally(() => {
+    document.body.dataset.ready = 'true';
+    input.focus();
+  });
+})();
