@@ -75,12 +75,9 @@ func (s *Service) Answer(ctx context.Context, userID, sessionID, message string,
 	if progress == nil {
 		progress = func(string) {}
 	}
-	message = strings.TrimSpace(message)
-	if message == "" {
-		return nil, vrrec.Errorf(vrrec.EINVALID, "Message required")
-	}
-	if n := len([]rune(message)); n > rag.MaxQueryLength {
-		return nil, vrrec.Errorf(vrrec.EINVALID, "Message too long: %d characters, the limit is %d", n, rag.MaxQueryLength)
+	message, err := CheckMessage(message)
+	if err != nil {
+		return nil, err
 	}
 	progress(StageUnderstanding)
 	eng := s.engine()
@@ -137,6 +134,19 @@ func (s *Service) Answer(ctx context.Context, userID, sessionID, message string,
 		s.log.WarnContext(ctx, "conversation not saved", "err", err)
 	}
 	return reply, nil
+}
+
+// CheckMessage returns the message without surrounding space, or EINVALID
+// when it is empty or longer than rag.MaxQueryLength characters.
+func CheckMessage(message string) (string, error) {
+	message = strings.TrimSpace(message)
+	if message == "" {
+		return "", vrrec.Errorf(vrrec.EINVALID, "Message required")
+	}
+	if n := len([]rune(message)); n > rag.MaxQueryLength {
+		return "", vrrec.Errorf(vrrec.EINVALID, "Message too long: %d characters, the limit is %d", n, rag.MaxQueryLength)
+	}
+	return message, nil
 }
 
 // History returns the student's recent messages, oldest first.

@@ -30,6 +30,9 @@ func readChat(w http.ResponseWriter, r *http.Request) (chatRequest, error) {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return req, err
 	}
+	if _, err := chat.CheckMessage(req.Message); err != nil {
+		return req, err
+	}
 	switch {
 	case req.SessionID == "":
 		req.SessionID = newUUID()

@@ -1,0 +1,451 @@
+package web_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/catalog"
+	"github.com/vrrec/vrrec/chat"
+	"github.com/vrrec/vrrec/embedding"
+	"github.com/vrrec/vrrec/graph"
+	"github.com/vrrec/vrrec/inmem"
+	"github.com/vrrec/vrrec/rag"
+	"github.com/vrrec/vrrec/web"
+)
+
+var engine = sync.OnceValue(func() *rag.Engine {
+	cat, err := catalog.Default()
+	if err != nil {
+		panic(err)
+	}
+	eng, _, err := rag.New(context.Background(), cat, catalog.Version(cat), graph.New(cat),
+		rag.TrainOffline(cat, embedding.Options{}), embedding.NewCache(), rag.Options{})
+	if err != nil {
+		panic(err)
+	}
+	return eng
+})
+
+// slowEngine delays every recommendation, to hold a request in flight.
+type slowEngine struct {
+	*rag.Engine
+	delay   time.Duration
+	started chan struct{}
+}
+
+func (s slowEngine) Recommend(ctx context.Context, q string, k int) (*vrrec.Result, error) {
+	close(s.started)
+	time.Sleep(s.delay)
+	return s.Engine.Recommend(ctx, q, k)
+}
+
+var testKey = []byte("0123456789abcdef0123456789abcdef")
+
+func newServer(t *testing.T, eng chat.Engine, mutate func(*web.Config)) *web.Server {
+	t.Helper()
+	if eng == nil {
+		eng = engine()
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg := web.Config{
+		Chat:      chat.New(func() chat.Engine { return eng }, inmem.NewSessions(), log),
+		SecretKey: testKey,
+		Checks:    []web.Check{{Name: "recommender", Probe: func(context.Context) error { return nil }}},
+		Info:      func() map[string]any { return map[string]any{"recommender": "ready"} },
+		Log:       log,
+	}
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	srv, err := web.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv
+}
+
+// start serves srv over real HTTP and returns its base URL.
+func start(t *testing.T, srv *web.Server) string {
+	t.Helper()
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r response) json(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		t.Fatalf("not JSON (status %d): %s", r.status, r.body)
+	}
+	return m
+}
+
+func do(t *testing.T, client *http.Client, method, url, contentType, body string, header map[string]string) response {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	if client == nil {
+		client = http.DefaultClient
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return response{res.StatusCode, res.Header, b}
+}
+
+func postChat(t *testing.T, client *http.Client, base, message string) response {
+	t.Helper()
+	b, _ := json.Marshal(map[string]string{"message": message})
+	return do(t, client, "POST", base+"/chat", "application/json", string(b), nil)
+}
+
+func TestChatAnswersStructuredJSON(t *testing.T) {
+	base := start(t, newServer(t, nil, nil))
+	res := postChat(t, nil, base, "I want to practice public speaking")
+	if res.status != http.StatusOK {
+		t.Fatalf("status %d: %s", res.status, res.body)
+	}
+	m := res.json(t)
+	for _, k := range []string{"response", "type", "user_id", "session_id", "intent", "apps"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("response lacks %q", k)
+		}
+	}
+	if m["type"] != "success" || m["intent"] != "recommendation" || !strings.Contains(m["response"].(string), "**Top Picks**") {
+		t.Errorf("response: %v", m)
+	}
+	apps := m["apps"].([]any)
+	if len(apps) == 0 {
+		t.Fatal("no apps")
+	}
+	app := apps[0].(map[string]any)
+	for _, k := range []string{"app_id", "name", "category", "match_percent", "matched_skills", "reasoning", "retrieval_source"} {
+		if _, ok := app[k]; !ok {
+			t.Errorf("app lacks %q: %v", k, app)
+		}
+	}
+	if res.header.Get("X-Request-ID") == "" || res.header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("headers: %v", res.header)
+	}
+}
+
+func TestChatErrors(t *testing.T) {
+	base := start(t, newServer(t, nil, nil))
+	cases := []struct {
+		name, method, path, ctype, body string
+		status                          int
+		errorHas                        string
+	}{
+		{"empty message", "POST", "/chat", "application/json", `{"message": ""}`, 400, "Message required"},
+		{"blank message", "POST", "/chat", "application/json", `{"message": "   "}`, 400, "Message required"},
+		{"no message", "POST", "/chat", "application/json", `{}`, 400, "Message required"},
+		{"too long", "POST", "/chat", "application/json", `{"message": "` + strings.Repeat("a", 2001) + `"}`, 400, "2000"},
+		{"malformed", "POST", "/chat", "application/json", `{"message": "hi"`, 400, "Malformed JSON"},
+		{"trailing data", "POST", "/chat", "application/json", `{"message": "hi"} {}`, 400, "Malformed JSON"},
+		{"not an object", "POST", "/chat", "application/json", `["hi"]`, 400, "Malformed JSON"},
+		{"empty body", "POST", "/chat", "application/json", ``, 400, "empty"},
+		{"wrong type", "POST", "/chat", "text/plain", `{"message": "hi"}`, 400, "Content-Type"},
+		{"form post", "POST", "/chat", "application/x-www-form-urlencoded", `message=hi`, 400, "Content-Type"},
+		{"bad session id", "POST", "/chat", "application/json", `{"message": "hi", "session_id": "../../etc"}`, 400, "session_id"},
+		{"too large", "POST", "/chat", "application/json", `{"message": "` + strings.Repeat("a", 70<<10) + `"}`, 413, "too large"},
+		{"stream too large", "POST", "/chat/stream", "application/json", `{"message": "` + strings.Repeat("a", 70<<10) + `"}`, 413, "too large"},
+		{"stream empty", "POST", "/chat/stream", "application/json", `{"message": ""}`, 400, "Message required"},
+		{"unknown api route", "GET", "/api/nope", "", ``, 404, "Not found"},
+		{"unknown chat route", "GET", "/chat/nope", "", ``, 404, "Not found"},
+		{"wrong method", "PUT", "/chat", "application/json", `{}`, 405, "not allowed"},
+		{"stream GET", "GET", "/chat/stream", "", ``, 405, "not allowed"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := do(t, nil, c.method, base+c.path, c.ctype, c.body, nil)
+			if res.status != c.status {
+				t.Fatalf("status %d, want %d: %s", res.status, c.status, res.body)
+			}
+			if !strings.HasPrefix(res.header.Get("Content-Type"), "application/json") {
+				t.Errorf("Content-Type %q, want JSON", res.header.Get("Content-Type"))
+			}
+			if msg, _ := res.json(t)["error"].(string); !strings.Contains(msg, c.errorHas) {
+				t.Errorf("error %q does not mention %q", msg, c.errorHas)
+			}
+		})
+	}
+	// The old API's exact answer for an empty message.
+	if res := do(t, nil, "POST", base+"/chat", "application/json", `{"message":""}`, nil); strings.TrimSpace(string(res.body)) != `{"error":"Message required"}` {
+		t.Errorf("empty message body = %s", res.body)
+	}
+	if res := do(t, nil, "GET", base+"/chat", "", "", nil); res.status != 200 || !strings.Contains(string(res.body), "POST /chat") {
+		t.Errorf("GET /chat: %d %s", res.status, res.body)
+	}
+}
+
+func cookieOf(t *testing.T, h http.Header) *http.Cookie {
+	t.Helper()
+	for _, c := range (&http.Response{Header: h}).Cookies() {
+		if c.Name == "user_id" {
+			return c
+		}
+	}
+	t.Fatal("no user_id cookie set")
+	return nil
+}
+
+func TestIdentityCookie(t *testing.T) {
+	base := start(t, newServer(t, nil, nil))
+	first := postChat(t, nil, base, "hi")
+	c := cookieOf(t, first.header)
+	user := first.json(t)["user_id"].(string)
+	if c.MaxAge != 2592000 || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" || c.Secure {
+		t.Errorf("cookie attributes: %+v", c)
+	}
+	if !strings.HasPrefix(c.Value, user+".") {
+		t.Errorf("cookie %q does not carry the signed user id %q", c.Value, user)
+	}
+	raw := first.header.Get("Set-Cookie")
+	for _, attr := range []string{"Max-Age=2592000", "HttpOnly", "SameSite=Lax"} {
+		if !strings.Contains(raw, attr) {
+			t.Errorf("Set-Cookie %q lacks %s", raw, attr)
+		}
+	}
+
+	send := func(cookie string, header map[string]string) string {
+		h := map[string]string{"Cookie": "user_id=" + cookie}
+		for k, v := range header {
+			h[k] = v
+		}
+		res := do(t, nil, "POST", base+"/chat", "application/json", `{"message":"hi"}`, h)
+		return res.json(t)["user_id"].(string)
+	}
+	if got := send(c.Value, nil); got != user {
+		t.Errorf("returning student got a new id %s, want %s", got, user)
+	}
+	other := "11111111-2222-4333-8444-555555555555"
+	sig := c.Value[strings.Index(c.Value, ".")+1:]
+	tampered := []string{
+		other + "." + sig,                    // someone else's id with my signature
+		other,                                // unsigned, as the old system's cookies
+		user + "." + sig[:len(sig)-2] + "AA", // signature changed
+		"garbage",
+	}
+	for _, v := range tampered {
+		if got := send(v, nil); got == user || got == other {
+			t.Errorf("cookie %q was accepted as %s", v, got)
+		}
+	}
+	// Over HTTPS (as a TLS-terminating proxy reports) the cookie is Secure.
+	res := do(t, nil, "POST", base+"/chat", "application/json", `{"message":"hi"}`, map[string]string{"X-Forwarded-Proto": "https"})
+	if !cookieOf(t, res.header).Secure {
+		t.Error("cookie over HTTPS is not Secure")
+	}
+}
+
+func TestWidgetCarriesIdentityWithoutCookies(t *testing.T) {
+	base := start(t, newServer(t, nil, nil))
+	res := do(t, nil, "POST", base+"/chat", "application/json", `{"message":"hi"}`, map[string]string{"X-Vrrec-Embed": "1"})
+	m := res.json(t)
+	token, _ := m["user_token"].(string)
+	if token == "" {
+		t.Fatal("embedded chat got no user_token")
+	}
+	again := do(t, nil, "POST", base+"/chat", "application/json", `{"message":"hi"}`, map[string]string{"X-Vrrec-Embed": "1", "X-Vrrec-User": token})
+	if again.json(t)["user_id"] != m["user_id"] {
+		t.Error("the token did not keep the student's id")
+	}
+	if plain := postChat(t, nil, base, "hi").json(t); plain["user_token"] != nil {
+		t.Error("the main page must not expose the signed token")
+	}
+}
+
+func TestHistoryIsolation(t *testing.T) {
+	base := start(t, newServer(t, nil, nil))
+	client := func() *http.Client {
+		jar, _ := cookiejar.New(nil)
+		return &http.Client{Jar: jar}
+	}
+	alice, bob := client(), client()
+	postChat(t, alice, base, "anatomy for my biology class")
+	postChat(t, bob, base, "astronomy")
+	postChat(t, bob, base, "tell me more about Beat Saber")
+
+	history := func(c *http.Client) []map[string]any {
+		res := do(t, c, "GET", base+"/api/history", "", "", nil)
+		if res.status != 200 {
+			t.Fatalf("history: %d %s", res.status, res.body)
+		}
+		var h struct {
+			Messages []map[string]any `json:"messages"`
+		}
+		json.Unmarshal(res.body, &h)
+		return h.Messages
+	}
+	a, b := history(alice), history(bob)
+	if len(a) != 2 || len(b) != 4 {
+		t.Fatalf("alice has %d messages, bob %d; want 2 and 4", len(a), len(b))
+	}
+	if a[0]["content"] != "anatomy for my biology class" || a[0]["role"] != "user" || a[1]["role"] != "assistant" {
+		t.Errorf("alice's history: %v", a)
+	}
+	for _, m := range a {
+		if strings.Contains(m["content"].(string), "astronomy") || strings.Contains(m["content"].(string), "Beat Saber") {
+			t.Error("alice sees bob's conversation")
+		}
+	}
+	if fresh := history(client()); len(fresh) != 0 {
+		t.Errorf("a new student has %d messages", len(fresh))
+	}
+}
+
+func TestStreamSendsProgressThenResult(t *testing.T) {
+	base := start(t, newServer(t, nil, nil))
+	req, _ := http.NewRequest("POST", base+"/chat/stream", strings.NewReader(`{"message":"learn Spanish"}`))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/event-stream" {
+		t.Fatalf("status %d, type %q", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	var events []string
+	var result map[string]any
+	sc := bufio.NewScanner(res.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	event := ""
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "event: "):
+			event = strings.TrimPrefix(line, "event: ")
+			events = append(events, event)
+		case strings.HasPrefix(line, "data: ") && event == "result":
+			json.Unmarshal([]byte(strings.TrimPrefix(line, "data: ")), &result)
+		}
+	}
+	want := "progress,progress,progress,result"
+	if strings.Join(events, ",") != want {
+		t.Errorf("events %v, want %s", events, want)
+	}
+	if result["intent"] != "recommendation" || len(result["apps"].([]any)) == 0 {
+		t.Errorf("result: %v", result)
+	}
+}
+
+func TestHealthAndReadiness(t *testing.T) {
+	down := errors.New("database unreachable")
+	var failing bool
+	srv := newServer(t, nil, func(c *web.Config) {
+		c.Checks = append(c.Checks, web.Check{Name: "store", Probe: func(context.Context) error {
+			if failing {
+				return down
+			}
+			return nil
+		}})
+	})
+	base := start(t, srv)
+	if res := do(t, nil, "GET", base+"/ready", "", "", nil); res.status != 200 {
+		t.Errorf("/ready = %d %s", res.status, res.body)
+	}
+	failing = true
+	res := do(t, nil, "GET", base+"/ready", "", "", nil)
+	if res.status != 503 || !strings.Contains(string(res.body), "database unreachable") {
+		t.Errorf("/ready with a failing store = %d %s", res.status, res.body)
+	}
+	h := do(t, nil, "GET", base+"/health", "", "", nil)
+	m := h.json(t)
+	if h.status != 200 || m["status"] != "healthy" || m["recommender"] != "ready" {
+		t.Errorf("/health must stay 200 while alive: %d %s", h.status, h.body)
+	}
+}
+
+func TestPagesAndSecurityHeaders(t *testing.T) {
+	base := start(t, newServer(t, nil, func(c *web.Config) { c.WidgetOrigins = []string{"https://www.example.edu"} }))
+	page := do(t, nil, "GET", base+"/", "", "", nil)
+	csp := page.header.Get("Content-Security-Policy")
+	if page.status != 200 || !strings.Contains(string(page.body), `<script src="/static/app.js"`) {
+		t.Fatalf("page: %d", page.status)
+	}
+	if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") || !strings.HasSuffix(csp, "frame-ancestors 'self'") {
+		t.Errorf("page CSP %q", csp)
+	}
+	if strings.Contains(string(page.body), "<script>") || strings.Contains(string(page.body), "https://") {
+		t.Error("the page must have no inline script and no external resource")
+	}
+	embed := do(t, nil, "GET", base+"/embed", "", "", nil)
+	if !strings.Contains(embed.header.Get("Content-Security-Policy"), "frame-ancestors 'self' https://www.example.edu") || embed.header.Get("X-Frame-Options") != "" {
+		t.Errorf("embed headers: %v", embed.header)
+	}
+	for path, ctype := range map[string]string{"/static/app.js": "text/javascript", "/static/style.css": "text/css", "/widget.js": "text/javascript"} {
+		res := do(t, nil, "GET", base+path, "", "", nil)
+		if res.status != 200 || !strings.HasPrefix(res.header.Get("Content-Type"), ctype) {
+			t.Errorf("%s: %d %q", path, res.status, res.header.Get("Content-Type"))
+		}
+	}
+	if api := postChat(t, nil, base, "hi"); api.header.Get("Content-Security-Policy") != "default-src 'none'; frame-ancestors 'none'" {
+		t.Errorf("API CSP %q", api.header.Get("Content-Security-Policy"))
+	}
+}
+
+func TestGracefulShutdownFinishesInFlightRequests(t *testing.T) {
+	slow := slowEngine{Engine: engine(), delay: 700 * time.Millisecond, started: make(chan struct{})}
+	srv := newServer(t, slow, nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, ln) }()
+
+	got := make(chan response, 1)
+	go func() { got <- postChat(t, nil, "http://"+ln.Addr().String(), "public speaking") }()
+	<-slow.started // the request is inside the recommender
+	cancel()       // as SIGTERM does
+
+	res := <-got
+	if res.status != 200 || res.json(t)["intent"] != "recommendation" {
+		t.Errorf("in-flight request: %d %s", res.status, res.body)
+	}
+	if err := <-served; err != nil {
+		t.Errorf("Serve returned %v after a clean shutdown", err)
+	}
+	if _, err := http.Get("http://" + ln.Addr().String() + "/health"); err == nil {
+		t.Error("the server still accepts requests after shutdown")
+	}
+}
+
+func TestNewRefusesShortKey(t *testing.T) {
+	if _, err := web.New(web.Config{SecretKey: []byte("short")}); err == nil {
+		t.Error("a short secret key was accepted")
+	}
+}
