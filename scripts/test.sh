@@ -41,7 +41,20 @@ echo "== go vet"
 go vet ./...
 
 echo "== go test -race"
-go test -race -count=1 ./...
+test_log=$(mktemp)
+set +e
+go test -race -count=1 -v ./... >"$test_log" 2>&1
+test_status=$?
+set -e
+grep -E '^(ok|FAIL|---|panic:|\?)|^\s+--- FAIL|_test\.go:[0-9]+:' "$test_log" || true
+passed=$(grep -cE '^\s*--- PASS' "$test_log" || true)
+failed=$(grep -cE '^\s*--- FAIL' "$test_log" || true)
+skipped=$(grep -cE '^\s*--- SKIP' "$test_log" || true)
+rm -f "$test_log"
+if [ "$test_status" -ne 0 ]; then
+  echo "tests: $passed passed, $failed failed, $skipped skipped"
+  exit "$test_status"
+fi
 
 echo "== benchmarks (one iteration each, to prove they run)"
 go test -run '^$' -bench . -benchtime 1x ./... >/dev/null
@@ -52,7 +65,7 @@ go build -o "$smoke_dir/vrrec" ./cmd/vrrec
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo 5099)
 DATA_DIR="$smoke_dir/data" PORT="$port" "$smoke_dir/vrrec" serve 2>"$smoke_dir/log" &
 server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$smoke_dir"' EXIT
+trap 'kill $server 2>/dev/null || true; rm -rf "$smoke_dir"' EXIT
 for _ in $(seq 1 50); do
   curl -fsS "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break
   sleep 0.1
@@ -64,3 +77,4 @@ kill -TERM $server
 wait $server   # a clean shutdown exits 0
 DATA_DIR="$smoke_dir/data" "$smoke_dir/vrrec" recommend "I want to learn cybersecurity" --top 3
 echo "all checks passed"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
