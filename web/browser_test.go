@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -15,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/vrrec/vrrec/internal/testenv"
+	"github.com/vrrec/vrrec/web"
 )
 
 // browser starts headless Chromium (Debian's chromium) for one test and
@@ -157,5 +160,60 @@ func TestBrowserRendersHostileInputAsText(t *testing.T) {
 	// The reply quotes the message: as text too.
 	if reply := eval[string](t, ctx, `document.querySelector('#log li.msg.bot').textContent`); !strings.Contains(reply, "<img src=x") {
 		t.Errorf("reply %q should quote the message literally", reply)
+	}
+}
+
+func TestBrowserPhoneWidthAndKeyboard(t *testing.T) {
+	ctx := browser(t)
+	ts := httptest.NewServer(newServer(t, nil, nil).Handler())
+	defer ts.Close()
+	// Enter in the message box sends, as a keyboard user expects.
+	if err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(375, 740, chromedp.EmulateMobile),
+		chromedp.Navigate(ts.URL+"/"), ready,
+		chromedp.SendKeys(chromedp.CSS("#message"), "astronomy\r"),
+		chromedp.WaitVisible(chromedp.CSS("#log li.msg.bot")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if overflow := eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth`); overflow {
+		t.Error("the page scrolls sideways at phone width")
+	}
+	if label := eval[string](t, ctx, `document.querySelector('label[for=message]').textContent`); label == "" {
+		t.Error("the message box has no label for screen readers")
+	}
+	if live := eval[string](t, ctx, `document.getElementById('log').getAttribute('aria-live')`); live != "polite" {
+		t.Errorf("the conversation is not announced: aria-live=%q", live)
+	}
+}
+
+func TestBrowserWidgetOnAnotherSite(t *testing.T) {
+	ctx := browser(t)
+	// The host site runs on another origin (localhost, the advisor on 127.0.0.1).
+	var advisorURL atomic.Value
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, `<!doctype html><title>Department page</title><h1>Courses</h1>`+
+			`<script src="`+advisorURL.Load().(string)+`/widget.js" defer></script>`)
+	}))
+	defer site.Close()
+	siteURL := strings.Replace(site.URL, "127.0.0.1", "localhost", 1)
+	advisor := httptest.NewServer(newServer(t, nil, func(c *web.Config) { c.WidgetOrigins = []string{siteURL} }).Handler())
+	defer advisor.Close()
+	advisorURL.Store(advisor.URL)
+
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(siteURL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`button[aria-expanded="false"]`)),
+		chromedp.Click(chromedp.CSS(`button[aria-expanded]`)),
+		chromedp.WaitVisible(chromedp.CSS(`iframe[title="VR App Advisor chat"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if src := eval[string](t, ctx, `document.querySelector('iframe').src`); src != advisor.URL+"/embed" {
+		t.Errorf("iframe src %q, want %s/embed", src, advisor.URL)
+	}
+	if expanded := eval[string](t, ctx, `document.querySelector('button[aria-expanded]').getAttribute('aria-expanded')`); expanded != "true" {
+		t.Errorf("aria-expanded = %q after opening", expanded)
 	}
 }
