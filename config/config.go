@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -15,6 +16,9 @@ import (
 	"time"
 
 	"github.com/joho/godotenv"
+	"github.com/ulule/limiter/v3"
+
+	"github.com/vrrec/vrrec/ratelimit"
 )
 
 // Embedder choices.
@@ -43,6 +47,27 @@ type Config struct {
 	// WidgetOrigins may embed the chat widget in a frame: WIDGET_ALLOWED_ORIGINS,
 	// comma-separated origins such as https://www.example.edu; default none.
 	WidgetOrigins []string
+
+	// RedisURL shares rate-limit counters between instances: REDIS_URL,
+	// default empty (count in memory).
+	RedisURL string
+	// TrustedProxies may report the client's address in X-Forwarded-For:
+	// TRUSTED_PROXIES, comma-separated CIDRs or addresses, default none.
+	TrustedProxies []netip.Prefix
+	// Rate limits per client IP, in Flask-Limiter notation:
+	// RATE_LIMIT_DEFAULT (200/day;50/hour, every limited route),
+	// RATE_LIMIT_CHAT (10/minute, POST /chat and /chat/stream),
+	// RATE_LIMIT_LOGIN (5/minute, POST /api/auth/login).
+	RateLimitDefault, RateLimitChat, RateLimitLogin []limiter.Rate
+	// MaxConcurrentChats caps chats in flight: MAX_CONCURRENT_CHATS,
+	// default 64; 0 means no cap.
+	MaxConcurrentChats int
+	// ChatQueueTimeout is how long a chat waits for a slot before a 503:
+	// CHAT_QUEUE_TIMEOUT, default 5s.
+	ChatQueueTimeout time.Duration
+	// CORSOrigins may call the API from their pages with credentials:
+	// CORS_ALLOWED_ORIGINS, comma-separated origins, default none.
+	CORSOrigins []string
 }
 
 // Load reads the configuration from getenv (os.Getenv in production).
@@ -67,16 +92,43 @@ func Load(getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("PORT: want a port number 1-65535, got %q", getenv("PORT")))
 	}
 	c.Port = port
-	for _, o := range strings.Split(getenv("WIDGET_ALLOWED_ORIGINS"), ",") {
-		o = strings.TrimRight(strings.TrimSpace(o), "/")
-		if o == "" {
+	c.WidgetOrigins = origins("WIDGET_ALLOWED_ORIGINS", getenv, &errs)
+	c.CORSOrigins = origins("CORS_ALLOWED_ORIGINS", getenv, &errs)
+	c.RedisURL = get("REDIS_URL", "")
+	for _, p := range strings.Split(getenv("TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p == "" {
 			continue
 		}
-		if u, err := url.Parse(o); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path != "" {
-			errs = append(errs, fmt.Errorf("WIDGET_ALLOWED_ORIGINS: %q is not an origin like https://www.example.edu", o))
-			continue
+		prefix, err := netip.ParsePrefix(p)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(p)
+			if aerr != nil {
+				errs = append(errs, fmt.Errorf("TRUSTED_PROXIES: %q is not a CIDR like 10.0.0.0/8 or an address", p))
+				continue
+			}
+			prefix = netip.PrefixFrom(addr.Unmap(), addr.Unmap().BitLen())
 		}
-		c.WidgetOrigins = append(c.WidgetOrigins, o)
+		c.TrustedProxies = append(c.TrustedProxies, prefix.Masked())
+	}
+	for _, r := range []struct {
+		name, def string
+		dst       *[]limiter.Rate
+	}{
+		{"RATE_LIMIT_DEFAULT", "200/day;50/hour", &c.RateLimitDefault},
+		{"RATE_LIMIT_CHAT", "10/minute", &c.RateLimitChat},
+		{"RATE_LIMIT_LOGIN", "5/minute", &c.RateLimitLogin},
+	} {
+		rates, err := ratelimit.ParseRates(get(r.name, r.def))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", r.name, err))
+		}
+		*r.dst = rates
+	}
+	if c.MaxConcurrentChats, err = strconv.Atoi(get("MAX_CONCURRENT_CHATS", "64")); err != nil || c.MaxConcurrentChats < 0 {
+		errs = append(errs, fmt.Errorf("MAX_CONCURRENT_CHATS: want a number, 0 for no cap, got %q", getenv("MAX_CONCURRENT_CHATS")))
+	}
+	if c.ChatQueueTimeout, err = time.ParseDuration(get("CHAT_QUEUE_TIMEOUT", "5s")); err != nil || c.ChatQueueTimeout < 0 {
+		errs = append(errs, fmt.Errorf("CHAT_QUEUE_TIMEOUT: want a duration like 5s, got %q", getenv("CHAT_QUEUE_TIMEOUT")))
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, fmt.Errorf("LOG_LEVEL: %w", err))
@@ -90,6 +142,23 @@ func Load(getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("EMBEDDER: want %q or %q, got %q", EmbedderOffline, EmbedderOpenAI, c.Embedder))
 	}
 	return c, errors.Join(errs...)
+}
+
+// origins reads a comma-separated list of web origins.
+func origins(name string, getenv func(string) string, errs *[]error) []string {
+	var out []string
+	for _, o := range strings.Split(getenv(name), ",") {
+		o = strings.TrimRight(strings.TrimSpace(o), "/")
+		if o == "" {
+			continue
+		}
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path != "" {
+			*errs = append(*errs, fmt.Errorf("%s: %q is not an origin like https://www.example.edu", name, o))
+			continue
+		}
+		out = append(out, o)
+	}
+	return out
 }
 
 // LoadEnvFile sets variables from a .env file that are not already set, so

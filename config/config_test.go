@@ -52,3 +52,25 @@ func TestEnvFileNeverOverridesTheEnvironment(t *testing.T) {
 		t.Errorf("a missing .env is not an error: %v", err)
 	}
 }
+
+func TestLoadServiceSettings(t *testing.T) {
+	c, err := config.Load(env(map[string]string{
+		"TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.5", "RATE_LIMIT_CHAT": "20/minute",
+		"CORS_ALLOWED_ORIGINS": "https://www.example.edu/", "FLASK_SECRET_KEY": "old-key", "PORT": "8080",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.TrustedProxies) != 2 || c.TrustedProxies[1].String() != "192.168.1.5/32" || c.RateLimitChat[0].Limit != 20 ||
+		c.RateLimitDefault[0].Limit != 200 || c.RateLimitLogin[0].Limit != 5 || c.CORSOrigins[0] != "https://www.example.edu" ||
+		c.SecretKey != "old-key" || c.Port != 8080 || c.MaxConcurrentChats != 64 {
+		t.Errorf("config = %+v", c)
+	}
+	_, err = config.Load(env(map[string]string{"TRUSTED_PROXIES": "everyone", "RATE_LIMIT_DEFAULT": "lots", "PORT": "99999",
+		"CORS_ALLOWED_ORIGINS": "*", "MAX_CONCURRENT_CHATS": "-3"}))
+	for _, name := range []string{"TRUSTED_PROXIES", "RATE_LIMIT_DEFAULT", "PORT", "CORS_ALLOWED_ORIGINS", "MAX_CONCURRENT_CHATS"} {
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not name %s: %v", name, err)
+		}
+	}
+}

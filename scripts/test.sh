@@ -11,18 +11,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+#   - redis-server, for the rate-limit tests (installed with apt-get when missing)
 #   - curl, for the smoke test of `vrrec serve`
 have_chromium() { command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null; }
 missing=()
 have_chromium || missing+=(chromium fonts-dejavu-core)
 command -v curl >/dev/null || missing+=(curl)
+command -v redis-server >/dev/null || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "== installing ${missing[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "missing ${missing[*]} and this user cannot apt-get them: browser tests will skip (fail under REQUIRE_INTEGRATION=1)" >&2
+    echo "missing ${missing[*]} and this user cannot apt-get them: their tests will skip (fail under REQUIRE_INTEGRATION=1)" >&2
   fi
 fi
 

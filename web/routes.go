@@ -19,8 +19,8 @@ func (s *Server) routes() http.Handler {
 
 	// Chat API.
 	mux.HandleFunc("GET /chat", s.chatUsage)
-	mux.HandleFunc("POST /chat", s.chat)
-	mux.HandleFunc("POST /chat/stream", s.chatStream)
+	mux.HandleFunc("POST /chat", s.backpressure(s.chat))
+	mux.HandleFunc("POST /chat/stream", s.backpressure(s.chatStream))
 	mux.HandleFunc("GET /api/history", s.history)
 
 	// Operations.
@@ -34,6 +34,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/chat/", notFound)
 
 	var h http.Handler = mux
+	h = s.rateLimit(h)
+	h = s.cors(h)
 	h = securityHeaders(h)
 	h = s.recoverPanics(h)
 	h = s.logRequests(h)

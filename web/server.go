@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/vrrec/vrrec/chat"
@@ -44,12 +45,24 @@ type Config struct {
 	// Info adds fields to /health, such as the catalog version.
 	Info func() map[string]any
 	Log  *slog.Logger
+
+	// TrustedProxies may report the client in X-Forwarded-For.
+	TrustedProxies []netip.Prefix
+	// Limits, when set, limits requests per client IP.
+	Limits *Limits
+	// MaxConcurrentChats caps chats in flight (0: no cap); a chat beyond
+	// it waits up to ChatQueueTimeout for a slot, then gets 503.
+	MaxConcurrentChats int
+	ChatQueueTimeout   time.Duration
+	// CORSOrigins may call the API from their pages, with credentials.
+	CORSOrigins []string
 }
 
 // Server serves the chat.
 type Server struct {
-	cfg     Config
-	handler http.Handler
+	cfg       Config
+	handler   http.Handler
+	chatSlots chan struct{} // shared by /chat and /chat/stream; nil: no cap
 }
 
 // New returns a server for cfg.
@@ -64,6 +77,9 @@ func New(cfg Config) (*Server, error) {
 		cfg.Info = func() map[string]any { return nil }
 	}
 	s := &Server{cfg: cfg}
+	if cfg.MaxConcurrentChats > 0 {
+		s.chatSlots = make(chan struct{}, cfg.MaxConcurrentChats)
+	}
 	s.handler = s.routes()
 	return s, nil
 }

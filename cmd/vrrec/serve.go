@@ -13,11 +13,17 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
+
+	"github.com/ulule/limiter/v3"
+	memstore "github.com/ulule/limiter/v3/drivers/store/memory"
 
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/chat"
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/inmem"
+	"github.com/vrrec/vrrec/ratelimit"
+	"github.com/vrrec/vrrec/redis"
 	"github.com/vrrec/vrrec/web"
 )
 
@@ -40,6 +46,10 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	svc := chat.New(func() chat.Engine { return eng }, inmem.NewSessions(), log)
 	version := catalog.Version(cat)
+	limits, limitStore, err := newLimits(cfg, log)
+	if err != nil {
+		return err
+	}
 	srv, err := web.New(web.Config{
 		Chat:          svc,
 		SecretKey:     key,
@@ -52,9 +62,14 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}}},
 		Info: func() map[string]any {
 			return map[string]any{"recommender": "ready", "catalog_version": version, "catalog_source": src,
-				"apps": len(cat.Apps), "sessions": "memory"}
+				"apps": len(cat.Apps), "sessions": "memory", "rate_limits": limitStore()}
 		},
-		Log: log,
+		Log:                log,
+		TrustedProxies:     cfg.TrustedProxies,
+		Limits:             limits,
+		MaxConcurrentChats: cfg.MaxConcurrentChats,
+		ChatQueueTimeout:   cfg.ChatQueueTimeout,
+		CORSOrigins:        cfg.CORSOrigins,
 	})
 	if err != nil {
 		return err
@@ -65,6 +80,32 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "catalog", src, "catalog_version", version, "apps", len(cat.Apps), "embedder", cfg.Embedder)
 	return srv.Serve(ctx, ln)
+}
+
+// newLimits builds the rate limiter: counters in Redis when REDIS_URL is
+// set, falling back to memory while Redis is down; in memory otherwise. The
+// returned func describes the store in use, for /health.
+func newLimits(cfg config.Config, log *slog.Logger) (*web.Limits, func() string, error) {
+	memory := memstore.NewStoreWithOptions(limiter.StoreOptions{Prefix: "vrrec", CleanUpInterval: time.Minute})
+	store, describe := memory, func() string { return "memory" }
+	if cfg.RedisURL != "" {
+		client, err := redis.Open(cfg.RedisURL)
+		if err != nil {
+			return nil, nil, err
+		}
+		f := &ratelimit.Failover{Primary: &redis.LimiterStore{Client: client, Prefix: "vrrec"}, Fallback: memory, Log: log}
+		store = f
+		describe = func() string {
+			if f.Mode() == ratelimit.ModeFallback {
+				return fmt.Sprintf("redis unreachable, counting in memory (%d switches)", f.Switches())
+			}
+			return fmt.Sprintf("redis (%d switches)", f.Switches())
+		}
+	}
+	return &web.Limits{
+		Limiter: &ratelimit.Limiter{Store: store},
+		Default: cfg.RateLimitDefault, Chat: cfg.RateLimitChat, Login: cfg.RateLimitLogin,
+	}, describe, nil
 }
 
 // signingKey derives the cookie-signing key from SECRET_KEY, or from a key
