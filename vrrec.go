@@ -105,7 +105,21 @@ type Result struct {
 	MatchedCourses []string `json:"matched_courses,omitempty"`
 	// CatalogVersion identifies the catalog the answer was computed from.
 	CatalogVersion string `json:"catalog_version"`
+	// ExplainedBy says who wrote the reasons and the order: ExplainedByLLM,
+	// or ExplainedByRules (deterministic reasons from the matched skills).
+	ExplainedBy string `json:"explained_by"`
+	// Understanding is the model's one-sentence reading of the query.
+	Understanding string `json:"understanding,omitempty"`
+	// LLMFallback is true when a model is configured but could not answer
+	// (timeout, error, open circuit), so the rules explained instead.
+	LLMFallback bool `json:"llm_fallback,omitempty"`
 }
+
+// Who explained a result.
+const (
+	ExplainedByLLM   = "llm"
+	ExplainedByRules = "deterministic"
+)
 
 // AllBridged reports whether every app came from the semantic bridge, that is
 // nothing in the catalog matched the query directly.

@@ -173,7 +173,7 @@ func TestRejectsBadMessages(t *testing.T) {
 
 func TestProgressStages(t *testing.T) {
 	var stages []string
-	if _, err := newService().Answer(context.Background(), "u", "s", "public speaking", func(s string) { stages = append(stages, s) }); err != nil {
+	if _, err := newService().Answer(context.Background(), "u", "s", "public speaking", func(e chat.Event) { stages = append(stages, e.Stage) }); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{chat.StageUnderstanding, chat.StageRetrieving, chat.StageRanking}

@@ -33,6 +33,19 @@ const (
 	StageRanking       = "ranking"
 )
 
+// Event is what Answer reports while it works: a stage starting, or a piece
+// of the language model's text as it streams.
+type Event struct {
+	Stage string
+	Token string
+}
+
+// Explainer re-orders and explains a result, or returns it unchanged but
+// marked when it cannot (llm.Ranker).
+type Explainer interface {
+	Rerank(ctx context.Context, res *vrrec.Result, onToken func(string)) *vrrec.Result
+}
+
 // Reply is the answer to one message. JSON names follow the old /chat
 // response (response, type, user_id) plus structured fields.
 type Reply struct {
@@ -44,10 +57,19 @@ type Reply struct {
 	Query     string                    `json:"query,omitempty"` // what the apps answer
 	Apps      []vrrec.AppRecommendation `json:"apps"`
 	App       *vrrec.VRApp              `json:"app,omitempty"` // for app details
+	// ExplainedBy is "llm" or "deterministic" for recommendations;
+	// LLMFallback marks a configured model that could not answer.
+	ExplainedBy   string `json:"explained_by,omitempty"`
+	Understanding string `json:"understanding,omitempty"`
+	LLMFallback   bool   `json:"llm_fallback,omitempty"`
 }
 
 // Service answers chat messages. Safe for concurrent use.
 type Service struct {
+	// Explainer, when set before the first Answer, lets a language model
+	// order and explain recommendations.
+	Explainer Explainer
+
 	engine   func() Engine
 	sessions vrrec.SessionStore
 	log      *slog.Logger
@@ -66,15 +88,16 @@ const TopK = 8
 // historyLimit is how many messages /api/history returns.
 const historyLimit = 100
 
-// Answer replies to message in the student's session. progress, when not
-// nil, is told each stage as it starts. The error is EINVALID for an empty or
+// Answer replies to message in the student's session. events, when not
+// nil, is told each stage as it starts and each model token. The error is EINVALID for an empty or
 // overlong message and otherwise means no answer could be computed (the
 // recommender failed); a session store that fails is logged and does not stop
 // the answer.
-func (s *Service) Answer(ctx context.Context, userID, sessionID, message string, progress func(stage string)) (*Reply, error) {
-	if progress == nil {
-		progress = func(string) {}
+func (s *Service) Answer(ctx context.Context, userID, sessionID, message string, events func(Event)) (*Reply, error) {
+	if events == nil {
+		events = func(Event) {}
 	}
+	progress := func(stage string) { events(Event{Stage: stage}) }
 	message, err := CheckMessage(message)
 	if err != nil {
 		return nil, err
@@ -116,7 +139,11 @@ func (s *Service) Answer(ctx context.Context, userID, sessionID, message string,
 			return nil, fmt.Errorf("recommend: %w", err)
 		}
 		progress(StageRanking)
+		if s.Explainer != nil {
+			res = s.Explainer.Rerank(ctx, res, func(tok string) { events(Event{Token: tok}) })
+		}
 		reply.Query, reply.Apps = res.Query, rag.Shown(res)
+		reply.ExplainedBy, reply.Understanding, reply.LLMFallback = res.ExplainedBy, res.Understanding, res.LLMFallback
 		reply.Response = rag.FormatReply(res)
 	}
 

@@ -68,7 +68,20 @@ type Config struct {
 	// CORSOrigins may call the API from their pages with credentials:
 	// CORS_ALLOWED_ORIGINS, comma-separated origins, default none.
 	CORSOrigins []string
+
+	// The language model that explains and orders recommendations. It is
+	// on when a key is set (OPENROUTER_API_KEY or LLM_API_KEY) or
+	// LLM_BASE_URL names a server (a local Ollama needs no key).
+	LLMAPIKey   string        // OPENROUTER_API_KEY, or LLM_API_KEY
+	LLMBaseURL  string        // LLM_BASE_URL, default https://openrouter.ai/api/v1
+	LLMModel    string        // OPENROUTER_MODEL or LLM_MODEL, default google/gemini-2.0-flash-001
+	LLMTimeout  time.Duration // LLM_TIMEOUT, one answer with retries, default 30s
+	LLMCacheTTL time.Duration // LLM_CACHE_TTL, default 24h
+	llmBaseSet  bool
 }
+
+// LLMEnabled reports whether a language model is configured.
+func (c Config) LLMEnabled() bool { return c.LLMAPIKey != "" || c.llmBaseSet }
 
 // Load reads the configuration from getenv (os.Getenv in production).
 func Load(getenv func(string) string) (Config, error) {
@@ -86,6 +99,10 @@ func Load(getenv func(string) string) (Config, error) {
 		EmbeddingAPIKey:  get("EMBEDDING_API_KEY", ""),
 	}
 	c.SecretKey = get("SECRET_KEY", get("FLASK_SECRET_KEY", ""))
+	c.LLMAPIKey = get("OPENROUTER_API_KEY", get("LLM_API_KEY", ""))
+	c.LLMBaseURL = get("LLM_BASE_URL", "https://openrouter.ai/api/v1")
+	c.llmBaseSet = strings.TrimSpace(getenv("LLM_BASE_URL")) != ""
+	c.LLMModel = get("OPENROUTER_MODEL", get("LLM_MODEL", "google/gemini-2.0-flash-001"))
 	var errs []error
 	port, err := strconv.Atoi(get("PORT", "5000"))
 	if err != nil || port < 1 || port > 65535 {
@@ -126,6 +143,12 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.MaxConcurrentChats, err = strconv.Atoi(get("MAX_CONCURRENT_CHATS", "64")); err != nil || c.MaxConcurrentChats < 0 {
 		errs = append(errs, fmt.Errorf("MAX_CONCURRENT_CHATS: want a number, 0 for no cap, got %q", getenv("MAX_CONCURRENT_CHATS")))
+	}
+	if c.LLMTimeout, err = time.ParseDuration(get("LLM_TIMEOUT", "30s")); err != nil || c.LLMTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("LLM_TIMEOUT: want a positive duration like 30s, got %q", getenv("LLM_TIMEOUT")))
+	}
+	if c.LLMCacheTTL, err = time.ParseDuration(get("LLM_CACHE_TTL", "24h")); err != nil || c.LLMCacheTTL <= 0 {
+		errs = append(errs, fmt.Errorf("LLM_CACHE_TTL: want a positive duration like 24h, got %q", getenv("LLM_CACHE_TTL")))
 	}
 	if c.ChatQueueTimeout, err = time.ParseDuration(get("CHAT_QUEUE_TIMEOUT", "5s")); err != nil || c.ChatQueueTimeout < 0 {
 		errs = append(errs, fmt.Errorf("CHAT_QUEUE_TIMEOUT: want a duration like 5s, got %q", getenv("CHAT_QUEUE_TIMEOUT")))

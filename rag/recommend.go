@@ -448,7 +448,8 @@ func (r *retrieval) result(topK int) *vrrec.Result {
 		return cmp.Compare(r.e.apps[a.app].Name, r.e.apps[b.app].Name)
 	})
 	cands = cands[:min(len(cands), topK*r.e.opts.CandidateFactor)]
-	res := &vrrec.Result{Query: r.query, Apps: []vrrec.AppRecommendation{}, MatchedCourses: r.courses, CatalogVersion: r.e.version}
+	res := &vrrec.Result{Query: r.query, Apps: []vrrec.AppRecommendation{}, MatchedCourses: r.courses,
+		CatalogVersion: r.e.version, ExplainedBy: vrrec.ExplainedByRules}
 	if len(cands) == 0 {
 		return res
 	}

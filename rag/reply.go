@@ -36,6 +36,9 @@ func FormatReply(res *vrrec.Result) string {
 	} else {
 		fmt.Fprintf(&b, "Based on your interest in **%s**, here are VR apps that can help:\n\n", interest)
 	}
+	if res.Understanding != "" {
+		fmt.Fprintf(&b, "_%s_\n\n", EscapeMarkdown(res.Understanding))
+	}
 	b.WriteString("**Top Picks**\n")
 	for i, a := range top {
 		writePick(&b, fmt.Sprintf("%d.", i+1), a)

@@ -76,7 +76,8 @@ func (s *Server) chatUsage(w http.ResponseWriter, r *http.Request) {
 }
 
 // chatStream answers POST /chat/stream as Server-Sent Events: "progress"
-// events ({"stage"}), then one "result" event with the /chat response, or
+// events ({"stage"}), "token" events ({"text"}) while a language model
+// writes, then one "result" event with the /chat response, or
 // one "error" event. Bad requests are refused with a JSON error before the
 // stream starts, so a client can tell them from a broken stream.
 func (s *Server) chatStream(w http.ResponseWriter, r *http.Request) {
@@ -96,8 +97,12 @@ func (s *Server) chatStream(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b)
 		_ = rc.Flush()
 	}
-	reply, err := s.cfg.Chat.Answer(r.Context(), user, req.SessionID, req.Message, func(stage string) {
-		send("progress", map[string]string{"stage": stage})
+	reply, err := s.cfg.Chat.Answer(r.Context(), user, req.SessionID, req.Message, func(e chat.Event) {
+		if e.Token != "" {
+			send("token", map[string]string{"text": e.Token})
+		} else {
+			send("progress", map[string]string{"stage": e.Stage})
+		}
 	})
 	if err != nil {
 		if vrrec.ErrorCode(err) == vrrec.EINTERNAL {

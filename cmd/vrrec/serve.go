@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	goredis "github.com/redis/go-redis/v9"
 	"github.com/ulule/limiter/v3"
 	memstore "github.com/ulule/limiter/v3/drivers/store/memory"
 
@@ -22,6 +23,8 @@ import (
 	"github.com/vrrec/vrrec/chat"
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/inmem"
+	"github.com/vrrec/vrrec/llm"
+	"github.com/vrrec/vrrec/openai"
 	"github.com/vrrec/vrrec/ratelimit"
 	"github.com/vrrec/vrrec/redis"
 	"github.com/vrrec/vrrec/web"
@@ -46,9 +49,25 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	svc := chat.New(func() chat.Engine { return eng }, inmem.NewSessions(), log)
 	version := catalog.Version(cat)
-	limits, limitStore, err := newLimits(cfg, log)
+	var redisClient *goredis.Client
+	if cfg.RedisURL != "" {
+		if redisClient, err = redis.Open(cfg.RedisURL); err != nil {
+			return err
+		}
+		defer redisClient.Close()
+	}
+	limits, limitStore := newLimits(cfg, redisClient, log)
+	ranker, err := newRanker(cfg, redisClient, log)
 	if err != nil {
 		return err
+	}
+	llmInfo := func() any { return "off" }
+	if ranker != nil {
+		svc.Explainer = ranker
+		llmInfo = func() any {
+			return map[string]any{"model": cfg.LLMModel, "calls": ranker.Stats.Calls.Load(), "errors": ranker.Stats.Errors.Load(),
+				"cache_hits": ranker.Stats.CacheHits.Load(), "breaker_rejects": ranker.Stats.BreakerRejects.Load()}
+		}
 	}
 	srv, err := web.New(web.Config{
 		Chat:          svc,
@@ -62,7 +81,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}}},
 		Info: func() map[string]any {
 			return map[string]any{"recommender": "ready", "catalog_version": version, "catalog_source": src,
-				"apps": len(cat.Apps), "sessions": "memory", "rate_limits": limitStore()}
+				"apps": len(cat.Apps), "sessions": "memory", "rate_limits": limitStore(), "llm": llmInfo()}
 		},
 		Log:                log,
 		TrustedProxies:     cfg.TrustedProxies,
@@ -85,14 +104,10 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 // newLimits builds the rate limiter: counters in Redis when REDIS_URL is
 // set, falling back to memory while Redis is down; in memory otherwise. The
 // returned func describes the store in use, for /health.
-func newLimits(cfg config.Config, log *slog.Logger) (*web.Limits, func() string, error) {
+func newLimits(cfg config.Config, client *goredis.Client, log *slog.Logger) (*web.Limits, func() string) {
 	memory := memstore.NewStoreWithOptions(limiter.StoreOptions{Prefix: "vrrec", CleanUpInterval: time.Minute})
 	store, describe := memory, func() string { return "memory" }
-	if cfg.RedisURL != "" {
-		client, err := redis.Open(cfg.RedisURL)
-		if err != nil {
-			return nil, nil, err
-		}
+	if client != nil {
 		f := &ratelimit.Failover{Primary: &redis.LimiterStore{Client: client, Prefix: "vrrec"}, Fallback: memory, Log: log}
 		store = f
 		describe = func() string {
@@ -105,7 +120,28 @@ func newLimits(cfg config.Config, log *slog.Logger) (*web.Limits, func() string,
 	return &web.Limits{
 		Limiter: &ratelimit.Limiter{Store: store},
 		Default: cfg.RateLimitDefault, Chat: cfg.RateLimitChat, Login: cfg.RateLimitLogin,
-	}, describe, nil
+	}, describe
+}
+
+// newRanker returns the LLM ranker when a model is configured, caching its
+// answers in Redis when there is one and in memory otherwise; nil without a
+// model.
+func newRanker(cfg config.Config, client *goredis.Client, log *slog.Logger) (*llm.Ranker, error) {
+	if !cfg.LLMEnabled() {
+		log.Info("no LLM configured: reasons come from the matched skills (set OPENROUTER_API_KEY or LLM_BASE_URL)")
+		return nil, nil
+	}
+	model, err := openai.NewChat(openai.ChatConfig{BaseURL: cfg.LLMBaseURL, APIKey: cfg.LLMAPIKey, Model: cfg.LLMModel,
+		Temperature: 0.3, AttemptTimeout: cfg.LLMTimeout})
+	if err != nil {
+		return nil, err
+	}
+	var cache llm.Cache = llm.NewMemoryCache(10000, cfg.LLMCacheTTL)
+	if client != nil {
+		cache = &redis.Cache{Client: client}
+	}
+	log.Info("LLM explains recommendations", "model", cfg.LLMModel, "base_url", cfg.LLMBaseURL)
+	return llm.New(model, cache, llm.Options{Timeout: cfg.LLMTimeout, CacheTTL: cfg.LLMCacheTTL}, log), nil
 }
 
 // signingKey derives the cookie-signing key from SECRET_KEY, or from a key

@@ -22,6 +22,7 @@
     understanding: 'Understanding your question…',
     retrieving: 'Finding skills and apps that match…',
     ranking: 'Ranking the apps…',
+    writing: 'Writing explanations…',
   };
 
   class HttpError extends Error {
@@ -162,10 +163,9 @@
     const li = el('li', 'msg bot');
     const apps = reply.apps || [];
     if (apps.length && !reply.app) {
-      const lead = String(reply.response || '').split('\n')[0];
-      const p = el('p');
-      renderInline(p, lead);
-      li.appendChild(p);
+      // The reply's opening (and the model's reading of the question, when
+      // there is one) above the cards.
+      renderMarkdown(li, String(reply.response || '').split('**Top Picks**')[0]);
       const cards = el('ul', 'cards');
       apps.forEach((a) => cards.appendChild(appCard(a)));
       li.appendChild(cards);
@@ -253,6 +253,7 @@
         }
         const payload = data ? JSON.parse(data) : {};
         if (event === 'progress') setStatus(payload.stage);
+        else if (event === 'token') setStatus('writing');
         else if (event === 'result') return payload;
         else if (event === 'error') throw new HttpError(payload.status || 500, payload.error);
       }

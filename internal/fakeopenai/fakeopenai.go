@@ -1,0 +1,206 @@
+// Package fakeopenai is a local OpenAI-compatible chat-completions server for
+// tests and load runs: the real wire format (JSON and streamed Server-Sent
+// Events, error bodies, Retry-After), with answers, delays and failures
+// chosen by the caller. It stands in for paid providers only.
+package fakeopenai
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Request is what a client sent.
+type Request struct {
+	Model    string `json:"model"`
+	Stream   bool   `json:"stream"`
+	Messages []struct {
+		Role    string `json:"role"`
+		Content string `json:"content"`
+	} `json:"messages"`
+}
+
+// User returns the content of the last user message.
+func (r Request) User() string {
+	for i := len(r.Messages) - 1; i >= 0; i-- {
+		if r.Messages[i].Role == "user" {
+			return r.Messages[i].Content
+		}
+	}
+	return ""
+}
+
+// Answer is how the server replies to one call.
+type Answer struct {
+	Status  int           // HTTP status; 0 means 200
+	Content string        // the assistant's text (for 200)
+	Delay   time.Duration // wait before answering (cut short if the client goes away)
+	Header  http.Header   // extra response headers, e.g. Retry-After
+}
+
+// Server is a running fake. Reply decides each answer; n counts calls from 1.
+type Server struct {
+	URL   string // base URL to give a client, ending in /v1
+	Reply func(n int, req Request) Answer
+
+	srv   *httptest.Server
+	calls atomic.Int32
+	mu    sync.Mutex
+	last  Request
+}
+
+// Start runs a fake until Close.
+func Start(reply func(n int, req Request) Answer) *Server {
+	s := &Server{Reply: reply}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.URL = s.srv.URL + "/v1"
+	return s
+}
+
+// Close stops the server.
+func (s *Server) Close() { s.srv.Close() }
+
+// Calls returns how many chat completions were requested.
+func (s *Server) Calls() int { return int(s.calls.Load()) }
+
+// Last returns the latest request.
+func (s *Server) Last() Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.last
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || r.URL.Path != "/v1/chat/completions" {
+		writeError(w, http.StatusNotFound, "not found")
+		return
+	}
+	var req Request
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		writeError(w, http.StatusBadRequest, "bad request: "+err.Error())
+		return
+	}
+	n := int(s.calls.Add(1))
+	s.mu.Lock()
+	s.last = req
+	s.mu.Unlock()
+	a := s.Reply(n, req)
+	if a.Delay > 0 {
+		select {
+		case <-time.After(a.Delay):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	for k, v := range a.Header {
+		w.Header()[k] = v
+	}
+	if a.Status != 0 && a.Status != http.StatusOK {
+		writeError(w, a.Status, http.StatusText(a.Status))
+		return
+	}
+	usage := map[string]int{"prompt_tokens": len(req.User()) / 4, "completion_tokens": len(a.Content) / 4}
+	usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+	if !req.Stream {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{
+			"id": fmt.Sprintf("chatcmpl-%d", n), "object": "chat.completion", "created": time.Now().Unix(), "model": req.Model,
+			"choices": []any{map[string]any{"index": 0, "finish_reason": "stop",
+				"message": map[string]any{"role": "assistant", "content": a.Content}}},
+			"usage": usage,
+		})
+		return
+	}
+	w.Header().Set("Content-Type", "text/event-stream")
+	flusher, _ := w.(http.Flusher)
+	chunk := func(v any) {
+		b, _ := json.Marshal(v)
+		fmt.Fprintf(w, "data: %s\n\n", b)
+		if flusher != nil {
+			flusher.Flush()
+		}
+	}
+	base := map[string]any{"id": fmt.Sprintf("chatcmpl-%d", n), "object": "chat.completion.chunk", "created": time.Now().Unix(), "model": req.Model}
+	for _, piece := range pieces(a.Content, 8) {
+		c := clone(base)
+		c["choices"] = []any{map[string]any{"index": 0, "delta": map[string]any{"content": piece}, "finish_reason": nil}}
+		chunk(c)
+	}
+	end := clone(base)
+	end["choices"] = []any{map[string]any{"index": 0, "delta": map[string]any{}, "finish_reason": "stop"}}
+	chunk(end)
+	u := clone(base)
+	u["choices"], u["usage"] = []any{}, usage
+	chunk(u)
+	fmt.Fprint(w, "data: [DONE]\n\n")
+}
+
+func clone(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m)+2)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// pieces splits s into about n parts, as a model streams tokens.
+func pieces(s string, n int) []string {
+	if s == "" {
+		return nil
+	}
+	size := max(1, (len(s)+n-1)/n)
+	var out []string
+	for len(s) > 0 {
+		k := min(size, len(s))
+		for k < len(s) && !isBoundary(s, k) {
+			k++ // keep UTF-8 sequences whole
+		}
+		out = append(out, s[:k])
+		s = s[k:]
+	}
+	return out
+}
+
+func isBoundary(s string, i int) bool { return s[i]&0xC0 != 0x80 }
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, `{"error":{"message":%q,"type":"%s","code":%d}}`, msg, strings.ReplaceAll(strings.ToLower(http.StatusText(status)), " ", "_"), status)
+}
+
+// Ranker answers like a well-behaved model asked by vrrec's llm package: it
+// reads the candidate apps from the user message (JSON with "apps") and
+// ranks them in reverse order, each with a reason, after delay.
+func Ranker(delay time.Duration) func(n int, req Request) Answer {
+	return func(n int, req Request) Answer {
+		var in struct {
+			Query string `json:"query"`
+			Apps  []struct {
+				AppID string `json:"app_id"`
+				Name  string `json:"name"`
+			} `json:"apps"`
+		}
+		if err := json.Unmarshal([]byte(req.User()), &in); err != nil {
+			return Answer{Content: "I could not read the request.", Delay: delay}
+		}
+		type entry struct {
+			AppID     string `json:"app_id"`
+			Reasoning string `json:"reasoning"`
+		}
+		out := struct {
+			Understanding string  `json:"understanding"`
+			Ranking       []entry `json:"ranking"`
+		}{Understanding: "You want to learn about " + in.Query + "."}
+		for i := len(in.Apps) - 1; i >= 0; i-- {
+			out.Ranking = append(out.Ranking, entry{in.Apps[i].AppID, "Model reason <b>for</b> " + in.Apps[i].Name + "."})
+		}
+		b, _ := json.Marshal(out)
+		return Answer{Content: string(b), Delay: delay}
+	}
+}
