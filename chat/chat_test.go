@@ -190,3 +190,56 @@ func TestPrice(t *testing.T) {
 		}
 	}
 }
+
+func TestFollowUpWordsInsideNewQuestions(t *testing.T) {
+	s := newService()
+	first := ask(t, s, "u", "s", "rhythm games")
+	if len(first.Apps) < 2 {
+		t.Fatalf("need an earlier answer with apps: %+v", first)
+	}
+	for msg, want := range map[string]string{
+		"first aid training":                          chat.IntentRecommendation,
+		"second language acquisition":                 chat.IntentRecommendation,
+		"budget planning":                             chat.IntentRecommendation,
+		"free body diagrams":                          chat.IntentRecommendation,
+		"similar triangles":                           chat.IntentRecommendation,
+		"spatial reasoning":                           chat.IntentRecommendation,
+		"what is spatial reasoning?":                  chat.IntentRecommendation,
+		"What apps teach me how to code?":             chat.IntentRecommendation,
+		"What can I use to practice public speaking?": chat.IntentRecommendation,
+	} {
+		// A fresh session each time, all with the same earlier answer.
+		sess := "s-" + msg
+		ask(t, s, "u", sess, "rhythm games")
+		if got := ask(t, s, "u", sess, msg).Intent; got != want {
+			t.Errorf("%q after an answer: intent %q, want %q", msg, got, want)
+		}
+	}
+	last := ask(t, s, "u", "s", "tell me about the last one")
+	if last.Intent != chat.IntentAppDetails || last.App == nil || last.App.AppID != first.Apps[len(first.Apps)-1].AppID {
+		t.Errorf("'the last one': %+v", last.App)
+	}
+	if r := ask(t, s, "u", "x", "tell me about Cubism"); r.Intent != chat.IntentAppDetails || r.App.AppID != "cubism" {
+		t.Errorf("a one-word app name asked about: %+v", r)
+	}
+}
+
+func TestFollowUpsAfterDetails(t *testing.T) {
+	s := newService()
+	ask(t, s, "u", "s", "tell me more about Beat Saber")
+	for _, msg := range []string{"show me more", "anything cheaper?", "more like this"} {
+		r, err := s.Answer(context.Background(), "u", "s", msg, nil)
+		if err != nil || r.Intent != chat.IntentFollowUp {
+			t.Errorf("%q after details: %+v, %v", msg, r, err)
+		}
+	}
+	like := ask(t, s, "u", "s2", "more like Beat Saber")
+	if like.Intent == chat.IntentFollowUp {
+		t.Fatal("no earlier answer in s2")
+	}
+	ask(t, s, "u", "s3", "fitness")
+	like = ask(t, s, "u", "s3", "more like Beat Saber")
+	if len(like.Apps) < 3 || like.Apps[0].AppID == "beat-saber" || like.Apps[0].MatchPercent != 100 {
+		t.Errorf("apps like Beat Saber: %+v", like.Apps)
+	}
+}

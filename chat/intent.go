@@ -57,41 +57,63 @@ func classify(msg string, apps []vrrec.VRApp, prev *vrrec.Message) intent {
 	ord := ordinal(msg, words)
 	named := findApp(msg, apps)
 
+	// A follow-up word only counts when nothing else in the message names a
+	// subject: "the second one" refers back, "second language acquisition"
+	// is a new question; so are "free body diagrams" and "budget planning".
 	if prev != nil && len(prev.Apps) > 0 {
+		rest := topicWords(words, named)
 		switch {
-		case similarWords.MatchString(msg) && (ord > 0 || named != nil || refersBack.MatchString(msg) || len(words) <= 3):
+		case similarWords.MatchString(msg) && (ord != 0 || named != nil || rest == 0):
 			if ord == 0 && named == nil {
 				ord = 1 // "more like this": the app just described, or the top pick
 			}
 			return intent{name: IntentFollowUp, follow: followSimilar, ordinal: ord, app: named}
-		case cheaperWords.MatchString(msg):
+		case cheaperWords.MatchString(msg) && rest == 0:
 			return intent{name: IntentFollowUp, follow: followCheaper}
-		case freeWords.MatchString(msg) && len(words) <= 6:
+		case freeWords.MatchString(msg) && rest == 0:
 			return intent{name: IntentFollowUp, follow: followFree}
 		case moreWords.MatchString(msg):
 			return intent{name: IntentFollowUp, follow: followMore}
-		case ord > 0 && named == nil && len(words) <= 8:
-			// "tell me about the second one", "the first?"
+		case ord != 0 && named == nil && rest == 0:
+			// "tell me about the second one", "the last one?"
 			return intent{name: IntentAppDetails, ordinal: ord}
 		}
 	}
 	if named != nil && (detailsVerbs.MatchString(msg) || isBareName(words, named)) {
 		return intent{name: IntentAppDetails, app: named}
 	}
-	if greetingWords.MatchString(msg) && topicWords(words) == 0 {
+	if greetingWords.MatchString(msg) && topicWords(words, nil) == 0 {
 		return intent{name: IntentGreeting}
 	}
-	if helpPattern.MatchString(msg) {
+	if helpPattern.MatchString(msg) && topicWords(words, nil) == 0 {
 		return intent{name: IntentHelp}
 	}
 	return intent{name: IntentRecommendation}
 }
 
-// topicWords counts the words that say something about a subject.
-func topicWords(words []string) int {
+// referenceWords are how a follow-up points back or asks for more.
+var referenceWords = map[string]bool{"one": true, "ones": true, "last": true, "top": true, "pick": true, "number": true,
+	"no": true, "similar": true, "cheaper": true, "cheapest": true, "expensive": true, "less": true, "lower": true,
+	"price": true, "budget": true, "affordable": true, "inexpensive": true, "free": true, "cost": true, "paying": true,
+	"option": true, "options": true, "others": true, "else": true, "next": true, "details": true, "info": true,
+	"information": true, "describe": true, "much": true, "like": true}
+
+// topicWords counts the words that say something about a subject, besides
+// greetings, ordinals, follow-up words and the words of the named app.
+func topicWords(words []string, named *vrrec.VRApp) int {
+	skip := map[string]bool{}
+	if named != nil {
+		for _, name := range appNames(*named) {
+			for _, w := range embedding.Words(name) {
+				skip[w] = true
+			}
+		}
+	}
 	n := 0
 	for _, w := range words {
-		if embedding.IsTopicWord(w) && !greetingWords.MatchString(w) {
+		_, isOrdinal := ordinalWords[w]
+		if embedding.IsTopicWord(w) && !greetingWords.MatchString(w) && !isOrdinal && !referenceWords[w] && !skip[w] &&
+			!(len(w) == 1 && w[0] >= '1' && w[0] <= '8') {
 			n++
 		}
 	}
@@ -119,20 +141,25 @@ func ordinal(msg string, words []string) int {
 
 // findApp returns the app whose name (or the part before a colon, as
 // "Mondly" of "Mondly: Learn Languages in VR") appears in msg as whole
-// words; the longest match wins.
+// words; the longest match wins. A one-word name ("Spatial", "Wander") is
+// an ordinary word too, so it counts only when it is the message's only
+// subject: "tell me about Cubism", not "spatial reasoning".
 func findApp(msg string, apps []vrrec.VRApp) *vrrec.VRApp {
-	q := " " + strings.Join(embedding.Words(msg), " ") + " "
+	words := embedding.Words(msg)
+	q := " " + strings.Join(words, " ") + " "
 	var best *vrrec.VRApp
 	bestLen := 0
 	for i := range apps {
 		for _, name := range appNames(apps[i]) {
-			n := strings.Join(embedding.Words(name), " ")
-			if len(n) < 4 || len(n) <= bestLen {
+			nw := embedding.Words(name)
+			n := strings.Join(nw, " ")
+			if len(n) < 4 || len(n) <= bestLen || !strings.Contains(q, " "+n+" ") {
 				continue
 			}
-			if strings.Contains(q, " "+n+" ") {
-				best, bestLen = &apps[i], len(n)
+			if len(nw) == 1 && topicWords(words, &vrrec.VRApp{Name: n}) > 0 {
+				continue
 			}
+			best, bestLen = &apps[i], len(n)
 		}
 	}
 	return best

@@ -21,6 +21,8 @@ import (
 // Engine is what the chat needs from the recommender.
 type Engine interface {
 	vrrec.Recommender
+	// Search is Recommend with a label saying what the result answers.
+	Search(ctx context.Context, query, label string, topK int) (*vrrec.Result, error)
 	// Apps returns the catalog's apps; callers must not modify them.
 	Apps() []vrrec.VRApp
 	App(id string) (vrrec.VRApp, bool)
@@ -127,6 +129,7 @@ func (s *Service) Answer(ctx context.Context, userID, sessionID, message string,
 			break
 		}
 		reply.App = app
+		reply.Query = similarQuery(*app) // what "show me more" or "anything cheaper?" then refer to
 		reply.Response = Details(*app)
 	case IntentFollowUp:
 		if err := s.followUp(ctx, eng, in, prev, reply, progress); err != nil {
@@ -230,13 +233,11 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 			reply.Response = fmt.Sprintf("I only showed %d apps. Which one do you mean?", len(prev.Apps))
 			return nil
 		}
-		query := base.Name + ": " + strings.Join(base.SkillsDeveloped, ", ")
-		res, err := eng.Recommend(ctx, query, TopK+1)
+		res, err := eng.Search(ctx, similarQuery(*base), "apps like "+base.Name, TopK+1)
 		if err != nil {
 			return fmt.Errorf("recommend like %s: %w", base.AppID, err)
 		}
-		res.Apps = slices.DeleteFunc(res.Apps, func(a vrrec.AppRecommendation) bool { return a.AppID == base.AppID })
-		res.Query = "apps like " + base.Name
+		res.Apps = rag.Rescale(slices.DeleteFunc(res.Apps, func(a vrrec.AppRecommendation) bool { return a.AppID == base.AppID }))
 		progress(StageRanking)
 		reply.Query, reply.Apps = res.Query, rag.Shown(res)
 		reply.Response = rag.FormatReply(res)
@@ -252,10 +253,10 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 		progress(StageRanking)
 		reply.Query, reply.Apps = prev.Query, res.Apps[:min(len(res.Apps), TopK)]
 		if len(reply.Apps) == 0 {
-			reply.Response = fmt.Sprintf("That's everything I found for '%s'. Try asking about a related skill or subject.", rag.Interest(prev.Query))
+			reply.Response = fmt.Sprintf("That's everything I found for '%s'. Try asking about a related skill or subject.", rag.EscapeMarkdown(rag.Interest(prev.Query)))
 			return nil
 		}
-		reply.Response = fmt.Sprintf("More for '%s':\n\n", rag.Interest(prev.Query)) + listApps(eng, reply.Apps, false)
+		reply.Response = fmt.Sprintf("More for '%s':\n\n", rag.EscapeMarkdown(rag.Interest(prev.Query))) + listApps(eng, reply.Apps, false)
 	case followCheaper, followFree:
 		res, err := eng.Recommend(ctx, prev.Query, 4*TopK)
 		if err != nil {
@@ -265,9 +266,9 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 		if in.follow == followCheaper {
 			top, _ := eng.App(prev.Apps[0].AppID)
 			limit = Price(top.Price)
-			what = fmt.Sprintf("cheaper than %s (%s)", top.Name, top.Price)
+			what = fmt.Sprintf("cheaper than %s (%s)", rag.EscapeMarkdown(top.Name), rag.EscapeMarkdown(top.Price))
 			if limit <= 0 {
-				limit, what = 0, "free, like "+top.Name
+				limit, what = 0, "free, like "+rag.EscapeMarkdown(top.Name)
 			}
 		}
 		res.Apps = slices.DeleteFunc(res.Apps, func(a vrrec.AppRecommendation) bool {
@@ -282,12 +283,21 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 		progress(StageRanking)
 		reply.Query, reply.Apps = prev.Query, res.Apps
 		if len(res.Apps) == 0 {
-			reply.Response = fmt.Sprintf("I found nothing %s for '%s'.", what, rag.Interest(prev.Query))
+			reply.Response = fmt.Sprintf("I found nothing %s for '%s'.", what, rag.EscapeMarkdown(rag.Interest(prev.Query)))
 			return nil
 		}
 		reply.Response = fmt.Sprintf("Options %s:\n\n", what) + listApps(eng, res.Apps, true)
 	}
 	return nil
+}
+
+// similarQuery asks for apps like a: its skills, not its name, so a can
+// neither win by name nor set the scale the others are measured against.
+func similarQuery(a vrrec.VRApp) string {
+	if len(a.SkillsDeveloped) == 0 {
+		return a.Category + " " + a.Description
+	}
+	return strings.Join(a.SkillsDeveloped, ", ")
 }
 
 // minMoreLikeliness is the weakest match "show me more" still lists.

@@ -72,6 +72,9 @@ type Engine struct {
 	appIdx  map[string]int
 	appVecs matrix
 	names   []nameEntry
+	// skillWords are the words of skill names and aliases: a one-word app
+	// name among them ("Spatial") is not taken as naming the app.
+	skillWords map[string]bool
 
 	courses     map[string]*vrrec.Course
 	taughtBy    map[string]int // skill -> number of courses teaching it
@@ -102,8 +105,14 @@ func New(ctx context.Context, cat *vrrec.Catalog, version string, g vrrec.Graph,
 		eng.taughtBy[m.SkillName]++
 	}
 	texts := make([]string, 0, len(cat.Skills)+len(cat.Apps))
+	eng.skillWords = map[string]bool{}
 	for _, s := range cat.Skills {
 		texts = append(texts, SkillText(s))
+		for _, n := range append([]string{s.Name}, s.Aliases...) {
+			for _, w := range nameWords(n) {
+				eng.skillWords[w] = true
+			}
+		}
 	}
 	for i, a := range cat.Apps {
 		eng.appIdx[a.AppID] = i

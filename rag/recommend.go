@@ -52,6 +52,14 @@ func (c *candidate) source() string {
 
 // Recommend implements vrrec.Recommender.
 func (e *Engine) Recommend(ctx context.Context, query string, topK int) (*vrrec.Result, error) {
+	return e.Search(ctx, query, "", topK)
+}
+
+// Search is Recommend with a label: what the result says it answers
+// (Result.Query, and "your interest in ..." in reasons) when that differs
+// from the text searched, as for "apps like Beat Saber" searched by its
+// skills. An empty label means the query itself.
+func (e *Engine) Search(ctx context.Context, query, label string, topK int) (*vrrec.Result, error) {
 	query = strings.Join(strings.Fields(query), " ")
 	if query == "" {
 		return nil, vrrec.Errorf(vrrec.EINVALID, "Message required")
@@ -69,7 +77,10 @@ func (e *Engine) Recommend(ctx context.Context, query string, topK int) (*vrrec.
 	if len(vecs) != 1 {
 		return nil, fmt.Errorf("embed query: got %d vectors", len(vecs))
 	}
-	r := retrieval{e: e, query: query, qv: vecs[0], cands: map[int]*candidate{}}
+	if label == "" {
+		label = query
+	}
+	r := retrieval{e: e, query: query, label: label, qv: vecs[0], cands: map[int]*candidate{}}
 	if err := r.run(ctx); err != nil {
 		return nil, err
 	}
@@ -80,6 +91,7 @@ func (e *Engine) Recommend(ctx context.Context, query string, topK int) (*vrrec.
 type retrieval struct {
 	e       *Engine
 	query   string
+	label   string // what the result says it answers
 	qv      []float32
 	cands   map[int]*candidate
 	courses []string
@@ -222,6 +234,9 @@ func (r *retrieval) coursePath(ctx context.Context) error {
 func (r *retrieval) appText() {
 	q := " " + strings.Join(nameWords(r.query), " ") + " "
 	for i, n := range r.e.names {
+		if len(n.words) == 1 && r.e.skillWords[n.words[0]] {
+			continue // "spatial reasoning" does not name the app Spatial
+		}
 		if len(strings.Join(n.words, "")) >= 4 && strings.Contains(q, " "+strings.Join(n.words, " ")+" ") {
 			c := r.cand(i)
 			c.score += r.e.opts.AppNameScore
@@ -448,13 +463,13 @@ func (r *retrieval) result(topK int) *vrrec.Result {
 		return cmp.Compare(r.e.apps[a.app].Name, r.e.apps[b.app].Name)
 	})
 	cands = cands[:min(len(cands), topK*r.e.opts.CandidateFactor)]
-	res := &vrrec.Result{Query: r.query, Apps: []vrrec.AppRecommendation{}, MatchedCourses: r.courses,
+	res := &vrrec.Result{Query: r.label, Apps: []vrrec.AppRecommendation{}, MatchedCourses: r.courses,
 		CatalogVersion: r.e.version, ExplainedBy: vrrec.ExplainedByRules}
 	if len(cands) == 0 {
 		return res
 	}
 	maxScore := cands[0].score
-	interest := Interest(r.query)
+	interest := Interest(r.label)
 	for _, c := range cands {
 		app := r.e.apps[c.app]
 		like := 0.0

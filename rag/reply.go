@@ -2,6 +2,7 @@ package rag
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/vrrec/vrrec"
@@ -81,6 +82,33 @@ func Picks(res *vrrec.Result) (top, also []vrrec.AppRecommendation) {
 	}
 	return top, also
 }
+
+// Rescale makes the best direct match 100% again after some apps were
+// removed (the app a "more like" question started from), keeping the
+// proportions; bridged apps stay at most 49%.
+func Rescale(apps []vrrec.AppRecommendation) []vrrec.AppRecommendation {
+	best := 0.0
+	for _, a := range apps {
+		if a.RetrievalSource != vrrec.SourceSemanticBridge {
+			best = max(best, a.LikelinessScore)
+		}
+	}
+	if best <= 0 || best >= 1 {
+		return apps
+	}
+	for i := range apps {
+		like := min(apps[i].LikelinessScore/best, 1)
+		if apps[i].RetrievalSource == vrrec.SourceSemanticBridge {
+			like = min(like, bridgedCap)
+		}
+		like = math.Round(like*100) / 100
+		apps[i].LikelinessScore, apps[i].MatchPercent = like, int(math.Round(like*100))
+	}
+	return apps
+}
+
+// bridgedCap is the highest likeliness a bridged app can have (SPEC step 6).
+const bridgedCap = 0.49
 
 // Shown returns the apps the reply shows, in order.
 func Shown(res *vrrec.Result) []vrrec.AppRecommendation {
