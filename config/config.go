@@ -171,7 +171,7 @@ func Load(getenv func(string) string) (Config, error) {
 func origins(name string, getenv func(string) string, errs *[]error) []string {
 	var out []string
 	for _, o := range strings.Split(getenv(name), ",") {
-		o = strings.TrimRight(strings.TrimSpace(o), "/")
+		o = strings.ToLower(strings.TrimRight(strings.TrimSpace(o), "/"))
 		if o == "" {
 			continue
 		}

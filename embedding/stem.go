@@ -24,6 +24,7 @@ func stem(w string) string {
 	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is") && len(w) > 4:
 		w = w[:len(w)-1]
 	}
+	stripped := false
 	for _, suf := range []struct{ cut, add string }{
 		{"izations", "iz"}, {"ization", "iz"}, {"isations", "iz"}, {"isation", "iz"},
 		{"ations", ""}, {"ation", ""}, {"ating", ""}, {"ated", ""}, {"ates", ""}, {"ate", ""},
@@ -34,11 +35,14 @@ func stem(w string) string {
 		}
 		if rest := w[:len(w)-len(suf.cut)]; len(rest) >= 3 && hasVowel(rest) {
 			w = undouble(rest) + suf.add
+			stripped = suf.cut == "ing" || suf.cut == "ed"
 		}
 		break
 	}
 	if strings.HasSuffix(w, "ise") && len(w) >= 5 {
 		w = w[:len(w)-3] + "iz"
+	} else if stripped && strings.HasSuffix(w, "is") && len(w) >= 5 {
+		w = w[:len(w)-2] + "iz" // "exercising" as "exercise", "visualising" as "visualise"
 	}
 	if strings.HasSuffix(w, "e") && len(w) >= 4 {
 		w = w[:len(w)-1]

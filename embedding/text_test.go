@@ -74,3 +74,13 @@ func TestSpellerNeverSuggestsBeyondTheLimit(t *testing.T) {
 		t.Errorf("suggest(exams) = %q; two edits away from a short word is too far", got)
 	}
 }
+
+func TestStemBritishSpellings(t *testing.T) {
+	for _, g := range [][]string{{"exercise", "exercising", "exercised"}, {"visualise", "visualising", "visualize"}} {
+		for _, w := range g[1:] {
+			if stem(w) != stem(g[0]) {
+				t.Errorf("stem(%q) = %q, stem(%q) = %q", w, stem(w), g[0], stem(g[0]))
+			}
+		}
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sync"
 
+	lru "github.com/hashicorp/golang-lru/v2"
+
 	"github.com/vrrec/vrrec"
 )
 
@@ -15,14 +17,15 @@ import (
 const (
 	MaxMessagesPerSession = 200
 	MaxSessionsPerUser    = 50
+	MaxUsers              = 20000 // the least recently active are forgotten first
 )
 
 // Sessions is a vrrec.SessionStore in memory, safe for concurrent use. The
-// oldest messages of a long session and the oldest sessions of a user are
-// forgotten beyond the bounds above.
+// oldest messages of a long session, the oldest sessions of a user and the
+// least recently active users are forgotten beyond the bounds above.
 type Sessions struct {
 	mu    sync.Mutex
-	users map[string]*userSessions
+	users *lru.Cache[string, *userSessions]
 }
 
 type userSessions struct {
@@ -33,16 +36,22 @@ type userSessions struct {
 var _ vrrec.SessionStore = (*Sessions)(nil)
 
 // NewSessions returns an empty store.
-func NewSessions() *Sessions { return &Sessions{users: map[string]*userSessions{}} }
+func NewSessions() *Sessions {
+	users, err := lru.New[string, *userSessions](MaxUsers)
+	if err != nil { // only for a size below 1
+		panic(err)
+	}
+	return &Sessions{users: users}
+}
 
 // Append implements vrrec.SessionStore.
 func (s *Sessions) Append(_ context.Context, userID, sessionID string, msgs ...vrrec.Message) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.users[userID]
-	if u == nil {
+	u, ok := s.users.Get(userID)
+	if !ok {
 		u = &userSessions{messages: map[string][]vrrec.Message{}}
-		s.users[userID] = u
+		s.users.Add(userID, u)
 	}
 	if i := slices.Index(u.order, sessionID); i >= 0 {
 		u.order = append(slices.Delete(u.order, i, i+1), sessionID)
@@ -67,7 +76,7 @@ func (s *Sessions) Append(_ context.Context, userID, sessionID string, msgs ...v
 func (s *Sessions) Session(_ context.Context, userID, sessionID string) ([]vrrec.Message, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if u := s.users[userID]; u != nil {
+	if u, ok := s.users.Peek(userID); ok {
 		return slices.Clone(u.messages[sessionID]), nil
 	}
 	return nil, nil
@@ -77,8 +86,8 @@ func (s *Sessions) Session(_ context.Context, userID, sessionID string) ([]vrrec
 func (s *Sessions) History(_ context.Context, userID string, limit int) ([]vrrec.Message, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.users[userID]
-	if u == nil || limit <= 0 {
+	u, ok := s.users.Peek(userID)
+	if !ok || limit <= 0 {
 		return nil, nil
 	}
 	var all []vrrec.Message

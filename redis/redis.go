@@ -43,10 +43,13 @@ var _ limiter.Store = (*LimiterStore)(nil)
 
 func (s *LimiterStore) get(ctx context.Context) (limiter.Store, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.store != nil {
-		return s.store, nil
+	st := s.store
+	s.mu.Unlock()
+	if st != nil {
+		return st, nil
 	}
+	// Connect outside the lock, so requests do not queue behind a Redis
+	// that does not answer.
 	if err := s.Client.Ping(ctx).Err(); err != nil {
 		return nil, err
 	}
@@ -54,8 +57,12 @@ func (s *LimiterStore) get(ctx context.Context) (limiter.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.store = st
-	return st, nil
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.store == nil {
+		s.store = st
+	}
+	return s.store, nil
 }
 
 // Get implements limiter.Store.

@@ -105,10 +105,7 @@ func (s *Server) chatStream(w http.ResponseWriter, r *http.Request) {
 		}
 	})
 	if err != nil {
-		if vrrec.ErrorCode(err) == vrrec.EINTERNAL {
-			s.cfg.Log.ErrorContext(r.Context(), "stream failed", "err", err)
-		}
-		send("error", map[string]any{"error": vrrec.ErrorMessage(err), "status": status(vrrec.ErrorCode(err))})
+		send("error", map[string]any{"error": s.publicMessage(r, err), "status": status(vrrec.ErrorCode(err))})
 		return
 	}
 	send("result", s.respondChat(r, reply))

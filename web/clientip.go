@@ -19,7 +19,7 @@ func (s *Server) clientIP(r *http.Request) netip.Addr {
 	}
 	hops := forwardedFor(r.Header.Values("X-Forwarded-For"))
 	for i := len(hops) - 1; i >= 0; i-- {
-		ip, err := netip.ParseAddr(hops[i])
+		ip, err := parseHop(hops[i])
 		if err != nil {
 			return peer // a proxy we trust wrote garbage: count the proxy
 		}
@@ -39,6 +39,15 @@ func (s *Server) trusted(ip netip.Addr) bool {
 		}
 	}
 	return false
+}
+
+// parseHop reads one X-Forwarded-For entry: an address, or an address with
+// a port as some proxies write it ("1.2.3.4:5678", "[2001:db8::1]:443").
+func parseHop(h string) (netip.Addr, error) {
+	if ap, err := netip.ParseAddrPort(h); err == nil {
+		return ap.Addr(), nil
+	}
+	return netip.ParseAddr(strings.Trim(h, "[]"))
 }
 
 // forwardedFor flattens X-Forwarded-For headers into hops, left to right.

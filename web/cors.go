@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"slices"
+	"strings"
 )
 
 // cors lets the configured origins call the API from their pages, with
@@ -16,7 +17,7 @@ func (s *Server) cors(next http.Handler) http.Handler {
 			return
 		}
 		w.Header().Add("Vary", "Origin")
-		allowed := slices.Contains(s.cfg.CORSOrigins, origin)
+		allowed := slices.Contains(s.cfg.CORSOrigins, strings.ToLower(origin))
 		preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
 		if !allowed {
 			if preflight {

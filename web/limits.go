@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -55,7 +56,7 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 		case isLogin(r):
 			rules, route = append(rules, ratelimit.Rule{Name: "login", Rates: l.Login}), "login"
 		}
-		d, err := l.Limiter.Take(r.Context(), s.clientIP(r).String(), rules...)
+		d, err := l.Limiter.Take(r.Context(), clientKey(s.clientIP(r)), rules...)
 		if err != nil {
 			// Counting failed outright (only without a fallback store):
 			// serve rather than refuse a student for our own fault.
@@ -85,6 +86,16 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 	})
 }
 
+// clientKey is the budget a client address counts against: the address for
+// IPv4, its /64 for IPv6, since one IPv6 user often holds a whole /64.
+func clientKey(ip netip.Addr) string {
+	if ip.Is6() {
+		p, _ := ip.Prefix(64)
+		return p.String()
+	}
+	return ip.String()
+}
+
 // backpressure caps chats in flight: beyond the cap a request waits up to
 // ChatQueueTimeout for a slot, then gets 503 with Retry-After rather than
 // piling up.
@@ -94,6 +105,13 @@ func (s *Server) backpressure(next http.HandlerFunc) http.HandlerFunc {
 	}
 	slots, wait := s.chatSlots, s.cfg.ChatQueueTimeout
 	return func(w http.ResponseWriter, r *http.Request) {
+		select { // a free slot is taken at once, whatever the timeout
+		case slots <- struct{}{}:
+			defer func() { <-slots }()
+			next(w, r)
+			return
+		default:
+		}
 		timer := time.NewTimer(wait)
 		defer timer.Stop()
 		select {

@@ -43,13 +43,25 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 }
 
 // writeError answers {"error": message} with the status of err's code.
-// Internal errors are logged and shown as a generic message.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	code := vrrec.ErrorCode(err)
-	if code == vrrec.EINTERNAL {
+	writeJSON(w, status(vrrec.ErrorCode(err)), map[string]string{"error": s.publicMessage(r, err)})
+}
+
+// publicMessage is what a client may read about err. The caller's own
+// mistakes are explained; a failing dependency or a bug is logged with its
+// details and shown as a generic sentence, so no internal address or
+// library message reaches a student.
+func (s *Server) publicMessage(r *http.Request, err error) string {
+	switch code := vrrec.ErrorCode(err); code {
+	case vrrec.EINVALID, vrrec.ENOTFOUND, vrrec.ECONFLICT, vrrec.EUNAUTHORIZED, "too_large":
+		return vrrec.ErrorMessage(err)
+	case vrrec.EUNAVAILABLE:
+		s.cfg.Log.WarnContext(r.Context(), "dependency unavailable", "path", r.URL.Path, "err", err)
+		return "The advisor is unavailable right now. Please try again in a moment."
+	default:
 		s.cfg.Log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "err", err)
+		return "Internal error"
 	}
-	writeJSON(w, status(code), map[string]string{"error": vrrec.ErrorMessage(err)})
 }
 
 var errTooLarge = &vrrec.Error{Code: "too_large", Message: fmt.Sprintf("Request body too large: the limit is %d KiB", MaxBodyBytes>>10)}

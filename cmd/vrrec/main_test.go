@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -11,6 +14,7 @@ import (
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/catalog"
+	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/internal/testenv"
 )
 
@@ -133,5 +137,27 @@ func TestImportUpstreamThenRecommendAndEval(t *testing.T) {
 	if _, err := runCLI(t, dir, "eval", "--queries", filepath.Join(testenv.RepoRoot(), "eval", "default.json")); err == nil ||
 		!strings.Contains(err.Error(), "not in the catalog") {
 		t.Errorf("mismatched query set: %v", err)
+	}
+}
+
+func TestSigningKeyRefusesWeakSecrets(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	dir := t.TempDir()
+	if _, err := signingKey(config.Config{SecretKey: "x", DataDir: dir}, log); err == nil {
+		t.Error("a one-character SECRET_KEY was accepted")
+	}
+	a, err := signingKey(config.Config{DataDir: dir}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := signingKey(config.Config{DataDir: dir}, log)
+	if err != nil || string(a) != string(b) {
+		t.Error("the generated key must survive a restart")
+	}
+	if err := os.WriteFile(filepath.Join(dir, secretKeyFile), []byte("\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := signingKey(config.Config{DataDir: dir}, log); err == nil {
+		t.Error("an empty key file was accepted")
 	}
 }

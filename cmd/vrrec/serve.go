@@ -144,16 +144,23 @@ func newRanker(cfg config.Config, client *goredis.Client, log *slog.Logger) (*ll
 	return llm.New(model, cache, llm.Options{Timeout: cfg.LLMTimeout, CacheTTL: cfg.LLMCacheTTL}, log), nil
 }
 
+// minSecretLength is the shortest SECRET_KEY accepted: anything shorter can
+// be guessed, and with it every student's identity forged.
+const minSecretLength = 16
+
 // signingKey derives the cookie-signing key from SECRET_KEY, or from a key
 // generated once and kept in DATA_DIR when none is configured.
 func signingKey(cfg config.Config, log *slog.Logger) ([]byte, error) {
 	secret := cfg.SecretKey
+	path := filepath.Join(cfg.DataDir, secretKeyFile)
 	if secret == "" {
-		path := filepath.Join(cfg.DataDir, secretKeyFile)
 		b, err := os.ReadFile(path)
 		switch {
 		case err == nil:
 			secret = strings.TrimSpace(string(b))
+			if len(secret) < minSecretLength {
+				return nil, fmt.Errorf("secret key: %s holds %d characters, fewer than %d: delete it to generate a new one, or set SECRET_KEY", path, len(secret), minSecretLength)
+			}
 		case errors.Is(err, fs.ErrNotExist):
 			var raw [32]byte
 			_, _ = rand.Read(raw[:])
@@ -167,6 +174,10 @@ func signingKey(cfg config.Config, log *slog.Logger) ([]byte, error) {
 		default:
 			return nil, fmt.Errorf("secret key: %w", err)
 		}
+	} else if len(secret) < minSecretLength {
+		return nil, fmt.Errorf("SECRET_KEY has %d characters; use at least %d random ones (for example: openssl rand -hex 32)", len(secret), minSecretLength)
+	}
+	if cfg.SecretKey == "" {
 		log.Warn("SECRET_KEY is not set: using a key generated in "+path+"; set SECRET_KEY in production, "+
 			"and the same one on every instance", "path", path)
 	}

@@ -77,7 +77,7 @@
       } else if (c === '*' && text[i + 1] === '*') {
         toggle('strong');
         i++;
-      } else if (c === '_' && (i === 0 || /[\s(]/.test(text[i - 1]) || /[\s).,:;!?]|$/.test(text[i + 1] || ''))) {
+      } else if (c === '_' && (i === 0 || /[\s(]/.test(text[i - 1]) || /^[\s).,:;!?]?$/.test(text[i + 1] || ''))) {
         toggle('em');
       } else {
         buf += c;
@@ -153,6 +153,16 @@
     return card;
   }
 
+  // lead is a reply's opening: the text before its first list.
+  function lead(md) {
+    const out = [];
+    for (const line of md.split('\n')) {
+      if (line.startsWith('**Top Picks**') || /^(\d+\.|-)\s/.test(line)) break;
+      out.push(line);
+    }
+    return out.join('\n');
+  }
+
   function addUser(text) {
     const li = el('li', 'msg user', text);
     log.appendChild(li);
@@ -165,7 +175,7 @@
     if (apps.length && !reply.app) {
       // The reply's opening (and the model's reading of the question, when
       // there is one) above the cards.
-      renderMarkdown(li, String(reply.response || '').split('**Top Picks**')[0]);
+      renderMarkdown(li, lead(String(reply.response || '')));
       const cards = el('ul', 'cards');
       apps.forEach((a) => cards.appendChild(appCard(a)));
       li.appendChild(cards);
@@ -227,6 +237,10 @@
     return new HttpError(res.status, message);
   }
 
+  // StreamBroken is a stream that failed after the server started answering:
+  // the turn may already be saved, so it must not be sent again.
+  class StreamBroken extends Error {}
+
   // POST /chat/stream, reading Server-Sent Events from the response body.
   async function streamChat(message) {
     const res = await fetch('/chat/stream', { method: 'POST', headers: headers(), body: body(message), credentials: 'same-origin' });
@@ -237,9 +251,21 @@
     const reader = res.body.getReader();
     const decoder = new TextDecoder();
     let buffer = '';
+    let started = false;
     for (;;) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error('the stream ended without a result');
+      let chunk;
+      try {
+        chunk = await reader.read();
+      } catch (err) {
+        if (started) throw new StreamBroken('The connection dropped while the answer was on its way.');
+        throw err;
+      }
+      const { value, done } = chunk;
+      if (done) {
+        if (started) throw new StreamBroken('The answer was cut off. Please try again.');
+        throw new Error('the stream ended without a result');
+      }
+      started = true;
       buffer += decoder.decode(value, { stream: true });
       let end;
       while ((end = buffer.indexOf('\n\n')) >= 0) {
@@ -277,16 +303,18 @@
       try {
         reply = await streamChat(message);
       } catch (err) {
-        // A refused message will be refused again; anything else (no
-        // streaming through a proxy, a dropped stream) retries plainly.
-        if (err instanceof HttpError && err.status < 500) throw err;
+        // A refused message will be refused again, and a stream cut after
+        // the server began may have saved the turn; anything else (no
+        // streaming through a proxy) retries as a plain request.
+        if ((err instanceof HttpError && err.status < 500) || err instanceof StreamBroken) throw err;
         reply = await postChat(message);
       }
       remember(reply);
       addBot(reply);
     } catch (err) {
       const retryable = !(err instanceof HttpError) || err.status >= 500 || err.status === 429;
-      addError(err instanceof HttpError ? err.message : 'Could not reach the server. Check your connection.', retryable ? message : null);
+      const text = err instanceof HttpError || err instanceof StreamBroken ? err.message : 'Could not reach the server. Check your connection.';
+      addError(text, retryable ? message : null);
     } finally {
       setStatus(null);
       pending = false;
@@ -322,11 +350,10 @@
       for (const m of history.messages || []) {
         if (m.role === 'user') addUser(m.content);
         else addBot({ response: m.content, apps: m.apps || [], app: m.intent === 'app_details' ? {} : null });
-        if (m.session_id && !sessionId) {
-          sessionId = m.session_id;
-          localStorage.setItem(SESSION_KEY, sessionId);
-        }
+        // Continue the latest session: "the second one" means its list.
+        if (m.session_id && !localStorage.getItem(SESSION_KEY)) sessionId = m.session_id;
       }
+      if (sessionId) localStorage.setItem(SESSION_KEY, sessionId);
     } catch (_) {
       // History is a convenience; the chat works without it.
     }
