@@ -24,6 +24,7 @@ Usage:
   vrrec recommend [--json] [--reply] [--top N] "QUERY"   rank apps for a query
   vrrec import --dir DIR [--json]                      import a catalog in the upstream JSON format
   vrrec eval --queries FILE [--catalog DIR] [--json]   measure precision@5, recall@8, nDCG@5
+  vrrec extract-skills [--offline] [--out DIR] [--import]  re-extract course and app skills (LLM or vocabulary)
 
 Configuration comes from the environment and a .env file; see README.md.
 `
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdImport(cfg, rest, stdout)
 	case "eval":
 		return cmdEval(ctx, cfg, log, rest, stdout)
+	case "extract-skills":
+		return cmdExtractSkills(ctx, cfg, log, rest, stdout, stderr)
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)

@@ -161,3 +161,30 @@ func TestSigningKeyRefusesWeakSecrets(t *testing.T) {
 		t.Error("an empty key file was accepted")
 	}
 }
+
+func TestExtractSkillsOfflineAndResume(t *testing.T) {
+	dir := t.TempDir()
+	out, err := runCLI(t, dir, "extract-skills", "--offline", "--import")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`228 of 228 items read; \d+ skills`).MatchString(out) || !strings.Contains(out, "Imported into") {
+		t.Errorf("output:\n%s", out)
+	}
+	imported, err := catalog.Load(dir)
+	if err != nil || len(imported.AppSkills) == 0 || len(imported.CourseSkills) == 0 {
+		t.Fatalf("imported catalog: %v", err)
+	}
+	state, _ := os.ReadFile(filepath.Join(dir, "extract-skills.jsonl"))
+	if n := strings.Count(string(state), "\n"); n != 228 {
+		t.Errorf("state holds %d items, want 228", n)
+	}
+	// A rerun reads nothing again: the state is unchanged.
+	if _, err := runCLI(t, dir, "extract-skills", "--offline", "--catalog", filepath.Join(dir, "extracted")); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := os.ReadFile(filepath.Join(dir, "extract-skills.jsonl"))
+	if len(again) != len(state) {
+		t.Error("a rerun extracted finished items again")
+	}
+}

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/time/rate"
+
+	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/catalog"
+	"github.com/vrrec/vrrec/config"
+	"github.com/vrrec/vrrec/embedding"
+	"github.com/vrrec/vrrec/openai"
+	"github.com/vrrec/vrrec/rag"
+	"github.com/vrrec/vrrec/skills"
+)
+
+func cmdExtractSkills(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("extract-skills", flag.ContinueOnError)
+	catDir := fs.String("catalog", "", "read courses and apps from this upstream-format directory instead of DATA_DIR")
+	out := fs.String("out", "", "write the upstream-format catalog here (default DATA_DIR/extracted)")
+	state := fs.String("state", "", "finished items, for resuming (default DATA_DIR/extract-skills.jsonl)")
+	conc := fs.Int("concurrency", 4, "items read at once")
+	perSecond := fs.Float64("rate", 2, "items started per second toward the LLM provider (0: no limit)")
+	distance := fs.Float64("merge-distance", 0.2, "merge skills whose vectors are closer than this cosine distance")
+	offline := fs.Bool("offline", false, "match the known vocabulary instead of asking the LLM")
+	doImport := fs.Bool("import", false, "also import the result into DATA_DIR")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *conc < 1 || *perSecond < 0 || *distance <= 0 || *distance >= 1 {
+		return fmt.Errorf("--concurrency must be at least 1, --rate at least 0, --merge-distance between 0 and 1")
+	}
+	if *out == "" {
+		*out = filepath.Join(cfg.DataDir, "extracted")
+	}
+	if *state == "" {
+		*state = filepath.Join(cfg.DataDir, "extract-skills.jsonl")
+	}
+	cat, src, err := openCatalog(cfg, *catDir)
+	if err != nil {
+		return err
+	}
+	var ex skills.Extractor = skills.NewOfflineExtractor(cat.Skills)
+	how := "the known vocabulary (offline)"
+	if cfg.LLMEnabled() && !*offline {
+		model, err := openai.NewChat(openai.ChatConfig{BaseURL: cfg.LLMBaseURL, APIKey: cfg.LLMAPIKey, Model: cfg.LLMModel, Temperature: 0.2, AttemptTimeout: cfg.LLMTimeout})
+		if err != nil {
+			return err
+		}
+		ex, how = skills.LLMExtractor{Model: model}, "the LLM "+cfg.LLMModel
+	} else {
+		*perSecond = 0 // nothing to protect
+	}
+	if err := os.MkdirAll(filepath.Dir(*state), 0o755); err != nil {
+		return err
+	}
+	items := skills.Items(cat)
+	fmt.Fprintf(stdout, "Extracting skills from %d courses and apps of the %s catalog with %s\n", len(items), src, how)
+	// A terminal gets a redrawn bar; a log file a line every tenth.
+	tty := false
+	if f, ok := stderr.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			tty = true
+		}
+	}
+	run := skills.Run{Extractor: ex, StatePath: *state, Concurrency: *conc, Limit: rate.Limit(*perSecond),
+		Progress: func(done, failed, total int) {
+			switch {
+			case tty:
+				fmt.Fprint(stderr, progressBar(done, failed, total))
+			case done == total || done%max(total/10, 1) == 0:
+				fmt.Fprintln(stderr, strings.TrimPrefix(progressBar(done, failed, total), "\r"))
+			}
+		}}
+	records, runErr := run.Extract(ctx, items)
+	if tty {
+		fmt.Fprintln(stderr)
+	}
+	if runErr != nil {
+		log.Warn("some items were not read", "err", runErr)
+	}
+
+	var emb vrrec.Embedder = rag.TrainOffline(cat, embedding.Options{})
+	if cfg.Embedder == config.EmbedderOpenAI {
+		if emb, err = openai.NewEmbedder(openai.EmbedderConfig{BaseURL: cfg.EmbeddingBaseURL, APIKey: cfg.EmbeddingAPIKey, Model: cfg.EmbeddingModel, Timeout: cfg.EmbeddingTimeout}); err != nil {
+			return err
+		}
+	}
+	sk, cs, as, err := skills.Build(ctx, records, cat.Skills, emb, *distance)
+	if err != nil {
+		return err
+	}
+	result := &vrrec.Catalog{Courses: cat.Courses, Apps: cat.Apps, Skills: sk, CourseSkills: cs, AppSkills: as}
+	if err := writeUpstream(*out, result); err != nil {
+		return err
+	}
+	checked, rep, err := catalog.ReadDir(os.DirFS(*out))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d of %d items read; %d skills, %d course-skill and %d app-skill rows written to %s (%d rows dropped on validation)\n",
+		len(records), len(items), len(checked.Skills), len(checked.CourseSkills), len(checked.AppSkills), *out, rep.Count(catalog.Dropped))
+	if *doImport {
+		changed, err := catalog.Save(cfg.DataDir, checked)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Imported into %s (changed: %v)\n", cfg.DataDir, changed)
+	}
+	return runErr
+}
+
+// progressBar renders "[#####.....] 12/40 (1 failed)" for a terminal line.
+func progressBar(done, failed, total int) string {
+	const width = 30
+	filled := 0
+	if total > 0 {
+		filled = done * width / total
+	}
+	s := fmt.Sprintf("\r[%s%s] %d/%d", strings.Repeat("#", filled), strings.Repeat(".", width-filled), done, total)
+	if failed > 0 {
+		s += fmt.Sprintf(" (%d failed)", failed)
+	}
+	return s
+}
+
+// writeUpstream writes a catalog as the five upstream JSON files.
+func writeUpstream(dir string, cat *vrrec.Catalog) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for name, v := range map[string]any{
+		catalog.CoursesFile: cat.Courses, catalog.AppsFile: cat.Apps, catalog.SkillsFile: cat.Skills,
+		catalog.CourseSkillsFile: nonNilMappings(cat.CourseSkills), catalog.AppSkillsFile: nonNilMappings(cat.AppSkills),
+	} {
+		b, err := json.MarshalIndent(v, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), append(b, '\n'), 0o644); err != nil {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func nonNilMappings(m []vrrec.Mapping) []vrrec.Mapping {
+	if m == nil {
+		return []vrrec.Mapping{}
+	}
+	return m
+}
