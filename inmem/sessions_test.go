@@ -8,11 +8,11 @@ import (
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/inmem"
-	"github.com/vrrec/vrrec/inmem/sessiontest"
+	"github.com/vrrec/vrrec/internal/storetest"
 )
 
 func TestSessionsContract(t *testing.T) {
-	sessiontest.Run(t, func(t *testing.T) vrrec.SessionStore { return inmem.NewSessions() })
+	storetest.Sessions(t, func(t *testing.T) vrrec.SessionStore { return inmem.NewSessions() })
 }
 
 func TestSessionsStayBounded(t *testing.T) {

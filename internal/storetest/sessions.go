@@ -1,6 +1,7 @@
-// Package sessiontest is the contract every vrrec.SessionStore must pass, so
-// the in-memory store and database-backed ones behave alike.
-package sessiontest
+// Package storetest is the contract every store backend must pass (SQLite,
+// MongoDB, in memory), so backends cannot drift apart. Each function checks
+// one interface against stores made fresh by the caller's open function.
+package storetest
 
 import (
 	"context"
@@ -11,8 +12,8 @@ import (
 	"github.com/vrrec/vrrec"
 )
 
-// Run checks a store made fresh by open for each subtest.
-func Run(t *testing.T, open func(t *testing.T) vrrec.SessionStore) {
+// Sessions checks a session store made fresh by open for each subtest.
+func Sessions(t *testing.T, open func(t *testing.T) vrrec.SessionStore) {
 	ctx := context.Background()
 	at := func(sec int) time.Time { return time.Date(2026, 11, 25, 12, 0, sec, 0, time.UTC) }
 	msg := func(role, content string, sec int) vrrec.Message {

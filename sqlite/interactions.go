@@ -1,0 +1,136 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/vrrec/vrrec"
+)
+
+// Record implements vrrec.InteractionLog.
+func (d *DB) Record(ctx context.Context, items ...vrrec.Interaction) error {
+	if len(items) == 0 {
+		return nil
+	}
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("record interactions: %w", err)
+	}
+	defer tx.Rollback()
+	stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO interactions
+		(id, user_id, session_id, query, intent, response, apps, latency_ms, source, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("record interactions: %w", err)
+	}
+	defer stmt.Close()
+	for _, it := range items {
+		apps, _ := json.Marshal(nonNil(it.Apps))
+		if _, err := stmt.ExecContext(ctx, it.ID, it.UserID, it.SessionID, it.Query, it.Intent, it.Response, string(apps),
+			it.LatencyMS, it.Source, it.Time.UnixMilli()); err != nil {
+			return fmt.Errorf("record interaction %s: %w", it.ID, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("record interactions: %w", err)
+	}
+	return nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// Interactions implements vrrec.InteractionLog.
+func (d *DB) Interactions(ctx context.Context, f vrrec.InteractionFilter) ([]vrrec.Interaction, int, error) {
+	where, args := "", []any{}
+	if f.UserID != "" {
+		where, args = "WHERE user_id = ?", append(args, f.UserID)
+	}
+	var total int
+	if err := d.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM interactions `+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("interactions: %w", err)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	rows, err := d.db.QueryContext(ctx, `SELECT id, user_id, session_id, query, intent, response, apps, latency_ms, source, ts
+		FROM interactions `+where+` ORDER BY ts DESC, id LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("interactions: %w", err)
+	}
+	defer rows.Close()
+	out := []vrrec.Interaction{}
+	for rows.Next() {
+		var it vrrec.Interaction
+		var apps string
+		var ts int64
+		if err := rows.Scan(&it.ID, &it.UserID, &it.SessionID, &it.Query, &it.Intent, &it.Response, &apps, &it.LatencyMS, &it.Source, &ts); err != nil {
+			return nil, 0, fmt.Errorf("interactions: %w", err)
+		}
+		_ = json.Unmarshal([]byte(apps), &it.Apps)
+		it.Time = time.UnixMilli(ts).UTC()
+		out = append(out, it)
+	}
+	return out, total, rows.Err()
+}
+
+// Stats implements vrrec.InteractionLog.
+func (d *DB) Stats(ctx context.Context, since time.Time) (vrrec.Stats, error) {
+	from := int64(0)
+	if !since.IsZero() {
+		from = since.UnixMilli()
+	}
+	var s vrrec.Stats
+	var avg *float64
+	if err := d.db.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT user_id), AVG(latency_ms) FROM interactions WHERE ts >= ?`, from).
+		Scan(&s.Total, &s.UniqueUsers, &avg); err != nil {
+		return s, fmt.Errorf("stats: %w", err)
+	}
+	if avg != nil {
+		s.AvgLatencyMS = math.Round(*avg*10) / 10
+	}
+	if s.Total > 0 {
+		// The nearest-rank 95th percentile.
+		rank := int(math.Ceil(0.95*float64(s.Total))) - 1
+		if err := d.db.QueryRowContext(ctx, `SELECT latency_ms FROM interactions WHERE ts >= ? ORDER BY latency_ms LIMIT 1 OFFSET ?`, from, rank).
+			Scan(&s.P95LatencyMS); err != nil {
+			return s, fmt.Errorf("stats: %w", err)
+		}
+	}
+	var err error
+	if s.Intents, err = d.counts(ctx, `SELECT intent, COUNT(*) c FROM interactions WHERE ts >= ? GROUP BY intent ORDER BY c DESC, intent LIMIT 10`, from); err != nil {
+		return s, err
+	}
+	if s.Apps, err = d.counts(ctx, `SELECT j.value, COUNT(*) c FROM interactions, json_each(interactions.apps) j
+		WHERE ts >= ? GROUP BY j.value ORDER BY c DESC, j.value LIMIT 10`, from); err != nil {
+		return s, err
+	}
+	if s.PerDay, err = d.counts(ctx, `SELECT date(ts / 1000, 'unixepoch') day, COUNT(*) FROM interactions WHERE ts >= ? GROUP BY day ORDER BY day`, from); err != nil {
+		return s, err
+	}
+	return s, nil
+}
+
+func (d *DB) counts(ctx context.Context, query string, args ...any) ([]vrrec.Count, error) {
+	rows, err := d.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("stats: %w", err)
+	}
+	defer rows.Close()
+	out := []vrrec.Count{}
+	for rows.Next() {
+		var c vrrec.Count
+		if err := rows.Scan(&c.Key, &c.Count); err != nil {
+			return nil, fmt.Errorf("stats: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,85 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/internal/storetest"
+	"github.com/vrrec/vrrec/sqlite"
+)
+
+func open(t *testing.T) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "vrrec.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestContracts(t *testing.T) {
+	t.Run("catalog", func(t *testing.T) {
+		storetest.Catalog(t, func(t *testing.T) vrrec.CatalogStore { return open(t) })
+	})
+	t.Run("interactions", func(t *testing.T) {
+		storetest.Interactions(t, func(t *testing.T) vrrec.InteractionLog { return open(t) })
+	})
+	t.Run("sessions", func(t *testing.T) {
+		storetest.Sessions(t, func(t *testing.T) vrrec.SessionStore { return open(t) })
+	})
+	t.Run("config", func(t *testing.T) {
+		storetest.Config(t, func(t *testing.T) vrrec.ConfigStore { return open(t) })
+	})
+}
+
+func TestReopenKeepsDataAndMigrationsRunOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "vrrec.db")
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Record(ctx, vrrec.Interaction{ID: "a", UserID: "u", Time: time.Now()})
+	db.Close()
+	db, err = sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("reopen (migrations must not run twice): %v", err)
+	}
+	defer db.Close()
+	if _, total, _ := db.Interactions(ctx, vrrec.InteractionFilter{}); total != 1 {
+		t.Errorf("%d interactions after reopening, want 1", total)
+	}
+}
+
+func TestConcurrentWriters(t *testing.T) {
+	db := open(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, 400)
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 25; i++ {
+				errs <- db.Record(ctx, vrrec.Interaction{ID: fmt.Sprintf("%d-%d", w, i), UserID: "u", Time: time.Now()})
+				errs <- db.Append(ctx, "u", fmt.Sprint(w), vrrec.Message{Role: vrrec.RoleUser, Content: "x", Time: time.Now()})
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, total, _ := db.Interactions(ctx, vrrec.InteractionFilter{}); total != 200 {
+		t.Errorf("%d interactions, want 200", total)
+	}
+}

@@ -1,0 +1,79 @@
+package vrrec
+
+import (
+	"context"
+	"time"
+)
+
+// CatalogStore keeps the catalog once imported: the source of truth the
+// recommender loads at start and reloads when the version changes. Errors
+// mean the store could not be reached; a store with no catalog answers
+// LoadCatalog with ENOTFOUND.
+type CatalogStore interface {
+	// SaveCatalog replaces the stored catalog in one transaction and
+	// reports its version and whether it differed from what was stored.
+	SaveCatalog(ctx context.Context, cat *Catalog, version string) (changed bool, err error)
+	// LoadCatalog returns the stored catalog and its version.
+	LoadCatalog(ctx context.Context) (*Catalog, string, error)
+	// CatalogVersion returns the stored version, "" when there is none. It
+	// is cheap: the recommender polls it.
+	CatalogVersion(ctx context.Context) (string, error)
+}
+
+// Interaction is one answered chat message, as logged for staff.
+type Interaction struct {
+	ID        string    `json:"id"` // unique: recording the same id twice stores it once
+	UserID    string    `json:"user_id"`
+	SessionID string    `json:"session_id"`
+	Query     string    `json:"query"`
+	Intent    string    `json:"intent"`
+	Response  string    `json:"response"`
+	Apps      []string  `json:"recommended_apps"` // app ids, in the order shown
+	LatencyMS float64   `json:"latency_ms"`
+	Source    string    `json:"source"` // web, stream, widget
+	Time      time.Time `json:"timestamp"`
+}
+
+// InteractionFilter selects logged interactions, newest first.
+type InteractionFilter struct {
+	UserID        string
+	Limit, Offset int
+}
+
+// Count is a value with how often it occurred.
+type Count struct {
+	Key   string `json:"key"`
+	Count int    `json:"count"`
+}
+
+// Stats summarise the interaction log.
+type Stats struct {
+	Total        int     `json:"total_interactions"`
+	UniqueUsers  int     `json:"unique_users"`
+	AvgLatencyMS float64 `json:"avg_latency_ms"`
+	P95LatencyMS float64 `json:"p95_latency_ms"`
+	Intents      []Count `json:"popular_intents"`
+	Apps         []Count `json:"most_recommended_apps"`
+	PerDay       []Count `json:"interactions_per_day"` // key YYYY-MM-DD, oldest first
+}
+
+// InteractionLog stores interactions. Errors mean the store could not be
+// reached; the caller keeps the interactions and tries again.
+type InteractionLog interface {
+	// Record stores interactions; ids already stored are skipped, so a
+	// replay after a failure never duplicates.
+	Record(ctx context.Context, items ...Interaction) error
+	// Interactions returns a page of the log, newest first, and the total
+	// number matching the filter.
+	Interactions(ctx context.Context, f InteractionFilter) ([]Interaction, int, error)
+	// Stats summarises interactions since the given time (zero: all).
+	Stats(ctx context.Context, since time.Time) (Stats, error)
+}
+
+// ConfigStore keeps settings staff change at run time (API keys, models).
+type ConfigStore interface {
+	// Config returns every stored setting.
+	Config(ctx context.Context) (map[string]string, error)
+	// SetConfig stores settings; an empty value deletes one.
+	SetConfig(ctx context.Context, values map[string]string) error
+}
