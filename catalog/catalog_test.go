@@ -2,7 +2,6 @@ package catalog_test
 
 import (
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -222,54 +221,6 @@ func TestReadDirRefusesMissingOrNonArrayFiles(t *testing.T) {
 	notArray["courses.json"] = &fstest.MapFile{Data: []byte(`[{"course_id": "95-888"`)}
 	if _, _, err := catalog.ReadDir(notArray); vrrec.ErrorCode(err) != vrrec.EINVALID {
 		t.Errorf("truncated JSON: err = %v, want EINVALID", err)
-	}
-}
-
-func TestSaveOpenAndReimportChangesNothing(t *testing.T) {
-	dir := t.TempDir()
-	cat, src, err := catalog.Open(dir)
-	if err != nil || src != catalog.SourceEmbedded {
-		t.Fatalf("Open on an empty dir = %v, %v; want the embedded default", src, err)
-	}
-	imported, _, err := catalog.ReadDir(badFiles)
-	if err != nil {
-		t.Fatal(err)
-	}
-	changed, err := catalog.Save(dir, imported)
-	if err != nil || !changed {
-		t.Fatalf("first Save = %v, %v; want a write", changed, err)
-	}
-	path := filepath.Join(dir, catalog.FileName)
-	before, _ := os.Stat(path)
-	again, _, _ := catalog.ReadDir(badFiles)
-	changed, err = catalog.Save(dir, again)
-	if err != nil || changed {
-		t.Fatalf("second Save of the same files = %v, %v; want no change", changed, err)
-	}
-	after, _ := os.Stat(path)
-	if !after.ModTime().Equal(before.ModTime()) {
-		t.Error("re-import rewrote the catalog file")
-	}
-	got, src, err := catalog.Open(dir)
-	if err != nil || src != catalog.SourceDataDir {
-		t.Fatalf("Open after import = %v, %v", src, err)
-	}
-	if catalog.Version(got) != catalog.Version(imported) || catalog.Version(got) == catalog.Version(cat) {
-		t.Error("Open did not return the imported catalog")
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Errorf("data dir holds %d entries, want only %s (no temp files left)", len(entries), catalog.FileName)
-	}
-}
-
-func TestOpenReportsCorruptFile(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, catalog.FileName), []byte("{not json"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := catalog.Open(dir); err == nil {
-		t.Error("a corrupt catalog file must be an error, not a silent fallback to the default")
 	}
 }
 

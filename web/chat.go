@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"time"
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/chat"
@@ -58,11 +59,13 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	start := time.Now()
 	reply, err := s.cfg.Chat.Answer(r.Context(), user, req.SessionID, req.Message, nil)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	s.record(r, req.Message, reply, start, "web")
 	writeJSON(w, http.StatusOK, s.respondChat(r, reply))
 }
 
@@ -97,6 +100,7 @@ func (s *Server) chatStream(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b)
 		_ = rc.Flush()
 	}
+	start := time.Now()
 	reply, err := s.cfg.Chat.Answer(r.Context(), user, req.SessionID, req.Message, func(e chat.Event) {
 		if e.Token != "" {
 			send("token", map[string]string{"text": e.Token})
@@ -108,7 +112,27 @@ func (s *Server) chatStream(w http.ResponseWriter, r *http.Request) {
 		send("error", map[string]any{"error": s.publicMessage(r, err), "status": status(vrrec.ErrorCode(err))})
 		return
 	}
+	s.record(r, req.Message, reply, start, "stream")
 	send("result", s.respondChat(r, reply))
+}
+
+// record gives an answered chat to the journal.
+func (s *Server) record(r *http.Request, message string, reply *chat.Reply, start time.Time, source string) {
+	if s.cfg.Journal == nil {
+		return
+	}
+	if r.Header.Get("X-Vrrec-Embed") == "1" {
+		source = "widget"
+	}
+	apps := make([]string, len(reply.Apps))
+	for i, a := range reply.Apps {
+		apps[i] = a.AppID
+	}
+	s.cfg.Journal.Log(vrrec.Interaction{
+		ID: newUUID(), UserID: reply.UserID, SessionID: reply.SessionID, Query: message, Intent: reply.Intent,
+		Response: reply.Response, Apps: apps, LatencyMS: float64(time.Since(start).Microseconds()) / 1000,
+		Source: source, Time: start.UTC(),
+	})
 }
 
 // history answers GET /api/history with the caller's own conversation.

@@ -16,10 +16,13 @@ func (s *Server) probe(ctx context.Context) (map[string]string, bool) {
 		pctx, cancel := context.WithTimeout(ctx, probeTimeout)
 		err := c.Probe(pctx)
 		cancel()
-		if err != nil {
+		switch {
+		case err != nil && c.Optional:
+			out[c.Name] = "degraded: " + err.Error()
+		case err != nil:
 			out[c.Name] = "unavailable: " + err.Error()
 			ready = false
-		} else {
+		default:
 			out[c.Name] = "ready"
 		}
 	}

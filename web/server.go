@@ -14,6 +14,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/chat"
 )
 
@@ -27,15 +28,25 @@ const (
 	MaxBodyBytes      = 64 << 10
 )
 
-// Check is a readiness probe of one dependency; nil means ready.
+// Check is a readiness probe of one dependency; nil means ready. An
+// Optional dependency that fails shows as degraded without making the
+// service unready: the chat still answers without it.
 type Check struct {
-	Name  string
-	Probe func(ctx context.Context) error
+	Name     string
+	Probe    func(ctx context.Context) error
+	Optional bool
+}
+
+// Journal records answered chats off the request path (journal.Writer).
+type Journal interface {
+	Log(vrrec.Interaction)
 }
 
 // Config is what the server needs.
 type Config struct {
 	Chat *chat.Service
+	// Journal, when set, is given every answered chat.
+	Journal Journal
 	// SecretKey signs the user_id cookie; at least 32 bytes.
 	SecretKey []byte
 	// WidgetOrigins may frame the chat page at /embed.

@@ -14,6 +14,7 @@ import (
 	"github.com/vrrec/vrrec/graph"
 	"github.com/vrrec/vrrec/openai"
 	"github.com/vrrec/vrrec/rag"
+	"github.com/vrrec/vrrec/sqlite"
 )
 
 // vectorCacheFile keeps a remote embedder's vectors across restarts.
@@ -52,9 +53,23 @@ func newEngine(ctx context.Context, cfg config.Config, log *slog.Logger, cat *vr
 	return eng, nil
 }
 
+// databaseFile is the embedded database under DATA_DIR.
+const databaseFile = "vrrec.db"
+
+// openDB opens the embedded database under DATA_DIR.
+func openDB(ctx context.Context, cfg config.Config) (*sqlite.DB, error) {
+	return sqlite.Open(ctx, filepath.Join(cfg.DataDir, databaseFile))
+}
+
+// Where a catalog came from.
+const (
+	sourceEmbedded = "embedded default"
+	sourceStore    = "imported"
+)
+
 // openCatalog returns the catalog in dir (upstream format) when dir is given,
-// else the one imported under DATA_DIR, else the embedded default.
-func openCatalog(cfg config.Config, dir string) (*vrrec.Catalog, string, error) {
+// else the one imported into the database, else the embedded default.
+func openCatalog(ctx context.Context, cfg config.Config, dir string) (*vrrec.Catalog, string, error) {
 	if dir != "" {
 		cat, rep, err := catalog.ReadDir(os.DirFS(dir))
 		if err != nil {
@@ -62,9 +77,24 @@ func openCatalog(cfg config.Config, dir string) (*vrrec.Catalog, string, error) 
 		}
 		return cat, fmt.Sprintf("%s (%d rows dropped)", dir, rep.Count(catalog.Dropped)), nil
 	}
-	cat, src, err := catalog.Open(cfg.DataDir)
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return nil, "", err
 	}
-	return cat, string(src), nil
+	defer db.Close()
+	return storedCatalog(ctx, db)
+}
+
+// storedCatalog returns the imported catalog, or the embedded default when
+// nothing was imported.
+func storedCatalog(ctx context.Context, store vrrec.CatalogStore) (*vrrec.Catalog, string, error) {
+	cat, _, err := store.LoadCatalog(ctx)
+	if vrrec.ErrorCode(err) == vrrec.ENOTFOUND {
+		cat, err = catalog.Default()
+		return cat, sourceEmbedded, err
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	return cat, sourceStore, nil
 }

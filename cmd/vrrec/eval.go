@@ -29,7 +29,7 @@ func cmdEval(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	if err != nil {
 		return err
 	}
-	cat, src, err := openCatalog(cfg, *catDir)
+	cat, src, err := openCatalog(ctx, cfg, *catDir)
 	if err != nil {
 		return err
 	}

@@ -44,7 +44,7 @@ func cmdExtractSkills(ctx context.Context, cfg config.Config, log *slog.Logger, 
 	if *state == "" {
 		*state = filepath.Join(cfg.DataDir, "extract-skills.jsonl")
 	}
-	cat, src, err := openCatalog(cfg, *catDir)
+	cat, src, err := openCatalog(ctx, cfg, *catDir)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,12 @@ func cmdExtractSkills(ctx context.Context, cfg config.Config, log *slog.Logger, 
 	fmt.Fprintf(stdout, "%d of %d items read; %d skills, %d course-skill and %d app-skill rows written to %s (%d rows dropped on validation)\n",
 		len(records), len(items), len(checked.Skills), len(checked.CourseSkills), len(checked.AppSkills), *out, rep.Count(catalog.Dropped))
 	if *doImport {
-		changed, err := catalog.Save(cfg.DataDir, checked)
+		db, err := openDB(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		changed, err := db.SaveCatalog(ctx, checked, catalog.Version(checked))
 		if err != nil {
 			return err
 		}

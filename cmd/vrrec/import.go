@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -12,7 +13,7 @@ import (
 	"github.com/vrrec/vrrec/config"
 )
 
-func cmdImport(cfg config.Config, args []string, stdout io.Writer) error {
+func cmdImport(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	dir := fs.String("dir", "", "directory with courses.json, vr_apps.json, skills.json, course_skills.json, app_skills.json")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
@@ -26,11 +27,17 @@ func cmdImport(cfg config.Config, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("import %s: %w", *dir, err)
 	}
-	changed, err := catalog.Save(cfg.DataDir, cat)
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
+	defer db.Close()
 	version := catalog.Version(cat)
+	changed, err := db.SaveCatalog(ctx, cat, version)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(cfg.DataDir, databaseFile)
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -39,7 +46,7 @@ func cmdImport(cfg config.Config, args []string, stdout io.Writer) error {
 			Version string `json:"version"`
 			Changed bool   `json:"changed"`
 			Path    string `json:"path"`
-		}{rep, version, changed, filepath.Join(cfg.DataDir, catalog.FileName)})
+		}{rep, version, changed, path})
 	}
 	fmt.Fprintf(stdout, "Importing %s\n\n", *dir)
 	fmt.Fprintf(stdout, "  %-20s %6s %6s\n", "file", "read", "kept")
@@ -53,7 +60,6 @@ func cmdImport(cfg config.Config, args []string, stdout io.Writer) error {
 		}
 	}
 	fmt.Fprintf(stdout, "\n%d rows dropped, %d fixed.\n", rep.Count(catalog.Dropped), rep.Count(catalog.Fixed))
-	path := filepath.Join(cfg.DataDir, catalog.FileName)
 	if changed {
 		fmt.Fprintf(stdout, "Catalog saved to %s (version %s): %d courses, %d apps, %d skills.\n", path, version, len(cat.Courses), len(cat.Apps), len(cat.Skills))
 	} else {

@@ -64,7 +64,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "recommend":
 		return cmdRecommend(ctx, cfg, log, rest, stdout)
 	case "import":
-		return cmdImport(cfg, rest, stdout)
+		return cmdImport(ctx, cfg, rest, stdout)
 	case "eval":
 		return cmdEval(ctx, cfg, log, rest, stdout)
 	case "extract-skills":

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/catalog"
@@ -112,10 +114,7 @@ func TestImportUpstreamThenRecommendAndEval(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatal(err)
 	}
-	imported, err := catalog.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	imported := loadStored(t, dir)
 	known := map[string]bool{}
 	for _, a := range imported.Apps {
 		known[a.AppID] = true
@@ -171,9 +170,8 @@ func TestExtractSkillsOfflineAndResume(t *testing.T) {
 	if !regexp.MustCompile(`228 of 228 items read; \d+ skills`).MatchString(out) || !strings.Contains(out, "Imported into") {
 		t.Errorf("output:\n%s", out)
 	}
-	imported, err := catalog.Load(dir)
-	if err != nil || len(imported.AppSkills) == 0 || len(imported.CourseSkills) == 0 {
-		t.Fatalf("imported catalog: %v", err)
+	if imported := loadStored(t, dir); len(imported.AppSkills) == 0 || len(imported.CourseSkills) == 0 {
+		t.Fatal("the imported catalog has no mappings")
 	}
 	state, _ := os.ReadFile(filepath.Join(dir, "extract-skills.jsonl"))
 	if n := strings.Count(string(state), "\n"); n != 228 {
@@ -186,5 +184,58 @@ func TestExtractSkillsOfflineAndResume(t *testing.T) {
 	again, _ := os.ReadFile(filepath.Join(dir, "extract-skills.jsonl"))
 	if len(again) != len(state) {
 		t.Error("a rerun extracted finished items again")
+	}
+}
+
+// loadStored reads the catalog imported into the database under dir.
+func loadStored(t *testing.T, dir string) *vrrec.Catalog {
+	t.Helper()
+	db, err := openDB(context.Background(), config.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cat, _, err := db.LoadCatalog(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
+
+func TestWatchCatalogReloadsAfterAnImport(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	db, err := openDB(ctx, config.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	reloaded := make(chan string, 4)
+	go watchCatalog(ctx, db, 20*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		func(_ context.Context, cat *vrrec.Catalog, version string) error {
+			if len(cat.Apps) == 0 {
+				return errors.New("empty")
+			}
+			reloaded <- version
+			return nil
+		})
+	time.Sleep(50 * time.Millisecond)
+	cat, _ := catalog.Default()
+	if _, err := db.SaveCatalog(ctx, cat, "v-new"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case v := <-reloaded:
+		if v != "v-new" {
+			t.Errorf("reloaded version %q", v)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the new catalog was not picked up")
+	}
+	select {
+	case v := <-reloaded:
+		t.Errorf("reloaded %q again with no change", v)
+	case <-time.After(100 * time.Millisecond):
 	}
 }

@@ -30,7 +30,7 @@ func cmdRecommend(ctx context.Context, cfg config.Config, log *slog.Logger, args
 	if *top < 1 || *top > 50 {
 		return fmt.Errorf("--top must be between 1 and 50")
 	}
-	cat, src, err := openCatalog(cfg, *catDir)
+	cat, src, err := openCatalog(ctx, cfg, *catDir)
 	if err != nil {
 		return err
 	}

@@ -13,18 +13,21 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 	"github.com/ulule/limiter/v3"
 	memstore "github.com/ulule/limiter/v3/drivers/store/memory"
 
+	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/chat"
 	"github.com/vrrec/vrrec/config"
-	"github.com/vrrec/vrrec/inmem"
+	"github.com/vrrec/vrrec/journal"
 	"github.com/vrrec/vrrec/llm"
 	"github.com/vrrec/vrrec/openai"
+	"github.com/vrrec/vrrec/rag"
 	"github.com/vrrec/vrrec/ratelimit"
 	"github.com/vrrec/vrrec/redis"
 	"github.com/vrrec/vrrec/web"
@@ -35,20 +38,47 @@ import (
 const secretKeyFile = "secret_key"
 
 func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
-	cat, src, err := openCatalog(cfg, "")
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	eng, err := newEngine(ctx, cfg, log, cat)
+	defer db.Close()
+	cat, src, err := storedCatalog(ctx, db)
 	if err != nil {
 		return err
 	}
+	first, err := newEngine(ctx, cfg, log, cat)
+	if err != nil {
+		return err
+	}
+	var current atomic.Pointer[loaded]
+	current.Store(&loaded{eng: first, version: catalog.Version(cat), source: src})
+	go watchCatalog(ctx, db, catalogPollInterval, log, func(ctx context.Context, cat *vrrec.Catalog, version string) error {
+		eng, err := newEngine(ctx, cfg, log, cat)
+		if err != nil {
+			return err
+		}
+		current.Store(&loaded{eng: eng, version: version, source: sourceStore})
+		return nil
+	})
+
 	key, err := signingKey(cfg, log)
 	if err != nil {
 		return err
 	}
-	svc := chat.New(func() chat.Engine { return eng }, inmem.NewSessions(), log)
-	version := catalog.Version(cat)
+	svc := chat.New(func() chat.Engine { return current.Load().eng }, db, log)
+	jw, err := journal.Start(db, filepath.Join(cfg.DataDir, "spool", "interactions.jsonl"), journal.Options{}, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		// Shutdown drains the queue into the database or the spool.
+		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := jw.Close(cctx); err != nil {
+			log.Error("journal not drained", "err", err)
+		}
+	}()
 	var redisClient *goredis.Client
 	if cfg.RedisURL != "" {
 		if redisClient, err = redis.Open(cfg.RedisURL); err != nil {
@@ -71,17 +101,26 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	srv, err := web.New(web.Config{
 		Chat:          svc,
+		Journal:       jw,
 		SecretKey:     key,
 		WidgetOrigins: cfg.WidgetOrigins,
-		Checks: []web.Check{{Name: "recommender", Probe: func(context.Context) error {
-			if len(eng.Apps()) == 0 {
-				return errors.New("the catalog has no apps")
-			}
-			return nil
-		}}},
+		Checks: []web.Check{
+			{Name: "recommender", Probe: func(context.Context) error {
+				if len(current.Load().eng.Apps()) == 0 {
+					return errors.New("the catalog has no apps")
+				}
+				return nil
+			}},
+			// Chat answers without the database (the catalog is loaded);
+			// its absence degrades history and logs, which the journal
+			// keeps until it is back.
+			{Name: "store", Optional: true, Probe: db.Ping},
+		},
 		Info: func() map[string]any {
-			return map[string]any{"recommender": "ready", "catalog_version": version, "catalog_source": src,
-				"apps": len(cat.Apps), "sessions": "memory", "rate_limits": limitStore(), "llm": llmInfo()}
+			l := current.Load()
+			return map[string]any{"recommender": "ready", "catalog_version": l.version, "catalog_source": l.source,
+				"apps": len(l.eng.Apps()), "sessions": "sqlite", "rate_limits": limitStore(), "llm": llmInfo(),
+				"journal": map[string]any{"queue": jw.QueueDepth(), "spool_bytes": jw.SpoolBytes(), "written": jw.Written()}}
 		},
 		Log:                log,
 		TrustedProxies:     cfg.TrustedProxies,
@@ -97,8 +136,50 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("listen on port %d: %w", cfg.Port, err)
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "catalog", src, "catalog_version", version, "apps", len(cat.Apps), "embedder", cfg.Embedder)
+	log.Info("serving", "addr", ln.Addr().String(), "catalog", src, "catalog_version", catalog.Version(cat), "apps", len(cat.Apps),
+		"embedder", cfg.Embedder, "database", filepath.Join(cfg.DataDir, databaseFile))
 	return srv.Serve(ctx, ln)
+}
+
+// loaded is the engine for one catalog version.
+type loaded struct {
+	eng     *rag.Engine
+	version string
+	source  string
+}
+
+// catalogPollInterval is how often serve checks for a newly imported catalog.
+const catalogPollInterval = 5 * time.Second
+
+// watchCatalog polls the stored catalog version and, when it changes (an
+// import, an admin job, another instance), loads the catalog and calls
+// rebuild, until ctx ends. A failed load or rebuild keeps the current
+// engine and is tried again at the next poll.
+func watchCatalog(ctx context.Context, store vrrec.CatalogStore, every time.Duration, log *slog.Logger, rebuild func(context.Context, *vrrec.Catalog, string) error) {
+	last, _ := store.CatalogVersion(ctx)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		v, err := store.CatalogVersion(ctx)
+		if err != nil || v == "" || v == last {
+			continue
+		}
+		cat, version, err := store.LoadCatalog(ctx)
+		if err == nil {
+			start := time.Now()
+			if err = rebuild(ctx, cat, version); err == nil {
+				log.Info("catalog reloaded", "version", version, "apps", len(cat.Apps), "took", time.Since(start).String())
+				last = v
+				continue
+			}
+		}
+		log.Warn("catalog changed but could not be loaded; keeping the current one", "version", v, "err", err)
+	}
 }
 
 // newLimits builds the rate limiter: counters in Redis when REDIS_URL is
