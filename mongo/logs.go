@@ -1,0 +1,207 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/vrrec/vrrec"
+)
+
+// logDoc is an interaction as stored: its id is the document id, so a
+// replay cannot insert it twice, and the day is stored for grouping without
+// date operators.
+type logDoc struct {
+	ID        string    `bson:"_id"`
+	UserID    string    `bson:"user_id"`
+	SessionID string    `bson:"session_id"`
+	Query     string    `bson:"query"`
+	Intent    string    `bson:"intent"`
+	Response  string    `bson:"response"`
+	Apps      []string  `bson:"recommended_apps"`
+	LatencyMS float64   `bson:"latency_ms"`
+	Source    string    `bson:"source"`
+	TS        time.Time `bson:"ts"`
+	Day       string    `bson:"day"`
+}
+
+// Record implements vrrec.InteractionLog.
+func (d *DB) Record(ctx context.Context, items ...vrrec.Interaction) error {
+	if len(items) == 0 {
+		return nil
+	}
+	docs := make([]any, len(items))
+	for i, it := range items {
+		apps := it.Apps
+		if apps == nil {
+			apps = []string{}
+		}
+		ts := it.Time.UTC().Truncate(time.Millisecond)
+		docs[i] = logDoc{it.ID, it.UserID, it.SessionID, it.Query, it.Intent, it.Response, apps, it.LatencyMS, it.Source, ts, ts.Format("2006-01-02")}
+	}
+	_, err := d.db.Collection(colLogs).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	var bulk mongo.BulkWriteException
+	if errors.As(err, &bulk) && bulk.WriteConcernError == nil {
+		for _, we := range bulk.WriteErrors {
+			if we.Code != 11000 { // duplicate key: already stored
+				return fmt.Errorf("record interactions: %w", err)
+			}
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("record interactions: %w", err)
+	}
+	return nil
+}
+
+// Interactions implements vrrec.InteractionLog.
+func (d *DB) Interactions(ctx context.Context, f vrrec.InteractionFilter) ([]vrrec.Interaction, int, error) {
+	filter := bson.D{}
+	if f.UserID != "" {
+		filter = bson.D{{Key: "user_id", Value: f.UserID}}
+	}
+	c := d.db.Collection(colLogs)
+	total, err := c.CountDocuments(ctx, filter)
+	if err != nil {
+		return nil, 0, fmt.Errorf("interactions: %w", err)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	cur, err := c.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "ts", Value: -1}, {Key: "_id", Value: 1}}).
+		SetSkip(int64(max(f.Offset, 0))).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, 0, fmt.Errorf("interactions: %w", err)
+	}
+	var docs []logDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, 0, fmt.Errorf("interactions: %w", err)
+	}
+	out := make([]vrrec.Interaction, len(docs))
+	for i, doc := range docs {
+		out[i] = vrrec.Interaction{ID: doc.ID, UserID: doc.UserID, SessionID: doc.SessionID, Query: doc.Query, Intent: doc.Intent,
+			Response: doc.Response, Apps: doc.Apps, LatencyMS: doc.LatencyMS, Source: doc.Source, Time: doc.TS.UTC()}
+	}
+	return out, int(total), nil
+}
+
+// Stats implements vrrec.InteractionLog.
+func (d *DB) Stats(ctx context.Context, since time.Time) (vrrec.Stats, error) {
+	c := d.db.Collection(colLogs)
+	match := bson.D{{Key: "ts", Value: bson.D{{Key: "$gte", Value: since.UTC()}}}}
+	var s vrrec.Stats
+	var totals []struct {
+		Count   int     `bson:"count"`
+		Latency float64 `bson:"latency"`
+	}
+	if err := aggregate(ctx, c, &totals, bson.D{{Key: "$match", Value: match}},
+		bson.D{{Key: "$group", Value: bson.D{{Key: "_id", Value: nil}, {Key: "count", Value: bson.D{{Key: "$sum", Value: 1}}},
+			{Key: "latency", Value: bson.D{{Key: "$sum", Value: "$latency_ms"}}}}}}); err != nil {
+		return s, err
+	}
+	if len(totals) == 0 || totals[0].Count == 0 {
+		s.Intents, s.Apps, s.PerDay = []vrrec.Count{}, []vrrec.Count{}, []vrrec.Count{}
+		return s, nil
+	}
+	s.Total = totals[0].Count
+	sum := totals[0].Latency
+	if sum == 0 {
+		// FerretDB 1.x answers $sum of a field with 0: add up in Go.
+		var err error
+		if sum, err = sumLatency(ctx, c, match); err != nil {
+			return s, err
+		}
+	}
+	s.AvgLatencyMS = math.Round(sum/float64(s.Total)*10) / 10
+	users, err := c.Distinct(ctx, "user_id", match).Raw()
+	if err != nil {
+		return s, fmt.Errorf("stats: users: %w", err)
+	}
+	values, err := users.Values()
+	if err != nil {
+		return s, fmt.Errorf("stats: users: %w", err)
+	}
+	s.UniqueUsers = len(values)
+	// The nearest-rank 95th percentile.
+	rank := int64(math.Ceil(0.95*float64(s.Total))) - 1
+	var p95 logDoc
+	if err := c.FindOne(ctx, match, options.FindOne().SetSort(bson.D{{Key: "latency_ms", Value: 1}}).SetSkip(rank)).Decode(&p95); err != nil {
+		return s, fmt.Errorf("stats: p95: %w", err)
+	}
+	s.P95LatencyMS = p95.LatencyMS
+	if s.Intents, err = counts(ctx, c, match, "$intent", false, 10); err != nil {
+		return s, err
+	}
+	if s.Apps, err = counts(ctx, c, match, "$recommended_apps", true, 10); err != nil {
+		return s, err
+	}
+	if s.PerDay, err = counts(ctx, c, match, "$day", false, 0); err != nil {
+		return s, err
+	}
+	return s, nil
+}
+
+func sumLatency(ctx context.Context, c *mongo.Collection, match bson.D) (float64, error) {
+	cur, err := c.Find(ctx, match, options.Find().SetProjection(bson.D{{Key: "latency_ms", Value: 1}}))
+	if err != nil {
+		return 0, fmt.Errorf("stats: latency: %w", err)
+	}
+	defer cur.Close(ctx)
+	sum := 0.0
+	for cur.Next(ctx) {
+		var doc struct {
+			LatencyMS float64 `bson:"latency_ms"`
+		}
+		if err := cur.Decode(&doc); err != nil {
+			return 0, fmt.Errorf("stats: latency: %w", err)
+		}
+		sum += doc.LatencyMS
+	}
+	return sum, cur.Err()
+}
+
+// counts groups the matched logs by a field (unwinding an array field) and
+// counts them: most frequent first, ties by key, or by key alone for days.
+func counts(ctx context.Context, c *mongo.Collection, match bson.D, field string, unwind bool, limit int) ([]vrrec.Count, error) {
+	pipeline := []bson.D{{{Key: "$match", Value: match}}}
+	if unwind {
+		pipeline = append(pipeline, bson.D{{Key: "$unwind", Value: field}})
+	}
+	pipeline = append(pipeline, bson.D{{Key: "$group", Value: bson.D{{Key: "_id", Value: field}, {Key: "count", Value: bson.D{{Key: "$sum", Value: 1}}}}}})
+	if limit > 0 {
+		pipeline = append(pipeline, bson.D{{Key: "$sort", Value: bson.D{{Key: "count", Value: -1}, {Key: "_id", Value: 1}}}}, bson.D{{Key: "$limit", Value: limit}})
+	} else {
+		pipeline = append(pipeline, bson.D{{Key: "$sort", Value: bson.D{{Key: "_id", Value: 1}}}})
+	}
+	var rows []struct {
+		Key   string `bson:"_id"`
+		Count int    `bson:"count"`
+	}
+	if err := aggregate(ctx, c, &rows, pipeline...); err != nil {
+		return nil, err
+	}
+	out := make([]vrrec.Count, len(rows))
+	for i, r := range rows {
+		out[i] = vrrec.Count{Key: r.Key, Count: r.Count}
+	}
+	return out, nil
+}
+
+func aggregate[T any](ctx context.Context, c *mongo.Collection, dst *[]T, stages ...bson.D) error {
+	cur, err := c.Aggregate(ctx, mongo.Pipeline(stages))
+	if err != nil {
+		return fmt.Errorf("stats: %w", err)
+	}
+	if err := cur.All(ctx, dst); err != nil {
+		return fmt.Errorf("stats: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,207 @@
+// Package mongo is vrrec's scale-out database, MongoDB through the official
+// Go driver (v2): the catalog, interaction log, sessions and config, in the
+// collections the old system used. It sticks to operations FerretDB also
+// supports (no transactions, no $addToSet in $group, no date operators), so
+// a MongoDB-wire server of either kind works.
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/vrrec/vrrec"
+)
+
+// Collection names.
+const (
+	colCourses      = "courses"
+	colApps         = "vr_apps"
+	colSkills       = "skills"
+	colCourseSkills = "course_skills"
+	colAppSkills    = "app_skills"
+	colMeta         = "catalog_meta"
+	colLogs         = "interaction_logs"
+	colMessages     = "chat_messages"
+	colConfig       = "config"
+)
+
+// DB is a connected database, safe for concurrent use.
+type DB struct {
+	client *mongo.Client
+	db     *mongo.Database
+}
+
+var (
+	_ vrrec.CatalogStore   = (*DB)(nil)
+	_ vrrec.InteractionLog = (*DB)(nil)
+	_ vrrec.SessionStore   = (*DB)(nil)
+	_ vrrec.ConfigStore    = (*DB)(nil)
+)
+
+// Open connects to uri (pool 10-50, server selection 5 s) and creates the
+// indexes. The database may be down at start: Open then fails, and the
+// caller decides (vrrec serve retries in the background).
+func Open(ctx context.Context, uri, database string) (*DB, error) {
+	opts := options.Client().ApplyURI(uri).
+		// The domain types carry JSON tags with the old system's field names.
+		SetBSONOptions(&options.BSONOptions{UseJSONStructTags: true}).
+		SetMinPoolSize(10).SetMaxPoolSize(50).
+		SetServerSelectionTimeout(5 * time.Second).
+		SetConnectTimeout(5 * time.Second)
+	client, err := mongo.Connect(opts)
+	if err != nil {
+		return nil, fmt.Errorf("mongodb: %w", err)
+	}
+	d := &DB{client: client, db: client.Database(database)}
+	if err := d.ensureIndexes(ctx); err != nil {
+		client.Disconnect(context.Background())
+		return nil, err
+	}
+	return d, nil
+}
+
+// Close disconnects.
+func (d *DB) Close() error { return d.client.Disconnect(context.Background()) }
+
+// Ping checks the server answers.
+func (d *DB) Ping(ctx context.Context) error { return d.client.Ping(ctx, nil) }
+
+func (d *DB) ensureIndexes(ctx context.Context) error {
+	idx := map[string][]bson.D{
+		colLogs:         {{{Key: "user_id", Value: 1}, {Key: "ts", Value: -1}}, {{Key: "ts", Value: -1}}, {{Key: "intent", Value: 1}}},
+		colMessages:     {{{Key: "user_id", Value: 1}, {Key: "session_id", Value: 1}, {Key: "ts", Value: 1}}, {{Key: "user_id", Value: 1}, {Key: "ts", Value: -1}}},
+		colCourseSkills: {{{Key: "source_id", Value: 1}}, {{Key: "skill_name", Value: 1}}},
+		colAppSkills:    {{{Key: "source_id", Value: 1}}, {{Key: "skill_name", Value: 1}}},
+		colApps:         {{{Key: "category", Value: 1}}},
+		colCourses:      {{{Key: "department", Value: 1}}},
+	}
+	for col, keys := range idx {
+		models := make([]mongo.IndexModel, len(keys))
+		for i, k := range keys {
+			models[i] = mongo.IndexModel{Keys: k}
+		}
+		if _, err := d.db.Collection(col).Indexes().CreateMany(ctx, models); err != nil {
+			return fmt.Errorf("mongodb: indexes of %s: %w", col, err)
+		}
+	}
+	return nil
+}
+
+// SaveCatalog implements vrrec.CatalogStore. Without transactions the data
+// is replaced first and the version written last, so a reader that sees the
+// new version sees the new data (LoadCatalog re-reads on a change).
+func (d *DB) SaveCatalog(ctx context.Context, cat *vrrec.Catalog, version string) (bool, error) {
+	if current, err := d.CatalogVersion(ctx); err != nil {
+		return false, err
+	} else if current == version {
+		return false, nil
+	}
+	if _, err := d.db.Collection(colMeta).DeleteMany(ctx, bson.D{}); err != nil {
+		return false, fmt.Errorf("save catalog: %w", err)
+	}
+	err := errors.Join(
+		replace(ctx, d.db.Collection(colCourses), cat.Courses),
+		replace(ctx, d.db.Collection(colApps), cat.Apps),
+		replace(ctx, d.db.Collection(colSkills), cat.Skills),
+		replace(ctx, d.db.Collection(colCourseSkills), cat.CourseSkills),
+		replace(ctx, d.db.Collection(colAppSkills), cat.AppSkills),
+	)
+	if err != nil {
+		return false, fmt.Errorf("save catalog: %w", err)
+	}
+	if _, err := d.db.Collection(colMeta).InsertOne(ctx, bson.D{{Key: "_id", Value: "catalog"}, {Key: "version", Value: version},
+		{Key: "updated_at", Value: time.Now().UTC()}}); err != nil {
+		return false, fmt.Errorf("save catalog: %w", err)
+	}
+	return true, nil
+}
+
+// positioned keeps a row's place in the catalog.
+type positioned[T any] struct {
+	Pos int `bson:"pos"`
+	Row T   `bson:",inline"`
+}
+
+// replace empties a collection and bulk-inserts rows in batches, keeping
+// their order in a pos field.
+func replace[T any](ctx context.Context, c *mongo.Collection, rows []T) error {
+	if _, err := c.DeleteMany(ctx, bson.D{}); err != nil {
+		return err
+	}
+	const batch = 1000
+	for start := 0; start < len(rows); start += batch {
+		docs := make([]any, 0, batch)
+		for i := start; i < min(start+batch, len(rows)); i++ {
+			docs = append(docs, positioned[T]{Pos: i, Row: rows[i]})
+		}
+		if _, err := c.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false)); err != nil {
+			return fmt.Errorf("insert into %s: %w", c.Name(), err)
+		}
+	}
+	return nil
+}
+
+// CatalogVersion implements vrrec.CatalogStore.
+func (d *DB) CatalogVersion(ctx context.Context) (string, error) {
+	var meta struct {
+		Version string `bson:"version"`
+	}
+	err := d.db.Collection(colMeta).FindOne(ctx, bson.D{{Key: "_id", Value: "catalog"}}).Decode(&meta)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("catalog version: %w", err)
+	}
+	return meta.Version, nil
+}
+
+// LoadCatalog implements vrrec.CatalogStore.
+func (d *DB) LoadCatalog(ctx context.Context) (*vrrec.Catalog, string, error) {
+	for attempt := 0; attempt < 3; attempt++ {
+		version, err := d.CatalogVersion(ctx)
+		if err != nil {
+			return nil, "", err
+		}
+		if version == "" {
+			return nil, "", vrrec.Errorf(vrrec.ENOTFOUND, "no catalog has been imported")
+		}
+		cat := &vrrec.Catalog{}
+		err = errors.Join(
+			load(ctx, d.db.Collection(colCourses), &cat.Courses),
+			load(ctx, d.db.Collection(colApps), &cat.Apps),
+			load(ctx, d.db.Collection(colSkills), &cat.Skills),
+			load(ctx, d.db.Collection(colCourseSkills), &cat.CourseSkills),
+			load(ctx, d.db.Collection(colAppSkills), &cat.AppSkills),
+		)
+		if err != nil {
+			return nil, "", fmt.Errorf("load catalog: %w", err)
+		}
+		if again, err := d.CatalogVersion(ctx); err == nil && again == version {
+			return cat, version, nil
+		}
+		// An import ran while we read: read again.
+	}
+	return nil, "", vrrec.Errorf(vrrec.EUNAVAILABLE, "the catalog kept changing while it was read")
+}
+
+func load[T any](ctx context.Context, c *mongo.Collection, dst *[]T) error {
+	cur, err := c.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "pos", Value: 1}}))
+	if err != nil {
+		return err
+	}
+	var rows []positioned[T]
+	if err := cur.All(ctx, &rows); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		*dst = append(*dst, r.Row)
+	}
+	return nil
+}
