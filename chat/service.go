@@ -87,6 +87,10 @@ func New(engine func() Engine, sessions vrrec.SessionStore, log *slog.Logger) *S
 // TopK is the number of apps a recommendation shows.
 const TopK = 8
 
+// sessionTimeout bounds each session-store call on the request path: a
+// database that does not answer costs the student a moment, not the answer.
+const sessionTimeout = 500 * time.Millisecond
+
 // historyLimit is how many messages /api/history returns.
 const historyLimit = 100
 
@@ -106,7 +110,9 @@ func (s *Service) Answer(ctx context.Context, userID, sessionID, message string,
 	}
 	progress(StageUnderstanding)
 	eng := s.engine()
-	past, err := s.sessions.Session(ctx, userID, sessionID)
+	sctx, cancel := context.WithTimeout(ctx, sessionTimeout)
+	past, err := s.sessions.Session(sctx, userID, sessionID)
+	cancel()
 	if err != nil {
 		s.log.WarnContext(ctx, "session unavailable, answering without it", "err", err)
 	}
@@ -157,7 +163,9 @@ func (s *Service) Answer(ctx context.Context, userID, sessionID, message string,
 		shown = []vrrec.AppRecommendation{{AppID: reply.App.AppID, Name: reply.App.Name, Category: reply.App.Category}}
 	}
 	now := s.now()
-	err = s.sessions.Append(ctx, userID, sessionID,
+	sctx, cancel = context.WithTimeout(ctx, sessionTimeout)
+	defer cancel()
+	err = s.sessions.Append(sctx, userID, sessionID,
 		vrrec.Message{Role: vrrec.RoleUser, Content: message, Intent: in.name, Time: now},
 		vrrec.Message{Role: vrrec.RoleAssistant, Content: reply.Response, Intent: in.name, Time: now, Apps: shown, Query: reply.Query})
 	if err != nil {

@@ -78,6 +78,11 @@ type Config struct {
 	LLMTimeout  time.Duration // LLM_TIMEOUT, one answer with retries, default 30s
 	LLMCacheTTL time.Duration // LLM_CACHE_TTL, default 24h
 	llmBaseSet  bool
+
+	// MongoDBURI moves the catalog, sessions, interaction logs and settings
+	// from the embedded SQLite file to MongoDB: MONGODB_URI, default empty.
+	MongoDBURI string
+	MongoDB    string // MONGODB_DB, default vr_recommender
 }
 
 // LLMEnabled reports whether a language model is configured.
@@ -112,6 +117,8 @@ func Load(getenv func(string) string) (Config, error) {
 	c.WidgetOrigins = origins("WIDGET_ALLOWED_ORIGINS", getenv, &errs)
 	c.CORSOrigins = origins("CORS_ALLOWED_ORIGINS", getenv, &errs)
 	c.RedisURL = get("REDIS_URL", "")
+	c.MongoDBURI = get("MONGODB_URI", "")
+	c.MongoDB = get("MONGODB_DB", "vr_recommender")
 	for _, p := range strings.Split(getenv("TRUSTED_PROXIES"), ",") {
 		if p = strings.TrimSpace(p); p == "" {
 			continue

@@ -158,13 +158,11 @@ func (w *Writer) run() {
 		if len(batch) > 0 {
 			if w.spoolBytes.Load() > 0 {
 				w.spoolOrLog(batch)
-			} else if err := w.store.Record(context.Background(), batch...); err != nil {
+			} else if err := w.record(batch); err != nil {
 				backoff = next(backoff, w.opts)
 				retryAt = time.Now().Add(backoff)
 				w.log.Warn("interaction store unavailable, spooling", "err", err, "retry_in", backoff)
 				w.spoolOrLog(batch)
-			} else {
-				w.written.Add(int64(len(batch)))
 			}
 			batch = batch[:0]
 		}
@@ -172,6 +170,19 @@ func (w *Writer) run() {
 			return
 		}
 	}
+}
+
+// recordTimeout bounds one write, so a store that hangs counts as down.
+const recordTimeout = 15 * time.Second
+
+func (w *Writer) record(batch []vrrec.Interaction) error {
+	ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
+	defer cancel()
+	if err := w.store.Record(ctx, batch...); err != nil {
+		return err
+	}
+	w.written.Add(int64(len(batch)))
+	return nil
 }
 
 func next(b time.Duration, o Options) time.Duration {
@@ -247,10 +258,9 @@ func (w *Writer) replay() error {
 	}
 	for start := 0; start < len(items); start += w.opts.BatchSize {
 		batch := items[start:min(start+w.opts.BatchSize, len(items))]
-		if err := w.store.Record(context.Background(), batch...); err != nil {
+		if err := w.record(batch); err != nil {
 			return err
 		}
-		w.written.Add(int64(len(batch)))
 	}
 	if err := os.Remove(w.spool); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err

@@ -45,8 +45,9 @@ var (
 )
 
 // Open connects to uri (pool 10-50, server selection 5 s) and creates the
-// indexes. The database may be down at start: Open then fails, and the
-// caller decides (vrrec serve retries in the background).
+// indexes. A server that is down at start is not an error: the indexes are
+// created in the background once it answers, and every call meanwhile
+// fails with the driver's error, as it would mid-run.
 func Open(ctx context.Context, uri, database string) (*DB, error) {
 	opts := options.Client().ApplyURI(uri).
 		// The domain types carry JSON tags with the old system's field names.
@@ -60,10 +61,21 @@ func Open(ctx context.Context, uri, database string) (*DB, error) {
 	}
 	d := &DB{client: client, db: client.Database(database)}
 	if err := d.ensureIndexes(ctx); err != nil {
-		client.Disconnect(context.Background())
-		return nil, err
+		go d.retryIndexes()
 	}
 	return d, nil
+}
+
+func (d *DB) retryIndexes() {
+	for {
+		time.Sleep(5 * time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err := d.ensureIndexes(ctx)
+		cancel()
+		if err == nil || errors.Is(err, mongo.ErrClientDisconnected) {
+			return
+		}
+	}
 }
 
 // Close disconnects.

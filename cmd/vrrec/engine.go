@@ -12,6 +12,7 @@ import (
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/embedding"
 	"github.com/vrrec/vrrec/graph"
+	"github.com/vrrec/vrrec/mongo"
 	"github.com/vrrec/vrrec/openai"
 	"github.com/vrrec/vrrec/rag"
 	"github.com/vrrec/vrrec/sqlite"
@@ -56,9 +57,32 @@ func newEngine(ctx context.Context, cfg config.Config, log *slog.Logger, cat *vr
 // databaseFile is the embedded database under DATA_DIR.
 const databaseFile = "vrrec.db"
 
-// openDB opens the embedded database under DATA_DIR.
-func openDB(ctx context.Context, cfg config.Config) (*sqlite.DB, error) {
+// database is every store vrrec keeps: SQLite by default, MongoDB when
+// MONGODB_URI is set.
+type database interface {
+	vrrec.CatalogStore
+	vrrec.InteractionLog
+	vrrec.SessionStore
+	vrrec.ConfigStore
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// openDB opens MongoDB when MONGODB_URI is set, else the embedded SQLite
+// database under DATA_DIR.
+func openDB(ctx context.Context, cfg config.Config) (database, error) {
+	if cfg.MongoDBURI != "" {
+		return mongo.Open(ctx, cfg.MongoDBURI, cfg.MongoDB)
+	}
 	return sqlite.Open(ctx, filepath.Join(cfg.DataDir, databaseFile))
+}
+
+// describeDB names the database for people.
+func describeDB(cfg config.Config) string {
+	if cfg.MongoDBURI != "" {
+		return "mongodb database " + cfg.MongoDB
+	}
+	return filepath.Join(cfg.DataDir, databaseFile)
 }
 
 // Where a catalog came from.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/config"
@@ -37,7 +36,7 @@ func cmdImport(ctx context.Context, cfg config.Config, args []string, stdout io.
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(cfg.DataDir, databaseFile)
+	path := describeDB(cfg)
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

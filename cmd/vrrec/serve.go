@@ -45,7 +45,13 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	defer db.Close()
 	cat, src, err := storedCatalog(ctx, db)
 	if err != nil {
-		return err
+		// The database is down: serve the embedded catalog now; the
+		// watcher loads the stored one when the database answers.
+		log.Error("catalog unavailable, serving the embedded default until the database answers", "err", err)
+		if cat, err = catalog.Default(); err != nil {
+			return err
+		}
+		src = sourceEmbedded
 	}
 	first, err := newEngine(ctx, cfg, log, cat)
 	if err != nil {
@@ -119,7 +125,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Info: func() map[string]any {
 			l := current.Load()
 			return map[string]any{"recommender": "ready", "catalog_version": l.version, "catalog_source": l.source,
-				"apps": len(l.eng.Apps()), "sessions": "sqlite", "rate_limits": limitStore(), "llm": llmInfo(),
+				"apps": len(l.eng.Apps()), "database": describeDB(cfg), "rate_limits": limitStore(), "llm": llmInfo(),
 				"journal": map[string]any{"queue": jw.QueueDepth(), "spool_bytes": jw.SpoolBytes(), "written": jw.Written()}}
 		},
 		Log:                log,
@@ -137,7 +143,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return fmt.Errorf("listen on port %d: %w", cfg.Port, err)
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "catalog", src, "catalog_version", catalog.Version(cat), "apps", len(cat.Apps),
-		"embedder", cfg.Embedder, "database", filepath.Join(cfg.DataDir, databaseFile))
+		"embedder", cfg.Embedder, "database", describeDB(cfg))
 	return srv.Serve(ctx, ln)
 }
 
