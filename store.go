@@ -77,3 +77,62 @@ type ConfigStore interface {
 	// SetConfig stores settings; an empty value deletes one.
 	SetConfig(ctx context.Context, values map[string]string) error
 }
+
+// Job states.
+const (
+	JobRunning     = "running"
+	JobCompleted   = "completed"
+	JobFailed      = "failed"
+	JobCancelled   = "cancelled"
+	JobInterrupted = "interrupted" // cut off by a restart
+)
+
+// Job is one data-management run (import, skill extraction, graph rebuild).
+type Job struct {
+	ID         string            `json:"id"`
+	Type       string            `json:"type"`
+	State      string            `json:"state"`
+	Params     map[string]string `json:"params"`
+	StartedAt  time.Time         `json:"started_at"`
+	FinishedAt time.Time         `json:"finished_at,omitzero"`
+	Error      string            `json:"error,omitempty"`
+	Log        []string          `json:"log"` // the latest lines, oldest first
+}
+
+// JobLogLines is how many of a job's latest log lines Job returns.
+const JobLogLines = 50
+
+// JobStore keeps jobs and their logs. At most one job runs at a time, across
+// every instance sharing the store.
+type JobStore interface {
+	// StartJob records a running job; ECONFLICT, naming the running job,
+	// when another is running.
+	StartJob(ctx context.Context, job Job) error
+	// FinishJob sets a running job's final state.
+	FinishJob(ctx context.Context, id, state, errMsg string, at time.Time) error
+	// AppendJobLog adds a log line to a job.
+	AppendJobLog(ctx context.Context, id, line string) error
+	// Job returns a job with its latest JobLogLines lines; ENOTFOUND if none.
+	Job(ctx context.Context, id string) (Job, error)
+	// Jobs returns the latest jobs, newest first, without logs.
+	Jobs(ctx context.Context, limit int) ([]Job, error)
+	// InterruptRunning marks jobs left running by a stopped process as
+	// interrupted; a starting process calls it once.
+	InterruptRunning(ctx context.Context, at time.Time) (int, error)
+}
+
+// AuditEntry is one thing a staff member did.
+type AuditEntry struct {
+	Actor  string    `json:"actor"`
+	Action string    `json:"action"` // e.g. login, set_config, start_job
+	Detail string    `json:"detail"` // never a secret
+	IP     string    `json:"ip"`
+	Time   time.Time `json:"time"`
+}
+
+// AuditLog keeps what staff did.
+type AuditLog interface {
+	Audit(ctx context.Context, e AuditEntry) error
+	// AuditEntries returns the latest entries, newest first.
+	AuditEntries(ctx context.Context, limit int) ([]AuditEntry, error)
+}

@@ -36,6 +36,12 @@ func TestContracts(t *testing.T) {
 	t.Run("config", func(t *testing.T) {
 		storetest.Config(t, func(t *testing.T) vrrec.ConfigStore { return open(t) })
 	})
+	t.Run("jobs", func(t *testing.T) {
+		storetest.Jobs(t, func(t *testing.T) vrrec.JobStore { return open(t) })
+	})
+	t.Run("audit", func(t *testing.T) {
+		storetest.Audit(t, func(t *testing.T) vrrec.AuditLog { return open(t) })
+	})
 }
 
 func TestReopenKeepsDataAndMigrationsRunOnce(t *testing.T) {

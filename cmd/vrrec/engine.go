@@ -64,6 +64,8 @@ type database interface {
 	vrrec.InteractionLog
 	vrrec.SessionStore
 	vrrec.ConfigStore
+	vrrec.JobStore
+	vrrec.AuditLog
 	Ping(ctx context.Context) error
 	Close() error
 }

@@ -43,6 +43,12 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer db.Close()
+	// Jobs a stopped process left running will never finish.
+	if n, err := db.InterruptRunning(ctx, time.Now()); err != nil {
+		log.Warn("could not mark interrupted jobs", "err", err)
+	} else if n > 0 {
+		log.Warn("jobs cut off by the last stop marked interrupted", "count", n)
+	}
 	cat, src, err := storedCatalog(ctx, db)
 	if err != nil {
 		// The database is down: serve the embedded catalog now; the

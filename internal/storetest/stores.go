@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -152,5 +153,80 @@ func Config(t *testing.T, open func(t *testing.T) vrrec.ConfigStore) {
 	got, err := s.Config(ctx)
 	if err != nil || !reflect.DeepEqual(got, map[string]string{"OPENROUTER_MODEL": "m2"}) {
 		t.Errorf("config = %v, %v", got, err)
+	}
+}
+
+// Jobs checks a vrrec.JobStore.
+func Jobs(t *testing.T, open func(t *testing.T) vrrec.JobStore) {
+	ctx := context.Background()
+	at := func(sec int) time.Time { return time.Date(2026, 11, 25, 9, 0, sec, 0, time.UTC) }
+	t.Run("one at a time, logs, history", func(t *testing.T) {
+		s := open(t)
+		if err := s.StartJob(ctx, vrrec.Job{ID: "j1", Type: "import", Params: map[string]string{"dir": "x"}, StartedAt: at(1)}); err != nil {
+			t.Fatal(err)
+		}
+		err := s.StartJob(ctx, vrrec.Job{ID: "j2", Type: "extract_skills", StartedAt: at(2)})
+		if vrrec.ErrorCode(err) != vrrec.ECONFLICT || !strings.Contains(err.Error(), "j1") {
+			t.Fatalf("second job while one runs: %v, want ECONFLICT naming j1", err)
+		}
+		for i := 0; i < vrrec.JobLogLines+5; i++ {
+			if err := s.AppendJobLog(ctx, "j1", fmt.Sprintf("line %d", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		job, err := s.Job(ctx, "j1")
+		if err != nil || job.State != vrrec.JobRunning || job.Params["dir"] != "x" || !job.StartedAt.Equal(at(1)) {
+			t.Fatalf("job: %+v, %v", job, err)
+		}
+		if len(job.Log) != vrrec.JobLogLines || job.Log[0] != "line 5" || job.Log[len(job.Log)-1] != fmt.Sprintf("line %d", vrrec.JobLogLines+4) {
+			t.Errorf("log: %d lines, first %q", len(job.Log), job.Log[0])
+		}
+		if err := s.FinishJob(ctx, "j1", vrrec.JobCompleted, "", at(5)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.FinishJob(ctx, "j1", vrrec.JobFailed, "", at(6)); vrrec.ErrorCode(err) != vrrec.ENOTFOUND {
+			t.Errorf("finishing a finished job: %v", err)
+		}
+		if err := s.StartJob(ctx, vrrec.Job{ID: "j2", Type: "extract_skills", StartedAt: at(7)}); err != nil {
+			t.Fatalf("a job after the first finished: %v", err)
+		}
+		jobs, err := s.Jobs(ctx, 10)
+		if err != nil || len(jobs) != 2 || jobs[0].ID != "j2" || jobs[1].State != vrrec.JobCompleted || !jobs[1].FinishedAt.Equal(at(5)) {
+			t.Errorf("jobs: %+v, %v", jobs, err)
+		}
+		if _, err := s.Job(ctx, "nope"); vrrec.ErrorCode(err) != vrrec.ENOTFOUND {
+			t.Errorf("unknown job: %v", err)
+		}
+	})
+	t.Run("a restart interrupts running jobs", func(t *testing.T) {
+		s := open(t)
+		s.StartJob(ctx, vrrec.Job{ID: "j1", Type: "import", StartedAt: at(1)})
+		n, err := s.InterruptRunning(ctx, at(9))
+		if err != nil || n != 1 {
+			t.Fatalf("interrupted %d, %v", n, err)
+		}
+		job, _ := s.Job(ctx, "j1")
+		if job.State != vrrec.JobInterrupted || job.Error == "" {
+			t.Errorf("job after restart: %+v", job)
+		}
+		if err := s.StartJob(ctx, vrrec.Job{ID: "j2", Type: "import", StartedAt: at(10)}); err != nil {
+			t.Errorf("a new job after the restart: %v", err)
+		}
+	})
+}
+
+// Audit checks a vrrec.AuditLog.
+func Audit(t *testing.T, open func(t *testing.T) vrrec.AuditLog) {
+	ctx := context.Background()
+	s := open(t)
+	for i := 0; i < 3; i++ {
+		if err := s.Audit(ctx, vrrec.AuditEntry{Actor: "admin", Action: fmt.Sprint("action", i), Detail: "d", IP: "10.0.0.1",
+			Time: time.Date(2026, 11, 25, 9, 0, i, 0, time.UTC)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.AuditEntries(ctx, 2)
+	if err != nil || len(got) != 2 || got[0].Action != "action2" || got[1].Action != "action1" || got[0].IP != "10.0.0.1" {
+		t.Errorf("audit: %+v, %v", got, err)
 	}
 }

@@ -1,0 +1,201 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/vrrec/vrrec"
+)
+
+const (
+	colJobs    = "jobs"
+	colJobLogs = "job_logs"
+	colJobLock = "job_lock"
+	colAudit   = "admin_audit"
+)
+
+var (
+	_ vrrec.JobStore = (*DB)(nil)
+	_ vrrec.AuditLog = (*DB)(nil)
+)
+
+type jobDoc struct {
+	ID         string            `bson:"_id"`
+	Type       string            `bson:"type"`
+	State      string            `bson:"state"`
+	Params     map[string]string `bson:"params"`
+	StartedAt  time.Time         `bson:"started_at"`
+	FinishedAt time.Time         `bson:"finished_at"`
+	Error      string            `bson:"error"`
+}
+
+// StartJob implements vrrec.JobStore. One lock document with a fixed id
+// makes "one job at a time" atomic without transactions: a second insert
+// fails on the duplicate id.
+func (d *DB) StartJob(ctx context.Context, job vrrec.Job) error {
+	_, err := d.db.Collection(colJobLock).InsertOne(ctx, bson.D{{Key: "_id", Value: "running"}, {Key: "job_id", Value: job.ID}})
+	if mongo.IsDuplicateKeyError(err) {
+		var lock struct {
+			JobID string `bson:"job_id"`
+		}
+		_ = d.db.Collection(colJobLock).FindOne(ctx, bson.D{{Key: "_id", Value: "running"}}).Decode(&lock)
+		return vrrec.Errorf(vrrec.ECONFLICT, "job %s is running", lock.JobID)
+	}
+	if err != nil {
+		return fmt.Errorf("start job: %w", err)
+	}
+	params := job.Params
+	if params == nil {
+		params = map[string]string{}
+	}
+	doc := jobDoc{ID: job.ID, Type: job.Type, State: vrrec.JobRunning, Params: params, StartedAt: job.StartedAt.UTC().Truncate(time.Millisecond)}
+	if _, err := d.db.Collection(colJobs).InsertOne(ctx, doc); err != nil {
+		d.db.Collection(colJobLock).DeleteOne(ctx, bson.D{{Key: "_id", Value: "running"}})
+		return fmt.Errorf("start job: %w", err)
+	}
+	return nil
+}
+
+// FinishJob implements vrrec.JobStore.
+func (d *DB) FinishJob(ctx context.Context, id, state, errMsg string, at time.Time) error {
+	res, err := d.db.Collection(colJobs).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "state", Value: vrrec.JobRunning}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: state}, {Key: "error", Value: errMsg}, {Key: "finished_at", Value: at.UTC().Truncate(time.Millisecond)}}}})
+	if err != nil {
+		return fmt.Errorf("finish job: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		return vrrec.Errorf(vrrec.ENOTFOUND, "no running job %s", id)
+	}
+	if _, err := d.db.Collection(colJobLock).DeleteOne(ctx, bson.D{{Key: "_id", Value: "running"}, {Key: "job_id", Value: id}}); err != nil {
+		return fmt.Errorf("finish job: %w", err)
+	}
+	return nil
+}
+
+// AppendJobLog implements vrrec.JobStore.
+func (d *DB) AppendJobLog(ctx context.Context, id, line string) error {
+	_, err := d.db.Collection(colJobLogs).InsertOne(ctx, bson.D{{Key: "job_id", Value: id}, {Key: "line", Value: line},
+		{Key: "ts", Value: time.Now().UnixNano()}})
+	if err != nil {
+		return fmt.Errorf("job log: %w", err)
+	}
+	return nil
+}
+
+// Job implements vrrec.JobStore.
+func (d *DB) Job(ctx context.Context, id string) (vrrec.Job, error) {
+	var doc jobDoc
+	err := d.db.Collection(colJobs).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return vrrec.Job{}, vrrec.Errorf(vrrec.ENOTFOUND, "no job %s", id)
+	}
+	if err != nil {
+		return vrrec.Job{}, fmt.Errorf("job: %w", err)
+	}
+	job := fromJobDoc(doc)
+	cur, err := d.db.Collection(colJobLogs).Find(ctx, bson.D{{Key: "job_id", Value: id}},
+		options.Find().SetSort(bson.D{{Key: "ts", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(vrrec.JobLogLines))
+	if err != nil {
+		return job, fmt.Errorf("job log: %w", err)
+	}
+	var lines []struct {
+		Line string `bson:"line"`
+	}
+	if err := cur.All(ctx, &lines); err != nil {
+		return job, fmt.Errorf("job log: %w", err)
+	}
+	job.Log = []string{}
+	for _, l := range lines {
+		job.Log = append(job.Log, l.Line)
+	}
+	slices.Reverse(job.Log)
+	return job, nil
+}
+
+func fromJobDoc(doc jobDoc) vrrec.Job {
+	j := vrrec.Job{ID: doc.ID, Type: doc.Type, State: doc.State, Params: doc.Params, StartedAt: doc.StartedAt.UTC(), Error: doc.Error}
+	if !doc.FinishedAt.IsZero() && doc.FinishedAt.Unix() > 0 {
+		j.FinishedAt = doc.FinishedAt.UTC()
+	}
+	if j.Params == nil {
+		j.Params = map[string]string{}
+	}
+	return j
+}
+
+// Jobs implements vrrec.JobStore.
+func (d *DB) Jobs(ctx context.Context, limit int) ([]vrrec.Job, error) {
+	if limit <= 0 {
+		limit = 20
+	}
+	cur, err := d.db.Collection(colJobs).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "started_at", Value: -1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	var docs []jobDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	out := make([]vrrec.Job, len(docs))
+	for i, doc := range docs {
+		out[i] = fromJobDoc(doc)
+	}
+	return out, nil
+}
+
+// InterruptRunning implements vrrec.JobStore.
+func (d *DB) InterruptRunning(ctx context.Context, at time.Time) (int, error) {
+	res, err := d.db.Collection(colJobs).UpdateMany(ctx, bson.D{{Key: "state", Value: vrrec.JobRunning}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: vrrec.JobInterrupted}, {Key: "error", Value: "the service stopped while the job ran"},
+			{Key: "finished_at", Value: at.UTC().Truncate(time.Millisecond)}}}})
+	if err != nil {
+		return 0, fmt.Errorf("interrupt jobs: %w", err)
+	}
+	if _, err := d.db.Collection(colJobLock).DeleteMany(ctx, bson.D{}); err != nil {
+		return 0, fmt.Errorf("interrupt jobs: %w", err)
+	}
+	return int(res.ModifiedCount), nil
+}
+
+// Audit implements vrrec.AuditLog.
+func (d *DB) Audit(ctx context.Context, e vrrec.AuditEntry) error {
+	_, err := d.db.Collection(colAudit).InsertOne(ctx, bson.D{{Key: "actor", Value: e.Actor}, {Key: "action", Value: e.Action},
+		{Key: "detail", Value: e.Detail}, {Key: "ip", Value: e.IP}, {Key: "ts", Value: e.Time.UnixNano()}})
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	return nil
+}
+
+// AuditEntries implements vrrec.AuditLog.
+func (d *DB) AuditEntries(ctx context.Context, limit int) ([]vrrec.AuditEntry, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	cur, err := d.db.Collection(colAudit).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "ts", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	var docs []struct {
+		Actor  string `bson:"actor"`
+		Action string `bson:"action"`
+		Detail string `bson:"detail"`
+		IP     string `bson:"ip"`
+		TS     int64  `bson:"ts"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	out := make([]vrrec.AuditEntry, len(docs))
+	for i, doc := range docs {
+		out[i] = vrrec.AuditEntry{Actor: doc.Actor, Action: doc.Action, Detail: doc.Detail, IP: doc.IP, Time: time.Unix(0, doc.TS).UTC()}
+	}
+	return out, nil
+}
