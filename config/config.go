@@ -83,6 +83,11 @@ type Config struct {
 	// from the embedded SQLite file to MongoDB: MONGODB_URI, default empty.
 	MongoDBURI string
 	MongoDB    string // MONGODB_DB, default vr_recommender
+
+	// MetricsAddr serves Prometheus metrics at /metrics on a separate
+	// listen address, e.g. :9090 (kept off the public port): METRICS_ADDR,
+	// default empty (no metrics endpoint).
+	MetricsAddr string
 }
 
 // LLMEnabled reports whether a language model is configured.
@@ -119,6 +124,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c.RedisURL = get("REDIS_URL", "")
 	c.MongoDBURI = get("MONGODB_URI", "")
 	c.MongoDB = get("MONGODB_DB", "vr_recommender")
+	c.MetricsAddr = get("METRICS_ADDR", "")
 	for _, p := range strings.Split(getenv("TRUSTED_PROXIES"), ",") {
 		if p = strings.TrimSpace(p); p == "" {
 			continue

@@ -44,6 +44,8 @@ type Options struct {
 	// stays open for BreakerOpen (default 30 s), answering without the model.
 	BreakerFailures uint32
 	BreakerOpen     time.Duration
+	// OnCall, when set, is told how long each model call took.
+	OnCall func(time.Duration)
 }
 
 // Stats counts what the ranker did, for metrics.
@@ -156,7 +158,11 @@ func (r *Ranker) call(ctx context.Context, res *vrrec.Result, onToken func(strin
 	start := time.Now()
 	r.Stats.Calls.Add(1)
 	text, in, out, err := r.model.Complete(ctx, systemPrompt, userPrompt(res), onToken)
-	r.Stats.LatencyMicros.Add(time.Since(start).Microseconds())
+	took := time.Since(start)
+	r.Stats.LatencyMicros.Add(took.Microseconds())
+	if r.opts.OnCall != nil {
+		r.opts.OnCall(took)
+	}
 	r.Stats.PromptTokens.Add(in)
 	r.Stats.OutputTokens.Add(out)
 	if err != nil {

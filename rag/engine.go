@@ -28,6 +28,9 @@ type Options struct {
 	AppTextWeight   float64 // score of a perfect app text match; default 1.0
 	AppNameScore    float64 // score of an app named in the query; default 3.0
 	CandidateFactor int     // candidates kept per returned app; default 2
+	// Observe, when set, is told how long each stage of a query took:
+	// "embed", "retrieve" and "rank".
+	Observe func(stage string, d time.Duration)
 }
 
 func (o Options) withDefaults() Options {

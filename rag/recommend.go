@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/embedding"
@@ -70,6 +71,11 @@ func (e *Engine) Search(ctx context.Context, query, label string, topK int) (*vr
 	if topK <= 0 {
 		topK = e.opts.TopK
 	}
+	observe := e.opts.Observe
+	if observe == nil {
+		observe = func(string, time.Duration) {}
+	}
+	start := time.Now()
 	vecs, err := e.embedder.Embed(ctx, []string{query})
 	if err != nil {
 		return nil, fmt.Errorf("embed query: %w", err)
@@ -77,14 +83,20 @@ func (e *Engine) Search(ctx context.Context, query, label string, topK int) (*vr
 	if len(vecs) != 1 {
 		return nil, fmt.Errorf("embed query: got %d vectors", len(vecs))
 	}
+	observe("embed", time.Since(start))
 	if label == "" {
 		label = query
 	}
+	start = time.Now()
 	r := retrieval{e: e, query: query, label: label, qv: vecs[0], cands: map[int]*candidate{}}
 	if err := r.run(ctx); err != nil {
 		return nil, err
 	}
-	return r.result(topK), nil
+	observe("retrieve", time.Since(start))
+	start = time.Now()
+	res := r.result(topK)
+	observe("rank", time.Since(start))
+	return res, nil
 }
 
 // retrieval is the state of one Recommend call.

@@ -72,7 +72,20 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
 		rec := &statusRecorder{ResponseWriter: w}
 		start := time.Now()
+		if s.cfg.Observer != nil {
+			s.cfg.Observer.RequestStarted()
+		}
 		next.ServeHTTP(rec, r)
+		if s.cfg.Observer != nil {
+			// The route pattern is a label of bounded cardinality, unlike
+			// the path. A request answered before routing (a 429) is
+			// looked up.
+			route := r.Pattern
+			if route == "" {
+				_, route = s.mux.Handler(r)
+			}
+			s.cfg.Observer.RequestDone(route, r.Method, rec.status, time.Since(start))
+		}
 		s.cfg.Log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", rec.status), slog.Float64("ms", float64(time.Since(start).Microseconds())/1000))
@@ -94,3 +107,31 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// LogHandler wraps a slog.Handler so every record logged with a request's
+// context carries that request's id: all the lines of one request can be
+// found together.
+type LogHandler struct{ slog.Handler }
+
+// Handle implements slog.Handler.
+func (h LogHandler) Handle(ctx context.Context, r slog.Record) error {
+	if id := RequestID(ctx); id != "" {
+		has := false
+		r.Attrs(func(a slog.Attr) bool {
+			has = a.Key == "request_id"
+			return !has
+		})
+		if !has {
+			r.AddAttrs(slog.String("request_id", id))
+		}
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+// WithAttrs implements slog.Handler.
+func (h LogHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return LogHandler{h.Handler.WithAttrs(attrs)}
+}
+
+// WithGroup implements slog.Handler.
+func (h LogHandler) WithGroup(name string) slog.Handler { return LogHandler{h.Handler.WithGroup(name)} }

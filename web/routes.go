@@ -10,6 +10,7 @@ import (
 // routes lists every route and, in order, the middleware around them.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
+	s.mux = mux
 
 	// Pages and assets.
 	mux.HandleFunc("GET /{$}", s.page(pageIndex))

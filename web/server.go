@@ -37,6 +37,13 @@ type Check struct {
 	Optional bool
 }
 
+// Observer is told about every request, for metrics.
+type Observer interface {
+	RequestStarted()
+	// RequestDone reports the matched route pattern ("" when none).
+	RequestDone(route, method string, status int, d time.Duration)
+}
+
 // Journal records answered chats off the request path (journal.Writer).
 type Journal interface {
 	Log(vrrec.Interaction)
@@ -47,6 +54,8 @@ type Config struct {
 	Chat *chat.Service
 	// Journal, when set, is given every answered chat.
 	Journal Journal
+	// Observer, when set, is told about every request.
+	Observer Observer
 	// SecretKey signs the user_id cookie; at least 32 bytes.
 	SecretKey []byte
 	// WidgetOrigins may frame the chat page at /embed.
@@ -73,6 +82,7 @@ type Config struct {
 type Server struct {
 	cfg       Config
 	handler   http.Handler
+	mux       *http.ServeMux
 	chatSlots chan struct{} // shared by /chat and /chat/stream; nil: no cap
 }
 

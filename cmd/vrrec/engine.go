@@ -22,7 +22,7 @@ import (
 const vectorCacheFile = "vectors.gob"
 
 // newEngine builds the recommender for a catalog with the configured embedder.
-func newEngine(ctx context.Context, cfg config.Config, log *slog.Logger, cat *vrrec.Catalog) (*rag.Engine, error) {
+func newEngine(ctx context.Context, cfg config.Config, log *slog.Logger, cat *vrrec.Catalog, opts rag.Options) (*rag.Engine, error) {
 	var (
 		emb   vrrec.Embedder
 		cache = embedding.NewCache()
@@ -43,7 +43,7 @@ func newEngine(ctx context.Context, cfg config.Config, log *slog.Logger, cat *vr
 	default:
 		emb = rag.TrainOffline(cat, embedding.Options{})
 	}
-	eng, stats, err := rag.New(ctx, cat, catalog.Version(cat), graph.New(cat), emb, cache, rag.Options{})
+	eng, stats, err := rag.New(ctx, cat, catalog.Version(cat), graph.New(cat), emb, cache, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/eval"
+	"github.com/vrrec/vrrec/rag"
 )
 
 func cmdEval(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
@@ -36,7 +37,7 @@ func cmdEval(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	if err := set.Check(cat); err != nil {
 		return fmt.Errorf("query set %s does not fit the %s catalog: %w", *queries, src, err)
 	}
-	eng, err := newEngine(ctx, cfg, log, cat)
+	eng, err := newEngine(ctx, cfg, log, cat, rag.Options{})
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	"github.com/vrrec/vrrec/config"
+	"github.com/vrrec/vrrec/web"
 )
 
 const usage = `vrrec recommends Meta Quest VR apps to students from what they study.
@@ -60,7 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch cmd {
 	case "serve":
 		// A service logs JSON lines for log collectors.
-		return cmdServe(ctx, cfg, slog.New(slog.NewJSONHandler(stderr, opts)))
+		return cmdServe(ctx, cfg, slog.New(web.LogHandler{Handler: slog.NewJSONHandler(stderr, opts)}))
 	case "recommend":
 		return cmdRecommend(ctx, cfg, log, rest, stdout)
 	case "import":

@@ -34,7 +34,7 @@ func cmdRecommend(ctx context.Context, cfg config.Config, log *slog.Logger, args
 	if err != nil {
 		return err
 	}
-	eng, err := newEngine(ctx, cfg, log, cat)
+	eng, err := newEngine(ctx, cfg, log, cat, rag.Options{})
 	if err != nil {
 		return err
 	}

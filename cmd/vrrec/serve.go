@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +27,7 @@ import (
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/journal"
 	"github.com/vrrec/vrrec/llm"
+	"github.com/vrrec/vrrec/metrics"
 	"github.com/vrrec/vrrec/openai"
 	"github.com/vrrec/vrrec/rag"
 	"github.com/vrrec/vrrec/ratelimit"
@@ -59,14 +61,16 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 		src = sourceEmbedded
 	}
-	first, err := newEngine(ctx, cfg, log, cat)
+	m := metrics.New()
+	ragOpts := rag.Options{Observe: m.Stage}
+	first, err := newEngine(ctx, cfg, log, cat, ragOpts)
 	if err != nil {
 		return err
 	}
 	var current atomic.Pointer[loaded]
 	current.Store(&loaded{eng: first, version: catalog.Version(cat), source: src})
 	go watchCatalog(ctx, db, catalogPollInterval, log, func(ctx context.Context, cat *vrrec.Catalog, version string) error {
-		eng, err := newEngine(ctx, cfg, log, cat)
+		eng, err := newEngine(ctx, cfg, log, cat, ragOpts)
 		if err != nil {
 			return err
 		}
@@ -98,14 +102,22 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 		defer redisClient.Close()
 	}
-	limits, limitStore := newLimits(cfg, redisClient, log)
-	ranker, err := newRanker(cfg, redisClient, log)
+	limits, limitStore := newLimits(cfg, redisClient, log, m)
+	ranker, err := newRanker(cfg, redisClient, log, m)
 	if err != nil {
 		return err
 	}
 	llmInfo := func() any { return "off" }
+	m.GaugeFunc("vrrec_journal_queue_depth", "Interactions waiting in memory for the database.", func() float64 { return float64(jw.QueueDepth()) })
+	m.GaugeFunc("vrrec_journal_spool_bytes", "Size of the spool of interactions waiting for the database.", func() float64 { return float64(jw.SpoolBytes()) })
+	m.CounterFunc("vrrec_journal_written_total", "Interactions written to the database.", func() float64 { return float64(jw.Written()) })
 	if ranker != nil {
 		svc.Explainer = ranker
+		st := &ranker.Stats
+		for name, c := range map[string]*atomic.Int64{"calls": &st.Calls, "errors": &st.Errors, "cache_hits": &st.CacheHits,
+			"prompt_tokens": &st.PromptTokens, "completion_tokens": &st.OutputTokens, "breaker_rejects": &st.BreakerRejects} {
+			m.CounterFunc("vrrec_llm_"+name+"_total", "LLM "+strings.ReplaceAll(name, "_", " ")+".", func() float64 { return float64(c.Load()) })
+		}
 		llmInfo = func() any {
 			return map[string]any{"model": cfg.LLMModel, "calls": ranker.Stats.Calls.Load(), "errors": ranker.Stats.Errors.Load(),
 				"cache_hits": ranker.Stats.CacheHits.Load(), "breaker_rejects": ranker.Stats.BreakerRejects.Load()}
@@ -114,6 +126,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	srv, err := web.New(web.Config{
 		Chat:          svc,
 		Journal:       jw,
+		Observer:      m,
 		SecretKey:     key,
 		WidgetOrigins: cfg.WidgetOrigins,
 		Checks: []web.Check{
@@ -147,6 +160,11 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	ln, err := net.Listen("tcp", fmt.Sprintf(":%d", cfg.Port))
 	if err != nil {
 		return fmt.Errorf("listen on port %d: %w", cfg.Port, err)
+	}
+	if cfg.MetricsAddr != "" {
+		if err := serveMetrics(ctx, cfg.MetricsAddr, m, log); err != nil {
+			return err
+		}
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "catalog", src, "catalog_version", catalog.Version(cat), "apps", len(cat.Apps),
 		"embedder", cfg.Embedder, "database", describeDB(cfg))
@@ -197,11 +215,18 @@ func watchCatalog(ctx context.Context, store vrrec.CatalogStore, every time.Dura
 // newLimits builds the rate limiter: counters in Redis when REDIS_URL is
 // set, falling back to memory while Redis is down; in memory otherwise. The
 // returned func describes the store in use, for /health.
-func newLimits(cfg config.Config, client *goredis.Client, log *slog.Logger) (*web.Limits, func() string) {
+func newLimits(cfg config.Config, client *goredis.Client, log *slog.Logger, m *metrics.Metrics) (*web.Limits, func() string) {
 	memory := memstore.NewStoreWithOptions(limiter.StoreOptions{Prefix: "vrrec", CleanUpInterval: time.Minute})
 	store, describe := memory, func() string { return "memory" }
+	storeName := func() string { return "memory" }
 	if client != nil {
-		f := &ratelimit.Failover{Primary: &redis.LimiterStore{Client: client, Prefix: "vrrec"}, Fallback: memory, Log: log}
+		f := &ratelimit.Failover{Primary: &redis.LimiterStore{Client: client, Prefix: "vrrec"}, Fallback: memory, Log: log, OnSwitch: m.StoreSwitched}
+		storeName = func() string {
+			if f.Mode() == ratelimit.ModeFallback {
+				return "memory"
+			}
+			return "redis"
+		}
 		store = f
 		describe = func() string {
 			if f.Mode() == ratelimit.ModeFallback {
@@ -213,13 +238,36 @@ func newLimits(cfg config.Config, client *goredis.Client, log *slog.Logger) (*we
 	return &web.Limits{
 		Limiter: &ratelimit.Limiter{Store: store},
 		Default: cfg.RateLimitDefault, Chat: cfg.RateLimitChat, Login: cfg.RateLimitLogin,
+		OnReject: func(route string) { m.RateLimited(route, storeName()) },
 	}, describe
+}
+
+// serveMetrics serves /metrics on its own address until ctx ends.
+func serveMetrics(ctx context.Context, addr string, m *metrics.Metrics, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("metrics: listen on %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics server stopped", "err", err)
+		}
+	}()
+	log.Info("metrics", "addr", ln.Addr().String())
+	return nil
 }
 
 // newRanker returns the LLM ranker when a model is configured, caching its
 // answers in Redis when there is one and in memory otherwise; nil without a
 // model.
-func newRanker(cfg config.Config, client *goredis.Client, log *slog.Logger) (*llm.Ranker, error) {
+func newRanker(cfg config.Config, client *goredis.Client, log *slog.Logger, m *metrics.Metrics) (*llm.Ranker, error) {
 	if !cfg.LLMEnabled() {
 		log.Info("no LLM configured: reasons come from the matched skills (set OPENROUTER_API_KEY or LLM_BASE_URL)")
 		return nil, nil
@@ -234,7 +282,7 @@ func newRanker(cfg config.Config, client *goredis.Client, log *slog.Logger) (*ll
 		cache = &redis.Cache{Client: client}
 	}
 	log.Info("LLM explains recommendations", "model", cfg.LLMModel, "base_url", cfg.LLMBaseURL)
-	return llm.New(model, cache, llm.Options{Timeout: cfg.LLMTimeout, CacheTTL: cfg.LLMCacheTTL}, log), nil
+	return llm.New(model, cache, llm.Options{Timeout: cfg.LLMTimeout, CacheTTL: cfg.LLMCacheTTL, OnCall: m.LLMCall}, log), nil
 }
 
 // minSecretLength is the shortest SECRET_KEY accepted: anything shorter can

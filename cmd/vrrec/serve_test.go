@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vrrec/vrrec/internal/fakeopenai"
+)
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// syncBuffer is a log sink safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// TestServeExposesMovingMetrics runs `vrrec serve` as an operator would
+// (LLM, Redis that is down, metrics on their own address), sends a few
+// requests and reads /metrics.
+func TestServeExposesMovingMetrics(t *testing.T) {
+	llm := fakeopenai.Start(fakeopenai.Ranker(0))
+	defer llm.Close()
+	app, metricsAddr := freeAddr(t), freeAddr(t)
+	_, port, _ := net.SplitHostPort(app)
+	t.Setenv("DATA_DIR", t.TempDir())
+	t.Setenv("PORT", port)
+	t.Setenv("METRICS_ADDR", metricsAddr)
+	t.Setenv("LLM_BASE_URL", llm.URL)
+	t.Setenv("REDIS_URL", "redis://"+freeAddr(t)+"/0") // nothing listens there
+	t.Setenv("RATE_LIMIT_CHAT", "3/minute")
+	ctx, cancel := context.WithCancel(context.Background())
+	logs := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, io.Discard, logs) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+		if t.Failed() {
+			t.Logf("logs:\n%s", logs)
+		}
+	}()
+	base := "http://127.0.0.1:" + port
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if res, err := http.Get(base + "/ready"); err == nil && res.StatusCode == 200 {
+			res.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not become ready; logs:\n%s", logs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	statuses := map[int]int{}
+	for i := 0; i < 4; i++ {
+		res, err := http.Post(base+"/chat", "application/json", strings.NewReader(fmt.Sprintf(`{"message":"anatomy %d"}`, i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		statuses[res.StatusCode]++
+	}
+	if statuses[200] != 3 || statuses[429] != 1 {
+		t.Errorf("statuses %v: want 3 answers and one 429", statuses)
+	}
+	time.Sleep(400 * time.Millisecond) // the journal flushes every 200 ms
+
+	res, err := http.Get("http://" + metricsAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	value := func(series string) float64 {
+		re := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(series) + ` ([0-9.e+-]+)$`)
+		m := re.FindSubmatch(body)
+		if m == nil {
+			t.Errorf("metric %s missing", series)
+			return 0
+		}
+		v, _ := strconv.ParseFloat(string(m[1]), 64)
+		return v
+	}
+	for series, atLeast := range map[string]float64{
+		`vrrec_http_request_duration_seconds_count{method="POST",route="POST /chat",status="200"}`: 3,
+		`vrrec_http_request_duration_seconds_count{method="POST",route="POST /chat",status="429"}`: 1,
+		`vrrec_ratelimit_rejections_total{route="chat",store="memory"}`:                            1,
+		`vrrec_ratelimit_store_switches_total{to="fallback"}`:                                      1,
+		`vrrec_recommendation_stage_seconds_count{stage="embed"}`:                                  3,
+		`vrrec_recommendation_stage_seconds_count{stage="retrieve"}`:                               3,
+		`vrrec_recommendation_stage_seconds_count{stage="rank"}`:                                   3,
+		`vrrec_llm_calls_total`:                                                                    3,
+		`vrrec_llm_call_seconds_count`:                                                             3,
+		`vrrec_llm_prompt_tokens_total`:                                                            1,
+		`vrrec_journal_written_total`:                                                              3,
+		`vrrec_http_requests_in_flight`:                                                            0,
+		`vrrec_journal_queue_depth`:                                                                0,
+		`vrrec_journal_spool_bytes`:                                                                0,
+	} {
+		if v := value(series); v < atLeast {
+			t.Errorf("%s = %v, want at least %v", series, v, atLeast)
+		}
+	}
+	// Every log line of a request carries its id; no message text at info.
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, `"msg":"request"`) && !strings.Contains(line, `"request_id"`) {
+			t.Errorf("request log without an id: %s", line)
+		}
+		if strings.Contains(line, "anatomy") {
+			t.Errorf("a student's message reached the logs: %s", line)
+		}
+	}
+}
