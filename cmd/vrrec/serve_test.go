@@ -33,8 +33,12 @@ type syncBuffer struct {
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // TestServeExposesMovingMetrics runs `vrrec serve` as an operator would
 // (LLM, Redis that is down, metrics on their own address), sends a few
@@ -115,13 +119,13 @@ func TestServeExposesMovingMetrics(t *testing.T) {
 		`vrrec_recommendation_stage_seconds_count{stage="embed"}`:                                  3,
 		`vrrec_recommendation_stage_seconds_count{stage="retrieve"}`:                               3,
 		`vrrec_recommendation_stage_seconds_count{stage="rank"}`:                                   3,
-		`vrrec_llm_calls_total`:                                                                    3,
-		`vrrec_llm_call_seconds_count`:                                                             3,
-		`vrrec_llm_prompt_tokens_total`:                                                            1,
-		`vrrec_journal_written_total`:                                                              3,
-		`vrrec_http_requests_in_flight`:                                                            0,
-		`vrrec_journal_queue_depth`:                                                                0,
-		`vrrec_journal_spool_bytes`:                                                                0,
+		`vrrec_llm_calls_total`:         3,
+		`vrrec_llm_call_seconds_count`:  3,
+		`vrrec_llm_prompt_tokens_total`: 1,
+		`vrrec_journal_written_total`:   3,
+		`vrrec_http_requests_in_flight`: 0,
+		`vrrec_journal_queue_depth`:     0,
+		`vrrec_journal_spool_bytes`:     0,
 	} {
 		if v := value(series); v < atLeast {
 			t.Errorf("%s = %v, want at least %v", series, v, atLeast)
