@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"debug/elf"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/vrrec/vrrec/internal/testenv"
+)
+
+func loadCompose(t *testing.T) *types.Project {
+	t.Helper()
+	root := testenv.RepoRoot()
+	p, err := loader.LoadWithContext(context.Background(), types.ConfigDetails{
+		WorkingDir:  root,
+		ConfigFiles: []types.ConfigFile{{Filename: filepath.Join(root, "docker-compose.prod.yml")}},
+		Environment: types.Mapping{"NEO4J_PASSWORD": "test-password"},
+	}, func(o *loader.Options) { o.SetProjectName("vrrec", true) })
+	if err != nil {
+		t.Fatalf("docker-compose.prod.yml does not load: %v", err)
+	}
+	return p
+}
+
+func TestComposeWiring(t *testing.T) {
+	p := loadCompose(t)
+	for _, name := range []string{"vrrec", "redis", "mongodb", "neo4j"} {
+		s, ok := p.Services[name]
+		if !ok {
+			t.Fatalf("service %s missing", name)
+		}
+		if s.HealthCheck == nil || len(s.HealthCheck.Test) == 0 {
+			t.Errorf("service %s has no health check", name)
+		}
+		if len(s.Volumes) == 0 || s.Volumes[0].Type != "volume" {
+			t.Errorf("service %s keeps no named volume: %+v", name, s.Volumes)
+		}
+	}
+	app := p.Services["vrrec"]
+	env := func(k string) string {
+		if v := app.Environment[k]; v != nil {
+			return *v
+		}
+		return ""
+	}
+	for k, want := range map[string]string{
+		"REDIS_URL": "redis://redis:6379/0", "MONGODB_URI": "mongodb://mongodb:27017", "GRAPH_BACKEND": "neo4j",
+		"NEO4J_URI": "bolt://neo4j:7687", "NEO4J_PASSWORD": "test-password", "PORT": "5000", "DATA_DIR": "/data", "METRICS_ADDR": ":9090",
+	} {
+		if got := env(k); got != want {
+			t.Errorf("vrrec %s = %q, want %q", k, got, want)
+		}
+	}
+	if len(app.Ports) != 1 || app.Ports[0].Target != 5000 || app.Ports[0].Published != "5000" {
+		t.Errorf("ports: %+v", app.Ports)
+	}
+	for _, dep := range []string{"redis", "mongodb", "neo4j"} {
+		if app.DependsOn[dep].Condition != "service_healthy" {
+			t.Errorf("vrrec does not wait for %s to be healthy", dep)
+		}
+	}
+	if !strings.Contains(strings.Join(app.HealthCheck.Test, " "), "vrrec healthcheck") {
+		t.Errorf("the health check must use the binary itself: %v", app.HealthCheck.Test)
+	}
+	if p.Services["neo4j"].Environment["NEO4J_AUTH"] == nil || *p.Services["neo4j"].Environment["NEO4J_AUTH"] != "neo4j/test-password" {
+		t.Error("neo4j and vrrec must share NEO4J_PASSWORD")
+	}
+}
+
+// The compose file and .env.example must only name settings vrrec reads
+// (or the graph backend's, which lands later), and .env.example must list
+// every setting config reads.
+func TestSettingsAreDocumented(t *testing.T) {
+	root := testenv.RepoRoot()
+	src, _ := os.ReadFile(filepath.Join(root, "config", "config.go"))
+	read := map[string]bool{}
+	for _, m := range regexp.MustCompile(`get(?:env)?\("([A-Z_]+)"`).FindAllStringSubmatch(string(src), -1) {
+		read[m[1]] = true
+	}
+	example, _ := os.ReadFile(filepath.Join(root, ".env.example"))
+	documented := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^#? ?([A-Z_]+)=`).FindAllStringSubmatch(string(example), -1) {
+		documented[m[1]] = true
+	}
+	for name := range read {
+		if !documented[name] {
+			t.Errorf(".env.example does not document %s", name)
+		}
+	}
+	later := map[string]bool{"GRAPH_BACKEND": true, "NEO4J_URI": true, "NEO4J_USER": true, "NEO4J_PASSWORD": true}
+	for name := range loadCompose(t).Services["vrrec"].Environment {
+		if !read[name] && !later[name] {
+			t.Errorf("compose sets %s, which vrrec does not read", name)
+		}
+	}
+}
+
+func TestComposeConfigWithDockerClient(t *testing.T) {
+	if exec.Command("docker", "compose", "version").Run() != nil {
+		t.Skip("no docker compose client here; TestComposeWiring checks the file with compose-go")
+	}
+	cmd := exec.Command("docker", "compose", "-f", "docker-compose.prod.yml", "config", "--quiet")
+	cmd.Dir = testenv.RepoRoot()
+	cmd.Env = append(os.Environ(), "NEO4J_PASSWORD=test-password")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("docker compose config: %v\n%s", err, out)
+	}
+}
+
+// TestDockerfileBuildsTheReadmeBinary builds with the Dockerfile's own
+// command and checks the result is static and runs.
+func TestDockerfileBuildsTheReadmeBinary(t *testing.T) {
+	root := testenv.RepoRoot()
+	dockerfile, _ := os.ReadFile(filepath.Join(root, "Dockerfile"))
+	m := regexp.MustCompile(`(?m)^RUN (CGO_ENABLED=0 go build -trimpath -ldflags="-s -w") -o \S+ (\./cmd/vrrec)$`).FindSubmatch(dockerfile)
+	if m == nil {
+		t.Fatal("the Dockerfile does not build ./cmd/vrrec with CGO_ENABLED=0 -trimpath -ldflags=\"-s -w\"")
+	}
+	for _, f := range []string{"scripts/bench.sh", "docs/benchmarks.md"} {
+		b, _ := os.ReadFile(filepath.Join(root, f))
+		if !strings.Contains(string(b), string(m[1])) {
+			t.Errorf("%s does not build with the Dockerfile's flags %s", f, m[1])
+		}
+	}
+	out := filepath.Join(t.TempDir(), "vrrec")
+	cmd := exec.Command("go", "build", "-trimpath", `-ldflags=-s -w`, "-o", out, string(m[2]))
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, b)
+	}
+	f, err := elf.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, prog := range f.Progs {
+		if prog.Type == elf.PT_INTERP {
+			t.Error("the binary is dynamically linked; distroless/static needs a static one")
+		}
+	}
+	if b, err := exec.Command(out, "help").CombinedOutput(); err != nil || !strings.Contains(string(b), "vrrec serve") {
+		t.Errorf("the built binary does not run: %v\n%s", err, b)
+	}
+}
