@@ -54,16 +54,26 @@ type Server struct {
 	last  Request
 }
 
-// Start runs a fake until Close.
+// Start runs a fake on a local port until Close.
 func Start(reply func(n int, req Request) Answer) *Server {
-	s := &Server{Reply: reply}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s := New(reply)
+	s.srv = httptest.NewServer(s.Handler())
 	s.URL = s.srv.URL + "/v1"
 	return s
 }
 
-// Close stops the server.
-func (s *Server) Close() { s.srv.Close() }
+// New returns a fake to serve with Handler on an address of one's choosing.
+func New(reply func(n int, req Request) Answer) *Server { return &Server{Reply: reply} }
+
+// Handler answers the OpenAI chat-completions API under /v1.
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serve) }
+
+// Close stops a server made by Start.
+func (s *Server) Close() {
+	if s.srv != nil {
+		s.srv.Close()
+	}
+}
 
 // Calls returns how many chat completions were requested.
 func (s *Server) Calls() int { return int(s.calls.Load()) }
