@@ -5,33 +5,17 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/vrrec/vrrec"
-	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/chat"
-	"github.com/vrrec/vrrec/embedding"
-	"github.com/vrrec/vrrec/graph"
 	"github.com/vrrec/vrrec/inmem"
-	"github.com/vrrec/vrrec/rag"
+	"github.com/vrrec/vrrec/internal/testenv"
 )
 
-var engine = sync.OnceValue(func() *rag.Engine {
-	cat, err := catalog.Default()
-	if err != nil {
-		panic(err)
-	}
-	eng, _, err := rag.New(context.Background(), cat, catalog.Version(cat), graph.New(cat),
-		rag.TrainOffline(cat, embedding.Options{}), embedding.NewCache(), rag.Options{})
-	if err != nil {
-		panic(err)
-	}
-	return eng
-})
-
-func newService() *chat.Service {
-	return chat.New(func() chat.Engine { return engine() }, inmem.NewSessions(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+func newService(t *testing.T) *chat.Service {
+	eng := testenv.DefaultEngine(t)
+	return chat.New(func() chat.Engine { return eng }, inmem.NewSessions(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 func ask(t *testing.T, s *chat.Service, user, session, msg string) *chat.Reply {
@@ -44,7 +28,7 @@ func ask(t *testing.T, s *chat.Service, user, session, msg string) *chat.Reply {
 }
 
 func TestIntents(t *testing.T) {
-	s := newService()
+	s := newService(t)
 	cases := map[string]string{
 		"hi":                               chat.IntentGreeting,
 		"Hello there!":                     chat.IntentGreeting,
@@ -66,7 +50,7 @@ func TestIntents(t *testing.T) {
 }
 
 func TestAppDetails(t *testing.T) {
-	r := ask(t, newService(), "u", "s", "tell me more about Beat Saber")
+	r := ask(t, newService(t), "u", "s", "tell me more about Beat Saber")
 	if r.App == nil || r.App.AppID != "beat-saber" {
 		t.Fatalf("app = %+v", r.App)
 	}
@@ -78,7 +62,7 @@ func TestAppDetails(t *testing.T) {
 }
 
 func TestFollowUpsUseTheSessionsLastAnswer(t *testing.T) {
-	s := newService()
+	s := newService(t)
 	first := ask(t, s, "u", "s1", "I want to stay fit with cardio workouts")
 	if first.Intent != chat.IntentRecommendation || len(first.Apps) < 3 {
 		t.Fatalf("first answer: %+v", first)
@@ -112,7 +96,7 @@ func TestFollowUpsUseTheSessionsLastAnswer(t *testing.T) {
 	if len(cheaper.Apps) > 0 && !strings.HasPrefix(cheaper.Response, "Options cheaper than") && !strings.HasPrefix(cheaper.Response, "Options free") {
 		t.Errorf("reply: %s", cheaper.Response)
 	}
-	eng := engine()
+	eng := testenv.DefaultEngine(t)
 	for _, a := range cheaper.Apps {
 		app, _ := eng.App(a.AppID)
 		if chat.Price(app.Price) < 0 {
@@ -145,7 +129,7 @@ func TestFollowUpsUseTheSessionsLastAnswer(t *testing.T) {
 }
 
 func TestHistoryIsPerStudent(t *testing.T) {
-	s := newService()
+	s := newService(t)
 	ask(t, s, "alice", "s", "anatomy")
 	ask(t, s, "bob", "s", "astronomy")
 	h, err := s.History(context.Background(), "alice")
@@ -163,7 +147,7 @@ func TestHistoryIsPerStudent(t *testing.T) {
 }
 
 func TestRejectsBadMessages(t *testing.T) {
-	s := newService()
+	s := newService(t)
 	for _, msg := range []string{"", "   ", strings.Repeat("x", 2001)} {
 		if _, err := s.Answer(context.Background(), "u", "s", msg, nil); vrrec.ErrorCode(err) != vrrec.EINVALID {
 			t.Errorf("message of %d chars: %v", len(msg), err)
@@ -173,7 +157,7 @@ func TestRejectsBadMessages(t *testing.T) {
 
 func TestProgressStages(t *testing.T) {
 	var stages []string
-	if _, err := newService().Answer(context.Background(), "u", "s", "public speaking", func(e chat.Event) { stages = append(stages, e.Stage) }); err != nil {
+	if _, err := newService(t).Answer(context.Background(), "u", "s", "public speaking", func(e chat.Event) { stages = append(stages, e.Stage) }); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{chat.StageUnderstanding, chat.StageRetrieving, chat.StageRanking}
@@ -192,7 +176,7 @@ func TestPrice(t *testing.T) {
 }
 
 func TestFollowUpWordsInsideNewQuestions(t *testing.T) {
-	s := newService()
+	s := newService(t)
 	first := ask(t, s, "u", "s", "rhythm games")
 	if len(first.Apps) < 2 {
 		t.Fatalf("need an earlier answer with apps: %+v", first)
@@ -225,7 +209,7 @@ func TestFollowUpWordsInsideNewQuestions(t *testing.T) {
 }
 
 func TestFollowUpsAfterDetails(t *testing.T) {
-	s := newService()
+	s := newService(t)
 	ask(t, s, "u", "s", "tell me more about Beat Saber")
 	for _, msg := range []string{"show me more", "anything cheaper?", "more like this"} {
 		r, err := s.Answer(context.Background(), "u", "s", msg, nil)

@@ -9,11 +9,8 @@ import (
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/catalog"
-	"github.com/vrrec/vrrec/embedding"
 	"github.com/vrrec/vrrec/eval"
-	"github.com/vrrec/vrrec/graph"
 	"github.com/vrrec/vrrec/internal/testenv"
-	"github.com/vrrec/vrrec/rag"
 )
 
 func TestScore(t *testing.T) {
@@ -75,12 +72,7 @@ func runSet(t *testing.T, cat *vrrec.Catalog, path string) *eval.Report {
 	if err := set.Check(cat); err != nil {
 		t.Fatal(err)
 	}
-	eng, _, err := rag.New(context.Background(), cat, catalog.Version(cat), graph.New(cat),
-		rag.TrainOffline(cat, embedding.Options{}), embedding.NewCache(), rag.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := eval.Run(context.Background(), eng, set)
+	rep, err := eval.Run(context.Background(), testenv.Engine(t, cat), set)
 	if err != nil {
 		t.Fatal(err)
 	}

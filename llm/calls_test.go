@@ -11,14 +11,11 @@ import (
 
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/chat"
-	"github.com/vrrec/vrrec/embedding"
 	"github.com/vrrec/vrrec/eval"
-	"github.com/vrrec/vrrec/graph"
 	"github.com/vrrec/vrrec/inmem"
 	"github.com/vrrec/vrrec/internal/fakeopenai"
 	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/llm"
-	"github.com/vrrec/vrrec/rag"
 )
 
 // TestLLMCallsPerHundredRequests counts model calls for 100 chat requests
@@ -34,11 +31,7 @@ func TestLLMCallsPerHundredRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, _, err := rag.New(context.Background(), cat, catalog.Version(cat), graph.New(cat),
-		rag.TrainOffline(cat, embedding.Options{}), embedding.NewCache(), rag.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := testenv.Engine(t, cat)
 	f := fake(t, fakeopenai.Ranker(0))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ranker := newRanker(t, f, llm.NewMemoryCache(1000, time.Hour), llm.Options{}, 0)

@@ -84,7 +84,9 @@ func (m *Metrics) RateLimited(route, store string) { m.rejections.WithLabelValue
 func (m *Metrics) StoreSwitched(to string) { m.switches.WithLabelValues(to).Inc() }
 
 // Stage records one recommendation stage.
-func (m *Metrics) Stage(stage string, d time.Duration) { m.stages.WithLabelValues(stage).Observe(d.Seconds()) }
+func (m *Metrics) Stage(stage string, d time.Duration) {
+	m.stages.WithLabelValues(stage).Observe(d.Seconds())
+}
 
 // LLMCall records one LLM call.
 func (m *Metrics) LLMCall(d time.Duration) { m.llmLatency.Observe(d.Seconds()) }

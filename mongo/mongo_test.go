@@ -25,26 +25,7 @@ func open(t *testing.T) *mongo.DB {
 	return db
 }
 
-func TestContracts(t *testing.T) {
-	t.Run("catalog", func(t *testing.T) {
-		storetest.Catalog(t, func(t *testing.T) vrrec.CatalogStore { return open(t) })
-	})
-	t.Run("interactions", func(t *testing.T) {
-		storetest.Interactions(t, func(t *testing.T) vrrec.InteractionLog { return open(t) })
-	})
-	t.Run("sessions", func(t *testing.T) {
-		storetest.Sessions(t, func(t *testing.T) vrrec.SessionStore { return open(t) })
-	})
-	t.Run("config", func(t *testing.T) {
-		storetest.Config(t, func(t *testing.T) vrrec.ConfigStore { return open(t) })
-	})
-	t.Run("jobs", func(t *testing.T) {
-		storetest.Jobs(t, func(t *testing.T) vrrec.JobStore { return open(t) })
-	})
-	t.Run("audit", func(t *testing.T) {
-		storetest.Audit(t, func(t *testing.T) vrrec.AuditLog { return open(t) })
-	})
-}
+func TestContracts(t *testing.T) { storetest.All(t, open) }
 
 // TestUpstreamImportMatchesSQLite imports the old system's catalog into
 // both backends and reads back the same counts.

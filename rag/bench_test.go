@@ -42,7 +42,7 @@ func benchCatalog(b *testing.B) (*vrrec.Catalog, []string) {
 // the 50th and 99th percentile of single-query latency.
 func BenchmarkRecommend(b *testing.B) {
 	cat, queries := benchCatalog(b)
-	eng := newEngine(b, cat)
+	eng := testenv.Engine(b, cat)
 	ctx := context.Background()
 	for _, q := range queries { // warm-up
 		if _, err := eng.Recommend(ctx, q, 8); err != nil {

@@ -5,39 +5,23 @@ import (
 	"encoding/json"
 	"math"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/embedding"
 	"github.com/vrrec/vrrec/graph"
+	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/rag"
 )
 
-// newEngine builds an engine the way vrrec does by default.
-func newEngine(t testing.TB, cat *vrrec.Catalog) *rag.Engine {
-	t.Helper()
-	eng, _, err := rag.New(context.Background(), cat, catalog.Version(cat), graph.New(cat),
-		rag.TrainOffline(cat, embedding.Options{}), embedding.NewCache(), rag.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return eng
-}
-
-var defaultEngine = sync.OnceValues(func() (*rag.Engine, *vrrec.Catalog) {
+func defaultEngine() (*rag.Engine, *vrrec.Catalog) {
 	cat, err := catalog.Default()
 	if err != nil {
 		panic(err)
 	}
-	eng, _, err := rag.New(context.Background(), cat, catalog.Version(cat), graph.New(cat),
-		rag.TrainOffline(cat, embedding.Options{}), embedding.NewCache(), rag.Options{})
-	if err != nil {
-		panic(err)
-	}
-	return eng, cat
-})
+	return testenv.DefaultEngine(nil), cat
+}
 
 func recommend(t *testing.T, query string) *vrrec.Result {
 	t.Helper()

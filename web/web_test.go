@@ -12,32 +12,19 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/vrrec/vrrec"
-	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/chat"
-	"github.com/vrrec/vrrec/embedding"
-	"github.com/vrrec/vrrec/graph"
 	"github.com/vrrec/vrrec/inmem"
+	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/rag"
 	"github.com/vrrec/vrrec/web"
 )
 
-var engine = sync.OnceValue(func() *rag.Engine {
-	cat, err := catalog.Default()
-	if err != nil {
-		panic(err)
-	}
-	eng, _, err := rag.New(context.Background(), cat, catalog.Version(cat), graph.New(cat),
-		rag.TrainOffline(cat, embedding.Options{}), embedding.NewCache(), rag.Options{})
-	if err != nil {
-		panic(err)
-	}
-	return eng
-})
+// engine is the recommender on the embedded catalog, shared by the tests.
+func engine() *rag.Engine { return testenv.DefaultEngine(nil) }
 
 // slowEngine delays every recommendation, to hold a request in flight.
 type slowEngine struct {

@@ -230,3 +230,23 @@ func Audit(t *testing.T, open func(t *testing.T) vrrec.AuditLog) {
 		t.Errorf("audit: %+v, %v", got, err)
 	}
 }
+
+// Store is a backend that keeps everything: SQLite and MongoDB.
+type Store interface {
+	vrrec.CatalogStore
+	vrrec.InteractionLog
+	vrrec.SessionStore
+	vrrec.ConfigStore
+	vrrec.JobStore
+	vrrec.AuditLog
+}
+
+// All runs every contract on a full backend.
+func All[S Store](t *testing.T, open func(t *testing.T) S) {
+	t.Run("catalog", func(t *testing.T) { Catalog(t, func(t *testing.T) vrrec.CatalogStore { return open(t) }) })
+	t.Run("interactions", func(t *testing.T) { Interactions(t, func(t *testing.T) vrrec.InteractionLog { return open(t) }) })
+	t.Run("sessions", func(t *testing.T) { Sessions(t, func(t *testing.T) vrrec.SessionStore { return open(t) }) })
+	t.Run("config", func(t *testing.T) { Config(t, func(t *testing.T) vrrec.ConfigStore { return open(t) }) })
+	t.Run("jobs", func(t *testing.T) { Jobs(t, func(t *testing.T) vrrec.JobStore { return open(t) }) })
+	t.Run("audit", func(t *testing.T) { Audit(t, func(t *testing.T) vrrec.AuditLog { return open(t) }) })
+}
