@@ -136,3 +136,14 @@ type AuditLog interface {
 	// AuditEntries returns the latest entries, newest first.
 	AuditEntries(ctx context.Context, limit int) ([]AuditEntry, error)
 }
+
+// Store is a backend that keeps everything: the catalog, interactions,
+// sessions, settings, jobs and the audit trail (SQLite, MongoDB).
+type Store interface {
+	CatalogStore
+	InteractionLog
+	SessionStore
+	ConfigStore
+	JobStore
+	AuditLog
+}

@@ -21,11 +21,6 @@ const (
 	colAudit   = "admin_audit"
 )
 
-var (
-	_ vrrec.JobStore = (*DB)(nil)
-	_ vrrec.AuditLog = (*DB)(nil)
-)
-
 type jobDoc struct {
 	ID         string            `bson:"_id"`
 	Type       string            `bson:"type"`

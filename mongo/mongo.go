@@ -37,12 +37,7 @@ type DB struct {
 	db     *mongo.Database
 }
 
-var (
-	_ vrrec.CatalogStore   = (*DB)(nil)
-	_ vrrec.InteractionLog = (*DB)(nil)
-	_ vrrec.SessionStore   = (*DB)(nil)
-	_ vrrec.ConfigStore    = (*DB)(nil)
-)
+var _ vrrec.Store = (*DB)(nil)
 
 // Open connects to uri (pool 10-50, server selection 5 s) and creates the
 // indexes. A server that is down at start is not an error: the indexes are

@@ -30,12 +30,7 @@ type DB struct {
 	db *sql.DB
 }
 
-var (
-	_ vrrec.CatalogStore   = (*DB)(nil)
-	_ vrrec.InteractionLog = (*DB)(nil)
-	_ vrrec.SessionStore   = (*DB)(nil)
-	_ vrrec.ConfigStore    = (*DB)(nil)
-)
+var _ vrrec.Store = (*DB)(nil)
 
 // Open opens (creating if needed) the database file at path and applies
 // pending migrations.

@@ -11,11 +11,6 @@ import (
 	"github.com/vrrec/vrrec"
 )
 
-var (
-	_ vrrec.JobStore = (*DB)(nil)
-	_ vrrec.AuditLog = (*DB)(nil)
-)
-
 // StartJob implements vrrec.JobStore.
 func (d *DB) StartJob(ctx context.Context, job vrrec.Job) error {
 	params, _ := json.Marshal(job.Params)

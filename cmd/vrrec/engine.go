@@ -60,12 +60,7 @@ const databaseFile = "vrrec.db"
 // database is every store vrrec keeps: SQLite by default, MongoDB when
 // MONGODB_URI is set.
 type database interface {
-	vrrec.CatalogStore
-	vrrec.InteractionLog
-	vrrec.SessionStore
-	vrrec.ConfigStore
-	vrrec.JobStore
-	vrrec.AuditLog
+	vrrec.Store
 	Ping(ctx context.Context) error
 	Close() error
 }

@@ -231,18 +231,8 @@ func Audit(t *testing.T, open func(t *testing.T) vrrec.AuditLog) {
 	}
 }
 
-// Store is a backend that keeps everything: SQLite and MongoDB.
-type Store interface {
-	vrrec.CatalogStore
-	vrrec.InteractionLog
-	vrrec.SessionStore
-	vrrec.ConfigStore
-	vrrec.JobStore
-	vrrec.AuditLog
-}
-
 // All runs every contract on a full backend.
-func All[S Store](t *testing.T, open func(t *testing.T) S) {
+func All[S vrrec.Store](t *testing.T, open func(t *testing.T) S) {
 	t.Run("catalog", func(t *testing.T) { Catalog(t, func(t *testing.T) vrrec.CatalogStore { return open(t) }) })
 	t.Run("interactions", func(t *testing.T) { Interactions(t, func(t *testing.T) vrrec.InteractionLog { return open(t) }) })
 	t.Run("sessions", func(t *testing.T) { Sessions(t, func(t *testing.T) vrrec.SessionStore { return open(t) }) })
