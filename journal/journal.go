@@ -2,9 +2,14 @@
 // any: a bounded in-memory queue feeds one writer that stores them in
 // batches; while the store fails, batches go to an append-only spool file
 // (synced to disk) and the writer retries with backoff, replaying the spool
-// in order once the store answers. Interaction ids make replays idempotent,
-// so nothing is stored twice. A process killed after spooling replays the
+// once the store answers. Interaction ids make replays idempotent, so
+// nothing is stored twice. A process killed after spooling replays the
 // spool when it starts again.
+//
+// Order: the store receives the spool's interactions in the order they were
+// spooled, before newer ones. When the queue overflows, overflow goes to the
+// spool at once and may land ahead of a batch still in the writer; the
+// stored timestamps keep the true order.
 package journal
 
 import (
@@ -13,6 +18,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -36,22 +42,25 @@ type Options struct {
 // Writer is the journal. Log never blocks on the store.
 type Writer struct {
 	store vrrec.InteractionLog
-	spool string
-	opts  Options
-	log   *slog.Logger
+	spool string // appended to by Log and the writer
+	// replaying holds what one replay is storing; a replay that fails
+	// leaves it for the next, which takes it before the spool.
+	replaying string
+	opts      Options
+	log       *slog.Logger
 
+	mu      sync.RWMutex // Log holds it shared while it may send; Close exclusively to close the queue
+	closing bool
 	queue   chan vrrec.Interaction
-	closing atomic.Bool
 	done    chan struct{}
 
-	spoolMu    sync.Mutex // guards the spool file
-	spooled    atomic.Int64
+	spoolMu    sync.Mutex // guards appends to and the rename of the spool file
 	written    atomic.Int64
 	spoolBytes atomic.Int64
 }
 
-// Start replays what an earlier process left in the spool file at
-// spoolPath (as far as the store answers) and starts the writer.
+// Start replays what an earlier process left in the spool (as far as the
+// store answers) and starts the writer.
 func Start(store vrrec.InteractionLog, spoolPath string, opts Options, log *slog.Logger) (*Writer, error) {
 	if opts.QueueSize <= 0 {
 		opts.QueueSize = 10000
@@ -74,25 +83,60 @@ func Start(store vrrec.InteractionLog, spoolPath string, opts Options, log *slog
 	if err := os.MkdirAll(filepath.Dir(spoolPath), 0o755); err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
-	w := &Writer{store: store, spool: spoolPath, opts: opts, log: log,
+	w := &Writer{store: store, spool: spoolPath, replaying: spoolPath + ".replaying", opts: opts, log: log,
 		queue: make(chan vrrec.Interaction, opts.QueueSize), done: make(chan struct{})}
-	if st, err := os.Stat(spoolPath); err == nil {
-		w.spoolBytes.Store(st.Size())
+	// A process killed mid-append leaves a cut last line: end it, so the
+	// next append starts a line of its own (replay skips the cut one).
+	if err := endLine(spoolPath); err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
 	}
+	w.refreshSize()
 	go w.run()
 	return w, nil
 }
 
-// Log queues an interaction for storing. When the queue is full it goes
-// straight to the spool: slower, never lost. After Close it is spooled too.
+func endLine(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || st.Size() == 0 {
+		return err
+	}
+	last := make([]byte, 1)
+	if _, err := f.ReadAt(last, st.Size()-1); err != nil {
+		return err
+	}
+	if last[0] != '\n' {
+		if _, err := f.Seek(0, io.SeekEnd); err != nil {
+			return err
+		}
+		if _, err := f.Write([]byte{'\n'}); err != nil {
+			return err
+		}
+		return f.Sync()
+	}
+	return nil
+}
+
+// Log queues an interaction for storing. When the queue is full, or the
+// journal is closed, it goes straight to the spool: slower, never lost.
 func (w *Writer) Log(it vrrec.Interaction) {
-	if !w.closing.Load() {
+	w.mu.RLock()
+	if !w.closing {
 		select {
 		case w.queue <- it:
+			w.mu.RUnlock()
 			return
 		default:
 		}
 	}
+	w.mu.RUnlock()
 	if err := w.appendSpool([]vrrec.Interaction{it}); err != nil {
 		w.log.Error("interaction lost: queue full and spool failed", "id", it.ID, "err", err)
 	}
@@ -101,19 +145,23 @@ func (w *Writer) Log(it vrrec.Interaction) {
 // QueueDepth is how many interactions wait in memory.
 func (w *Writer) QueueDepth() int { return len(w.queue) }
 
-// SpoolBytes is the size of the spool file: interactions waiting for the store.
+// SpoolBytes is the size of the spool: interactions waiting for the store.
 func (w *Writer) SpoolBytes() int64 { return w.spoolBytes.Load() }
 
-// Written is how many interactions reached the store.
+// Written is how many interactions reached the store (replays included).
 func (w *Writer) Written() int64 { return w.written.Load() }
 
-// Close stops accepting, writes or spools everything queued, and waits for
-// the writer, at most until ctx ends.
+// Close stops accepting, writes what is queued (once, briefly) or spools
+// it, and waits for the writer, at most until ctx ends.
 func (w *Writer) Close(ctx context.Context) error {
-	if w.closing.Swap(true) {
+	w.mu.Lock()
+	if w.closing {
+		w.mu.Unlock()
 		return nil
 	}
+	w.closing = true
 	close(w.queue)
+	w.mu.Unlock()
 	select {
 	case <-w.done:
 		return nil
@@ -122,6 +170,10 @@ func (w *Writer) Close(ctx context.Context) error {
 	}
 }
 
+// closingTimeout bounds the last write at Close: past it the batch is
+// spooled, so shutdown never waits on a hung store.
+const closingTimeout = 2 * time.Second
+
 func (w *Writer) run() {
 	defer close(w.done)
 	backoff := time.Duration(0)
@@ -129,6 +181,11 @@ func (w *Writer) run() {
 	timer := time.NewTimer(w.opts.FlushEvery)
 	defer timer.Stop()
 	var batch []vrrec.Interaction
+	fail := func(err error) {
+		backoff = next(backoff, w.opts)
+		retryAt = time.Now().Add(backoff)
+		w.log.Warn("interaction store unavailable, spooling", "err", err, "retry_in", backoff)
+	}
 	for {
 		closed := false
 		select {
@@ -144,13 +201,18 @@ func (w *Writer) run() {
 		case <-timer.C:
 			timer.Reset(w.opts.FlushEvery)
 		}
-		// The spool holds older interactions: they go first, so the store
-		// sees everything in order.
-		if w.spoolBytes.Load() > 0 && (closed || time.Now().After(retryAt)) {
+		if closed {
+			// Spool first if anything waits there, so order holds; else
+			// one short try at the store.
+			if len(batch) > 0 && (w.spoolBytes.Load() > 0 || w.record(batch, closingTimeout) != nil) {
+				w.spoolOrLog(batch)
+			}
+			return
+		}
+		// The spool holds older interactions: they go first.
+		if w.spoolBytes.Load() > 0 && time.Now().After(retryAt) {
 			if err := w.replay(); err != nil {
-				backoff = next(backoff, w.opts)
-				retryAt = time.Now().Add(backoff)
-				w.log.Warn("interaction store unavailable, spooling", "err", err, "retry_in", backoff)
+				fail(err)
 			} else {
 				backoff = 0
 			}
@@ -158,16 +220,11 @@ func (w *Writer) run() {
 		if len(batch) > 0 {
 			if w.spoolBytes.Load() > 0 {
 				w.spoolOrLog(batch)
-			} else if err := w.record(batch); err != nil {
-				backoff = next(backoff, w.opts)
-				retryAt = time.Now().Add(backoff)
-				w.log.Warn("interaction store unavailable, spooling", "err", err, "retry_in", backoff)
+			} else if err := w.record(batch, recordTimeout); err != nil {
+				fail(err)
 				w.spoolOrLog(batch)
 			}
 			batch = batch[:0]
-		}
-		if closed {
-			return
 		}
 	}
 }
@@ -175,8 +232,8 @@ func (w *Writer) run() {
 // recordTimeout bounds one write, so a store that hangs counts as down.
 const recordTimeout = 15 * time.Second
 
-func (w *Writer) record(batch []vrrec.Interaction) error {
-	ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
+func (w *Writer) record(batch []vrrec.Interaction, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	if err := w.store.Record(ctx, batch...); err != nil {
 		return err
@@ -201,20 +258,19 @@ func (w *Writer) spoolOrLog(batch []vrrec.Interaction) {
 // appendSpool appends interactions as JSON lines and syncs the file, so a
 // killed process loses nothing it spooled.
 func (w *Writer) appendSpool(items []vrrec.Interaction) error {
+	var buf []byte
+	for _, it := range items {
+		b, err := json.Marshal(it)
+		if err != nil {
+			return err
+		}
+		buf = append(append(buf, b...), '\n')
+	}
 	w.spoolMu.Lock()
 	defer w.spoolMu.Unlock()
 	f, err := os.OpenFile(w.spool, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
 		return err
-	}
-	var buf []byte
-	for _, it := range items {
-		b, err := json.Marshal(it)
-		if err != nil {
-			f.Close()
-			return err
-		}
-		buf = append(append(buf, b...), '\n')
 	}
 	if _, err := f.Write(buf); err != nil {
 		f.Close()
@@ -224,50 +280,82 @@ func (w *Writer) appendSpool(items []vrrec.Interaction) error {
 		f.Close()
 		return err
 	}
-	w.spooled.Add(int64(len(items)))
 	w.spoolBytes.Add(int64(len(buf)))
 	return f.Close()
 }
 
-// replay stores the spool's interactions in order and empties it. On
-// failure the spool stays as it is; what was stored is skipped next time by
-// id.
+// replay stores the spooled interactions in order. It moves the spool
+// aside under the lock (Log keeps appending to a fresh spool meanwhile),
+// then streams it to the store in batches without the lock. A failure
+// leaves the moved file for the next replay; what was stored is skipped by
+// id then.
 func (w *Writer) replay() error {
 	w.spoolMu.Lock()
-	defer w.spoolMu.Unlock()
-	f, err := os.Open(w.spool)
+	if _, err := os.Stat(w.replaying); errors.Is(err, fs.ErrNotExist) {
+		if err := os.Rename(w.spool, w.replaying); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			w.spoolMu.Unlock()
+			return err
+		}
+	}
+	w.spoolMu.Unlock()
+	defer w.refreshSize()
+
+	f, err := os.Open(w.replaying)
 	if errors.Is(err, fs.ErrNotExist) {
-		w.spoolBytes.Store(0)
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	var items []vrrec.Interaction
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	var batch []vrrec.Interaction
+	count := 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := w.record(batch, recordTimeout)
+		count += len(batch)
+		batch = batch[:0]
+		return err
+	}
 	for sc.Scan() {
 		var it vrrec.Interaction
-		if json.Unmarshal(sc.Bytes(), &it) == nil {
-			items = append(items, it) // a line cut by a crash is skipped
+		if json.Unmarshal(sc.Bytes(), &it) != nil {
+			continue // a line cut by a crash
+		}
+		if batch = append(batch, it); len(batch) == w.opts.BatchSize {
+			if err := flush(); err != nil {
+				f.Close()
+				return err
+			}
 		}
 	}
+	err = errors.Join(sc.Err(), flush())
 	f.Close()
-	if err := sc.Err(); err != nil {
+	if err != nil {
 		return err
 	}
-	for start := 0; start < len(items); start += w.opts.BatchSize {
-		batch := items[start:min(start+w.opts.BatchSize, len(items))]
-		if err := w.record(batch); err != nil {
-			return err
-		}
-	}
-	if err := os.Remove(w.spool); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := os.Remove(w.replaying); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	w.spoolBytes.Store(0)
-	if len(items) > 0 {
-		w.log.Info("spooled interactions replayed", "count", len(items))
+	if count > 0 {
+		w.log.Info("spooled interactions replayed", "count", count)
 	}
 	return nil
+}
+
+// refreshSize recomputes SpoolBytes from the files, under the lock that
+// appends take, so no append is counted twice or lost.
+func (w *Writer) refreshSize() {
+	w.spoolMu.Lock()
+	defer w.spoolMu.Unlock()
+	var n int64
+	for _, p := range []string{w.spool, w.replaying} {
+		if st, err := os.Stat(p); err == nil {
+			n += st.Size()
+		}
+	}
+	w.spoolBytes.Store(n)
 }

@@ -211,3 +211,50 @@ func child() {
 	os.Stdout.WriteString("ready")
 	time.Sleep(time.Hour) // killed here
 }
+
+func TestLogRacingCloseLosesNothing(t *testing.T) {
+	dir := t.TempDir()
+	spool := filepath.Join(dir, "spool.jsonl")
+	db, _ := sqlite.Open(context.Background(), filepath.Join(dir, "vrrec.db"))
+	defer db.Close()
+	w, _ := journal.Start(db, spool, journal.Options{QueueSize: 8}, quiet)
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				w.Log(interaction(g*1000 + i))
+			}
+		}()
+	}
+	time.Sleep(time.Millisecond)
+	if err := w.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait() // Log after Close spools instead of panicking
+	again, _ := journal.Start(db, spool, journal.Options{}, quiet)
+	defer again.Close(context.Background())
+	waitFor(t, "everything stored", func() bool { return count(t, db) == 400 })
+}
+
+func TestCutSpoolLineDoesNotSwallowTheNext(t *testing.T) {
+	dir := t.TempDir()
+	spool := filepath.Join(dir, "spool.jsonl")
+	// A process died in the middle of writing its second line.
+	os.WriteFile(spool, []byte(`{"id":"a","user_id":"u","timestamp":"2026-11-25T10:00:00Z"}`+"\n"+`{"id":"b","user`), 0o600)
+	store := &outage{}
+	w, err := journal.Start(store, spool, journal.Options{}, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Log(vrrec.Interaction{ID: "c", UserID: "u", Time: time.Now()})
+	w.Log(vrrec.Interaction{ID: "d", UserID: "u", Time: time.Now()})
+	waitFor(t, "c and d spooled", func() bool { return w.QueueDepth() == 0 && w.SpoolBytes() > 100 })
+	time.Sleep(300 * time.Millisecond)
+	db, _ := sqlite.Open(context.Background(), filepath.Join(dir, "vrrec.db"))
+	defer db.Close()
+	store.set(db)
+	waitFor(t, "a, c and d stored", func() bool { return count(t, db) == 3 })
+	w.Close(context.Background())
+}
