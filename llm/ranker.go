@@ -88,6 +88,8 @@ func New(model Completer, cache Cache, opts Options, log *slog.Logger) *Ranker {
 		MaxRequests: 1,
 		Timeout:     opts.BreakerOpen,
 		ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= opts.BreakerFailures },
+		// A student who closed the page says nothing about the provider.
+		IsExcluded: func(err error) bool { return errors.Is(err, context.Canceled) },
 		OnStateChange: func(_ string, from, to gobreaker.State) {
 			log.Warn("LLM circuit breaker", "from", from.String(), "to", to.String())
 		},

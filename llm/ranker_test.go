@@ -241,3 +241,19 @@ func TestNoCandidatesNoCall(t *testing.T) {
 		t.Error("an empty result must not call the model")
 	}
 }
+
+func TestCancelledRequestsDoNotOpenTheBreaker(t *testing.T) {
+	f := fake(t, func(int, fakeopenai.Request) fakeopenai.Answer {
+		return fakeopenai.Answer{Content: goodAnswer, Delay: time.Second}
+	})
+	r := newRanker(t, f, nil, llm.Options{BreakerFailures: 2}, -1)
+	for i := 0; i < 4; i++ {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel() // the student left
+		r.Rerank(ctx, result(fmt.Sprint("left ", i)), nil)
+	}
+	f.Reply = always(goodAnswer)
+	if res := r.Rerank(context.Background(), result("anatomy"), nil); res.ExplainedBy != vrrec.ExplainedByLLM {
+		t.Errorf("students who left opened the breaker: %+v", res)
+	}
+}

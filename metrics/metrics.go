@@ -73,6 +73,12 @@ func (m *Metrics) RequestDone(route, method string, status int, d time.Duration)
 	if route == "" {
 		route = "unmatched"
 	}
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions:
+	default:
+		method = "OTHER" // clients may send any token: keep the series bounded
+	}
 	m.httpDuration.WithLabelValues(route, method, strconv.Itoa(status)).Observe(d.Seconds())
 }
 

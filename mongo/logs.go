@@ -133,7 +133,8 @@ func (d *DB) Stats(ctx context.Context, since time.Time) (vrrec.Stats, error) {
 	// The nearest-rank 95th percentile.
 	rank := int64(math.Ceil(0.95*float64(s.Total))) - 1
 	var p95 logDoc
-	if err := c.FindOne(ctx, match, options.FindOne().SetSort(bson.D{{Key: "latency_ms", Value: 1}}).SetSkip(rank)).Decode(&p95); err != nil {
+	if err := c.FindOne(ctx, match, options.FindOne().SetSort(bson.D{{Key: "latency_ms", Value: 1}}).SetSkip(rank).
+		SetProjection(bson.D{{Key: "latency_ms", Value: 1}})).Decode(&p95); err != nil {
 		return s, fmt.Errorf("stats: p95: %w", err)
 	}
 	s.P95LatencyMS = p95.LatencyMS

@@ -87,6 +87,9 @@ func (d *DB) ensureIndexes(ctx context.Context) error {
 		colAppSkills:    {{{Key: "source_id", Value: 1}}, {{Key: "skill_name", Value: 1}}},
 		colApps:         {{{Key: "category", Value: 1}}},
 		colCourses:      {{{Key: "department", Value: 1}}},
+		colJobs:         {{{Key: "started_at", Value: -1}}},
+		colJobLogs:      {{{Key: "job_id", Value: 1}, {Key: "ts", Value: -1}}},
+		colAudit:        {{{Key: "ts", Value: -1}}},
 	}
 	for col, keys := range idx {
 		models := make([]mongo.IndexModel, len(keys))

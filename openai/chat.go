@@ -2,6 +2,7 @@ package openai
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -68,7 +69,7 @@ func (c *Chat) Complete(ctx context.Context, system, user string, onToken func(s
 	if onToken == nil {
 		res, err := c.client.Chat.Completions.New(ctx, params)
 		if err != nil {
-			return "", 0, 0, vrrec.Errorf(vrrec.EUNAVAILABLE, "LLM at %s: %v", c.base, err)
+			return "", 0, 0, c.failure(ctx, err)
 		}
 		if len(res.Choices) == 0 {
 			return "", 0, 0, vrrec.Errorf(vrrec.EUNAVAILABLE, "LLM at %s returned no choices", c.base)
@@ -94,7 +95,17 @@ func (c *Chat) Complete(ctx context.Context, system, user string, onToken func(s
 		}
 	}
 	if err := stream.Err(); err != nil {
-		return "", 0, 0, vrrec.Errorf(vrrec.EUNAVAILABLE, "LLM stream at %s: %v", c.base, err)
+		return "", 0, 0, c.failure(ctx, err)
 	}
 	return text.String(), in, out, nil
+}
+
+// failure describes a failed call: the context's own error when the caller
+// gave up or time ran out (so callers can tell those apart), else
+// EUNAVAILABLE.
+func (c *Chat) failure(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("LLM at %s: %w", c.base, ctx.Err())
+	}
+	return vrrec.Errorf(vrrec.EUNAVAILABLE, "LLM at %s: %v", c.base, err)
 }

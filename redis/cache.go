@@ -32,10 +32,10 @@ func (c *Cache) call(ctx context.Context, f func(ctx context.Context) error) err
 	if time.Now().UnixNano() < c.downUntil.Load() {
 		return errPaused
 	}
-	ctx, cancel := context.WithTimeout(ctx, cacheTimeout)
+	cctx, cancel := context.WithTimeout(ctx, cacheTimeout)
 	defer cancel()
-	err := f(ctx)
-	if err != nil && !errors.Is(err, goredis.Nil) {
+	err := f(cctx)
+	if err != nil && !errors.Is(err, goredis.Nil) && ctx.Err() == nil {
 		c.downUntil.Store(time.Now().Add(cachePause).UnixNano())
 	}
 	return err

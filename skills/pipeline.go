@@ -3,6 +3,8 @@ package skills
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -76,7 +78,8 @@ func Merge(ctx context.Context, emb vrrec.Embedder, counts map[string]int, maxDi
 		}
 		return a < b
 	})
-	vecs, err := emb.Embed(ctx, names)
+	// Through the cache, so remote embedders get batches they accept.
+	vecs, _, err := embedding.NewCache().Embed(ctx, emb, names)
 	if err != nil {
 		return nil, fmt.Errorf("merge skills: %w", err)
 	}
@@ -109,8 +112,9 @@ func dot(a, b []float32) float64 {
 
 // Record is one finished item in the state file.
 type Record struct {
-	Item   Item    `json:"item"`
-	Skills []Skill `json:"skills"`
+	Item      Item    `json:"item"`
+	Extractor string  `json:"extractor"`
+	Skills    []Skill `json:"skills"`
 }
 
 // Run options.
@@ -133,9 +137,10 @@ func (r Run) Extract(ctx context.Context, items []Item) ([]Record, error) {
 	if err != nil {
 		return nil, err
 	}
+	ex := r.Extractor.Name()
 	var todo []Item
 	for _, it := range items {
-		if _, ok := done[key(it)]; !ok {
+		if _, ok := done[key(ex, it)]; !ok {
 			todo = append(todo, it)
 		}
 	}
@@ -168,12 +173,12 @@ func (r Run) Extract(ctx context.Context, items []Item) ([]Record, error) {
 				skills, err := r.Extractor.Extract(ctx, it)
 				mu.Lock()
 				if err == nil {
-					rec := Record{Item: it, Skills: skills}
+					rec := Record{Item: it, Extractor: ex, Skills: skills}
 					b, _ := json.Marshal(rec)
 					if _, werr := f.Write(append(b, '\n')); werr != nil {
 						err = fmt.Errorf("state: %w", werr)
 					} else {
-						done[key(it)] = rec
+						done[key(ex, it)] = rec
 					}
 				}
 				if err != nil {
@@ -205,7 +210,7 @@ feed:
 
 	out := make([]Record, 0, len(items))
 	for _, it := range items {
-		if rec, ok := done[key(it)]; ok {
+		if rec, ok := done[key(ex, it)]; ok {
 			out = append(out, rec)
 		}
 	}
@@ -218,7 +223,12 @@ feed:
 	return out, nil
 }
 
-func key(it Item) string { return it.Kind + ":" + it.ID }
+// key identifies a finished item: the same text read by the same
+// extractor. Edited text or another extractor means reading it again.
+func key(extractor string, it Item) string {
+	sum := sha256.Sum256([]byte(it.Text))
+	return extractor + "|" + it.Kind + ":" + it.ID + "|" + hex.EncodeToString(sum[:8])
+}
 
 func readState(path string) (map[string]Record, error) {
 	done := map[string]Record{}
@@ -237,7 +247,7 @@ func readState(path string) (map[string]Record, error) {
 		if json.Unmarshal(sc.Bytes(), &rec) != nil {
 			continue // a line cut by a crash: that item runs again
 		}
-		done[key(rec.Item)] = rec
+		done[key(rec.Extractor, rec.Item)] = rec
 	}
 	return done, sc.Err()
 }

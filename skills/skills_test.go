@@ -72,6 +72,8 @@ type counting struct {
 	inner  skills.Extractor
 }
 
+func (c *counting) Name() string { return c.inner.Name() }
+
 func (c *counting) Extract(ctx context.Context, it skills.Item) ([]skills.Skill, error) {
 	c.calls.Add(1)
 	if it.ID == c.failOn {
@@ -148,7 +150,7 @@ func TestLLMExtractorReadsTheModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex := skills.LLMExtractor{Model: chat}
+	ex := skills.LLMExtractor{Model: chat, ModelName: "m"}
 	got, err := ex.Extract(context.Background(), items[0])
 	if err != nil || len(got) != 2 || got[0].Name != "Python Programming" || got[0].Category != "technical" || got[1].Category != "domain" || got[1].Weight != 1 {
 		t.Fatalf("extracted %+v, %v", got, err)
@@ -158,5 +160,33 @@ func TestLLMExtractorReadsTheModel(t *testing.T) {
 	}
 	if _, err := ex.Extract(context.Background(), items[1]); err == nil {
 		t.Error("an answer without JSON must be an error, so the item is retried")
+	}
+}
+
+type renamed struct{ skills.Extractor }
+
+func (renamed) Name() string { return "another" }
+
+func TestAnotherExtractorOrEditedTextReadsAgain(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "state.jsonl")
+	first := &counting{inner: skills.NewOfflineExtractor(vocab)}
+	if _, err := (skills.Run{Extractor: first, StatePath: state}).Extract(context.Background(), items); err != nil {
+		t.Fatal(err)
+	}
+	other := &counting{inner: renamed{skills.NewOfflineExtractor(vocab)}}
+	if _, err := (skills.Run{Extractor: other, StatePath: state}).Extract(context.Background(), items); err != nil {
+		t.Fatal(err)
+	}
+	if other.calls.Load() != 3 {
+		t.Errorf("another extractor read %d items, want all 3", other.calls.Load())
+	}
+	edited := append([]skills.Item(nil), items...)
+	edited[0].Text += " Now with SQL."
+	again := &counting{inner: skills.NewOfflineExtractor(vocab)}
+	if _, err := (skills.Run{Extractor: again, StatePath: state}).Extract(context.Background(), edited); err != nil {
+		t.Fatal(err)
+	}
+	if again.calls.Load() != 1 {
+		t.Errorf("after editing one item %d were read, want 1", again.calls.Load())
 	}
 }

@@ -87,9 +87,17 @@ func (d *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		tx, err := d.db.BeginTx(ctx, nil)
+		tx, err := d.db.BeginTx(ctx, nil) // immediate: one migrating process at a time
 		if err != nil {
 			return fmt.Errorf("migrate %s: %w", name, err)
+		}
+		// Another process may have applied it since the check above.
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&applied); err != nil || applied > 0 {
+			tx.Rollback()
+			if err != nil {
+				return fmt.Errorf("migrate: %w", err)
+			}
+			continue
 		}
 		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 			tx.Rollback()

@@ -55,7 +55,7 @@ func cmdExtractSkills(ctx context.Context, cfg config.Config, log *slog.Logger, 
 		if err != nil {
 			return err
 		}
-		ex, how = skills.LLMExtractor{Model: model}, "the LLM "+cfg.LLMModel
+		ex, how = skills.LLMExtractor{Model: model, ModelName: cfg.LLMModel}, "the LLM "+cfg.LLMModel
 	} else {
 		*perSecond = 0 // nothing to protect
 	}
@@ -108,7 +108,10 @@ func cmdExtractSkills(ctx context.Context, cfg config.Config, log *slog.Logger, 
 	}
 	fmt.Fprintf(stdout, "%d of %d items read; %d skills, %d course-skill and %d app-skill rows written to %s (%d rows dropped on validation)\n",
 		len(records), len(items), len(checked.Skills), len(checked.CourseSkills), len(checked.AppSkills), *out, rep.Count(catalog.Dropped))
-	if *doImport {
+	if *doImport && runErr != nil {
+		fmt.Fprintln(stdout, "Not imported: some items were not read; run again to finish them, then import.")
+	}
+	if *doImport && runErr == nil {
 		db, err := openDB(ctx, cfg)
 		if err != nil {
 			return err

@@ -1,0 +1,1 @@
+CREATE INDEX audit_ts ON audit (ts DESC);
