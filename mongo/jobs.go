@@ -33,17 +33,32 @@ type jobDoc struct {
 
 // StartJob implements vrrec.JobStore. One lock document with a fixed id
 // makes "one job at a time" atomic without transactions: a second insert
-// fails on the duplicate id.
+// fails on the duplicate id. A lock left by a job that is no longer running
+// (a crash between writes, a failed cleanup) is taken over.
 func (d *DB) StartJob(ctx context.Context, job vrrec.Job) error {
-	_, err := d.db.Collection(colJobLock).InsertOne(ctx, bson.D{{Key: "_id", Value: "running"}, {Key: "job_id", Value: job.ID}})
+	locks := d.db.Collection(colJobLock)
+	_, err := locks.InsertOne(ctx, bson.D{{Key: "_id", Value: "running"}, {Key: "job_id", Value: job.ID}})
 	if mongo.IsDuplicateKeyError(err) {
 		var lock struct {
 			JobID string `bson:"job_id"`
 		}
-		_ = d.db.Collection(colJobLock).FindOne(ctx, bson.D{{Key: "_id", Value: "running"}}).Decode(&lock)
-		return vrrec.Errorf(vrrec.ECONFLICT, "job %s is running", lock.JobID)
-	}
-	if err != nil {
+		if err := locks.FindOne(ctx, bson.D{{Key: "_id", Value: "running"}}).Decode(&lock); err != nil {
+			return fmt.Errorf("start job: %w", err)
+		}
+		holder, herr := d.Job(ctx, lock.JobID)
+		if herr == nil && holder.State == vrrec.JobRunning {
+			return vrrec.Errorf(vrrec.ECONFLICT, "job %s is running", lock.JobID)
+		}
+		// Stale: swap the lock only if it still names the stale job.
+		res, err := locks.ReplaceOne(ctx, bson.D{{Key: "_id", Value: "running"}, {Key: "job_id", Value: lock.JobID}},
+			bson.D{{Key: "_id", Value: "running"}, {Key: "job_id", Value: job.ID}})
+		if err != nil {
+			return fmt.Errorf("start job: %w", err)
+		}
+		if res.MatchedCount == 0 {
+			return vrrec.Errorf(vrrec.ECONFLICT, "another job started just now")
+		}
+	} else if err != nil {
 		return fmt.Errorf("start job: %w", err)
 	}
 	params := job.Params
@@ -52,7 +67,8 @@ func (d *DB) StartJob(ctx context.Context, job vrrec.Job) error {
 	}
 	doc := jobDoc{ID: job.ID, Type: job.Type, State: vrrec.JobRunning, Params: params, StartedAt: job.StartedAt.UTC().Truncate(time.Millisecond)}
 	if _, err := d.db.Collection(colJobs).InsertOne(ctx, doc); err != nil {
-		d.db.Collection(colJobLock).DeleteOne(ctx, bson.D{{Key: "_id", Value: "running"}})
+		// Release even when ctx is what failed.
+		locks.DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: "running"}, {Key: "job_id", Value: job.ID}})
 		return fmt.Errorf("start job: %w", err)
 	}
 	return nil

@@ -112,7 +112,9 @@ func (d *DB) SaveCatalog(ctx context.Context, cat *vrrec.Catalog, version string
 	} else if current == version {
 		return false, nil
 	}
-	if _, err := d.db.Collection(colMeta).DeleteMany(ctx, bson.D{}); err != nil {
+	// Readers that find "importing" know the catalog is being replaced
+	// (or a replace failed half-way) rather than absent.
+	if err := d.setMeta(ctx, "", true); err != nil {
 		return false, fmt.Errorf("save catalog: %w", err)
 	}
 	err := errors.Join(
@@ -125,11 +127,32 @@ func (d *DB) SaveCatalog(ctx context.Context, cat *vrrec.Catalog, version string
 	if err != nil {
 		return false, fmt.Errorf("save catalog: %w", err)
 	}
-	if _, err := d.db.Collection(colMeta).InsertOne(ctx, bson.D{{Key: "_id", Value: "catalog"}, {Key: "version", Value: version},
-		{Key: "updated_at", Value: time.Now().UTC()}}); err != nil {
+	if err := d.setMeta(ctx, version, false); err != nil {
 		return false, fmt.Errorf("save catalog: %w", err)
 	}
 	return true, nil
+}
+
+// setMeta writes the catalog's meta document. Replace, then insert when
+// there was none: FerretDB 1.x answers an upsert on _id with a duplicate
+// key error.
+func (d *DB) setMeta(ctx context.Context, version string, importing bool) error {
+	doc := bson.D{{Key: "_id", Value: "catalog"}, {Key: "version", Value: version}, {Key: "importing", Value: importing},
+		{Key: "updated_at", Value: time.Now().UTC()}}
+	c := d.db.Collection(colMeta)
+	res, err := c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: "catalog"}}, doc)
+	if err != nil {
+		return err
+	}
+	if res.MatchedCount == 0 {
+		if _, err := c.InsertOne(ctx, doc); err != nil && !mongo.IsDuplicateKeyError(err) {
+			return err
+		} else if err != nil { // another writer inserted it first
+			_, err = c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: "catalog"}}, doc)
+			return err
+		}
+	}
+	return nil
 }
 
 // positioned keeps a row's place in the catalog.
@@ -159,25 +182,35 @@ func replace[T any](ctx context.Context, c *mongo.Collection, rows []T) error {
 
 // CatalogVersion implements vrrec.CatalogStore.
 func (d *DB) CatalogVersion(ctx context.Context) (string, error) {
+	v, _, err := d.meta(ctx)
+	return v, err
+}
+
+// meta returns the stored version and whether an import is replacing it.
+func (d *DB) meta(ctx context.Context) (string, bool, error) {
 	var meta struct {
-		Version string `bson:"version"`
+		Version   string `bson:"version"`
+		Importing bool   `bson:"importing"`
 	}
 	err := d.db.Collection(colMeta).FindOne(ctx, bson.D{{Key: "_id", Value: "catalog"}}).Decode(&meta)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return "", nil
+		return "", false, nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("catalog version: %w", err)
+		return "", false, fmt.Errorf("catalog version: %w", err)
 	}
-	return meta.Version, nil
+	return meta.Version, meta.Importing, nil
 }
 
 // LoadCatalog implements vrrec.CatalogStore.
 func (d *DB) LoadCatalog(ctx context.Context) (*vrrec.Catalog, string, error) {
 	for attempt := 0; attempt < 3; attempt++ {
-		version, err := d.CatalogVersion(ctx)
+		version, importing, err := d.meta(ctx)
 		if err != nil {
 			return nil, "", err
+		}
+		if importing {
+			return nil, "", vrrec.Errorf(vrrec.EUNAVAILABLE, "a catalog import is in progress or was cut off; import again if it persists")
 		}
 		if version == "" {
 			return nil, "", vrrec.Errorf(vrrec.ENOTFOUND, "no catalog has been imported")

@@ -60,3 +60,18 @@ func TestUpstreamImportMatchesSQLite(t *testing.T) {
 		t.Errorf("sqlite %v, mongo %v", a, b)
 	}
 }
+
+func TestStaleJobLockIsTakenOver(t *testing.T) {
+	srv := testenv.StartMongo(t)
+	db, err := mongo.Open(context.Background(), srv.URI, srv.Database)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.StaleJobLock(t, db, func(jobID string) {
+		// A crash after marking the job finished, before the lock was released.
+		if err := db.LeaveJobLockForTest(context.Background(), jobID); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -70,3 +70,5 @@ func TestConcurrentWriters(t *testing.T) {
 		t.Errorf("%d interactions, want 200", total)
 	}
 }
+
+func TestFinishedJobFreesTheSlot(t *testing.T) { storetest.StaleJobLock(t, open(t), nil) }

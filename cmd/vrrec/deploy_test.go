@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
@@ -66,6 +67,9 @@ func TestComposeWiring(t *testing.T) {
 		if app.DependsOn[dep].Condition != "service_healthy" {
 			t.Errorf("vrrec does not wait for %s to be healthy", dep)
 		}
+	}
+	if app.StopGracePeriod == nil || *app.StopGracePeriod < types.Duration(50*time.Second) {
+		t.Errorf("stop_grace_period %v: Docker must let the 30 s drain and the journal finish", app.StopGracePeriod)
 	}
 	if !strings.Contains(strings.Join(app.HealthCheck.Test, " "), "vrrec healthcheck") {
 		t.Errorf("the health check must use the binary itself: %v", app.HealthCheck.Test)

@@ -103,19 +103,20 @@ func openCatalog(ctx context.Context, cfg config.Config, dir string) (*vrrec.Cat
 		return nil, "", err
 	}
 	defer db.Close()
-	return storedCatalog(ctx, db)
+	cat, src, _, err := storedCatalog(ctx, db)
+	return cat, src, err
 }
 
-// storedCatalog returns the imported catalog, or the embedded default when
-// nothing was imported.
-func storedCatalog(ctx context.Context, store vrrec.CatalogStore) (*vrrec.Catalog, string, error) {
-	cat, _, err := store.LoadCatalog(ctx)
+// storedCatalog returns the imported catalog and its stored version, or the
+// embedded default (version "") when nothing was imported.
+func storedCatalog(ctx context.Context, store vrrec.CatalogStore) (*vrrec.Catalog, string, string, error) {
+	cat, version, err := store.LoadCatalog(ctx)
 	if vrrec.ErrorCode(err) == vrrec.ENOTFOUND {
 		cat, err = catalog.Default()
-		return cat, sourceEmbedded, err
+		return cat, sourceEmbedded, "", err
 	}
 	if err != nil {
-		return nil, "", err
+		return nil, "", "", err
 	}
-	return cat, sourceStore, nil
+	return cat, sourceStore, version, nil
 }

@@ -212,7 +212,7 @@ func TestWatchCatalogReloadsAfterAnImport(t *testing.T) {
 	}
 	defer db.Close()
 	reloaded := make(chan string, 4)
-	go watchCatalog(ctx, db, 20*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)),
+	go watchCatalog(ctx, db, "", 20*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)),
 		func(_ context.Context, cat *vrrec.Catalog, version string) error {
 			if len(cat.Apps) == 0 {
 				return errors.New("empty")

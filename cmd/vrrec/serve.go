@@ -51,7 +51,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	} else if n > 0 {
 		log.Warn("jobs cut off by the last stop marked interrupted", "count", n)
 	}
-	cat, src, err := storedCatalog(ctx, db)
+	cat, src, stored, err := storedCatalog(ctx, db)
 	if err != nil {
 		// The database is down: serve the embedded catalog now; the
 		// watcher loads the stored one when the database answers.
@@ -69,7 +69,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	var current atomic.Pointer[loaded]
 	current.Store(&loaded{eng: first, version: catalog.Version(cat), source: src})
-	go watchCatalog(ctx, db, catalogPollInterval, log, func(ctx context.Context, cat *vrrec.Catalog, version string) error {
+	go watchCatalog(ctx, db, stored, catalogPollInterval, log, func(ctx context.Context, cat *vrrec.Catalog, version string) error {
 		eng, err := newEngine(ctx, cfg, log, cat, ragOpts)
 		if err != nil {
 			return err
@@ -89,7 +89,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	defer func() {
 		// Shutdown drains the queue into the database or the spool.
-		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		cctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		if err := jw.Close(cctx); err != nil {
 			log.Error("journal not drained", "err", err)
@@ -181,12 +181,11 @@ type loaded struct {
 // catalogPollInterval is how often serve checks for a newly imported catalog.
 const catalogPollInterval = 5 * time.Second
 
-// watchCatalog polls the stored catalog version and, when it changes (an
-// import, an admin job, another instance), loads the catalog and calls
-// rebuild, until ctx ends. A failed load or rebuild keeps the current
-// engine and is tried again at the next poll.
-func watchCatalog(ctx context.Context, store vrrec.CatalogStore, every time.Duration, log *slog.Logger, rebuild func(context.Context, *vrrec.Catalog, string) error) {
-	last, _ := store.CatalogVersion(ctx)
+// watchCatalog polls the stored catalog version and, when it differs from
+// the one being served (last; "" for the embedded default), loads the
+// catalog and calls rebuild, until ctx ends. A failed load or rebuild keeps
+// the current engine and is tried again at the next poll.
+func watchCatalog(ctx context.Context, store vrrec.CatalogStore, last string, every time.Duration, log *slog.Logger, rebuild func(context.Context, *vrrec.Catalog, string) error) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -204,7 +203,7 @@ func watchCatalog(ctx context.Context, store vrrec.CatalogStore, every time.Dura
 			start := time.Now()
 			if err = rebuild(ctx, cat, version); err == nil {
 				log.Info("catalog reloaded", "version", version, "apps", len(cat.Apps), "took", time.Since(start).String())
-				last = v
+				last = version // what was loaded, even if another import ran meanwhile
 				continue
 			}
 		}

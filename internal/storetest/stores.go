@@ -240,3 +240,26 @@ func All[S vrrec.Store](t *testing.T, open func(t *testing.T) S) {
 	t.Run("jobs", func(t *testing.T) { Jobs(t, func(t *testing.T) vrrec.JobStore { return open(t) }) })
 	t.Run("audit", func(t *testing.T) { Audit(t, func(t *testing.T) vrrec.AuditLog { return open(t) }) })
 }
+
+// StaleJobLock checks that a job store recovers when the job holding the
+// one-at-a-time slot finished but its lock was left behind: lock is told
+// to leave one (nil when the store has no separate lock).
+func StaleJobLock(t *testing.T, s vrrec.JobStore, leaveLock func(jobID string)) {
+	ctx := context.Background()
+	at := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	if err := s.StartJob(ctx, vrrec.Job{ID: "old", Type: "import", StartedAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FinishJob(ctx, "old", vrrec.JobCompleted, "", at); err != nil {
+		t.Fatal(err)
+	}
+	if leaveLock != nil {
+		leaveLock("old")
+	}
+	if err := s.StartJob(ctx, vrrec.Job{ID: "new", Type: "import", StartedAt: at}); err != nil {
+		t.Errorf("a finished job's leftover lock blocked a new job: %v", err)
+	}
+	if err := s.StartJob(ctx, vrrec.Job{ID: "third", Type: "import", StartedAt: at}); vrrec.ErrorCode(err) != vrrec.ECONFLICT {
+		t.Errorf("the new job's lock was not taken: %v", err)
+	}
+}
