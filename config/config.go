@@ -84,6 +84,12 @@ type Config struct {
 	MongoDBURI string
 	MongoDB    string // MONGODB_DB, default vr_recommender
 
+	// Staff login: ADMIN_PASSWORD_HASH (argon2id or bcrypt, from `vrrec
+	// hash-password`) or, for old .env files, ADMIN_PASSWORD in plain text.
+	AdminPasswordHash, AdminPassword string
+	// Env is VRREC_ENV; "production" refuses to start without SECRET_KEY.
+	Env string
+
 	// MetricsAddr serves Prometheus metrics at /metrics on a separate
 	// listen address, e.g. :9090 (kept off the public port): METRICS_ADDR,
 	// default empty (no metrics endpoint).
@@ -125,6 +131,9 @@ func Load(getenv func(string) string) (Config, error) {
 	c.MongoDBURI = get("MONGODB_URI", "")
 	c.MongoDB = get("MONGODB_DB", "vr_recommender")
 	c.MetricsAddr = get("METRICS_ADDR", "")
+	c.AdminPasswordHash = get("ADMIN_PASSWORD_HASH", "")
+	c.AdminPassword = get("ADMIN_PASSWORD", "")
+	c.Env = strings.ToLower(get("VRREC_ENV", "development"))
 	for _, p := range strings.Split(getenv("TRUSTED_PROXIES"), ",") {
 		if p = strings.TrimSpace(p); p == "" {
 			continue

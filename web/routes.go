@@ -24,6 +24,17 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /chat/stream", s.backpressure(s.chatStream))
 	mux.HandleFunc("GET /api/history", s.history)
 
+	// Staff. State-changing requests must come from this origin (CSRF).
+	csrf := http.NewCrossOriginProtection()
+	mux.Handle("POST /api/auth/login", csrf.Handler(http.HandlerFunc(s.login)))
+	mux.Handle("POST /api/auth/logout", csrf.Handler(http.HandlerFunc(s.logout)))
+	mux.HandleFunc("GET /api/auth/check", s.authCheck)
+	admin := http.NewServeMux()
+	admin.HandleFunc("GET /api/admin/stats", s.adminStats)
+	admin.HandleFunc("GET /api/admin/logs", s.adminLogs)
+	admin.HandleFunc("/api/admin/", notFound)
+	mux.Handle("/api/admin/", csrf.Handler(s.requireAdmin(admin)))
+
 	// Operations.
 	mux.HandleFunc("GET /health", s.health)
 	mux.HandleFunc("GET /ready", s.ready)

@@ -56,6 +56,10 @@ type Config struct {
 	Journal Journal
 	// Observer, when set, is told about every request.
 	Observer Observer
+	// Admin authenticates staff; nil means no admin login.
+	Admin AdminAuth
+	// Interactions feeds the admin logs and stats.
+	Interactions vrrec.InteractionLog
 	// SecretKey signs the user_id cookie; at least 32 bytes.
 	SecretKey []byte
 	// WidgetOrigins may frame the chat page at /embed.

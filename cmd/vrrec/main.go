@@ -23,6 +23,7 @@ const usage = `vrrec recommends Meta Quest VR apps to students from what they st
 Usage:
   vrrec serve                                          run the chat service on PORT (default 5000)
   vrrec healthcheck                                    exit 0 when the local service answers /health
+  vrrec hash-password < password.txt                   print an ADMIN_PASSWORD_HASH (argon2id) for a password
   vrrec recommend [--json] [--reply] [--top N] "QUERY"   rank apps for a query
   vrrec import --dir DIR [--json]                      import a catalog in the upstream JSON format
   vrrec eval --queries FILE [--catalog DIR] [--json]   measure precision@5, recall@8, nDCG@5
@@ -71,6 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdEval(ctx, cfg, log, rest, stdout)
 	case "healthcheck":
 		return cmdHealthcheck(ctx, cfg, stdout)
+	case "hash-password":
+		return cmdHashPassword(os.Stdin, stdout, stderr)
 	case "extract-skills":
 		return cmdExtractSkills(ctx, cfg, log, rest, stdout, stderr)
 	default:

@@ -239,3 +239,20 @@ func TestWatchCatalogReloadsAfterAnImport(t *testing.T) {
 	case <-time.After(100 * time.Millisecond):
 	}
 }
+
+func TestHashPasswordAndProductionSecret(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := cmdHashPassword(strings.NewReader("a long enough password\n"), &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "$argon2id$") {
+		t.Errorf("hash-password printed %q", out.String())
+	}
+	if err := cmdHashPassword(strings.NewReader("short\n"), &out, &errOut); err == nil {
+		t.Error("a short password was hashed")
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if _, err := signingKey(config.Config{DataDir: t.TempDir(), Env: "production"}, log); err == nil || !strings.Contains(err.Error(), "SECRET_KEY") {
+		t.Errorf("production without SECRET_KEY: %v", err)
+	}
+}

@@ -22,6 +22,7 @@ import (
 	memstore "github.com/ulule/limiter/v3/drivers/store/memory"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/admin"
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/chat"
 	"github.com/vrrec/vrrec/config"
@@ -82,6 +83,13 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	auth, err := admin.New(cfg.AdminPasswordHash, cfg.AdminPassword, key, db)
+	if err != nil {
+		return err
+	}
+	if !auth.Configured() {
+		log.Warn("no admin configured: staff login answers 503 until ADMIN_PASSWORD_HASH (vrrec hash-password) is set")
+	}
 	svc := chat.New(func() chat.Engine { return current.Load().eng }, db, log)
 	jw, err := journal.Start(db, filepath.Join(cfg.DataDir, "spool", "interactions.jsonl"), journal.Options{}, log)
 	if err != nil {
@@ -127,6 +135,8 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Chat:          svc,
 		Journal:       jw,
 		Observer:      m,
+		Admin:         auth,
+		Interactions:  db,
 		SecretKey:     key,
 		WidgetOrigins: cfg.WidgetOrigins,
 		Checks: []web.Check{
@@ -293,6 +303,9 @@ const minSecretLength = 16
 func signingKey(cfg config.Config, log *slog.Logger) ([]byte, error) {
 	secret := cfg.SecretKey
 	path := filepath.Join(cfg.DataDir, secretKeyFile)
+	if secret == "" && cfg.Env == "production" {
+		return nil, errors.New("VRREC_ENV=production needs SECRET_KEY: every instance must sign cookies with the same key")
+	}
 	if secret == "" {
 		b, err := os.ReadFile(path)
 		switch {

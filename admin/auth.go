@@ -1,0 +1,157 @@
+// Package admin authenticates staff: one admin password (an argon2id or
+// bcrypt hash, or plain text for old .env files, always compared in
+// constant time) and a session cookie that is signed and encrypted with the
+// secret key, lasts 8 hours, gets a new id at every login and stops working
+// at logout, on every instance sharing the database.
+package admin
+
+import (
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/argon2id"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/vrrec/vrrec"
+)
+
+// SessionLifetime is how long an admin session lasts.
+const SessionLifetime = 8 * time.Hour
+
+// notBeforeKey is the setting that ends every session issued before it: a
+// logout writes it, so other instances see the logout too.
+const notBeforeKey = "admin_sessions_not_before"
+
+// Auth checks the admin password and admin session cookies.
+type Auth struct {
+	hash     string // argon2id or bcrypt hash
+	password string // plain, when no hash is configured
+	aead     cipher.AEAD
+	settings vrrec.ConfigStore
+	now      func() time.Time
+}
+
+// New returns an authenticator. secret is the service's secret key;
+// settings keeps the logout time.
+func New(passwordHash, password string, secret []byte, settings vrrec.ConfigStore) (*Auth, error) {
+	key := sha256.Sum256(append([]byte("vrrec admin session\x00"), secret...))
+	block, err := aes.NewCipher(key[:])
+	if err != nil {
+		return nil, err
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	if passwordHash != "" && !IsHash(passwordHash) {
+		return nil, fmt.Errorf("ADMIN_PASSWORD_HASH is not an argon2id or bcrypt hash (vrrec hash-password prints one)")
+	}
+	return &Auth{hash: passwordHash, password: password, aead: aead, settings: settings, now: time.Now}, nil
+}
+
+// IsHash reports whether s is an argon2id or bcrypt hash.
+func IsHash(s string) bool {
+	return strings.HasPrefix(s, "$argon2id$") || strings.HasPrefix(s, "$2a$") || strings.HasPrefix(s, "$2b$") || strings.HasPrefix(s, "$2y$")
+}
+
+// Hash returns an argon2id hash of password for ADMIN_PASSWORD_HASH.
+func Hash(password string) (string, error) {
+	return argon2id.CreateHash(password, argon2id.DefaultParams)
+}
+
+// Configured reports whether an admin password is set.
+func (a *Auth) Configured() bool { return a.hash != "" || a.password != "" }
+
+type session struct {
+	ID        string `json:"sid"`
+	IssuedAt  int64  `json:"iat"` // unix nanoseconds
+	ExpiresAt int64  `json:"exp"`
+}
+
+// Login checks the password and returns a new session's cookie value. The
+// error is EUNAVAILABLE when no admin is configured, EUNAUTHORIZED for a
+// wrong password.
+func (a *Auth) Login(password string) (string, time.Time, error) {
+	if !a.Configured() {
+		return "", time.Time{}, vrrec.Errorf(vrrec.EUNAVAILABLE, "No admin is configured: set ADMIN_PASSWORD_HASH (from vrrec hash-password) or ADMIN_PASSWORD")
+	}
+	if !a.checkPassword(password) {
+		return "", time.Time{}, vrrec.Errorf(vrrec.EUNAUTHORIZED, "Invalid password")
+	}
+	var id [16]byte
+	_, _ = rand.Read(id[:])
+	now := a.now()
+	s := session{ID: hex.EncodeToString(id[:]), IssuedAt: now.UnixNano(), ExpiresAt: now.Add(SessionLifetime).UnixNano()}
+	plain, _ := json.Marshal(s)
+	nonce := make([]byte, a.aead.NonceSize())
+	_, _ = rand.Read(nonce)
+	sealed := a.aead.Seal(nonce, nonce, plain, []byte("admin"))
+	return base64.RawURLEncoding.EncodeToString(sealed), time.Unix(0, s.ExpiresAt), nil
+}
+
+func (a *Auth) checkPassword(password string) bool {
+	switch {
+	case strings.HasPrefix(a.hash, "$argon2id$"):
+		ok, err := argon2id.ComparePasswordAndHash(password, a.hash)
+		return err == nil && ok
+	case a.hash != "":
+		return bcrypt.CompareHashAndPassword([]byte(a.hash), []byte(password)) == nil
+	default:
+		// Compare digests so the time does not depend on where they differ
+		// or on the lengths.
+		x, y := sha256.Sum256([]byte(password)), sha256.Sum256([]byte(a.password))
+		return subtle.ConstantTimeCompare(x[:], y[:]) == 1
+	}
+}
+
+// Check reports whether a cookie value is a live admin session: decrypted
+// and authenticated, not expired, not issued before the last logout.
+func (a *Auth) Check(ctx context.Context, value string) bool {
+	sealed, err := base64.RawURLEncoding.DecodeString(value)
+	if err != nil || len(sealed) < a.aead.NonceSize() {
+		return false
+	}
+	nonce, box := sealed[:a.aead.NonceSize()], sealed[a.aead.NonceSize():]
+	plain, err := a.aead.Open(nil, nonce, box, []byte("admin"))
+	if err != nil {
+		return false
+	}
+	var s session
+	if json.Unmarshal(plain, &s) != nil || a.now().UnixNano() >= s.ExpiresAt {
+		return false
+	}
+	nb, err := a.notBefore(ctx)
+	return err == nil && s.IssuedAt > nb
+}
+
+func (a *Auth) notBefore(ctx context.Context) (int64, error) {
+	settings, err := a.settings.Config(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if v := settings[notBeforeKey]; v != "" {
+		return strconv.ParseInt(v, 10, 64)
+	}
+	return 0, nil
+}
+
+// Logout ends every admin session issued until now.
+func (a *Auth) Logout(ctx context.Context) error {
+	err := a.settings.SetConfig(ctx, map[string]string{notBeforeKey: strconv.FormatInt(a.now().UnixNano(), 10)})
+	if err != nil {
+		return errors.Join(vrrec.Errorf(vrrec.EUNAVAILABLE, "Logout could not be recorded"), err)
+	}
+	return nil
+}

@@ -1,0 +1,100 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/cookiejar"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/admin"
+	"github.com/vrrec/vrrec/sqlite"
+	"github.com/vrrec/vrrec/web"
+)
+
+func adminServer(t *testing.T, password string) (string, *sqlite.DB) {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "vrrec.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	auth, err := admin.New("", password, testKey, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return start(t, newServer(t, nil, func(c *web.Config) { c.Admin, c.Interactions = auth, db })), db
+}
+
+func TestAdminLoginFlow(t *testing.T) {
+	base, db := adminServer(t, "staff-password")
+	db.Record(context.Background(), vrrec.Interaction{ID: "1", UserID: "u", Query: "<script>x</script>", Intent: "recommendation", LatencyMS: 5, Time: time.Now()})
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+
+	for _, path := range []string{"/api/admin/stats", "/api/admin/logs", "/api/admin/anything"} {
+		res := do(t, client, "GET", base+path, "", "", nil)
+		if res.status != 401 || strings.TrimSpace(string(res.body)) != `{"error":"Unauthorized","login_required":true}` {
+			t.Errorf("%s without a session: %d %s", path, res.status, res.body)
+		}
+	}
+	if res := do(t, client, "POST", base+"/api/auth/login", "application/json", `{"password":"wrong"}`, nil); res.status != 401 {
+		t.Errorf("wrong password: %d %s", res.status, res.body)
+	}
+	res := do(t, client, "POST", base+"/api/auth/login", "application/json", `{"password":"staff-password"}`, nil)
+	if res.status != 200 {
+		t.Fatalf("login: %d %s", res.status, res.body)
+	}
+	raw := res.header.Get("Set-Cookie")
+	for _, attr := range []string{"vrrec_admin=", "HttpOnly", "SameSite=Strict", "Max-Age=28", "Path=/"} {
+		if !strings.Contains(raw, attr) {
+			t.Errorf("admin cookie %q lacks %s", raw, attr)
+		}
+	}
+	if m := do(t, client, "GET", base+"/api/auth/check", "", "", nil).json(t); m["is_admin"] != true {
+		t.Errorf("check after login: %v", m)
+	}
+	stats := do(t, client, "GET", base+"/api/admin/stats", "", "", nil)
+	if stats.status != 200 || stats.json(t)["total_interactions"] != float64(1) {
+		t.Errorf("stats: %d %s", stats.status, stats.body)
+	}
+	logs := do(t, client, "GET", base+"/api/admin/logs?limit=10&user_id=u", "", "", nil)
+	var page struct {
+		Logs  []vrrec.Interaction `json:"logs"`
+		Total int                 `json:"total"`
+	}
+	json.Unmarshal(logs.body, &page)
+	if logs.status != 200 || page.Total != 1 || page.Logs[0].Query != "<script>x</script>" || strings.Contains(string(logs.body), "<script>") {
+		t.Errorf("logs: %d %s (the query must come back as JSON-escaped text)", logs.status, logs.body)
+	}
+	if bad := do(t, client, "GET", base+"/api/admin/logs?limit=0", "", "", nil); bad.status != 400 {
+		t.Errorf("limit=0: %d", bad.status)
+	}
+
+	// A cross-site POST carrying the admin cookie is refused (CSRF).
+	cross := do(t, client, "POST", base+"/api/auth/logout", "application/json", `{}`, map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"})
+	if cross.status != http.StatusForbidden {
+		t.Errorf("cross-site logout: %d", cross.status)
+	}
+	if m := do(t, client, "GET", base+"/api/auth/check", "", "", nil).json(t); m["is_admin"] != true {
+		t.Error("the refused cross-site request logged the admin out")
+	}
+	if res := do(t, client, "POST", base+"/api/auth/logout", "application/json", `{}`, nil); res.status != 200 {
+		t.Fatalf("logout: %d", res.status)
+	}
+	if res := do(t, client, "GET", base+"/api/admin/stats", "", "", nil); res.status != 401 {
+		t.Errorf("after logout: %d", res.status)
+	}
+}
+
+func TestLoginWithoutAdminConfigured(t *testing.T) {
+	base, _ := adminServer(t, "")
+	res := do(t, nil, "POST", base+"/api/auth/login", "application/json", `{"password":"x"}`, nil)
+	if res.status != 503 || !strings.Contains(string(res.body), "ADMIN_PASSWORD_HASH") {
+		t.Errorf("login with no admin: %d %s", res.status, res.body)
+	}
+}
