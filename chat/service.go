@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/vrrec/vrrec"
@@ -68,14 +69,25 @@ type Reply struct {
 
 // Service answers chat messages. Safe for concurrent use.
 type Service struct {
-	// Explainer, when set before the first Answer, lets a language model
-	// order and explain recommendations.
-	Explainer Explainer
+	explainer atomic.Pointer[explainerBox]
 
 	engine   func() Engine
 	sessions vrrec.SessionStore
 	log      *slog.Logger
 	now      func() time.Time
+}
+
+type explainerBox struct{ e Explainer }
+
+// SetExplainer lets a language model order and explain recommendations
+// (nil: the rules do). It may be called while the service answers, when
+// staff change the LLM settings.
+func (s *Service) SetExplainer(e Explainer) {
+	if e == nil {
+		s.explainer.Store(nil)
+		return
+	}
+	s.explainer.Store(&explainerBox{e})
 }
 
 // New returns a service. engine is called once per message, so the caller
@@ -148,8 +160,8 @@ func (s *Service) Answer(ctx context.Context, userID, sessionID, message string,
 			return nil, fmt.Errorf("recommend: %w", err)
 		}
 		progress(StageRanking)
-		if s.Explainer != nil {
-			res = s.Explainer.Rerank(ctx, res, func(tok string) { events(Event{Token: tok}) })
+		if box := s.explainer.Load(); box != nil {
+			res = box.e.Rerank(ctx, res, func(tok string) { events(Event{Token: tok}) })
 		}
 		reply.Query, reply.Apps = res.Query, rag.Shown(res)
 		reply.ExplainedBy, reply.Understanding, reply.LLMFallback = res.ExplainedBy, res.Understanding, res.LLMFallback

@@ -36,7 +36,7 @@ func TestLLMCallsPerHundredRequests(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ranker := newRanker(t, f, llm.NewMemoryCache(1000, time.Hour), llm.Options{}, 0)
 	svc := chat.New(func() chat.Engine { return eng }, inmem.NewSessions(), log)
-	svc.Explainer = ranker
+	svc.SetExplainer(ranker)
 
 	zipf := rand.NewZipf(rand.New(rand.NewPCG(1, 2)), 1.2, 1, uint64(len(set.Queries)-1))
 	distinct := map[string]bool{}

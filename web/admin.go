@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vrrec/vrrec"
@@ -66,6 +67,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setAdminCookie(w, r, value, int(time.Until(expires).Seconds()))
+	s.audit(r, "login", "")
 	writeJSON(w, http.StatusOK, map[string]bool{"success": true})
 }
 
@@ -76,6 +78,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, err)
 			return
 		}
+		s.audit(r, "logout", "")
 	}
 	s.setAdminCookie(w, r, "", -1)
 	writeJSON(w, http.StatusOK, map[string]bool{"success": true})
@@ -128,4 +131,63 @@ func (s *Server) adminLogs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"logs": logs, "total": total, "limit": limit, "offset": offset})
+}
+
+// audit records what a staff member did; a failure is logged, not shown.
+func (s *Server) audit(r *http.Request, action, detail string) {
+	if s.cfg.Audit == nil {
+		return
+	}
+	err := s.cfg.Audit.Audit(r.Context(), vrrec.AuditEntry{Actor: "admin", Action: action, Detail: detail,
+		IP: s.clientIP(r).String(), Time: time.Now().UTC()})
+	if err != nil {
+		s.cfg.Log.WarnContext(r.Context(), "audit entry not stored", "action", action, "err", err)
+	}
+}
+
+// adminConfig answers GET /api/admin/config: the managed settings, secrets
+// masked, with where each value comes from.
+func (s *Server) adminConfig(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Settings == nil {
+		s.writeError(w, r, vrrec.Errorf(vrrec.EUNAVAILABLE, "settings are not available"))
+		return
+	}
+	list, err := s.cfg.Settings.List(r.Context())
+	if err != nil {
+		s.writeError(w, r, vrrec.Errorf(vrrec.EUNAVAILABLE, "settings: %v", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"settings": list})
+}
+
+// updateConfig answers POST /api/admin/config {"KEY": "value", ...}.
+func (s *Server) updateConfig(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Settings == nil {
+		s.writeError(w, r, vrrec.Errorf(vrrec.EUNAVAILABLE, "settings are not available"))
+		return
+	}
+	var values map[string]string
+	if err := decodeJSON(w, r, &values); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	changed, err := s.cfg.Settings.Update(r.Context(), values)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if len(changed) > 0 {
+		s.audit(r, "set_config", strings.Join(changed, ", ")) // names only, never values
+		if s.cfg.SettingsChanged != nil {
+			s.cfg.SettingsChanged(r.Context(), changed)
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"success": true, "changed": nonNilStrings(changed)})
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }

@@ -98,3 +98,46 @@ func TestLoginWithoutAdminConfigured(t *testing.T) {
 		t.Errorf("login with no admin: %d %s", res.status, res.body)
 	}
 }
+
+func TestAdminConfig(t *testing.T) {
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "vrrec.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	auth, _ := admin.New("", "staff-password", testKey, db)
+	env := map[string]string{"OPENROUTER_API_KEY": "sk-or-v1-0123456789abcdef"}
+	var changed []string
+	base := start(t, newServer(t, nil, func(c *web.Config) {
+		c.Admin, c.Interactions, c.Audit = auth, db, db
+		c.Settings = &admin.Settings{Store: db, Env: func(k string) string { return env[k] }}
+		c.SettingsChanged = func(_ context.Context, keys []string) { changed = keys }
+	}))
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	if res := do(t, client, "GET", base+"/api/admin/config", "", "", nil); res.status != 401 {
+		t.Fatalf("config without a session: %d", res.status)
+	}
+	do(t, client, "POST", base+"/api/auth/login", "application/json", `{"password":"staff-password"}`, nil)
+	res := do(t, client, "GET", base+"/api/admin/config", "", "", nil)
+	if res.status != 200 || !strings.Contains(string(res.body), `"value":"sk-o*****************cdef"`) || strings.Contains(string(res.body), "0123456789ab") {
+		t.Errorf("config shows the key unmasked or not at all: %s", res.body)
+	}
+	post := do(t, client, "POST", base+"/api/admin/config", "application/json",
+		`{"OPENROUTER_API_KEY":"sk-o*****************cdef","OPENROUTER_MODEL":"openai/gpt-4o-mini"}`, nil)
+	if post.status != 200 || len(changed) != 1 || changed[0] != "OPENROUTER_MODEL" {
+		t.Errorf("update: %d %s, changed %v", post.status, post.body, changed)
+	}
+	if bad := do(t, client, "POST", base+"/api/admin/config", "application/json", `{"SECRET_KEY":"x"}`, nil); bad.status != 400 {
+		t.Errorf("an unmanaged key: %d", bad.status)
+	}
+	entries, _ := db.AuditEntries(context.Background(), 10)
+	if len(entries) != 2 || entries[0].Action != "set_config" || entries[0].Detail != "OPENROUTER_MODEL" || entries[1].Action != "login" {
+		t.Errorf("audit: %+v", entries)
+	}
+	for _, e := range entries {
+		if strings.Contains(e.Detail, "gpt-4o") {
+			t.Error("the audit trail holds a value")
+		}
+	}
+}

@@ -34,7 +34,7 @@ func llmServer(t *testing.T, down bool) (string, *fakeopenai.Server) {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := chat.New(func() chat.Engine { return engine() }, inmem.NewSessions(), log)
-	svc.Explainer = llm.New(model, nil, llm.Options{}, log)
+	svc.SetExplainer(llm.New(model, nil, llm.Options{}, log))
 	srv, err := web.New(web.Config{Chat: svc, SecretKey: testKey, Log: log})
 	if err != nil {
 		t.Fatal(err)

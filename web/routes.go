@@ -29,11 +29,13 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /api/auth/login", csrf.Handler(http.HandlerFunc(s.login)))
 	mux.Handle("POST /api/auth/logout", csrf.Handler(http.HandlerFunc(s.logout)))
 	mux.HandleFunc("GET /api/auth/check", s.authCheck)
-	admin := http.NewServeMux()
-	admin.HandleFunc("GET /api/admin/stats", s.adminStats)
-	admin.HandleFunc("GET /api/admin/logs", s.adminLogs)
-	admin.HandleFunc("/api/admin/", notFound)
-	mux.Handle("/api/admin/", csrf.Handler(s.requireAdmin(admin)))
+	staff := http.NewServeMux()
+	staff.HandleFunc("GET /api/admin/stats", s.adminStats)
+	staff.HandleFunc("GET /api/admin/logs", s.adminLogs)
+	staff.HandleFunc("GET /api/admin/config", s.adminConfig)
+	staff.HandleFunc("POST /api/admin/config", s.updateConfig)
+	staff.HandleFunc("/api/admin/", notFound)
+	mux.Handle("/api/admin/", csrf.Handler(s.requireAdmin(staff)))
 
 	// Operations.
 	mux.HandleFunc("GET /health", s.health)

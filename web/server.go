@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/admin"
 	"github.com/vrrec/vrrec/chat"
 )
 
@@ -60,6 +61,12 @@ type Config struct {
 	Admin AdminAuth
 	// Interactions feeds the admin logs and stats.
 	Interactions vrrec.InteractionLog
+	// Settings are the managed settings staff change at run time;
+	// SettingsChanged is told which keys changed.
+	Settings        *admin.Settings
+	SettingsChanged func(ctx context.Context, keys []string)
+	// Audit keeps what staff did.
+	Audit vrrec.AuditLog
 	// SecretKey signs the user_id cookie; at least 32 bytes.
 	SecretKey []byte
 	// WidgetOrigins may frame the chat page at /embed.

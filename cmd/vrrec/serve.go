@@ -111,34 +111,87 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		defer redisClient.Close()
 	}
 	limits, limitStore := newLimits(cfg, redisClient, log, m)
-	ranker, err := newRanker(cfg, redisClient, log, m)
-	if err != nil {
+	// The LLM: settings staff stored in the database win over the
+	// environment, and a change there swaps the ranker while serving.
+	settings := &admin.Settings{Store: db, Env: os.Getenv}
+	var ranker atomic.Pointer[llm.Ranker]
+	var rankerModel atomic.Value // string
+	useLLM := func(ctx context.Context) error {
+		c := cfg
+		if stored, err := db.Config(ctx); err == nil {
+			if v := stored["OPENROUTER_API_KEY"]; v != "" {
+				c.LLMAPIKey = v
+			}
+			if v := stored["OPENROUTER_MODEL"]; v != "" {
+				c.LLMModel = v
+			}
+		}
+		r, err := newRanker(c, redisClient, log, m)
+		if err != nil {
+			return err
+		}
+		ranker.Store(r)
+		rankerModel.Store(c.LLMModel)
+		if r == nil {
+			svc.SetExplainer(nil)
+		} else {
+			svc.SetExplainer(r)
+		}
+		return nil
+	}
+	if err := useLLM(ctx); err != nil {
 		return err
 	}
-	llmInfo := func() any { return "off" }
+	settingsChanged := func(ctx context.Context, keys []string) {
+		for _, k := range keys {
+			if strings.HasPrefix(k, "OPENROUTER_") {
+				if err := useLLM(ctx); err != nil {
+					log.ErrorContext(ctx, "LLM settings not applied", "err", err)
+				}
+				return
+			}
+		}
+	}
 	m.GaugeFunc("vrrec_journal_queue_depth", "Interactions waiting in memory for the database.", func() float64 { return float64(jw.QueueDepth()) })
 	m.GaugeFunc("vrrec_journal_spool_bytes", "Size of the spool of interactions waiting for the database.", func() float64 { return float64(jw.SpoolBytes()) })
 	m.CounterFunc("vrrec_journal_written_total", "Interactions written to the database.", func() float64 { return float64(jw.Written()) })
-	if ranker != nil {
-		svc.Explainer = ranker
-		st := &ranker.Stats
-		for name, c := range map[string]*atomic.Int64{"calls": &st.Calls, "errors": &st.Errors, "cache_hits": &st.CacheHits,
-			"prompt_tokens": &st.PromptTokens, "completion_tokens": &st.OutputTokens, "breaker_rejects": &st.BreakerRejects} {
-			m.CounterFunc("vrrec_llm_"+name+"_total", "LLM "+strings.ReplaceAll(name, "_", " ")+".", func() float64 { return float64(c.Load()) })
-		}
-		llmInfo = func() any {
-			return map[string]any{"model": cfg.LLMModel, "calls": ranker.Stats.Calls.Load(), "errors": ranker.Stats.Errors.Load(),
-				"cache_hits": ranker.Stats.CacheHits.Load(), "breaker_rejects": ranker.Stats.BreakerRejects.Load()}
+	// Counts of the ranker in use (they restart when staff change the LLM).
+	llmStat := func(pick func(*llm.Stats) *atomic.Int64) func() float64 {
+		return func() float64 {
+			if r := ranker.Load(); r != nil {
+				return float64(pick(&r.Stats).Load())
+			}
+			return 0
 		}
 	}
+	for name, pick := range map[string]func(*llm.Stats) *atomic.Int64{
+		"calls": func(s *llm.Stats) *atomic.Int64 { return &s.Calls }, "errors": func(s *llm.Stats) *atomic.Int64 { return &s.Errors },
+		"cache_hits":        func(s *llm.Stats) *atomic.Int64 { return &s.CacheHits },
+		"prompt_tokens":     func(s *llm.Stats) *atomic.Int64 { return &s.PromptTokens },
+		"completion_tokens": func(s *llm.Stats) *atomic.Int64 { return &s.OutputTokens },
+		"breaker_rejects":   func(s *llm.Stats) *atomic.Int64 { return &s.BreakerRejects },
+	} {
+		m.CounterFunc("vrrec_llm_"+name+"_total", "LLM "+strings.ReplaceAll(name, "_", " ")+".", llmStat(pick))
+	}
+	llmInfo := func() any {
+		r := ranker.Load()
+		if r == nil {
+			return "off"
+		}
+		return map[string]any{"model": rankerModel.Load(), "calls": r.Stats.Calls.Load(), "errors": r.Stats.Errors.Load(),
+			"cache_hits": r.Stats.CacheHits.Load(), "breaker_rejects": r.Stats.BreakerRejects.Load()}
+	}
 	srv, err := web.New(web.Config{
-		Chat:          svc,
-		Journal:       jw,
-		Observer:      m,
-		Admin:         auth,
-		Interactions:  db,
-		SecretKey:     key,
-		WidgetOrigins: cfg.WidgetOrigins,
+		Chat:            svc,
+		Journal:         jw,
+		Observer:        m,
+		Admin:           auth,
+		Interactions:    db,
+		Settings:        settings,
+		SettingsChanged: settingsChanged,
+		Audit:           db,
+		SecretKey:       key,
+		WidgetOrigins:   cfg.WidgetOrigins,
 		Checks: []web.Check{
 			{Name: "recommender", Probe: func(context.Context) error {
 				if len(current.Load().eng.Apps()) == 0 {
