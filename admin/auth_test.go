@@ -2,7 +2,6 @@ package admin_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,20 +9,13 @@ import (
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/admin"
+	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/sqlite"
 )
 
 var secret = []byte("0123456789abcdef0123456789abcdef")
 
-func store(t *testing.T) *sqlite.DB {
-	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "vrrec.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+func store(t *testing.T) *sqlite.DB { return testenv.SQLite(t) }
 
 func TestPasswordsOfEveryKind(t *testing.T) {
 	argon, err := admin.Hash("correct horse battery")

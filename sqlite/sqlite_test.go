@@ -10,18 +10,11 @@ import (
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/internal/storetest"
+	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/sqlite"
 )
 
-func open(t *testing.T) *sqlite.DB {
-	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "vrrec.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+func open(t *testing.T) *sqlite.DB { return testenv.SQLite(t) }
 
 func TestContracts(t *testing.T) { storetest.All(t, open) }
 

@@ -5,24 +5,20 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/cookiejar"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/admin"
+	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/sqlite"
 	"github.com/vrrec/vrrec/web"
 )
 
 func adminServer(t *testing.T, password string) (string, *sqlite.DB) {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "vrrec.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := testenv.SQLite(t)
 	auth, err := admin.New("", password, testKey, db)
 	if err != nil {
 		t.Fatal(err)
@@ -100,11 +96,7 @@ func TestLoginWithoutAdminConfigured(t *testing.T) {
 }
 
 func TestAdminConfig(t *testing.T) {
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "vrrec.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := testenv.SQLite(t)
 	auth, _ := admin.New("", "staff-password", testKey, db)
 	env := map[string]string{"OPENROUTER_API_KEY": "sk-or-v1-0123456789abcdef"}
 	var changed []string
