@@ -4,7 +4,6 @@ package openai
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	sdk "github.com/openai/openai-go/v3"
@@ -98,6 +97,3 @@ func (e *Embedder) Embed(ctx context.Context, texts []string) ([][]float32, erro
 	}
 	return out, nil
 }
-
-// String describes the endpoint without the key.
-func (e *Embedder) String() string { return fmt.Sprintf("openai embeddings %s at %s", e.model, e.base) }

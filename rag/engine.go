@@ -166,9 +166,6 @@ func (e *Engine) specificity(skill string) float64 {
 	return math.Log((n+1)/float64(e.taughtBy[skill]+1)) / maxIDF
 }
 
-// Version returns the catalog version the engine was built from.
-func (e *Engine) Version() string { return e.version }
-
 // Apps returns the catalog's apps; callers must not modify them.
 func (e *Engine) Apps() []vrrec.VRApp { return e.apps }
 

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/vrrec/vrrec"
 )
@@ -65,12 +64,6 @@ func methodNotAllowed(allow string) http.HandlerFunc {
 		w.Header().Set("Allow", allow)
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "Method " + r.Method + " not allowed; use " + allow})
 	}
-}
-
-// isAPI reports whether a path answers JSON.
-func isAPI(path string) bool {
-	return path == "/chat" || strings.HasPrefix(path, "/chat/") || strings.HasPrefix(path, "/api/") ||
-		path == "/health" || path == "/ready"
 }
 
 var errInternal = vrrec.Errorf(vrrec.EINTERNAL, "Internal error")
