@@ -2,6 +2,7 @@ package vrrec
 
 import (
 	"context"
+	"strconv"
 	"time"
 )
 
@@ -18,6 +19,9 @@ type CatalogStore interface {
 	// CatalogVersion returns the stored version, "" when there is none. It
 	// is cheap: the recommender polls it.
 	CatalogVersion(ctx context.Context) (string, error)
+	// CatalogSavedAt returns when the stored catalog was last replaced;
+	// zero when there is none.
+	CatalogSavedAt(ctx context.Context) (time.Time, error)
 }
 
 // Interaction is one answered chat message, as logged for staff.
@@ -55,6 +59,39 @@ type Stats struct {
 	Intents      []Count `json:"popular_intents"`
 	Apps         []Count `json:"most_recommended_apps"`
 	PerDay       []Count `json:"interactions_per_day"` // key YYYY-MM-DD, oldest first
+	// Latency counts answers per LatencyBuckets range, fastest first,
+	// empty ranges included.
+	Latency []Count `json:"latency_distribution"`
+}
+
+// LatencyBuckets are the upper bounds, in milliseconds, of the latency
+// distribution's ranges; a last range holds everything slower.
+var LatencyBuckets = []float64{50, 100, 250, 500, 1000, 2500, 5000}
+
+// LatencyBucketLabels names the ranges of LatencyBuckets, fastest first.
+func LatencyBucketLabels() []string {
+	// 250 -> "250", "ms"; 2500 -> "2.5", "s"
+	num := func(ms float64) (string, string) {
+		if ms >= 1000 {
+			return strconv.FormatFloat(ms/1000, 'g', -1, 64), "s"
+		}
+		return strconv.FormatFloat(ms, 'g', -1, 64), "ms"
+	}
+	label := func(ms float64) string { n, u := num(ms); return n + " " + u }
+	out := make([]string, 0, len(LatencyBuckets)+1)
+	for i, hi := range LatencyBuckets {
+		if i == 0 {
+			out = append(out, "< "+label(hi))
+			continue
+		}
+		lo, lu := num(LatencyBuckets[i-1])
+		if hn, hu := num(hi); lu == hu {
+			out = append(out, lo+"–"+hn+" "+hu)
+		} else {
+			out = append(out, label(LatencyBuckets[i-1])+"–"+label(hi))
+		}
+	}
+	return append(out, "≥ "+label(LatencyBuckets[len(LatencyBuckets)-1]))
 }
 
 // InteractionLog stores interactions. Errors mean the store could not be
@@ -96,7 +133,18 @@ type Job struct {
 	StartedAt  time.Time         `json:"started_at"`
 	FinishedAt time.Time         `json:"finished_at,omitzero"`
 	Error      string            `json:"error,omitempty"`
-	Log        []string          `json:"log"` // the latest lines, oldest first
+	Progress   JobProgress       `json:"progress"`
+	// CancelRequested is set by a cancel from any instance; the instance
+	// running the job notices and stops it.
+	CancelRequested bool     `json:"cancel_requested,omitempty"`
+	Log             []string `json:"log"` // the latest lines, oldest first
+}
+
+// JobProgress is how far a job is: Done of Total steps of its current Stage.
+type JobProgress struct {
+	Stage string `json:"stage"`
+	Done  int    `json:"done"`
+	Total int    `json:"total"`
 }
 
 // JobLogLines is how many of a job's latest log lines Job returns.
@@ -112,6 +160,11 @@ type JobStore interface {
 	FinishJob(ctx context.Context, id, state, errMsg string, at time.Time) error
 	// AppendJobLog adds a log line to a job.
 	AppendJobLog(ctx context.Context, id, line string) error
+	// SetJobProgress records how far a running job is.
+	SetJobProgress(ctx context.Context, id string, p JobProgress) error
+	// RequestCancel asks a running job to stop; ENOTFOUND when no job of
+	// that id is running.
+	RequestCancel(ctx context.Context, id string) error
 	// Job returns a job with its latest JobLogLines lines; ENOTFOUND if none.
 	Job(ctx context.Context, id string) (Job, error)
 	// Jobs returns the latest jobs, newest first, without logs.

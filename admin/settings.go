@@ -11,7 +11,9 @@ import (
 
 // Managed are the settings staff may change at run time, as in the old
 // system. A value stored in the database wins over the environment.
-var Managed = []string{"OPENROUTER_API_KEY", "OPENROUTER_MODEL", "FIRECRAWL_API_KEY", "TAVILY_API_KEY", "MONGODB_URI", "NEO4J_URI"}
+// LLM_BASE_URL and CATALOG_SOURCE_URL are this system's additions.
+var Managed = []string{"OPENROUTER_API_KEY", "OPENROUTER_MODEL", "LLM_BASE_URL", "FIRECRAWL_API_KEY", "TAVILY_API_KEY",
+	"MONGODB_URI", "NEO4J_URI", "CATALOG_SOURCE_URL"}
 
 // secret reports whether a managed setting must be masked when shown.
 func secret(key string) bool { return strings.HasSuffix(key, "_KEY") || strings.HasSuffix(key, "_URI") }
@@ -22,6 +24,22 @@ type Setting struct {
 	Value  string `json:"value"`  // masked for secrets
 	Source string `json:"source"` // database, environment or unset
 	Secret bool   `json:"secret"`
+	// Applies says when a change takes effect, for the config page.
+	Applies string `json:"applies"`
+}
+
+// applies says when a change to a managed setting takes effect.
+func applies(key string) string {
+	switch key {
+	case "MONGODB_URI":
+		return "environment only: the database is chosen before stored settings can be read"
+	case "NEO4J_URI":
+		return "at the next start"
+	case "FIRECRAWL_API_KEY", "TAVILY_API_KEY":
+		return "kept for scraping and search providers, which this version does not call"
+	default:
+		return "at once"
+	}
 }
 
 // Settings reads and changes the managed settings.
@@ -50,7 +68,7 @@ func (s Settings) List(ctx context.Context) ([]Setting, error) {
 	}
 	out := make([]Setting, 0, len(Managed))
 	for _, k := range Managed {
-		st := Setting{Key: k, Secret: secret(k), Source: "unset"}
+		st := Setting{Key: k, Secret: secret(k), Source: "unset", Applies: applies(k)}
 		switch {
 		case stored[k] != "":
 			st.Value, st.Source = stored[k], "database"
@@ -95,7 +113,14 @@ func (s Settings) Update(ctx context.Context, values map[string]string) ([]strin
 	change := map[string]string{}
 	for k, v := range values {
 		v = strings.TrimSpace(v)
-		if strings.Contains(v, "*****") || v == stored[k] {
+		effective := stored[k]
+		if effective == "" {
+			effective = s.Env(k)
+		}
+		// A masked value sent back unchanged; a short secret masks to
+		// fewer than five stars, so compare with its mask too.
+		masked := strings.Contains(v, "*****") || (secret(k) && v != "" && v == Mask(effective))
+		if masked || v == stored[k] {
 			continue
 		}
 		if len(v) > 2000 {

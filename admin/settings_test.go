@@ -44,6 +44,15 @@ func TestSettings(t *testing.T) {
 	if v, _ := s.Effective(ctx, "OPENROUTER_MODEL"); v != "model-from-env" {
 		t.Errorf("clearing must fall back to the environment: %q", v)
 	}
+	// A short secret masks to fewer than five stars; sent back, it is
+	// still recognised as masked.
+	s.Update(ctx, map[string]string{"TAVILY_API_KEY": "tvly"})
+	if changed, _ := s.Update(ctx, map[string]string{"TAVILY_API_KEY": "****"}); len(changed) != 0 {
+		t.Errorf("the mask of a short secret was stored: %v", changed)
+	}
+	if v, _ := s.Effective(ctx, "TAVILY_API_KEY"); v != "tvly" {
+		t.Errorf("short secret after its mask came back: %q", v)
+	}
 	if _, err := s.Update(ctx, map[string]string{"SECRET_KEY": "x"}); vrrec.ErrorCode(err) != vrrec.EINVALID {
 		t.Errorf("an unmanaged key: %v", err)
 	}

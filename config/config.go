@@ -84,6 +84,19 @@ type Config struct {
 	MongoDBURI string
 	MongoDB    string // MONGODB_DB, default vr_recommender
 
+	// GraphBackend keeps the knowledge graph in memory (default) or in
+	// Neo4j: GRAPH_BACKEND, "memory" or "neo4j".
+	GraphBackend  string
+	Neo4jURI      string // NEO4J_URI, default bolt://localhost:7687
+	Neo4jUser     string // NEO4J_USER, default neo4j
+	Neo4jPassword string // NEO4J_PASSWORD
+	Neo4jDatabase string // NEO4J_DATABASE, default neo4j
+
+	// CatalogSourceURL serves the upstream files (courses.json,
+	// vr_apps.json, ...) the "update courses/apps" jobs download:
+	// CATALOG_SOURCE_URL, default empty; staff may set it at run time.
+	CatalogSourceURL string
+
 	// Staff login: ADMIN_PASSWORD_HASH (argon2id or bcrypt, from `vrrec
 	// hash-password`) or, for old .env files, ADMIN_PASSWORD in plain text.
 	AdminPasswordHash, AdminPassword string
@@ -95,6 +108,12 @@ type Config struct {
 	// default empty (no metrics endpoint).
 	MetricsAddr string
 }
+
+// Graph backends.
+const (
+	GraphMemory = "memory"
+	GraphNeo4j  = "neo4j"
+)
 
 // LLMEnabled reports whether a language model is configured.
 func (c Config) LLMEnabled() bool { return c.LLMAPIKey != "" || c.llmBaseSet }
@@ -131,6 +150,12 @@ func Load(getenv func(string) string) (Config, error) {
 	c.MongoDBURI = get("MONGODB_URI", "")
 	c.MongoDB = get("MONGODB_DB", "vr_recommender")
 	c.MetricsAddr = get("METRICS_ADDR", "")
+	c.GraphBackend = strings.ToLower(get("GRAPH_BACKEND", GraphMemory))
+	c.Neo4jURI = get("NEO4J_URI", "bolt://localhost:7687")
+	c.Neo4jUser = get("NEO4J_USER", "neo4j")
+	c.Neo4jPassword = get("NEO4J_PASSWORD", "")
+	c.Neo4jDatabase = get("NEO4J_DATABASE", "neo4j")
+	c.CatalogSourceURL = get("CATALOG_SOURCE_URL", "")
 	c.AdminPasswordHash = get("ADMIN_PASSWORD_HASH", "")
 	c.AdminPassword = get("ADMIN_PASSWORD", "")
 	c.Env = strings.ToLower(get("VRREC_ENV", "development"))
@@ -180,6 +205,11 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.EmbeddingTimeout, err = time.ParseDuration(get("EMBEDDING_TIMEOUT", "30s")); err != nil || c.EmbeddingTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("EMBEDDING_TIMEOUT: want a positive duration like 30s, got %q", getenv("EMBEDDING_TIMEOUT")))
+	}
+	switch c.GraphBackend {
+	case GraphMemory, GraphNeo4j:
+	default:
+		errs = append(errs, fmt.Errorf("GRAPH_BACKEND: want %q or %q, got %q", GraphMemory, GraphNeo4j, c.GraphBackend))
 	}
 	switch c.Embedder {
 	case EmbedderOffline, EmbedderOpenAI:

@@ -29,6 +29,10 @@ type jobDoc struct {
 	StartedAt  time.Time         `bson:"started_at"`
 	FinishedAt time.Time         `bson:"finished_at"`
 	Error      string            `bson:"error"`
+	Stage      string            `bson:"stage"`
+	Done       int               `bson:"done"`
+	Total      int               `bson:"total"`
+	Cancel     bool              `bson:"cancel_requested"`
 }
 
 // StartJob implements vrrec.JobStore. One lock document with a fixed id
@@ -100,6 +104,29 @@ func (d *DB) AppendJobLog(ctx context.Context, id, line string) error {
 	return nil
 }
 
+// SetJobProgress implements vrrec.JobStore.
+func (d *DB) SetJobProgress(ctx context.Context, id string, p vrrec.JobProgress) error {
+	_, err := d.db.Collection(colJobs).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "stage", Value: p.Stage}, {Key: "done", Value: p.Done}, {Key: "total", Value: p.Total}}}})
+	if err != nil {
+		return fmt.Errorf("job progress: %w", err)
+	}
+	return nil
+}
+
+// RequestCancel implements vrrec.JobStore.
+func (d *DB) RequestCancel(ctx context.Context, id string) error {
+	res, err := d.db.Collection(colJobs).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "state", Value: vrrec.JobRunning}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "cancel_requested", Value: true}}}})
+	if err != nil {
+		return fmt.Errorf("cancel job: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		return vrrec.Errorf(vrrec.ENOTFOUND, "no running job %s", id)
+	}
+	return nil
+}
+
 // Job implements vrrec.JobStore.
 func (d *DB) Job(ctx context.Context, id string) (vrrec.Job, error) {
 	var doc jobDoc
@@ -131,7 +158,8 @@ func (d *DB) Job(ctx context.Context, id string) (vrrec.Job, error) {
 }
 
 func fromJobDoc(doc jobDoc) vrrec.Job {
-	j := vrrec.Job{ID: doc.ID, Type: doc.Type, State: doc.State, Params: doc.Params, StartedAt: doc.StartedAt.UTC(), Error: doc.Error}
+	j := vrrec.Job{ID: doc.ID, Type: doc.Type, State: doc.State, Params: doc.Params, StartedAt: doc.StartedAt.UTC(), Error: doc.Error,
+		Progress: vrrec.JobProgress{Stage: doc.Stage, Done: doc.Done, Total: doc.Total}, CancelRequested: doc.Cancel}
 	if !doc.FinishedAt.IsZero() && doc.FinishedAt.Unix() > 0 {
 		j.FinishedAt = doc.FinishedAt.UTC()
 	}

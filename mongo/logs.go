@@ -109,7 +109,9 @@ func (d *DB) Stats(ctx context.Context, since time.Time) (vrrec.Stats, error) {
 	}
 	if len(totals) == 0 || totals[0].Count == 0 {
 		s.Intents, s.Apps, s.PerDay = []vrrec.Count{}, []vrrec.Count{}, []vrrec.Count{}
-		return s, nil
+		var err error
+		s.Latency, err = latencyDistribution(ctx, c, since)
+		return s, err
 	}
 	s.Total = totals[0].Count
 	sum := totals[0].Latency
@@ -147,7 +149,29 @@ func (d *DB) Stats(ctx context.Context, since time.Time) (vrrec.Stats, error) {
 	if s.PerDay, err = counts(ctx, c, match, "$day", false, 0); err != nil {
 		return s, err
 	}
-	return s, nil
+	s.Latency, err = latencyDistribution(ctx, c, since)
+	return s, err
+}
+
+// latencyDistribution counts interactions per vrrec.LatencyBuckets range.
+func latencyDistribution(ctx context.Context, c *mongo.Collection, since time.Time) ([]vrrec.Count, error) {
+	labels := vrrec.LatencyBucketLabels()
+	out := make([]vrrec.Count, len(labels))
+	for i, l := range labels {
+		latency := bson.D{}
+		if i > 0 {
+			latency = append(latency, bson.E{Key: "$gte", Value: vrrec.LatencyBuckets[i-1]})
+		}
+		if i < len(vrrec.LatencyBuckets) {
+			latency = append(latency, bson.E{Key: "$lt", Value: vrrec.LatencyBuckets[i]})
+		}
+		n, err := c.CountDocuments(ctx, bson.D{{Key: "ts", Value: bson.D{{Key: "$gte", Value: since.UTC()}}}, {Key: "latency_ms", Value: latency}})
+		if err != nil {
+			return nil, fmt.Errorf("stats: latency: %w", err)
+		}
+		out[i] = vrrec.Count{Key: l, Count: int(n)}
+	}
+	return out, nil
 }
 
 func sumLatency(ctx context.Context, c *mongo.Collection, match bson.D) (float64, error) {

@@ -186,6 +186,22 @@ func (d *DB) CatalogVersion(ctx context.Context) (string, error) {
 	return v, err
 }
 
+// CatalogSavedAt implements vrrec.CatalogStore.
+func (d *DB) CatalogSavedAt(ctx context.Context) (time.Time, error) {
+	var meta struct {
+		Version   string    `bson:"version"`
+		UpdatedAt time.Time `bson:"updated_at"`
+	}
+	err := d.db.Collection(colMeta).FindOne(ctx, bson.D{{Key: "_id", Value: "catalog"}}).Decode(&meta)
+	if errors.Is(err, mongo.ErrNoDocuments) || (err == nil && meta.Version == "") {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("catalog saved at: %w", err)
+	}
+	return meta.UpdatedAt.UTC(), nil
+}
+
 // meta returns the stored version and whether an import is replacing it.
 func (d *DB) meta(ctx context.Context) (string, bool, error) {
 	var meta struct {

@@ -93,6 +93,19 @@ func (d *DB) CatalogVersion(ctx context.Context) (string, error) {
 	return v, nil
 }
 
+// CatalogSavedAt implements vrrec.CatalogStore.
+func (d *DB) CatalogSavedAt(ctx context.Context) (time.Time, error) {
+	var ms int64
+	err := d.db.QueryRowContext(ctx, `SELECT updated_at FROM catalog_meta WHERE id = 1`).Scan(&ms)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("catalog saved at: %w", err)
+	}
+	return time.UnixMilli(ms).UTC(), nil
+}
+
 // LoadCatalog implements vrrec.CatalogStore.
 func (d *DB) LoadCatalog(ctx context.Context) (*vrrec.Catalog, string, error) {
 	tx, err := d.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/vrrec/vrrec"
@@ -115,7 +116,46 @@ func (d *DB) Stats(ctx context.Context, since time.Time) (vrrec.Stats, error) {
 	if s.PerDay, err = d.counts(ctx, `SELECT date(ts / 1000, 'unixepoch') day, COUNT(*) FROM interactions WHERE ts >= ? GROUP BY day ORDER BY day`, from); err != nil {
 		return s, err
 	}
-	return s, nil
+	s.Latency, err = d.latencyDistribution(ctx, from)
+	return s, err
+}
+
+// latencyDistribution counts interactions per vrrec.LatencyBuckets range in
+// one pass.
+func (d *DB) latencyDistribution(ctx context.Context, from int64) ([]vrrec.Count, error) {
+	labels := vrrec.LatencyBucketLabels()
+	b := vrrec.LatencyBuckets
+	sums := make([]string, len(labels))
+	args := []any{}
+	for i := range labels {
+		switch {
+		case i == 0:
+			sums[i] = "latency_ms < ?"
+			args = append(args, b[0])
+		case i == len(b):
+			sums[i] = "latency_ms >= ?"
+			args = append(args, b[i-1])
+		default:
+			sums[i] = "latency_ms >= ? AND latency_ms < ?"
+			args = append(args, b[i-1], b[i])
+		}
+		sums[i] = "COALESCE(SUM(" + sums[i] + "), 0)"
+	}
+	query := "SELECT " + strings.Join(sums, ", ") + " FROM interactions WHERE ts >= ?"
+	args = append(args, from)
+	n := make([]int, len(labels))
+	dst := make([]any, len(labels))
+	for i := range n {
+		dst[i] = &n[i]
+	}
+	if err := d.db.QueryRowContext(ctx, query, args...).Scan(dst...); err != nil {
+		return nil, fmt.Errorf("stats: latency: %w", err)
+	}
+	out := make([]vrrec.Count, len(labels))
+	for i, l := range labels {
+		out[i] = vrrec.Count{Key: l, Count: n[i]}
+	}
+	return out, nil
 }
 
 func (d *DB) counts(ctx context.Context, query string, args ...any) ([]vrrec.Count, error) {

@@ -51,6 +51,26 @@ func (d *DB) AppendJobLog(ctx context.Context, id, line string) error {
 	return nil
 }
 
+// SetJobProgress implements vrrec.JobStore.
+func (d *DB) SetJobProgress(ctx context.Context, id string, p vrrec.JobProgress) error {
+	if _, err := d.db.ExecContext(ctx, `UPDATE jobs SET stage = ?, done = ?, total = ? WHERE id = ?`, p.Stage, p.Done, p.Total, id); err != nil {
+		return fmt.Errorf("job progress: %w", err)
+	}
+	return nil
+}
+
+// RequestCancel implements vrrec.JobStore.
+func (d *DB) RequestCancel(ctx context.Context, id string) error {
+	res, err := d.db.ExecContext(ctx, `UPDATE jobs SET cancel_requested = 1 WHERE id = ? AND state = 'running'`, id)
+	if err != nil {
+		return fmt.Errorf("cancel job: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return vrrec.Errorf(vrrec.ENOTFOUND, "no running job %s", id)
+	}
+	return nil
+}
+
 // Job implements vrrec.JobStore.
 func (d *DB) Job(ctx context.Context, id string) (vrrec.Job, error) {
 	jobs, err := d.jobs(ctx, `WHERE id = ?`, id)
@@ -87,7 +107,7 @@ func (d *DB) Jobs(ctx context.Context, limit int) ([]vrrec.Job, error) {
 }
 
 func (d *DB) jobs(ctx context.Context, tail string, args ...any) ([]vrrec.Job, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT id, type, state, params, started_at, finished_at, error FROM jobs `+tail, args...)
+	rows, err := d.db.QueryContext(ctx, `SELECT id, type, state, params, started_at, finished_at, error, stage, done, total, cancel_requested FROM jobs `+tail, args...)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
@@ -97,7 +117,8 @@ func (d *DB) jobs(ctx context.Context, tail string, args ...any) ([]vrrec.Job, e
 		var j vrrec.Job
 		var params string
 		var started, finished int64
-		if err := rows.Scan(&j.ID, &j.Type, &j.State, &params, &started, &finished, &j.Error); err != nil {
+		if err := rows.Scan(&j.ID, &j.Type, &j.State, &params, &started, &finished, &j.Error,
+			&j.Progress.Stage, &j.Progress.Done, &j.Progress.Total, &j.CancelRequested); err != nil {
 			return nil, fmt.Errorf("jobs: %w", err)
 		}
 		_ = json.Unmarshal([]byte(params), &j.Params)

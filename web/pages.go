@@ -70,3 +70,17 @@ func serveWidget(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cross-Origin-Resource-Policy", "cross-origin")
 	_, _ = w.Write(b)
 }
+
+// adminPage serves the staff pages. The page asks /api/auth/check and shows
+// a login form without a session; it may not be framed at all.
+func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) {
+	body, err := static.ReadFile("static/admin.html")
+	if err != nil {
+		panic(err)
+	}
+	w.Header().Set("Content-Security-Policy", pageCSP+"'none'")
+	w.Header().Set("X-Frame-Options", "DENY")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(body)
+}

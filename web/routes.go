@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/jobs"
 )
 
 // routes lists every route and, in order, the middleware around them.
@@ -16,6 +17,11 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /embed", s.page(pageEmbed))
 	mux.Handle("GET /static/", staticFiles())
 	mux.HandleFunc("GET /widget.js", serveWidget)
+	// Staff pages show a login form until a session exists; their data
+	// comes from /api/admin/*, which checks the session on every call.
+	mux.HandleFunc("GET /admin", s.adminPage)
+	mux.HandleFunc("GET /admin/data", s.adminPage)
+	mux.HandleFunc("GET /admin/config", s.adminPage)
 
 	// Chat API.
 	mux.HandleFunc("GET /chat", s.chatUsage)
@@ -33,6 +39,16 @@ func (s *Server) routes() http.Handler {
 	staff.HandleFunc("GET /api/admin/logs", s.adminLogs)
 	staff.HandleFunc("GET /api/admin/config", s.adminConfig)
 	staff.HandleFunc("POST /api/admin/config", s.updateConfig)
+	staff.HandleFunc("GET /api/admin/audit", s.auditTrail)
+	staff.HandleFunc("GET /api/admin/data/status", s.needData(s.dataStatus))
+	staff.HandleFunc("POST /api/admin/data/import", s.needData(s.importUpload))
+	staff.HandleFunc("POST /api/admin/data/update/courses", s.needData(s.updateFromSource(jobs.TypeUpdateCourses)))
+	staff.HandleFunc("POST /api/admin/data/update/apps", s.needData(s.updateFromSource(jobs.TypeUpdateApps)))
+	staff.HandleFunc("POST /api/admin/data/process/skills", s.needData(s.extractSkills))
+	staff.HandleFunc("POST /api/admin/data/process/graph", s.needData(s.rebuildGraph))
+	staff.HandleFunc("GET /api/admin/jobs", s.needData(s.listJobs))
+	staff.HandleFunc("GET /api/admin/jobs/{id}", s.needData(s.getJob))
+	staff.HandleFunc("POST /api/admin/jobs/{id}/cancel", s.needData(s.cancelJob))
 	staff.HandleFunc("/api/admin/", notFound)
 	mux.Handle("/api/admin/", csrf.Handler(s.requireAdmin(staff)))
 

@@ -67,6 +67,8 @@ type Config struct {
 	SettingsChanged func(ctx context.Context, keys []string)
 	// Audit keeps what staff did.
 	Audit vrrec.AuditLog
+	// DataAdmin, when set, runs the data-management jobs.
+	DataAdmin *DataAdmin
 	// SecretKey signs the user_id cookie; at least 32 bytes.
 	SecretKey []byte
 	// WidgetOrigins may frame the chat page at /embed.

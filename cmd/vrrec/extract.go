@@ -48,15 +48,11 @@ func cmdExtractSkills(ctx context.Context, cfg config.Config, log *slog.Logger, 
 	if err != nil {
 		return err
 	}
-	var ex skills.Extractor = skills.NewOfflineExtractor(cat.Skills)
-	how := "the known vocabulary (offline)"
-	if cfg.LLMEnabled() && !*offline {
-		model, err := openai.NewChat(openai.ChatConfig{BaseURL: cfg.LLMBaseURL, APIKey: cfg.LLMAPIKey, Model: cfg.LLMModel, Temperature: 0.2, AttemptTimeout: cfg.LLMTimeout})
-		if err != nil {
-			return err
-		}
-		ex, how = skills.LLMExtractor{Model: model, ModelName: cfg.LLMModel}, "the LLM "+cfg.LLMModel
-	} else {
+	ex, how, err := newExtractor(cfg, cat, *offline)
+	if err != nil {
+		return err
+	}
+	if _, isLLM := ex.(skills.LLMExtractor); !isLLM {
 		*perSecond = 0 // nothing to protect
 	}
 	if err := os.MkdirAll(filepath.Dir(*state), 0o755); err != nil {
@@ -88,11 +84,9 @@ func cmdExtractSkills(ctx context.Context, cfg config.Config, log *slog.Logger, 
 		log.Warn("some items were not read", "err", runErr)
 	}
 
-	var emb vrrec.Embedder = rag.TrainOffline(cat, embedding.Options{})
-	if cfg.Embedder == config.EmbedderOpenAI {
-		if emb, err = openai.NewEmbedder(openai.EmbedderConfig{BaseURL: cfg.EmbeddingBaseURL, APIKey: cfg.EmbeddingAPIKey, Model: cfg.EmbeddingModel, Timeout: cfg.EmbeddingTimeout}); err != nil {
-			return err
-		}
+	emb, err := mergeEmbedder(cfg, cat)
+	if err != nil {
+		return err
 	}
 	sk, cs, as, err := skills.Build(ctx, records, cat.Skills, emb, *distance)
 	if err != nil {
@@ -124,6 +118,29 @@ func cmdExtractSkills(ctx context.Context, cfg config.Config, log *slog.Logger, 
 		fmt.Fprintf(stdout, "Imported into %s (changed: %v)\n", cfg.DataDir, changed)
 	}
 	return runErr
+}
+
+// newExtractor returns the LLM extractor when a model is configured (and
+// offline is not asked for), else the known-vocabulary matcher, with words
+// saying which for people.
+func newExtractor(cfg config.Config, cat *vrrec.Catalog, offline bool) (skills.Extractor, string, error) {
+	if !cfg.LLMEnabled() || offline {
+		return skills.NewOfflineExtractor(cat.Skills), "the known vocabulary (offline)", nil
+	}
+	model, err := openai.NewChat(openai.ChatConfig{BaseURL: cfg.LLMBaseURL, APIKey: cfg.LLMAPIKey, Model: cfg.LLMModel, Temperature: 0.2, AttemptTimeout: cfg.LLMTimeout})
+	if err != nil {
+		return nil, "", err
+	}
+	return skills.LLMExtractor{Model: model, ModelName: cfg.LLMModel}, "the LLM " + cfg.LLMModel, nil
+}
+
+// mergeEmbedder is the embedder that merges near-duplicate skill names:
+// the configured remote one, or the offline one trained on cat.
+func mergeEmbedder(cfg config.Config, cat *vrrec.Catalog) (vrrec.Embedder, error) {
+	if cfg.Embedder == config.EmbedderOpenAI {
+		return openai.NewEmbedder(openai.EmbedderConfig{BaseURL: cfg.EmbeddingBaseURL, APIKey: cfg.EmbeddingAPIKey, Model: cfg.EmbeddingModel, Timeout: cfg.EmbeddingTimeout})
+	}
+	return rag.TrainOffline(cat, embedding.Options{}), nil
 }
 
 // progressBar renders "[#####.....] 12/40 (1 failed)" for a terminal line.

@@ -18,6 +18,7 @@ import (
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/internal/testenv"
+	"github.com/vrrec/vrrec/rag"
 )
 
 // runCLI runs the command in-process with DATA_DIR set to dataDir.
@@ -212,22 +213,24 @@ func TestWatchCatalogReloadsAfterAnImport(t *testing.T) {
 	}
 	defer db.Close()
 	reloaded := make(chan string, 4)
-	go watchCatalog(ctx, db, "", 20*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		func(_ context.Context, cat *vrrec.Catalog, version string) error {
+	live := &liveCatalog{store: db, log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		build: func(_ context.Context, cat *vrrec.Catalog, _ func(string)) (*rag.Engine, error) {
 			if len(cat.Apps) == 0 {
-				return errors.New("empty")
+				return nil, errors.New("empty")
 			}
-			reloaded <- version
-			return nil
-		})
+			reloaded <- catalog.Version(cat)
+			return nil, nil
+		}}
+	go live.watch(ctx, 20*time.Millisecond)
 	time.Sleep(50 * time.Millisecond)
 	cat, _ := catalog.Default()
-	if _, err := db.SaveCatalog(ctx, cat, "v-new"); err != nil {
+	cat.Apps = cat.Apps[1:]
+	if _, err := db.SaveCatalog(ctx, cat, catalog.Version(cat)); err != nil {
 		t.Fatal(err)
 	}
 	select {
 	case v := <-reloaded:
-		if v != "v-new" {
+		if v != catalog.Version(cat) {
 			t.Errorf("reloaded version %q", v)
 		}
 	case <-time.After(10 * time.Second):

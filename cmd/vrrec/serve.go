@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -26,6 +27,8 @@ import (
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/chat"
 	"github.com/vrrec/vrrec/config"
+	"github.com/vrrec/vrrec/embedding"
+	"github.com/vrrec/vrrec/jobs"
 	"github.com/vrrec/vrrec/journal"
 	"github.com/vrrec/vrrec/llm"
 	"github.com/vrrec/vrrec/metrics"
@@ -33,6 +36,7 @@ import (
 	"github.com/vrrec/vrrec/rag"
 	"github.com/vrrec/vrrec/ratelimit"
 	"github.com/vrrec/vrrec/redis"
+	"github.com/vrrec/vrrec/skills"
 	"github.com/vrrec/vrrec/web"
 )
 
@@ -64,20 +68,13 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	m := metrics.New()
 	ragOpts := rag.Options{Observe: m.Stage}
-	first, err := newEngine(ctx, cfg, log, cat, ragOpts)
-	if err != nil {
+	live := &liveCatalog{store: db, log: log, build: func(ctx context.Context, cat *vrrec.Catalog, _ func(string)) (*rag.Engine, error) {
+		return newEngine(ctx, cfg, log, cat, ragOpts)
+	}}
+	if err := live.serve(ctx, cat, stored, src, nil); err != nil {
 		return err
 	}
-	var current atomic.Pointer[loaded]
-	current.Store(&loaded{eng: first, version: catalog.Version(cat), source: src})
-	go watchCatalog(ctx, db, stored, catalogPollInterval, log, func(ctx context.Context, cat *vrrec.Catalog, version string) error {
-		eng, err := newEngine(ctx, cfg, log, cat, ragOpts)
-		if err != nil {
-			return err
-		}
-		current.Store(&loaded{eng: eng, version: version, source: sourceStore})
-		return nil
-	})
+	go live.watch(ctx, catalogPollInterval)
 
 	key, err := signingKey(cfg, log)
 	if err != nil {
@@ -90,7 +87,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if !auth.Configured() {
 		log.Warn("no admin configured: staff login answers 503 until ADMIN_PASSWORD_HASH (vrrec hash-password) is set")
 	}
-	svc := chat.New(func() chat.Engine { return current.Load().eng }, db, log)
+	svc := chat.New(func() chat.Engine { return live.current().eng }, db, log)
 	jw, err := journal.Start(db, filepath.Join(cfg.DataDir, "spool", "interactions.jsonl"), journal.Options{}, log)
 	if err != nil {
 		return err
@@ -114,18 +111,11 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// The LLM: settings staff stored in the database win over the
 	// environment, and a change there swaps the ranker while serving.
 	settings := &admin.Settings{Store: db, Env: os.Getenv}
+	effective := func(ctx context.Context) config.Config { return withStoredSettings(ctx, cfg, db, log) }
 	var ranker atomic.Pointer[llm.Ranker]
 	var rankerModel atomic.Value // string
 	useLLM := func(ctx context.Context) error {
-		c := cfg
-		if stored, err := db.Config(ctx); err == nil {
-			if v := stored["OPENROUTER_API_KEY"]; v != "" {
-				c.LLMAPIKey = v
-			}
-			if v := stored["OPENROUTER_MODEL"]; v != "" {
-				c.LLMModel = v
-			}
-		}
+		c := effective(ctx)
 		r, err := newRanker(c, redisClient, log, m)
 		if err != nil {
 			return err
@@ -144,13 +134,55 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	settingsChanged := func(ctx context.Context, keys []string) {
 		for _, k := range keys {
-			if strings.HasPrefix(k, "OPENROUTER_") {
+			if strings.HasPrefix(k, "OPENROUTER_") || strings.HasPrefix(k, "LLM_") {
 				if err := useLLM(ctx); err != nil {
 					log.ErrorContext(ctx, "LLM settings not applied", "err", err)
 				}
 				return
 			}
 		}
+	}
+
+	// Data management: staff jobs write the store, then this instance
+	// serves the result at once (others notice the new version).
+	runner := jobs.New(ctx, db, jobs.Options{Done: m.JobDone, Log: log})
+	defer runner.Wait() // jobs cut by the stop record "interrupted" before the database closes
+	dataJobs := &jobs.Data{
+		Store:   db,
+		Current: func() *vrrec.Catalog { return live.current().cat },
+		Reload: func(ctx context.Context, run *jobs.Run) error {
+			run.Progress("rebuilding graph and vectors", 0, 1)
+			start := time.Now()
+			if _, err := live.reload(ctx, true, nil); err != nil {
+				return fmt.Errorf("rebuild: %w", err)
+			}
+			l := live.current()
+			run.Progress("rebuilding graph and vectors", 1, 1)
+			run.Logf("serving version %s (%s): %d apps, %d skills; rebuilt in %s", l.version, l.source, len(l.cat.Apps), len(l.cat.Skills),
+				time.Since(start).Round(time.Millisecond))
+			return nil
+		},
+		Extractor: func() skills.Extractor {
+			ex, _, err := newExtractor(effective(ctx), live.current().cat, false)
+			if err != nil {
+				log.Warn("LLM extractor unavailable, using the vocabulary", "err", err)
+				ex = skills.NewOfflineExtractor(live.current().cat.Skills)
+			}
+			return ex
+		},
+		Embedder: func(cat *vrrec.Catalog) vrrec.Embedder {
+			emb, err := mergeEmbedder(cfg, cat)
+			if err != nil {
+				log.Warn("embedder unavailable, merging skills with the offline one", "err", err)
+				return rag.TrainOffline(cat, embedding.Options{})
+			}
+			return emb
+		},
+		ExtractState: filepath.Join(cfg.DataDir, "extract-skills.jsonl"),
+		Source: func() string {
+			v, _ := settings.Effective(ctx, "CATALOG_SOURCE_URL")
+			return v
+		},
 	}
 	m.GaugeFunc("vrrec_journal_queue_depth", "Interactions waiting in memory for the database.", func() float64 { return float64(jw.QueueDepth()) })
 	m.GaugeFunc("vrrec_journal_spool_bytes", "Size of the spool of interactions waiting for the database.", func() float64 { return float64(jw.SpoolBytes()) })
@@ -190,11 +222,14 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Settings:        settings,
 		SettingsChanged: settingsChanged,
 		Audit:           db,
-		SecretKey:       key,
-		WidgetOrigins:   cfg.WidgetOrigins,
+		DataAdmin: &web.DataAdmin{Runner: runner, Data: dataJobs, Jobs: db, Info: func(context.Context) map[string]any {
+			return map[string]any{"graph": map[string]any{"backend": config.GraphMemory, "state": "ok"}}
+		}},
+		SecretKey:     key,
+		WidgetOrigins: cfg.WidgetOrigins,
 		Checks: []web.Check{
 			{Name: "recommender", Probe: func(context.Context) error {
-				if len(current.Load().eng.Apps()) == 0 {
+				if len(live.current().eng.Apps()) == 0 {
 					return errors.New("the catalog has no apps")
 				}
 				return nil
@@ -205,7 +240,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			{Name: "store", Optional: true, Probe: db.Ping},
 		},
 		Info: func() map[string]any {
-			l := current.Load()
+			l := live.current()
 			return map[string]any{"recommender": "ready", "catalog_version": l.version, "catalog_source": l.source,
 				"apps": len(l.eng.Apps()), "database": describeDB(cfg), "rate_limits": limitStore(), "llm": llmInfo(),
 				"journal": map[string]any{"queue": jw.QueueDepth(), "spool_bytes": jw.SpoolBytes(), "written": jw.Written()}}
@@ -234,44 +269,24 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	return srv.Serve(ctx, ln)
 }
 
-// loaded is the engine for one catalog version.
-type loaded struct {
-	eng     *rag.Engine
-	version string
-	source  string
-}
-
-// catalogPollInterval is how often serve checks for a newly imported catalog.
-const catalogPollInterval = 5 * time.Second
-
-// watchCatalog polls the stored catalog version and, when it differs from
-// the one being served (last; "" for the embedded default), loads the
-// catalog and calls rebuild, until ctx ends. A failed load or rebuild keeps
-// the current engine and is tried again at the next poll.
-func watchCatalog(ctx context.Context, store vrrec.CatalogStore, last string, every time.Duration, log *slog.Logger, rebuild func(context.Context, *vrrec.Catalog, string) error) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		v, err := store.CatalogVersion(ctx)
-		if err != nil || v == "" || v == last {
-			continue
-		}
-		cat, version, err := store.LoadCatalog(ctx)
-		if err == nil {
-			start := time.Now()
-			if err = rebuild(ctx, cat, version); err == nil {
-				log.Info("catalog reloaded", "version", version, "apps", len(cat.Apps), "took", time.Since(start).String())
-				last = version // what was loaded, even if another import ran meanwhile
-				continue
-			}
-		}
-		log.Warn("catalog changed but could not be loaded; keeping the current one", "version", v, "err", err)
+// withStoredSettings is cfg with the managed settings staff stored in the
+// database in place of the environment's.
+func withStoredSettings(ctx context.Context, cfg config.Config, store vrrec.ConfigStore, log *slog.Logger) config.Config {
+	stored, err := store.Config(ctx)
+	if err != nil || len(stored) == 0 {
+		return cfg
 	}
+	c, err := config.Load(func(k string) string {
+		if v := stored[k]; v != "" && slices.Contains(admin.Managed, k) {
+			return v
+		}
+		return os.Getenv(k)
+	})
+	if err != nil {
+		log.Warn("stored settings not applied", "err", err)
+		return cfg
+	}
+	return c
 }
 
 // newLimits builds the rate limiter: counters in Redis when REDIS_URL is

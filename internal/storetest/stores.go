@@ -23,15 +23,22 @@ func Catalog(t *testing.T, open func(t *testing.T) vrrec.CatalogStore) {
 		if _, _, err := s.LoadCatalog(ctx); vrrec.ErrorCode(err) != vrrec.ENOTFOUND {
 			t.Errorf("load from an empty store: %v, want ENOTFOUND", err)
 		}
+		if at, err := s.CatalogSavedAt(ctx); err != nil || !at.IsZero() {
+			t.Errorf("saved-at of an empty store: %v, %v", at, err)
+		}
 	})
 	t.Run("save, load, replace", func(t *testing.T) {
 		s := open(t)
 		cat := graphtest.Fixture()
 		cat.Courses[0].Prerequisites, cat.Courses[0].LearningOutcomes = []string{"15-112"}, []string{"Write Python"}
 		cat.Apps[0].Features, cat.Apps[0].SkillsDeveloped, cat.Apps[0].Rating, cat.Apps[0].Price = []string{"Puzzles"}, []string{"Spatial Reasoning"}, 4.8, "$9.99"
+		before := time.Now().Add(-time.Second)
 		changed, err := s.SaveCatalog(ctx, cat, "v1")
 		if err != nil || !changed {
 			t.Fatalf("first save: %v, %v", changed, err)
+		}
+		if at, err := s.CatalogSavedAt(ctx); err != nil || at.Before(before) || at.After(time.Now().Add(time.Second)) {
+			t.Errorf("saved-at after a save: %v, %v", at, err)
 		}
 		if changed, err := s.SaveCatalog(ctx, cat, "v1"); err != nil || changed {
 			t.Errorf("saving the same version again: changed %v, %v", changed, err)
@@ -134,8 +141,31 @@ func Interactions(t *testing.T, open func(t *testing.T) vrrec.InteractionLog) {
 			t.Errorf("since the 22nd: %d, want 6", recent.Total)
 		}
 		empty, err := open(t).Stats(ctx, time.Time{})
-		if err != nil || empty.Total != 0 || empty.P95LatencyMS != 0 {
+		if err != nil || empty.Total != 0 || empty.P95LatencyMS != 0 || len(empty.Latency) != len(vrrec.LatencyBuckets)+1 || empty.Latency[0].Count != 0 {
 			t.Errorf("empty stats: %+v, %v", empty, err)
+		}
+	})
+	t.Run("latency distribution", func(t *testing.T) {
+		s := open(t)
+		for i, ms := range []float64{49.9, 50, 100, 2500, 7000, 3} {
+			s.Record(ctx, vrrec.Interaction{ID: fmt.Sprint("lat", i), UserID: "u", Intent: "recommendation", LatencyMS: ms, Time: day(21, i)})
+		}
+		st, err := s.Stats(ctx, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		labels := vrrec.LatencyBucketLabels()
+		want := []int{2, 1, 1, 0, 0, 0, 1, 1}
+		if len(st.Latency) != len(want) {
+			t.Fatalf("latency distribution: %+v", st.Latency)
+		}
+		for i, c := range st.Latency {
+			if c.Key != labels[i] || c.Count != want[i] {
+				t.Errorf("bucket %d: %+v, want %s=%d", i, c, labels[i], want[i])
+			}
+		}
+		if labels[0] != "< 50 ms" || labels[1] != "50–100 ms" || labels[4] != "500 ms–1 s" || labels[7] != "≥ 5 s" {
+			t.Errorf("labels: %q", labels)
 		}
 	})
 }
@@ -181,11 +211,23 @@ func Jobs(t *testing.T, open func(t *testing.T) vrrec.JobStore) {
 		if len(job.Log) != vrrec.JobLogLines || job.Log[0] != "line 5" || job.Log[len(job.Log)-1] != fmt.Sprintf("line %d", vrrec.JobLogLines+4) {
 			t.Errorf("log: %d lines, first %q", len(job.Log), job.Log[0])
 		}
+		if err := s.SetJobProgress(ctx, "j1", vrrec.JobProgress{Stage: "reading", Done: 3, Total: 7}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RequestCancel(ctx, "j1"); err != nil {
+			t.Fatal(err)
+		}
+		if job, _ := s.Job(ctx, "j1"); job.Progress != (vrrec.JobProgress{Stage: "reading", Done: 3, Total: 7}) || !job.CancelRequested {
+			t.Errorf("progress and cancel request not kept: %+v", job)
+		}
 		if err := s.FinishJob(ctx, "j1", vrrec.JobCompleted, "", at(5)); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.FinishJob(ctx, "j1", vrrec.JobFailed, "", at(6)); vrrec.ErrorCode(err) != vrrec.ENOTFOUND {
 			t.Errorf("finishing a finished job: %v", err)
+		}
+		if err := s.RequestCancel(ctx, "j1"); vrrec.ErrorCode(err) != vrrec.ENOTFOUND {
+			t.Errorf("cancelling a finished job: %v, want ENOTFOUND", err)
 		}
 		if err := s.StartJob(ctx, vrrec.Job{ID: "j2", Type: "extract_skills", StartedAt: at(7)}); err != nil {
 			t.Fatalf("a job after the first finished: %v", err)

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/catalog"
+	"github.com/vrrec/vrrec/rag"
+)
+
+// loaded is the engine for one catalog version.
+type loaded struct {
+	eng     *rag.Engine
+	cat     *vrrec.Catalog
+	version string
+	source  string
+}
+
+// liveCatalog is the catalog and engine being served. It reloads from the
+// store when the stored version changes (another instance imported, or a
+// job here did) and on demand (the rebuild job).
+type liveCatalog struct {
+	store vrrec.CatalogStore
+	// build makes the engine (graph and vectors) for a catalog; step, when
+	// set, is told what it is doing.
+	build func(ctx context.Context, cat *vrrec.Catalog, step func(string)) (*rag.Engine, error)
+	log   *slog.Logger
+
+	cur    atomic.Pointer[loaded]
+	mu     sync.Mutex // one reload at a time
+	stored string     // the stored version last loaded; "" for none
+}
+
+func (l *liveCatalog) current() *loaded { return l.cur.Load() }
+
+// serve makes cat the served catalog; stored is its version in the store
+// ("" when it is the embedded default).
+func (l *liveCatalog) serve(ctx context.Context, cat *vrrec.Catalog, stored, source string, step func(string)) error {
+	eng, err := l.build(ctx, cat, step)
+	if err != nil {
+		return err
+	}
+	l.cur.Store(&loaded{eng: eng, cat: cat, version: catalog.Version(cat), source: source})
+	l.stored = stored
+	return nil
+}
+
+// reload serves the stored catalog when its version differs from the one
+// last loaded, or always when force is set. It reports whether it loaded.
+func (l *liveCatalog) reload(ctx context.Context, force bool, step func(string)) (bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	v, err := l.store.CatalogVersion(ctx)
+	if err != nil {
+		return false, fmt.Errorf("catalog version: %w", err)
+	}
+	if !force && (v == "" || v == l.stored) {
+		return false, nil
+	}
+	if step != nil {
+		step("loading the stored catalog")
+	}
+	cat, source, version, err := storedCatalog(ctx, l.store)
+	if err != nil {
+		return false, err
+	}
+	start := time.Now()
+	if err := l.serve(ctx, cat, version, source, step); err != nil {
+		return false, err
+	}
+	l.log.Info("catalog loaded", "version", catalog.Version(cat), "source", source, "apps", len(cat.Apps), "took", time.Since(start).String())
+	return true, nil
+}
+
+// catalogPollInterval is how often serve checks for a newly imported catalog.
+const catalogPollInterval = 5 * time.Second
+
+// watch reloads the catalog whenever the stored version changes, until ctx
+// ends. A failed load keeps the current engine and is tried again at the
+// next poll.
+func (l *liveCatalog) watch(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, err := l.reload(ctx, false, nil); err != nil && ctx.Err() == nil {
+			l.log.Warn("catalog changed but could not be loaded; keeping the current one", "err", err)
+		}
+	}
+}

@@ -1,0 +1,241 @@
+// Package jobs runs staff-triggered data-management work (imports, skill
+// extraction, rebuilds) in the background, one at a time across every
+// instance sharing the store, with progress, log lines and cancel kept in
+// the store so any instance can show or stop them.
+package jobs
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/vrrec/vrrec"
+)
+
+// Func is the work of one job. It reports through run and returns when ctx
+// is done; a nil error means the job completed.
+type Func func(ctx context.Context, run *Run) error
+
+// Options tune a Runner.
+type Options struct {
+	// Done, when set, is told how each job ended (for metrics).
+	Done func(jobType, state string, d time.Duration)
+	// CancelPoll is how often a running job looks for a cancel made on
+	// another instance; default 1s.
+	CancelPoll time.Duration
+	// ProgressEvery throttles progress writes; default 250ms. The first
+	// and the last step of a stage are always written.
+	ProgressEvery time.Duration
+	Log           *slog.Logger
+}
+
+// Runner starts jobs and tracks the ones running in this process.
+type Runner struct {
+	store vrrec.JobStore
+	opts  Options
+	base  context.Context // cancelled when the service stops
+
+	mu      sync.Mutex
+	running map[string]context.CancelCauseFunc
+	wg      sync.WaitGroup
+}
+
+// Why a job's context ended, to tell cancelled from interrupted.
+var (
+	errCancelled = errors.New("cancelled by staff")
+	errStopping  = errors.New("the service stopped while the job ran")
+)
+
+// New returns a runner whose jobs stop, marked interrupted, when ctx ends.
+func New(ctx context.Context, store vrrec.JobStore, opts Options) *Runner {
+	if opts.CancelPoll <= 0 {
+		opts.CancelPoll = time.Second
+	}
+	if opts.ProgressEvery <= 0 {
+		opts.ProgressEvery = 250 * time.Millisecond
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	return &Runner{store: store, opts: opts, base: ctx, running: map[string]context.CancelCauseFunc{}}
+}
+
+// Start records a job and runs fn in the background. ECONFLICT, naming the
+// running job, when another job is running on any instance.
+func (r *Runner) Start(ctx context.Context, jobType string, params map[string]string, fn Func) (vrrec.Job, error) {
+	if r.base.Err() != nil {
+		return vrrec.Job{}, vrrec.Errorf(vrrec.EUNAVAILABLE, "the service is stopping; start the job again once it is back")
+	}
+	if params == nil {
+		params = map[string]string{}
+	}
+	job := vrrec.Job{ID: rand.Text()[:16], Type: jobType, State: vrrec.JobRunning, Params: params,
+		StartedAt: time.Now().UTC().Truncate(time.Millisecond), Log: []string{}}
+	if err := r.store.StartJob(ctx, job); err != nil {
+		return vrrec.Job{}, err
+	}
+	jobCtx, cancel := context.WithCancelCause(context.WithoutCancel(r.base))
+	stopWithService := context.AfterFunc(r.base, func() { cancel(errStopping) })
+	r.mu.Lock()
+	r.running[job.ID] = cancel
+	r.mu.Unlock()
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		defer stopWithService()
+		r.run(jobCtx, cancel, job, fn)
+	}()
+	return job, nil
+}
+
+func (r *Runner) run(ctx context.Context, cancel context.CancelCauseFunc, job vrrec.Job, fn Func) {
+	log := r.opts.Log.With("job", job.ID, "type", job.Type)
+	run := &Run{store: r.store, id: job.ID, log: log, every: r.opts.ProgressEvery}
+	go r.watchCancel(ctx, cancel, job.ID)
+
+	log.Info("job started", "params", job.Params)
+	err := runSafely(ctx, fn, run)
+	state, msg := vrrec.JobCompleted, ""
+	switch cause := context.Cause(ctx); {
+	case errors.Is(cause, errCancelled):
+		state, msg = vrrec.JobCancelled, errCancelled.Error()
+	case errors.Is(cause, errStopping):
+		state, msg = vrrec.JobInterrupted, errStopping.Error()
+	case err != nil:
+		state, msg = vrrec.JobFailed, err.Error()
+	}
+	cancel(nil)
+	if msg != "" {
+		run.Logf("%s: %s", state, msg)
+	} else {
+		run.Logf("completed in %s", time.Since(job.StartedAt).Round(time.Millisecond))
+	}
+	run.flushProgress()
+	// The job's context is over; the final write must still land.
+	finishCtx, done := context.WithTimeout(context.Background(), 10*time.Second)
+	defer done()
+	if ferr := r.store.FinishJob(finishCtx, job.ID, state, msg, time.Now()); ferr != nil {
+		log.Error("job outcome not stored", "state", state, "err", ferr)
+	}
+	r.mu.Lock()
+	delete(r.running, job.ID)
+	r.mu.Unlock()
+	log.Info("job finished", "state", state, "err", msg)
+	if r.opts.Done != nil {
+		r.opts.Done(job.Type, state, time.Since(job.StartedAt))
+	}
+}
+
+// runSafely turns a panic in a job into its failure instead of a crash.
+func runSafely(ctx context.Context, fn Func, run *Run) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("job crashed: %v", p)
+		}
+	}()
+	return fn(ctx, run)
+}
+
+// watchCancel stops the job when a cancel is recorded in the store, which
+// is how a cancel sent to another instance reaches this one.
+func (r *Runner) watchCancel(ctx context.Context, cancel context.CancelCauseFunc, id string) {
+	t := time.NewTicker(r.opts.CancelPoll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			job, err := r.store.Job(ctx, id)
+			if err == nil && job.CancelRequested {
+				cancel(errCancelled)
+				return
+			}
+		}
+	}
+}
+
+// Cancel asks a running job to stop: at once when it runs here, within
+// CancelPoll when it runs on another instance. ENOTFOUND when no job of
+// that id is running.
+func (r *Runner) Cancel(ctx context.Context, id string) error {
+	if err := r.store.RequestCancel(ctx, id); err != nil {
+		return err
+	}
+	r.mu.Lock()
+	cancel, ok := r.running[id]
+	r.mu.Unlock()
+	if ok {
+		cancel(errCancelled)
+	}
+	return nil
+}
+
+// Wait blocks until every job started here has finished; after the
+// runner's context ends they finish promptly, marked interrupted.
+func (r *Runner) Wait() { r.wg.Wait() }
+
+// Run is what a job reports through.
+type Run struct {
+	store vrrec.JobStore
+	id    string
+	log   *slog.Logger
+	every time.Duration
+
+	mu      sync.Mutex
+	last    vrrec.JobProgress
+	written time.Time
+	pending bool
+}
+
+// ID is the job's id.
+func (r *Run) ID() string { return r.id }
+
+// Logf adds a line to the job's log, which staff see live.
+func (r *Run) Logf(format string, args ...any) {
+	line := fmt.Sprintf(format, args...)
+	r.log.Info(line)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := r.store.AppendJobLog(ctx, r.id, line); err != nil {
+		r.log.Warn("job log line not stored", "err", err)
+	}
+}
+
+// Progress records that done of total steps of stage are finished.
+// Writes are throttled; a new stage and its last step always land.
+func (r *Run) Progress(stage string, done, total int) {
+	r.mu.Lock()
+	p := vrrec.JobProgress{Stage: stage, Done: done, Total: total}
+	must := stage != r.last.Stage || done >= total
+	r.last, r.pending = p, true
+	if !must && time.Since(r.written) < r.every {
+		r.mu.Unlock()
+		return
+	}
+	r.written, r.pending = time.Now(), false
+	r.mu.Unlock()
+	r.write(p)
+}
+
+func (r *Run) flushProgress() {
+	r.mu.Lock()
+	p, pending := r.last, r.pending
+	r.pending = false
+	r.mu.Unlock()
+	if pending {
+		r.write(p)
+	}
+}
+
+func (r *Run) write(p vrrec.JobProgress) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := r.store.SetJobProgress(ctx, r.id, p); err != nil {
+		r.log.Warn("job progress not stored", "err", err)
+	}
+}

@@ -1,0 +1,5 @@
+-- Job progress, and cancel requests any instance can make.
+ALTER TABLE jobs ADD COLUMN stage TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN done INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN total INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;

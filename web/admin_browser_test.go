@@ -1,0 +1,220 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/admin"
+	"github.com/vrrec/vrrec/web"
+)
+
+// recordNow is a journal that stores each interaction before the answer
+// returns, so the dashboard shows chats made a moment ago.
+type recordNow struct{ log vrrec.InteractionLog }
+
+func (r recordNow) Log(it vrrec.Interaction) { _ = r.log.Record(context.Background(), it) }
+
+const xssQuery = `<img src=x onerror="window.__xss=1"> learn anatomy`
+
+// TestBrowserAdminPages walks the staff pages as a person would: log in,
+// read stats of chats just made, page through the log, open an entry
+// holding an XSS payload, import a file and watch the job, read the
+// masked configuration.
+func TestBrowserAdminPages(t *testing.T) {
+	ctx := browser(t)
+	env := map[string]string{"OPENROUTER_API_KEY": "sk-or-v1-abcdefghijklmnop"}
+	e := newDataEnv(t, func(c *web.Config, e *dataEnv) {
+		c.Journal = recordNow{e.db}
+		c.Settings = &admin.Settings{Store: e.db, Env: func(k string) string { return env[k] }}
+	})
+	// Students chat: 24 questions and one XSS payload, from two browsers.
+	jar, _ := cookiejar.New(nil)
+	student := &http.Client{Jar: jar}
+	questions := []string{"I'm learning Python", "cybersecurity tools", "95-729", "I study human anatomy", "public speaking practice",
+		"tell me more about Beat Saber", "I want to get better at teamwork", "chemistry labs"}
+	for i := 0; i < 24; i++ {
+		if res := postChat(t, student, e.base, questions[i%len(questions)]); res.status != 200 {
+			t.Fatalf("chat: %d %s", res.status, res.body)
+		}
+	}
+	if res := postChat(t, nil, e.base, xssQuery); res.status != 200 {
+		t.Fatalf("chat: %d %s", res.status, res.body)
+	}
+	shots := os.Getenv("VRREC_ADMIN_SCREENSHOTS") // a directory; make docs-screenshots
+	screenshot := func(name string) {
+		if shots == "" {
+			return
+		}
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(shots, name), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Logged out: the login form, not the dashboard.
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.base+"/admin"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="login"]`))); err != nil {
+		t.Fatal(err)
+	}
+	if eval[bool](t, ctx, `document.getElementById('login').hidden || !document.getElementById('view-dashboard').hidden`) {
+		t.Fatal("the logged-out page does not show only the login form")
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS("#password"), "wrong"), chromedp.Click(chromedp.CSS("#login-button")),
+		chromedp.WaitVisible(chromedp.CSS("#login-error")),
+		until(`document.getElementById('login-error').textContent.length > 0`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if msg := eval[string](t, ctx, `document.getElementById('login-error').textContent`); msg != "Wrong password." {
+		t.Errorf("wrong password shows %q", msg)
+	}
+	if err := chromedp.Do(ctx,
+		run(`document.getElementById('password').value = ''`),
+		chromedp.SendKeys(chromedp.CSS("#password"), "staff-password"), chromedp.Click(chromedp.CSS("#login-button")),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-ready="dashboard"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if total := eval[string](t, ctx, `document.getElementById('stat-total').textContent`); total != "25" {
+		t.Errorf("interactions shown: %q, want 25", total)
+	}
+	if users := eval[string](t, ctx, `document.getElementById('stat-users').textContent`); users != "2" {
+		t.Errorf("unique users shown: %q, want 2", users)
+	}
+	if bars := eval[int](t, ctx, `document.querySelectorAll('#chart-days rect.bar').length`); bars != 1 {
+		t.Errorf("%d bars for interactions per day, want 1 (today)", bars)
+	}
+	if bars := eval[int](t, ctx, `document.querySelectorAll('#chart-latency rect.bar').length`); bars != len(vrrec.LatencyBuckets)+1 {
+		t.Errorf("%d latency bars", bars)
+	}
+	if intents := eval[string](t, ctx, `document.getElementById('intents').textContent`); !strings.Contains(intents, "recommendation") {
+		t.Errorf("popular intents: %q", intents)
+	}
+	screenshot("admin-dashboard.png")
+
+	// The log pages through 25 entries 20 at a time.
+	if info := eval[string](t, ctx, `document.getElementById('page-info').textContent`); info != "1–20 of 25" {
+		t.Errorf("first page: %q", info)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#next")),
+		until(`document.getElementById('page-info').textContent === '21–25 of 25'`)); err != nil {
+		t.Fatalf("next page: %v (shows %q)", err, eval[string](t, ctx, `document.getElementById('page-info').textContent`))
+	}
+	if !eval[bool](t, ctx, `document.getElementById('next').disabled`) {
+		t.Error("Next is enabled on the last page")
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#prev")),
+		until(`document.getElementById('page-info').textContent === '1–20 of 25'`)); err != nil {
+		t.Fatal(err)
+	}
+
+	// The newest entry is the XSS payload: shown as text, inert.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#logs tbody tr:first-child button`)),
+		chromedp.WaitVisible(chromedp.CSS("#detail[open]"))); err != nil {
+		t.Fatal(err)
+	}
+	if shown := eval[string](t, ctx, `document.querySelector('#detail-fields dd:nth-of-type(2)').textContent`); shown != xssQuery {
+		t.Errorf("detail shows query %q, want it as text", shown)
+	}
+	if eval[int](t, ctx, `document.querySelectorAll('#detail img, #logs img').length`) != 0 || eval[bool](t, ctx, `window.__xss === 1`) {
+		t.Error("the payload became markup or ran")
+	}
+	if reply := eval[string](t, ctx, `document.getElementById('detail-reply').textContent`); reply == "" {
+		t.Error("the detail view shows no reply")
+	}
+	screenshot("admin-log-detail.png")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#detail-close")), chromedp.WaitNotVisible(chromedp.CSS("#detail"))); err != nil {
+		t.Fatal(err)
+	}
+
+	// The user filter narrows the log to one student.
+	userID := eval[string](t, ctx, `document.querySelector('#logs tbody tr:nth-child(2) td:nth-child(2)').textContent`)
+	stored, _, _ := e.db.Interactions(context.Background(), vrrec.InteractionFilter{Limit: 1, Offset: 1})
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#filter-user"), stored[0].UserID), chromedp.Click(chromedp.CSS(`#log-filter button[type="submit"]`)),
+		until(`document.getElementById('page-info').textContent === '1–20 of 24'`)); err != nil {
+		t.Fatalf("filter by %s (%s): %v", userID, stored[0].UserID, err)
+	}
+
+	// Data: import a CSV of courses and watch the job complete.
+	csvPath := filepath.Join(t.TempDir(), "courses.csv")
+	os.WriteFile(csvPath, []byte("course_id,title,department,description\n95-888,Data-Focused Python,Heinz College,Python for data\n,No id,Heinz College,x\n"), 0o644)
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.base+"/admin/data"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="data"]`))); err != nil {
+		t.Fatal(err)
+	}
+	if n := eval[string](t, ctx, `document.getElementById('count-courses').textContent`); n != "160" {
+		t.Errorf("courses before the import: %q", n)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.SetUploadFiles(chromedp.CSS("#import-files"), []string{csvPath}),
+		chromedp.Click(chromedp.CSS(`#import-form button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-job-state="completed"]`)),
+		until(`document.getElementById('count-courses').textContent === '1'`),
+	); err != nil {
+		t.Fatalf("import: %v; message %q", err, eval[string](t, ctx, `document.getElementById('job-message').textContent`))
+	}
+	if log := eval[string](t, ctx, `document.getElementById('job-log').textContent`); !strings.Contains(log, "courses.csv: 2 rows read, 1 kept") {
+		t.Errorf("job log on the page: %q", log)
+	}
+	if report := eval[string](t, ctx, `document.getElementById('import-problems').textContent`); !strings.Contains(report, "courses.csv row 1") {
+		t.Errorf("import report on the page: %q", report)
+	}
+	if rows := eval[int](t, ctx, `document.querySelectorAll('#jobs tbody tr').length`); rows != 1 {
+		t.Errorf("%d rows of job history, want 1", rows)
+	}
+	screenshot("admin-data.png")
+
+	// Configuration: the key is masked in the field and nowhere in clear.
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.base+"/admin/config"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="config"]`))); err != nil {
+		t.Fatal(err)
+	}
+	value, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#cfg-OPENROUTER_API_KEY")))
+	if err != nil || value != admin.Mask(env["OPENROUTER_API_KEY"]) {
+		t.Errorf("key field shows %q, %v", value, err)
+	}
+	if eval[bool](t, ctx, `document.documentElement.outerHTML.includes('abcdefghijkl')`) {
+		t.Error("the page holds the key in clear")
+	}
+	// Saving a new model keeps the masked key as it was.
+	if err := chromedp.Do(ctx, run(`document.getElementById('cfg-OPENROUTER_MODEL').value = 'openai/gpt-4o-mini'`), chromedp.Click(chromedp.CSS("#config-save")),
+		until(`document.getElementById('config-message').textContent.startsWith('Saved')`)); err != nil {
+		t.Fatal(err)
+	}
+	if msg := eval[string](t, ctx, `document.getElementById('config-message').textContent`); msg != "Saved: OPENROUTER_MODEL." {
+		t.Errorf("save message %q", msg)
+	}
+	screenshot("admin-config.png")
+
+	// Logging out returns to the login form.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#logout")), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="login"]`))); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// until waits, inside a chromedp.Do, for a JavaScript expression to be true.
+func until(expr string) chromedp.Action[chromedp.Void] {
+	poll := chromedp.Poll[bool](expr)
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := poll(ctx, t)
+		return err
+	})
+}
+
+// run evaluates JavaScript for its effect, inside a chromedp.Do.
+func run(expr string) chromedp.Action[chromedp.Void] {
+	eval := chromedp.Evaluate[any](expr)
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := eval(ctx, t)
+		return err
+	})
+}

@@ -1,0 +1,540 @@
+// Staff pages: dashboard, data management, configuration. Everything that
+// came from a student, a model or a file (queries, replies, job logs, import
+// problems) reaches the page through textContent and createElement, never
+// innerHTML, so it stays text.
+(() => {
+  'use strict';
+
+  const $ = (id) => document.getElementById(id);
+  const VIEWS = { '/admin': 'dashboard', '/admin/data': 'data', '/admin/config': 'config' };
+  const view = VIEWS[location.pathname.replace(/\/+$/, '')] || 'dashboard';
+  const PAGE = 20;
+
+  class HttpError extends Error {
+    constructor(status, message, body) {
+      super(message);
+      this.status = status;
+      this.body = body || {};
+    }
+  }
+
+  // api calls the staff API; a 401 shows the login form.
+  async function api(method, path, body) {
+    const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+    if (body instanceof FormData) {
+      init.body = body;
+    } else if (body !== undefined) {
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    let res;
+    try {
+      res = await fetch(path, init);
+    } catch (err) {
+      throw new HttpError(0, 'The server could not be reached. Check the connection and try again.');
+    }
+    let data = {};
+    try {
+      data = await res.json();
+    } catch (err) {
+      data = {};
+    }
+    if (res.status === 401 && data.login_required) {
+      showLogin();
+    }
+    if (!res.ok) {
+      throw new HttpError(res.status, data.error || 'The server answered ' + res.status, data);
+    }
+    return data;
+  }
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === 'class') node.className = v;
+      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v);
+    }
+    for (const c of children) {
+      if (c === null || c === undefined) continue;
+      node.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+    }
+    return node;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+    return node;
+  }
+
+  function notice(message) {
+    const n = $('notice');
+    n.textContent = message || '';
+    n.hidden = !message;
+  }
+
+  const when = (iso) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' }) : '–');
+  const ms = (v) => {
+    if (v >= 1000) return (v / 1000).toFixed(2) + ' s';
+    return (v < 10 ? v.toFixed(1) : Math.round(v)) + ' ms';
+  };
+  const took = (a, b) => (a && b ? ms(new Date(b) - new Date(a)) : '–');
+
+  // ---- Login ------------------------------------------------------------
+
+  function showLogin() {
+    for (const id of ['view-dashboard', 'view-data', 'view-config']) $(id).hidden = true;
+    $('nav').hidden = true;
+    $('login').hidden = false;
+    stopPolling();
+    $('password').focus();
+    document.body.dataset.ready = 'login';
+  }
+
+  $('login-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const button = $('login-button');
+    button.disabled = true;
+    $('login-error').textContent = '';
+    try {
+      await api('POST', '/api/auth/login', { password: $('password').value });
+      $('password').value = '';
+      $('login').hidden = true;
+      await show();
+    } catch (err) {
+      $('login-error').textContent = err.status === 401 ? 'Wrong password.' : err.message;
+      document.body.dataset.ready = 'login';
+    } finally {
+      button.disabled = false;
+    }
+  });
+
+  $('logout').addEventListener('click', async () => {
+    try {
+      await api('POST', '/api/auth/logout', {});
+    } finally {
+      showLogin();
+    }
+  });
+
+  // ---- Charts -----------------------------------------------------------
+
+  const SVG = 'http://www.w3.org/2000/svg';
+  function svg(tag, attrs, text) {
+    const node = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function noData(container, counts) {
+    clear(container);
+    if (!counts || counts.length === 0 || counts.every((c) => c.count === 0)) {
+      container.appendChild(el('p', { class: 'empty' }, 'No data yet.'));
+      return true;
+    }
+    return false;
+  }
+
+  // columnChart draws counts over time as columns, labelling a few.
+  function columnChart(container, counts, describe) {
+    if (noData(container, counts)) return;
+    const W = 520, H = 170, left = 34, labelEvery = Math.ceil(counts.length / 6);
+    const maxCount = Math.max(...counts.map((c) => c.count), 1);
+    const slot = (W - left) / counts.length;
+    const chart = svg('svg', { viewBox: `0 0 ${W} ${H + 26}`, role: 'img', 'aria-label': describe, class: 'bars' });
+    chart.appendChild(svg('text', { x: left - 6, y: 12, class: 'axis', 'text-anchor': 'end' }, String(maxCount)));
+    chart.appendChild(svg('text', { x: left - 6, y: H, class: 'axis', 'text-anchor': 'end' }, '0'));
+    chart.appendChild(svg('line', { x1: left, y1: H, x2: W, y2: H, class: 'baseline' }));
+    counts.forEach((c, i) => {
+      const h = Math.max(Math.round((c.count / maxCount) * (H - 8)), c.count ? 1 : 0);
+      const x = left + i * slot + Math.min(slot * 0.15, 8);
+      const width = Math.max(slot - 2 * Math.min(slot * 0.15, 8), 1);
+      const bar = svg('rect', { x, y: H - h, width, height: h, class: 'bar' });
+      bar.appendChild(svg('title', {}, `${c.key}: ${c.count}`));
+      chart.appendChild(bar);
+      if (i % labelEvery === 0) {
+        chart.appendChild(svg('text', { x: x + width / 2, y: H + 18, class: 'axis', 'text-anchor': 'middle' }, c.key));
+      }
+    });
+    container.appendChild(chart);
+  }
+
+  // rowChart draws labelled horizontal bars with their counts.
+  function rowChart(container, counts, describe) {
+    if (noData(container, counts)) return;
+    const W = 520, row = 22, left = 96, right = 44;
+    const maxCount = Math.max(...counts.map((c) => c.count), 1);
+    const chart = svg('svg', { viewBox: `0 0 ${W} ${counts.length * row + 4}`, role: 'img', 'aria-label': describe, class: 'bars' });
+    counts.forEach((c, i) => {
+      const y = i * row + 2;
+      const width = Math.round((c.count / maxCount) * (W - left - right));
+      chart.appendChild(svg('text', { x: left - 8, y: y + 15, class: 'axis', 'text-anchor': 'end' }, c.key));
+      const bar = svg('rect', { x: left, y: y + 3, width: Math.max(width, c.count ? 1 : 0), height: row - 6, class: 'bar' });
+      bar.appendChild(svg('title', {}, `${c.key}: ${c.count}`));
+      chart.appendChild(bar);
+      chart.appendChild(svg('text', { x: left + width + 6, y: y + 15, class: 'axis' }, String(c.count)));
+    });
+    container.appendChild(chart);
+  }
+
+  function countList(list, counts) {
+    clear(list);
+    if (!counts || counts.length === 0) {
+      list.appendChild(el('li', { class: 'empty' }, 'None yet.'));
+      return;
+    }
+    for (const c of counts) list.appendChild(el('li', {}, el('span', {}, c.key || '(none)'), el('span', { class: 'count' }, c.count)));
+  }
+
+  // ---- Dashboard --------------------------------------------------------
+
+  let logOffset = 0;
+  let logUser = '';
+  let logs = [];
+
+  async function loadStats() {
+    const s = await api('GET', '/api/admin/stats');
+    $('stat-total').textContent = s.total_interactions;
+    $('stat-users').textContent = s.unique_users;
+    $('stat-avg').textContent = ms(s.avg_latency_ms);
+    $('stat-p95').textContent = ms(s.p95_latency_ms);
+    columnChart($('chart-days'), s.interactions_per_day, 'Interactions per day');
+    rowChart($('chart-latency'), s.latency_distribution, 'Answers per latency range');
+    countList($('intents'), s.popular_intents);
+    countList($('top-apps'), s.most_recommended_apps);
+  }
+
+  async function loadLogs() {
+    const q = new URLSearchParams({ limit: PAGE, offset: logOffset });
+    if (logUser) q.set('user_id', logUser);
+    const page = await api('GET', '/api/admin/logs?' + q);
+    logs = page.logs || [];
+    const body = clear($('logs').tBodies[0]);
+    if (logs.length === 0) {
+      body.appendChild(el('tr', {}, el('td', { colspan: 7, class: 'empty' }, logUser ? 'No interactions of this user.' : 'No interactions yet.')));
+    }
+    logs.forEach((it, i) => {
+      body.appendChild(el('tr', {},
+        el('td', {}, when(it.timestamp)),
+        el('td', { class: 'mono' }, (it.user_id || '').slice(0, 12)),
+        el('td', { class: 'query' }, it.query),
+        el('td', {}, it.intent),
+        el('td', {}, String((it.recommended_apps || []).length)),
+        el('td', {}, ms(it.latency_ms)),
+        el('td', {}, el('button', { type: 'button', class: 'link', 'data-index': i, onclick: () => openDetail(it) }, 'Details'))));
+    });
+    const last = Math.min(logOffset + logs.length, page.total);
+    $('page-info').textContent = page.total === 0 ? '0 of 0' : `${logOffset + 1}–${last} of ${page.total}`;
+    $('prev').disabled = logOffset === 0;
+    $('next').disabled = last >= page.total;
+  }
+
+  function openDetail(it) {
+    const fields = clear($('detail-fields'));
+    const add = (k, v) => fields.append(el('dt', {}, k), el('dd', {}, v === undefined || v === '' ? '–' : String(v)));
+    add('Time', when(it.timestamp));
+    add('Query', it.query);
+    add('Intent', it.intent);
+    add('Recommended apps', (it.recommended_apps || []).join(', '));
+    add('Latency', ms(it.latency_ms));
+    add('User', it.user_id);
+    add('Session', it.session_id);
+    add('Source', it.source);
+    add('Id', it.id);
+    $('detail-reply').textContent = it.response || '';
+    $('detail').showModal();
+  }
+
+  async function loadAudit() {
+    const { entries } = await api('GET', '/api/admin/audit?limit=20');
+    const body = clear($('audit').tBodies[0]);
+    if (!entries.length) body.appendChild(el('tr', {}, el('td', { colspan: 5, class: 'empty' }, 'No staff actions yet.')));
+    for (const a of entries) {
+      body.appendChild(el('tr', {}, el('td', {}, when(a.time)), el('td', {}, a.actor), el('td', {}, a.action), el('td', {}, a.detail || ''), el('td', { class: 'mono' }, a.ip)));
+    }
+  }
+
+  $('log-filter').addEventListener('submit', (e) => {
+    e.preventDefault();
+    logUser = $('filter-user').value.trim();
+    logOffset = 0;
+    loadLogs().catch(fail);
+  });
+  $('filter-clear').addEventListener('click', () => {
+    $('filter-user').value = '';
+    logUser = '';
+    logOffset = 0;
+    loadLogs().catch(fail);
+  });
+  $('prev').addEventListener('click', () => { logOffset = Math.max(0, logOffset - PAGE); loadLogs().catch(fail); });
+  $('next').addEventListener('click', () => { logOffset += PAGE; loadLogs().catch(fail); });
+
+  async function showDashboard() {
+    await Promise.all([loadStats(), loadLogs(), loadAudit()]);
+  }
+
+  // ---- Data -------------------------------------------------------------
+
+  let pollTimer = 0;
+  let watching = '';
+
+  function stopPolling() {
+    clearTimeout(pollTimer);
+    pollTimer = 0;
+    watching = '';
+  }
+
+  function renderCounts(counts) {
+    const tiles = clear($('data-counts'));
+    const names = { courses: 'Courses', apps: 'VR apps', skills: 'Skills', course_skills: 'Course–skill links', app_skills: 'App–skill links' };
+    for (const [k, label] of Object.entries(names)) {
+      tiles.appendChild(el('div', { class: 'tile' }, el('span', { class: 'label' }, label), el('span', { class: 'value', id: 'count-' + k }, counts[k] ?? '–')));
+    }
+  }
+
+  function renderGraph(graph) {
+    if (!graph) return;
+    $('data-graph').textContent = [graph.backend, graph.state].filter(Boolean).join(', ');
+    const stats = graph.stats;
+    $('graph-stats').hidden = !stats;
+    if (!stats) return;
+    const panels = clear($('graph-panels'));
+    const human = (k) => k.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+    const numbers = el('dl', { class: 'numbers' });
+    for (const [k, v] of Object.entries(stats)) {
+      if (typeof v === 'number') numbers.append(el('dt', {}, human(k)), el('dd', {}, v));
+      if (v && typeof v === 'object' && !Array.isArray(v)) {
+        for (const [k2, v2] of Object.entries(v)) if (typeof v2 === 'number') numbers.append(el('dt', {}, human(k2)), el('dd', {}, v2));
+      }
+    }
+    panels.appendChild(el('div', { class: 'panel' }, el('h3', {}, 'Nodes and edges'), numbers));
+    for (const [k, v] of Object.entries(stats)) {
+      if (!Array.isArray(v)) continue;
+      const list = el('ol', { class: 'counts' });
+      for (const item of v.slice(0, 10)) {
+        const values = Object.values(item);
+        const name = values.find((x) => typeof x === 'string') || '';
+        const n = values.find((x) => typeof x === 'number');
+        list.appendChild(el('li', {}, el('span', {}, name), el('span', { class: 'count' }, n ?? '')));
+      }
+      panels.appendChild(el('div', { class: 'panel' }, el('h3', {}, human(k)), list));
+    }
+  }
+
+  function renderHistory(jobs) {
+    const body = clear($('jobs').tBodies[0]);
+    if (!jobs.length) body.appendChild(el('tr', {}, el('td', { colspan: 5, class: 'empty' }, 'No jobs yet.')));
+    for (const j of jobs) {
+      body.appendChild(el('tr', {}, el('td', {}, when(j.started_at)), el('td', {}, j.type),
+        el('td', {}, el('span', { class: 'badge ' + j.state }, j.state)), el('td', {}, took(j.started_at, j.finished_at)), el('td', {}, j.error || '')));
+    }
+  }
+
+  async function loadDataStatus() {
+    const s = await api('GET', '/api/admin/data/status');
+    renderCounts(s.counts || {});
+    $('data-version').textContent = s.catalog_version || '–';
+    $('data-updated').textContent = s.updated_at ? when(s.updated_at) : 'never imported (embedded default catalog)';
+    renderGraph(s.graph);
+    renderHistory(s.jobs || []);
+    if (s.current_job) {
+      renderJob(s.current_job);
+      watch(s.current_job.id);
+    }
+    document.body.dataset.jobs = String((s.jobs || []).length);
+    return s;
+  }
+
+  function renderJob(job) {
+    $('current-job').hidden = false;
+    $('job-id').textContent = job.id;
+    $('job-type').textContent = job.type;
+    const state = $('job-state');
+    state.textContent = job.state;
+    state.className = 'badge ' + job.state;
+    const p = job.progress || {};
+    const bar = $('job-progress');
+    if (p.total > 0) {
+      bar.max = p.total;
+      bar.value = p.done;
+    } else if (job.state === 'running') {
+      bar.removeAttribute('value');
+    } else {
+      bar.max = 1;
+      bar.value = 1;
+    }
+    $('job-stage').textContent = p.stage ? `${p.stage} ${p.done}/${p.total}` : '';
+    const log = $('job-log');
+    log.textContent = (job.log || []).join('\n');
+    log.scrollTop = log.scrollHeight;
+    $('job-cancel').hidden = job.state !== 'running';
+    $('job-cancel').disabled = !!job.cancel_requested;
+    document.body.dataset.jobState = job.state;
+  }
+
+  // watch polls a job until it ends, then refreshes the catalog figures.
+  function watch(id) {
+    if (watching === id) return;
+    stopPolling();
+    watching = id;
+    const tick = async () => {
+      if (watching !== id) return;
+      try {
+        const job = await api('GET', '/api/admin/jobs/' + encodeURIComponent(id));
+        renderJob(job);
+        if (job.state === 'running') {
+          pollTimer = setTimeout(tick, 700);
+          return;
+        }
+        watching = '';
+        $('job-message').textContent = job.state === 'completed' ? 'Job completed.' : `Job ${job.state}${job.error ? ': ' + job.error : '.'}`;
+        await loadDataStatus();
+      } catch (err) {
+        if (err.status === 401) return;
+        pollTimer = setTimeout(tick, 2000); // the server restarting: keep trying
+      }
+    };
+    tick();
+  }
+
+  async function startJob(path, body) {
+    $('job-message').textContent = '';
+    try {
+      const res = await api('POST', path, body);
+      $('job-message').textContent = `Started job ${res.job_id}.`;
+      renderReport(res.report);
+      renderJob(res.job);
+      watch(res.job_id);
+    } catch (err) {
+      if (err.status === 409 && err.body.running_job_id) {
+        $('job-message').textContent = `${err.message} (job ${err.body.running_job_id}).`;
+        watch(err.body.running_job_id);
+        return;
+      }
+      if (err.status !== 401) $('job-message').textContent = err.message;
+    }
+  }
+
+  function renderReport(report) {
+    const box = $('import-report');
+    if (!report) {
+      box.hidden = true;
+      return;
+    }
+    const list = clear($('import-problems'));
+    for (const [file, read] of Object.entries(report.read || {})) {
+      list.appendChild(el('li', {}, `${file}: ${read} rows read, ${(report.kept || {})[file] ?? 0} kept`));
+    }
+    // Replacing courses drops every link of the old ones: the problems can
+    // run to hundreds, so they fold away and only the first are drawn.
+    const problems = report.problems || [];
+    if (problems.length) {
+      const SHOWN = 100;
+      const items = el('ul', {});
+      for (const p of problems.slice(0, SHOWN)) {
+        items.appendChild(el('li', { class: 'problem' }, `${p.file} row ${p.index}${p.id ? ' (' + p.id + ')' : ''}: ${p.reason} [${p.action}]`));
+      }
+      if (problems.length > SHOWN) items.appendChild(el('li', {}, `… and ${problems.length - SHOWN} more`));
+      const details = el('details', {}, el('summary', {}, `${problems.length} rows with problems`), items);
+      details.open = problems.length <= 10;
+      list.appendChild(el('li', {}, details));
+    }
+    box.hidden = false;
+  }
+
+  for (const button of document.querySelectorAll('[data-job]')) {
+    button.addEventListener('click', () => startJob(button.dataset.job, {}));
+  }
+  $('import-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const files = $('import-files').files;
+    if (!files.length) return;
+    const form = new FormData();
+    for (const f of files) form.append('files', f, f.name);
+    startJob('/api/admin/data/import', form);
+  });
+  $('job-cancel').addEventListener('click', async () => {
+    const id = $('job-id').textContent;
+    $('job-cancel').disabled = true;
+    try {
+      await api('POST', `/api/admin/jobs/${encodeURIComponent(id)}/cancel`, {});
+      $('job-message').textContent = 'Cancelling…';
+    } catch (err) {
+      $('job-message').textContent = err.message;
+    }
+  });
+
+  // ---- Configuration ----------------------------------------------------
+
+  let shown = {};
+
+  async function loadConfig() {
+    const { settings } = await api('GET', '/api/admin/config');
+    const body = clear($('config').tBodies[0]);
+    shown = {};
+    for (const s of settings) {
+      shown[s.key] = s.value;
+      const input = el('input', { id: 'cfg-' + s.key, name: s.key, autocomplete: 'off', spellcheck: 'false' });
+      input.value = s.value;
+      body.appendChild(el('tr', {},
+        el('th', { scope: 'row' }, el('label', { for: 'cfg-' + s.key }, s.key), s.secret ? el('span', { class: 'badge secret' }, 'secret') : null),
+        el('td', {}, input),
+        el('td', {}, s.source),
+        el('td', { class: 'applies' }, s.applies || '')));
+    }
+  }
+
+  $('config-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const changes = {};
+    for (const [key, value] of Object.entries(shown)) {
+      const now = $('cfg-' + key).value.trim();
+      if (now !== value) changes[key] = now;
+    }
+    if (!Object.keys(changes).length) {
+      $('config-message').textContent = 'Nothing changed.';
+      return;
+    }
+    try {
+      const res = await api('POST', '/api/admin/config', changes);
+      $('config-message').textContent = res.changed.length ? 'Saved: ' + res.changed.join(', ') + '.' : 'Nothing changed.';
+      await loadConfig();
+    } catch (err) {
+      if (err.status !== 401) $('config-message').textContent = err.message;
+    }
+  });
+
+  // ---- Start ------------------------------------------------------------
+
+  function fail(err) {
+    if (err.status !== 401) notice(err.message);
+  }
+
+  async function show() {
+    notice('');
+    $('nav').hidden = false;
+    for (const a of document.querySelectorAll('#nav a')) {
+      if (a.dataset.view === view) a.setAttribute('aria-current', 'page');
+    }
+    $('view-' + view).hidden = false;
+    try {
+      if (view === 'dashboard') await showDashboard();
+      if (view === 'data') await loadDataStatus();
+      if (view === 'config') await loadConfig();
+      document.body.dataset.ready = view;
+    } catch (err) {
+      fail(err);
+    }
+  }
+
+  (async () => {
+    try {
+      const { is_admin: isAdmin } = await api('GET', '/api/auth/check');
+      if (isAdmin) await show();
+      else showLogin();
+    } catch (err) {
+      notice(err.message);
+    }
+  })();
+})();
