@@ -2,6 +2,12 @@ package admin
 
 import (
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -42,10 +48,74 @@ func applies(key string) string {
 	}
 }
 
-// Settings reads and changes the managed settings.
+// Settings reads and changes the managed settings. Secrets are stored
+// encrypted (AES-GCM, key derived from the secret key, the setting's name
+// bound in), so a copy of the database does not give the API keys away.
 type Settings struct {
-	Store vrrec.ConfigStore
-	Env   func(string) string // os.Getenv in production
+	store vrrec.ConfigStore
+	env   func(string) string
+	aead  cipher.AEAD
+}
+
+// NewSettings returns the managed settings kept in store over env
+// (os.Getenv in production); secret is the service's secret key.
+func NewSettings(store vrrec.ConfigStore, env func(string) string, secret []byte) (*Settings, error) {
+	key := sha256.Sum256(append([]byte("vrrec settings\x00"), secret...))
+	block, err := aes.NewCipher(key[:])
+	if err != nil {
+		return nil, err
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	return &Settings{store: store, env: env, aead: aead}, nil
+}
+
+// sealedPrefix marks an encrypted stored value.
+const sealedPrefix = "enc:v1:"
+
+func (s *Settings) seal(key, value string) string {
+	nonce := make([]byte, s.aead.NonceSize())
+	_, _ = rand.Read(nonce)
+	return sealedPrefix + base64.RawStdEncoding.EncodeToString(s.aead.Seal(nonce, nonce, []byte(value), []byte(key)))
+}
+
+// errUnreadable is a stored secret sealed with another secret key.
+var errUnreadable = errors.New("stored value sealed with another SECRET_KEY")
+
+func (s *Settings) open(key, stored string) (string, error) {
+	rest, sealed := strings.CutPrefix(stored, sealedPrefix)
+	if !sealed {
+		return stored, nil // stored before secrets were sealed, or not a secret
+	}
+	box, err := base64.RawStdEncoding.DecodeString(rest)
+	if err != nil || len(box) < s.aead.NonceSize() {
+		return "", errUnreadable
+	}
+	plain, err := s.aead.Open(nil, box[:s.aead.NonceSize()], box[s.aead.NonceSize():], []byte(key))
+	if err != nil {
+		return "", errUnreadable
+	}
+	return string(plain), nil
+}
+
+// Values returns the managed settings stored in the database, decrypted;
+// a secret that cannot be decrypted is left out.
+func (s *Settings) Values(ctx context.Context) (map[string]string, error) {
+	stored, err := s.store.Config(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, k := range Managed {
+		if v := stored[k]; v != "" {
+			if plain, err := s.open(k, v); err == nil {
+				out[k] = plain
+			}
+		}
+	}
+	return out, nil
 }
 
 // Mask shows the first and last 4 characters of a secret, or only stars
@@ -61,8 +131,12 @@ func Mask(v string) string {
 }
 
 // List returns every managed setting with where its value comes from.
-func (s Settings) List(ctx context.Context) ([]Setting, error) {
-	stored, err := s.Store.Config(ctx)
+func (s *Settings) List(ctx context.Context) ([]Setting, error) {
+	raw, err := s.store.Config(ctx)
+	if err != nil {
+		return nil, err
+	}
+	stored, err := s.Values(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -72,8 +146,13 @@ func (s Settings) List(ctx context.Context) ([]Setting, error) {
 		switch {
 		case stored[k] != "":
 			st.Value, st.Source = stored[k], "database"
-		case s.Env(k) != "":
-			st.Value, st.Source = s.Env(k), "environment"
+		case raw[k] != "":
+			st.Source = "database, unreadable: stored under another SECRET_KEY; enter it again"
+			if s.env(k) != "" {
+				st.Value = s.env(k)
+			}
+		case s.env(k) != "":
+			st.Value, st.Source = s.env(k), "environment"
 		}
 		if st.Secret {
 			st.Value = Mask(st.Value)
@@ -85,28 +164,28 @@ func (s Settings) List(ctx context.Context) ([]Setting, error) {
 
 // Effective returns a managed setting's value: the database's, else the
 // environment's.
-func (s Settings) Effective(ctx context.Context, key string) (string, error) {
-	stored, err := s.Store.Config(ctx)
+func (s *Settings) Effective(ctx context.Context, key string) (string, error) {
+	stored, err := s.Values(ctx)
 	if err != nil {
-		return s.Env(key), err
+		return s.env(key), err
 	}
 	if v := stored[key]; v != "" {
 		return v, nil
 	}
-	return s.Env(key), nil
+	return s.env(key), nil
 }
 
 // Update stores new values and returns the keys that changed. A value
 // containing "*****" is a masked value sent back unchanged and is ignored;
 // an empty value removes the stored one (the environment's applies again).
 // Unknown keys are EINVALID and nothing is stored.
-func (s Settings) Update(ctx context.Context, values map[string]string) ([]string, error) {
+func (s *Settings) Update(ctx context.Context, values map[string]string) ([]string, error) {
 	for k := range values {
 		if !slices.Contains(Managed, k) {
 			return nil, vrrec.Errorf(vrrec.EINVALID, "%s is not a setting that can be changed here", k)
 		}
 	}
-	stored, err := s.Store.Config(ctx)
+	stored, err := s.Values(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +194,7 @@ func (s Settings) Update(ctx context.Context, values map[string]string) ([]strin
 		v = strings.TrimSpace(v)
 		effective := stored[k]
 		if effective == "" {
-			effective = s.Env(k)
+			effective = s.env(k)
 		}
 		// A masked value sent back unchanged; a short secret masks to
 		// fewer than five stars, so compare with its mask too.
@@ -131,12 +210,15 @@ func (s Settings) Update(ctx context.Context, values map[string]string) ([]strin
 	if len(change) == 0 {
 		return nil, nil
 	}
-	if err := s.Store.SetConfig(ctx, change); err != nil {
-		return nil, fmt.Errorf("update settings: %w", err)
-	}
 	keys := make([]string, 0, len(change))
-	for k := range change {
+	for k, v := range change {
 		keys = append(keys, k)
+		if secret(k) && v != "" {
+			change[k] = s.seal(k, v)
+		}
+	}
+	if err := s.store.SetConfig(ctx, change); err != nil {
+		return nil, fmt.Errorf("update settings: %w", err)
 	}
 	slices.Sort(keys)
 	return keys, nil

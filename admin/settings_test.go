@@ -1,11 +1,16 @@
 package admin_test
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/admin"
+	"github.com/vrrec/vrrec/sqlite"
 )
 
 func TestMask(t *testing.T) {
@@ -19,7 +24,10 @@ func TestMask(t *testing.T) {
 func TestSettings(t *testing.T) {
 	ctx := context.Background()
 	env := map[string]string{"OPENROUTER_API_KEY": "sk-env-0123456789", "OPENROUTER_MODEL": "model-from-env"}
-	s := admin.Settings{Store: store(t), Env: func(k string) string { return env[k] }}
+	s, err := admin.NewSettings(store(t), func(k string) string { return env[k] }, secretKey)
+	if err != nil {
+		t.Fatal(err)
+	}
 	list, err := s.List(ctx)
 	if err != nil || len(list) != len(admin.Managed) {
 		t.Fatalf("list: %v %v", list, err)
@@ -55,5 +63,64 @@ func TestSettings(t *testing.T) {
 	}
 	if _, err := s.Update(ctx, map[string]string{"SECRET_KEY": "x"}); vrrec.ErrorCode(err) != vrrec.EINVALID {
 		t.Errorf("an unmanaged key: %v", err)
+	}
+}
+
+var secretKey = []byte("0123456789abcdef0123456789abcdef")
+
+// Secrets are encrypted in the database: a raw read of the file shows no
+// plaintext, another SECRET_KEY cannot read them, and a value stored in
+// clear by an older version still works.
+func TestSecretsAreEncryptedAtRest(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "vrrec.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	noEnv := func(string) string { return "" }
+	s, _ := admin.NewSettings(db, noEnv, secretKey)
+	const key = "sk-or-v1-0123456789abcdefSECRET"
+	if _, err := s.Update(ctx, map[string]string{"OPENROUTER_API_KEY": key, "OPENROUTER_MODEL": "vendor/model-x"}); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := s.Effective(ctx, "OPENROUTER_API_KEY"); v != key {
+		t.Fatalf("read back %q", v)
+	}
+	raw, err := db.Config(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(raw["OPENROUTER_API_KEY"], "SECRET") || !strings.HasPrefix(raw["OPENROUTER_API_KEY"], "enc:v1:") {
+		t.Errorf("stored key: %q", raw["OPENROUTER_API_KEY"])
+	}
+	if raw["OPENROUTER_MODEL"] != "vendor/model-x" {
+		t.Errorf("a plain setting is stored as %q", raw["OPENROUTER_MODEL"])
+	}
+	db.Close()
+	file, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wal, _ := os.ReadFile(path + "-wal")
+	if bytes.Contains(append(file, wal...), []byte("0123456789abcdefSECRET")) {
+		t.Error("the database file holds the key in clear")
+	}
+
+	db2, _ := sqlite.Open(ctx, path)
+	defer db2.Close()
+	other, _ := admin.NewSettings(db2, noEnv, []byte("another-secret-key-another-secret-key"))
+	if v, _ := other.Effective(ctx, "OPENROUTER_API_KEY"); v != "" {
+		t.Errorf("another SECRET_KEY read %q", v)
+	}
+	list, _ := other.List(ctx)
+	if !strings.Contains(list[0].Source, "unreadable") {
+		t.Errorf("an unreadable secret shows as %+v", list[0])
+	}
+	// A value an older version stored in clear is still used.
+	db2.SetConfig(ctx, map[string]string{"TAVILY_API_KEY": "tvly-plain-123456"})
+	if v, _ := other.Effective(ctx, "TAVILY_API_KEY"); v != "tvly-plain-123456" {
+		t.Errorf("clear legacy value: %q", v)
 	}
 }

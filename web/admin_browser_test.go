@@ -33,7 +33,7 @@ func TestBrowserAdminPages(t *testing.T) {
 	env := map[string]string{"OPENROUTER_API_KEY": "sk-or-v1-abcdefghijklmnop"}
 	e := newDataEnv(t, func(c *web.Config, e *dataEnv) {
 		c.Journal = recordNow{e.db}
-		c.Settings = &admin.Settings{Store: e.db, Env: func(k string) string { return env[k] }}
+		c.Settings, _ = admin.NewSettings(e.db, func(k string) string { return env[k] }, testKey)
 	})
 	// Students chat: 24 questions and one XSS payload, from two browsers.
 	jar, _ := cookiejar.New(nil)

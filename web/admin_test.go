@@ -79,11 +79,21 @@ func TestAdminLoginFlow(t *testing.T) {
 	if m := do(t, client, "GET", base+"/api/auth/check", "", "", nil).json(t); m["is_admin"] != true {
 		t.Error("the refused cross-site request logged the admin out")
 	}
+	old := ""
+	for _, c := range res.header.Values("Set-Cookie") {
+		if v, ok := strings.CutPrefix(c, "vrrec_admin="); ok {
+			old, _, _ = strings.Cut(v, ";")
+		}
+	}
 	if res := do(t, client, "POST", base+"/api/auth/logout", "application/json", `{}`, nil); res.status != 200 {
 		t.Fatalf("logout: %d", res.status)
 	}
 	if res := do(t, client, "GET", base+"/api/admin/stats", "", "", nil); res.status != 401 {
 		t.Errorf("after logout: %d", res.status)
+	}
+	// The browser forgot the cookie; a copy of it replayed must fail too.
+	if res := do(t, nil, "GET", base+"/api/admin/stats", "", "", map[string]string{"Cookie": "vrrec_admin=" + old}); old == "" || res.status != 401 {
+		t.Errorf("the old cookie replayed after logout: %d (cookie %q)", res.status, old)
 	}
 }
 
@@ -102,7 +112,7 @@ func TestAdminConfig(t *testing.T) {
 	var changed []string
 	base := start(t, newServer(t, nil, func(c *web.Config) {
 		c.Admin, c.Interactions, c.Audit = auth, db, db
-		c.Settings = &admin.Settings{Store: db, Env: func(k string) string { return env[k] }}
+		c.Settings, _ = admin.NewSettings(db, func(k string) string { return env[k] }, testKey)
 		c.SettingsChanged = func(_ context.Context, keys []string) { changed = keys }
 	}))
 	jar, _ := cookiejar.New(nil)

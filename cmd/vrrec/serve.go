@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -110,8 +109,11 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	limits, limitStore := newLimits(cfg, redisClient, log, m)
 	// The LLM: settings staff stored in the database win over the
 	// environment, and a change there swaps the ranker while serving.
-	settings := &admin.Settings{Store: db, Env: os.Getenv}
-	effective := func(ctx context.Context) config.Config { return withStoredSettings(ctx, cfg, db, log) }
+	settings, err := admin.NewSettings(db, os.Getenv, key)
+	if err != nil {
+		return err
+	}
+	effective := func(ctx context.Context) config.Config { return withStoredSettings(ctx, cfg, settings, log) }
 	var ranker atomic.Pointer[llm.Ranker]
 	var rankerModel atomic.Value // string
 	useLLM := func(ctx context.Context) error {
@@ -271,13 +273,13 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 
 // withStoredSettings is cfg with the managed settings staff stored in the
 // database in place of the environment's.
-func withStoredSettings(ctx context.Context, cfg config.Config, store vrrec.ConfigStore, log *slog.Logger) config.Config {
-	stored, err := store.Config(ctx)
+func withStoredSettings(ctx context.Context, cfg config.Config, settings *admin.Settings, log *slog.Logger) config.Config {
+	stored, err := settings.Values(ctx)
 	if err != nil || len(stored) == 0 {
 		return cfg
 	}
 	c, err := config.Load(func(k string) string {
-		if v := stored[k]; v != "" && slices.Contains(admin.Managed, k) {
+		if v := stored[k]; v != "" {
 			return v
 		}
 		return os.Getenv(k)
