@@ -26,18 +26,10 @@ var _ vrrec.Graph = (*Memory)(nil)
 // New builds the graph of a validated catalog.
 func New(cat *vrrec.Catalog) *Memory {
 	g := &Memory{
-		resolve:        make(map[string]string, len(cat.Skills)*2),
+		resolve:        SkillKeys(cat.Skills),
 		appsBySkill:    map[string][]vrrec.Edge{},
 		skillsByCourse: map[string][]vrrec.Edge{},
 		coursesBySkill: map[string][]vrrec.Edge{},
-	}
-	for _, s := range cat.Skills {
-		g.resolve[vrrec.SkillKey(s.Name)] = s.Name
-		for _, a := range s.Aliases {
-			if _, taken := g.resolve[vrrec.SkillKey(a)]; !taken {
-				g.resolve[vrrec.SkillKey(a)] = s.Name
-			}
-		}
 	}
 	for _, m := range cat.AppSkills {
 		e := vrrec.Edge{From: m.SourceID, Skill: m.SkillName, Weight: m.Weight}
@@ -60,6 +52,24 @@ func New(cat *vrrec.Catalog) *Memory {
 	}
 	slices.Sort(g.active)
 	return g
+}
+
+// SkillKeys is the table every vrrec.Graph resolves skill names through: the
+// vrrec.SkillKey of each canonical name and alias, mapped to the canonical
+// name. A canonical name takes precedence over any alias with the same key,
+// and an alias two skills claim belongs to the first. Backends that store the
+// graph elsewhere store this table, so they resolve exactly as Memory does.
+func SkillKeys(skills []vrrec.Skill) map[string]string {
+	resolve := make(map[string]string, len(skills)*2)
+	for _, s := range skills {
+		resolve[vrrec.SkillKey(s.Name)] = s.Name
+		for _, a := range s.Aliases {
+			if _, taken := resolve[vrrec.SkillKey(a)]; !taken {
+				resolve[vrrec.SkillKey(a)] = s.Name
+			}
+		}
+	}
+	return resolve
 }
 
 // Canonical resolves a skill name or alias to its canonical name.

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/graph"
 	"github.com/vrrec/vrrec/graph/graphtest"
 )
@@ -22,4 +23,14 @@ func TestCanonical(t *testing.T) {
 	if _, ok := g.Canonical("Basket Weaving"); ok {
 		t.Error("an unknown skill resolved")
 	}
+}
+
+// The recommendation contract holds trivially for the in-memory graph; this
+// keeps the query list and the comparison themselves working.
+func TestMemorySameRecommendations(t *testing.T) {
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	graphtest.SameRecommendations(t, cat, graph.New(cat))
 }

@@ -13,11 +13,14 @@ cd "$(dirname "$0")/.."
 
 #   - redis-server, for the rate-limit tests (installed with apt-get when missing)
 #   - curl, for the smoke test of `vrrec serve`
+#   - a JDK 17 and Maven, for the Neo4j tests: tools/neo4j-test-server starts a real Neo4j 5
+#     (installed with apt-get when missing; the launcher's jar is built here, Maven caches in ~/.m2)
 have_chromium() { command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null; }
 missing=()
 have_chromium || missing+=(chromium fonts-dejavu-core)
 command -v curl >/dev/null || missing+=(curl)
 command -v redis-server >/dev/null || missing+=(redis-server)
+{ command -v java >/dev/null && command -v javac >/dev/null && command -v mvn >/dev/null; } || missing+=(openjdk-17-jdk-headless maven)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "== installing ${missing[*]}"
@@ -31,6 +34,17 @@ fi
 if ! command -v go >/dev/null 2>&1; then
   echo "go is not installed; install Go $(sed -n 's/^go //p' go.mod) or newer" >&2
   exit 1
+fi
+
+# Built before the tests so parallel test binaries find it ready; skipped when the jar is
+# newer than its sources.
+launcher=tools/neo4j-test-server
+if command -v java >/dev/null && command -v mvn >/dev/null; then
+  if [ ! -f "$launcher/target/neo4j-test-server.jar" ] ||
+     [ -n "$(find "$launcher/pom.xml" "$launcher/src" -newer "$launcher/target/neo4j-test-server.jar" -type f | head -1)" ]; then
+    echo "== building the Neo4j test server ($launcher)"
+    mvn -q -B -f "$launcher/pom.xml" package -DskipTests
+  fi
 fi
 
 echo "== gofmt"
