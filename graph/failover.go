@@ -15,6 +15,7 @@ import (
 type Health struct {
 	mu       sync.Mutex
 	up       bool
+	version  string // the catalog version the database holds
 	err      error
 	onChange func(up bool, err error)
 }
@@ -25,11 +26,11 @@ func NewHealth(onChange func(up bool, err error)) *Health {
 	return &Health{err: errors.New("not connected yet"), onChange: onChange}
 }
 
-// Up records that the database answers and holds the served catalog.
-func (h *Health) Up() {
+// Up records that the database answers and holds the catalog version.
+func (h *Health) Up(version string) {
 	h.mu.Lock()
 	changed := !h.up
-	h.up, h.err = true, nil
+	h.up, h.version, h.err = true, version, nil
 	h.mu.Unlock()
 	if changed && h.onChange != nil {
 		h.onChange(true, nil)
@@ -47,27 +48,31 @@ func (h *Health) Down(err error) {
 	}
 }
 
-// State returns whether the database is up, and the last error when not.
-func (h *Health) State() (bool, error) {
+// State returns whether the database is up, the catalog version it holds,
+// and the last error when it is down.
+func (h *Health) State() (up bool, version string, err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.up, h.err
+	return h.up, h.version, h.err
 }
 
-// Failover asks Primary while Health says it is up and answers from
-// Fallback (the in-memory graph of the same catalog) otherwise, so a
-// database outage degrades nothing a student sees. A Primary error marks
-// Health down; a request cancelled by its caller does not.
+// Failover asks Primary while Health says it is up and holds Version (the
+// catalog Fallback was built from), and answers from Fallback (the
+// in-memory graph of that catalog) otherwise: a database outage, or a
+// database still holding another catalog, changes nothing a student sees.
+// A Primary error marks Health down; a request cancelled by its caller
+// does not.
 type Failover struct {
 	Primary  vrrec.Graph
 	Fallback vrrec.Graph
 	Health   *Health
+	Version  string
 }
 
 var _ vrrec.Graph = (*Failover)(nil)
 
 func ask[T any](ctx context.Context, f *Failover, q func(vrrec.Graph) (T, error)) (T, error) {
-	if up, _ := f.Health.State(); up {
+	if up, version, _ := f.Health.State(); up && version == f.Version {
 		v, err := q(f.Primary)
 		if err == nil {
 			return v, nil

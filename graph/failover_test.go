@@ -41,8 +41,8 @@ func TestFailoverContract(t *testing.T) {
 			p := &breakable{Graph: graph.New(cat)}
 			p.broken.Store(broken)
 			h := graph.NewHealth(nil)
-			h.Up()
-			return &graph.Failover{Primary: p, Fallback: graph.New(cat), Health: h}
+			h.Up("v1")
+			return &graph.Failover{Primary: p, Fallback: graph.New(cat), Health: h, Version: "v1"}
 		})
 	}
 }
@@ -53,14 +53,19 @@ func TestFailoverSwitchesAndComesBack(t *testing.T) {
 	primary := &breakable{Graph: graph.New(cat)}
 	var changes []bool
 	h := graph.NewHealth(func(up bool, err error) { changes = append(changes, up) })
-	f := &graph.Failover{Primary: primary, Fallback: graph.New(cat), Health: h}
+	f := &graph.Failover{Primary: primary, Fallback: graph.New(cat), Health: h, Version: "v1"}
 
 	// Down until someone says it is up: the fallback answers, the primary is not asked.
 	want, _ := graph.New(cat).AppsDeveloping(ctx, []string{"Teamwork"})
 	if got, err := f.AppsDeveloping(ctx, []string{"Teamwork"}); err != nil || !reflect.DeepEqual(got, want) || primary.calls.Load() != 0 {
 		t.Fatalf("before Up: %v %v, primary asked %d times", got, err, primary.calls.Load())
 	}
-	h.Up()
+	// Up, but holding another catalog: still the fallback.
+	h.Up("v0")
+	if _, err := f.AppsDeveloping(ctx, []string{"Teamwork"}); err != nil || primary.calls.Load() != 0 {
+		t.Fatalf("a database holding another catalog was asked: %v, %d calls", err, primary.calls.Load())
+	}
+	h.Up("v1")
 	if _, err := f.AppsDeveloping(ctx, []string{"Teamwork"}); err != nil || primary.calls.Load() != 1 {
 		t.Fatalf("after Up the primary must answer: %v, %d calls", err, primary.calls.Load())
 	}
@@ -69,7 +74,7 @@ func TestFailoverSwitchesAndComesBack(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Fatalf("the failing primary's answer: %v, %v; want the fallback's", got, err)
 	}
-	if up, err := h.State(); up || !errors.Is(err, errGone) {
+	if up, _, err := h.State(); up || !errors.Is(err, errGone) {
 		t.Errorf("health after a failure: %v, %v", up, err)
 	}
 	f.AppsDeveloping(ctx, []string{"Teamwork"})
@@ -77,7 +82,7 @@ func TestFailoverSwitchesAndComesBack(t *testing.T) {
 		t.Errorf("a down primary was asked again: %d calls", primary.calls.Load())
 	}
 	primary.broken.Store(false)
-	h.Up()
+	h.Up("v1")
 	f.AppsDeveloping(ctx, []string{"Teamwork"})
 	if primary.calls.Load() != 3 {
 		t.Errorf("the primary back up was not asked: %d calls", primary.calls.Load())
@@ -91,14 +96,14 @@ func TestFailoverSwitchesAndComesBack(t *testing.T) {
 func TestFailoverIgnoresCancelledRequests(t *testing.T) {
 	cat := graphtest.Fixture()
 	h := graph.NewHealth(nil)
-	h.Up()
-	f := &graph.Failover{Primary: &breakable{Graph: graph.New(cat)}, Fallback: graph.New(cat), Health: h}
+	h.Up("v1")
+	f := &graph.Failover{Primary: &breakable{Graph: graph.New(cat)}, Fallback: graph.New(cat), Health: h, Version: "v1"}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := f.AppsDeveloping(ctx, []string{"Teamwork"}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled request: %v", err)
 	}
-	if up, _ := h.State(); !up {
+	if up, _, _ := h.State(); !up {
 		t.Error("a cancelled request marked the database down")
 	}
 }

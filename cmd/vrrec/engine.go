@@ -11,7 +11,6 @@ import (
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/embedding"
-	"github.com/vrrec/vrrec/graph"
 	"github.com/vrrec/vrrec/mongo"
 	"github.com/vrrec/vrrec/openai"
 	"github.com/vrrec/vrrec/rag"
@@ -22,7 +21,9 @@ import (
 const vectorCacheFile = "vectors.gob"
 
 // newEngine builds the recommender for a catalog with the configured embedder.
-func newEngine(ctx context.Context, cfg config.Config, log *slog.Logger, cat *vrrec.Catalog, opts rag.Options) (*rag.Engine, error) {
+// g is the knowledge graph of cat: graph.New(cat), or the server's Neo4j
+// with that as fallback.
+func newEngine(ctx context.Context, cfg config.Config, log *slog.Logger, cat *vrrec.Catalog, g vrrec.Graph, opts rag.Options) (*rag.Engine, error) {
 	var (
 		emb   vrrec.Embedder
 		cache = embedding.NewCache()
@@ -43,7 +44,7 @@ func newEngine(ctx context.Context, cfg config.Config, log *slog.Logger, cat *vr
 	default:
 		emb = rag.TrainOffline(cat, embedding.Options{})
 	}
-	eng, stats, err := rag.New(ctx, cat, catalog.Version(cat), graph.New(cat), emb, cache, opts)
+	eng, stats, err := rag.New(ctx, cat, catalog.Version(cat), g, emb, cache, opts)
 	if err != nil {
 		return nil, err
 	}

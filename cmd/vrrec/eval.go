@@ -11,6 +11,7 @@ import (
 
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/eval"
+	"github.com/vrrec/vrrec/graph"
 	"github.com/vrrec/vrrec/rag"
 )
 
@@ -37,7 +38,7 @@ func cmdEval(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	if err := set.Check(cat); err != nil {
 		return fmt.Errorf("query set %s does not fit the %s catalog: %w", *queries, src, err)
 	}
-	eng, err := newEngine(ctx, cfg, log, cat, rag.Options{})
+	eng, err := newEngine(ctx, cfg, log, cat, graph.New(cat), rag.Options{})
 	if err != nil {
 		return err
 	}

@@ -60,26 +60,10 @@ func cmdExtractSkills(ctx context.Context, cfg config.Config, log *slog.Logger, 
 	}
 	items := skills.Items(cat)
 	fmt.Fprintf(stdout, "Extracting skills from %d courses and apps of the %s catalog with %s\n", len(items), src, how)
-	// A terminal gets a redrawn bar; a log file a line every tenth.
-	tty := false
-	if f, ok := stderr.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			tty = true
-		}
-	}
-	run := skills.Run{Extractor: ex, StatePath: *state, Concurrency: *conc, Limit: rate.Limit(*perSecond),
-		Progress: func(done, failed, total int) {
-			switch {
-			case tty:
-				fmt.Fprint(stderr, progressBar(done, failed, total))
-			case done == total || done%max(total/10, 1) == 0:
-				fmt.Fprintln(stderr, strings.TrimPrefix(progressBar(done, failed, total), "\r"))
-			}
-		}}
+	progress, endProgress := progressPrinter(stderr)
+	run := skills.Run{Extractor: ex, StatePath: *state, Concurrency: *conc, Limit: rate.Limit(*perSecond), Progress: progress}
 	records, runErr := run.Extract(ctx, items)
-	if tty {
-		fmt.Fprintln(stderr)
-	}
+	endProgress()
 	if runErr != nil {
 		log.Warn("some items were not read", "err", runErr)
 	}
@@ -141,6 +125,31 @@ func mergeEmbedder(cfg config.Config, cat *vrrec.Catalog) (vrrec.Embedder, error
 		return openai.NewEmbedder(openai.EmbedderConfig{BaseURL: cfg.EmbeddingBaseURL, APIKey: cfg.EmbeddingAPIKey, Model: cfg.EmbeddingModel, Timeout: cfg.EmbeddingTimeout})
 	}
 	return rag.TrainOffline(cat, embedding.Options{}), nil
+}
+
+// progressPrinter reports progress on w: a terminal gets a redrawn bar, a
+// log file a line every tenth. end finishes the bar's line.
+func progressPrinter(w io.Writer) (report func(done, failed, total int), end func()) {
+	tty := false
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			tty = true
+		}
+	}
+	report = func(done, failed, total int) {
+		switch {
+		case tty:
+			fmt.Fprint(w, progressBar(done, failed, total))
+		case done == total || done%max(total/10, 1) == 0:
+			fmt.Fprintln(w, strings.TrimPrefix(progressBar(done, failed, total), "\r"))
+		}
+	}
+	end = func() {
+		if tty {
+			fmt.Fprintln(w)
+		}
+	}
+	return report, end
 }
 
 // progressBar renders "[#####.....] 12/40 (1 failed)" for a terminal line.

@@ -28,6 +28,7 @@ Usage:
   vrrec import --dir DIR [--json]                      import a catalog in the upstream JSON format
   vrrec eval --queries FILE [--catalog DIR] [--json]   measure precision@5, recall@8, nDCG@5
   vrrec extract-skills [--offline] [--out DIR] [--import]  re-extract course and app skills (LLM or vocabulary)
+  vrrec build-graph [--clear] [--json]                 write the catalog into Neo4j (GRAPH_BACKEND=neo4j); print graph statistics
 
 Configuration comes from the environment and a .env file; see README.md.
 `
@@ -76,6 +77,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdHashPassword(os.Stdin, stdout, stderr)
 	case "extract-skills":
 		return cmdExtractSkills(ctx, cfg, log, rest, stdout, stderr)
+	case "build-graph":
+		return cmdBuildGraph(ctx, cfg, log, rest, stdout, stderr)
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/vrrec/vrrec/config"
+	"github.com/vrrec/vrrec/graph"
 	"github.com/vrrec/vrrec/rag"
 )
 
@@ -34,7 +35,7 @@ func cmdRecommend(ctx context.Context, cfg config.Config, log *slog.Logger, args
 	if err != nil {
 		return err
 	}
-	eng, err := newEngine(ctx, cfg, log, cat, rag.Options{})
+	eng, err := newEngine(ctx, cfg, log, cat, graph.New(cat), rag.Options{})
 	if err != nil {
 		return err
 	}

@@ -67,8 +67,13 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	m := metrics.New()
 	ragOpts := rag.Options{Observe: m.Stage}
+	graphs, err := openGraphs(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer graphs.close()
 	live := &liveCatalog{store: db, log: log, build: func(ctx context.Context, cat *vrrec.Catalog, _ func(string)) (*rag.Engine, error) {
-		return newEngine(ctx, cfg, log, cat, ragOpts)
+		return newEngine(ctx, cfg, log, cat, graphs.forCatalog(cat, catalog.Version(cat)), ragOpts)
 	}}
 	if err := live.serve(ctx, cat, stored, src, nil); err != nil {
 		return err
@@ -162,6 +167,18 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			run.Progress("rebuilding graph and vectors", 1, 1)
 			run.Logf("serving version %s (%s): %d apps, %d skills; rebuilt in %s", l.version, l.source, len(l.cat.Apps), len(l.cat.Skills),
 				time.Since(start).Round(time.Millisecond))
+			if graphs.neo == nil {
+				return nil
+			}
+			start = time.Now()
+			err := graphs.build(ctx, l.cat, l.version, false, func(done, total int, stage string) {
+				run.Progress("writing the Neo4j graph: "+stage, done, total)
+			})
+			if err != nil {
+				return err
+			}
+			st := graphs.stats(ctx, l.cat, l.version)
+			run.Logf("Neo4j holds version %s: %d nodes, %d edges; written in %s", l.version, st.Nodes(), st.Edges(), time.Since(start).Round(time.Millisecond))
 			return nil
 		},
 		Extractor: func() skills.Extractor {
@@ -186,6 +203,27 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			return v
 		},
 	}
+	served := func() string { return live.current().version }
+	// Neo4j is rebuilt by a job, so instances sharing it never build at once
+	// and staff see the rebuild in the history.
+	var lastRebuild time.Time // a failing rebuild is retried at most every graphRebuildGap
+	go graphs.watch(ctx, graphWatchInterval, served, func(ctx context.Context, reason string) {
+		if time.Since(lastRebuild) < graphRebuildGap {
+			return
+		}
+		job, err := runner.Start(ctx, jobs.TypeRebuild, map[string]string{"reason": reason}, dataJobs.Rebuild())
+		if err == nil {
+			lastRebuild = time.Now()
+		}
+		switch {
+		case vrrec.ErrorCode(err) == vrrec.ECONFLICT:
+			log.Debug("Neo4j rebuild waits for the running job", "err", err)
+		case err != nil:
+			log.Warn("Neo4j rebuild not started", "err", err)
+		default:
+			log.Info("rebuilding the Neo4j graph", "job", job.ID, "reason", reason)
+		}
+	})
 	m.GaugeFunc("vrrec_journal_queue_depth", "Interactions waiting in memory for the database.", func() float64 { return float64(jw.QueueDepth()) })
 	m.GaugeFunc("vrrec_journal_spool_bytes", "Size of the spool of interactions waiting for the database.", func() float64 { return float64(jw.SpoolBytes()) })
 	m.CounterFunc("vrrec_journal_written_total", "Interactions written to the database.", func() float64 { return float64(jw.Written()) })
@@ -224,8 +262,11 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Settings:        settings,
 		SettingsChanged: settingsChanged,
 		Audit:           db,
-		DataAdmin: &web.DataAdmin{Runner: runner, Data: dataJobs, Jobs: db, Info: func(context.Context) map[string]any {
-			return map[string]any{"graph": map[string]any{"backend": config.GraphMemory, "state": "ok"}}
+		DataAdmin: &web.DataAdmin{Runner: runner, Data: dataJobs, Jobs: db, Info: func(ctx context.Context) map[string]any {
+			l := live.current()
+			info := graphs.describe(l.version)
+			info["stats"] = graphs.stats(ctx, l.cat, l.version)
+			return map[string]any{"graph": info}
 		}},
 		SecretKey:     key,
 		WidgetOrigins: cfg.WidgetOrigins,
@@ -240,11 +281,12 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			// its absence degrades history and logs, which the journal
 			// keeps until it is back.
 			{Name: "store", Optional: true, Probe: db.Ping},
+			graphs.readiness(served),
 		},
 		Info: func() map[string]any {
 			l := live.current()
 			return map[string]any{"recommender": "ready", "catalog_version": l.version, "catalog_source": l.source,
-				"apps": len(l.eng.Apps()), "database": describeDB(cfg), "rate_limits": limitStore(), "llm": llmInfo(),
+				"apps": len(l.eng.Apps()), "database": describeDB(cfg), "graph": graphs.describe(l.version), "rate_limits": limitStore(), "llm": llmInfo(),
 				"journal": map[string]any{"queue": jw.QueueDepth(), "spool_bytes": jw.SpoolBytes(), "written": jw.Written()}}
 		},
 		Log:                log,
@@ -270,6 +312,14 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		"embedder", cfg.Embedder, "database", describeDB(cfg))
 	return srv.Serve(ctx, ln)
 }
+
+// graphWatchInterval is how often serve checks that Neo4j answers and holds
+// the served catalog.
+var graphWatchInterval = 5 * time.Second
+
+// graphRebuildGap spaces automatic Neo4j rebuilds, so one that keeps
+// failing does not fill the job history.
+const graphRebuildGap = 30 * time.Second
 
 // withStoredSettings is cfg with the managed settings staff stored in the
 // database in place of the environment's.

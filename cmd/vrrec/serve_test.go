@@ -40,25 +40,22 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
-// TestServeExposesMovingMetrics runs `vrrec serve` as an operator would
-// (LLM, Redis that is down, metrics on their own address), sends a few
-// requests and reads /metrics.
-func TestServeExposesMovingMetrics(t *testing.T) {
-	llm := fakeopenai.Start(fakeopenai.Ranker(0))
-	defer llm.Close()
-	app, metricsAddr := freeAddr(t), freeAddr(t)
-	_, port, _ := net.SplitHostPort(app)
+// startServe runs `vrrec serve` in this process with env on a fresh data
+// directory and a free port, waits until /ready answers 200, and stops it
+// (expecting a clean exit) when the test ends.
+func startServe(t *testing.T, env map[string]string) (string, *syncBuffer) {
+	t.Helper()
+	_, port, _ := net.SplitHostPort(freeAddr(t))
 	t.Setenv("DATA_DIR", t.TempDir())
 	t.Setenv("PORT", port)
-	t.Setenv("METRICS_ADDR", metricsAddr)
-	t.Setenv("LLM_BASE_URL", llm.URL)
-	t.Setenv("REDIS_URL", "redis://"+freeAddr(t)+"/0") // nothing listens there
-	t.Setenv("RATE_LIMIT_CHAT", "3/minute")
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve"}, io.Discard, logs) }()
-	defer func() {
+	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("serve: %v", err)
@@ -66,19 +63,34 @@ func TestServeExposesMovingMetrics(t *testing.T) {
 		if t.Failed() {
 			t.Logf("logs:\n%s", logs)
 		}
-	}()
+	})
 	base := "http://127.0.0.1:" + port
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		if res, err := http.Get(base + "/ready"); err == nil && res.StatusCode == 200 {
 			res.Body.Close()
-			break
+			return base, logs
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("serve did not become ready; logs:\n%s", logs)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// TestServeExposesMovingMetrics runs `vrrec serve` as an operator would
+// (LLM, Redis that is down, metrics on their own address), sends a few
+// requests and reads /metrics.
+func TestServeExposesMovingMetrics(t *testing.T) {
+	llm := fakeopenai.Start(fakeopenai.Ranker(0))
+	defer llm.Close()
+	metricsAddr := freeAddr(t)
+	base, logs := startServe(t, map[string]string{
+		"METRICS_ADDR":    metricsAddr,
+		"LLM_BASE_URL":    llm.URL,
+		"REDIS_URL":       "redis://" + freeAddr(t) + "/0", // nothing listens there
+		"RATE_LIMIT_CHAT": "3/minute",
+	})
 
 	statuses := map[int]int{}
 	for i := 0; i < 4; i++ {

@@ -313,10 +313,8 @@
       if (!Array.isArray(v)) continue;
       const list = el('ol', { class: 'counts' });
       for (const item of v.slice(0, 10)) {
-        const values = Object.values(item);
-        const name = values.find((x) => typeof x === 'string') || '';
-        const n = values.find((x) => typeof x === 'number');
-        list.appendChild(el('li', {}, el('span', {}, name), el('span', { class: 'count' }, n ?? '')));
+        const name = item.name && item.id && item.id !== item.name ? `${item.id} ${item.name}` : item.name || item.id || '';
+        list.appendChild(el('li', {}, el('span', {}, name), el('span', { class: 'count' }, item.count ?? '')));
       }
       panels.appendChild(el('div', { class: 'panel' }, el('h3', {}, human(k)), list));
     }

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/catalog"
+	"github.com/vrrec/vrrec/config"
+	"github.com/vrrec/vrrec/graph"
+	"github.com/vrrec/vrrec/jobs"
+	"github.com/vrrec/vrrec/neo4j"
+)
+
+// cmdBuildGraph writes the stored catalog into Neo4j (GRAPH_BACKEND=neo4j)
+// and prints the graph's statistics; with the in-memory backend it prints
+// the statistics of the graph serve builds at start.
+func cmdBuildGraph(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("build-graph", flag.ContinueOnError)
+	clear := fs.Bool("clear", false, "delete everything in the Neo4j database first")
+	asJSON := fs.Bool("json", false, "print the statistics as JSON")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cat, src, _, err := storedCatalog(ctx, db)
+	if err != nil {
+		return err
+	}
+	version := catalog.Version(cat)
+	var st vrrec.GraphStats
+	if cfg.GraphBackend != config.GraphNeo4j {
+		if !*asJSON {
+			fmt.Fprintf(stdout, "GRAPH_BACKEND=%s: vrrec serve builds the graph in memory when it starts; the %s catalog (version %s) gives:\n\n", cfg.GraphBackend, src, version)
+		}
+		st = graph.StatsOf(cat)
+	} else {
+		neo, err := neo4j.Open(ctx, neo4j.Config{URI: cfg.Neo4jURI, User: cfg.Neo4jUser, Password: cfg.Neo4jPassword, Database: cfg.Neo4jDatabase})
+		if err != nil {
+			return fmt.Errorf("Neo4j at %s: %w", cfg.Neo4jURI, err)
+		}
+		defer neo.Close(context.WithoutCancel(ctx))
+		if !*asJSON {
+			fmt.Fprintf(stdout, "Writing the %s catalog (version %s) into Neo4j at %s\n", src, version, cfg.Neo4jURI)
+		}
+		if err := buildAsJob(ctx, db, log, func(ctx context.Context, run *jobs.Run) error {
+			report, end := progressPrinter(stderr)
+			defer end()
+			return neo.Build(ctx, cat, neo4j.BuildOptions{Clear: *clear, Version: version, Progress: func(done, total int, stage string) {
+				report(done, 0, total)
+				run.Progress(stage, done, total)
+			}})
+		}, *clear); err != nil {
+			return err
+		}
+		if st, err = neo.Stats(ctx); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(st)
+	}
+	printGraphStats(stdout, st)
+	return nil
+}
+
+// buildAsJob runs a build under the job lock, so it never overlaps a build
+// a serving instance runs, and shows in the admin job history.
+func buildAsJob(ctx context.Context, store vrrec.JobStore, log *slog.Logger, fn jobs.Func, clear bool) error {
+	runner := jobs.New(ctx, store, jobs.Options{Log: log})
+	job, err := runner.Start(ctx, jobs.TypeRebuild, map[string]string{"by": "vrrec build-graph", "clear": fmt.Sprint(clear)}, fn)
+	if vrrec.ErrorCode(err) == vrrec.ECONFLICT {
+		return fmt.Errorf("%w: wait for it, or cancel it on /admin/data", err)
+	}
+	if err != nil {
+		return err
+	}
+	runner.Wait()
+	done, err := store.Job(context.WithoutCancel(ctx), job.ID)
+	if err != nil {
+		return err
+	}
+	if done.State != vrrec.JobCompleted {
+		return fmt.Errorf("build %s: %s", done.State, done.Error)
+	}
+	return nil
+}
+
+func printGraphStats(w io.Writer, st vrrec.GraphStats) {
+	fmt.Fprintf(w, "Nodes: %d (%d courses, %d apps, %d skills)\n", st.Nodes(), st.Courses, st.Apps, st.Skills)
+	fmt.Fprintf(w, "Edges: %d (%d TEACHES, %d DEVELOPS)\n", st.Edges(), st.Teaches, st.Develops)
+	for _, r := range []struct {
+		title string
+		rows  []vrrec.RankedCount
+	}{{"Top skills by mentions", st.TopSkills}, {"Courses teaching the most skills", st.TopCourses}, {"Apps developing the most skills", st.TopApps}} {
+		fmt.Fprintf(w, "\n%s:\n", r.title)
+		for _, row := range r.rows {
+			label := row.Name
+			if row.ID != row.Name {
+				label = row.ID + " " + row.Name
+			}
+			fmt.Fprintf(w, "  %4d  %s\n", row.Count, label)
+		}
+	}
+}

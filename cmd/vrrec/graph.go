@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/config"
+	"github.com/vrrec/vrrec/graph"
+	"github.com/vrrec/vrrec/neo4j"
+	"github.com/vrrec/vrrec/web"
+)
+
+// graphs is the knowledge graph retrieval asks: in memory, or in Neo4j with
+// the in-memory graph of the same catalog answering whenever Neo4j is down
+// or does not hold the served catalog yet.
+type graphs struct {
+	neo    *neo4j.Graph // nil: GRAPH_BACKEND=memory
+	health *graph.Health
+	log    *slog.Logger
+}
+
+// openGraphs prepares the configured backend without waiting for it: the
+// service starts on the in-memory graph and moves to Neo4j once it answers.
+func openGraphs(cfg config.Config, log *slog.Logger) (*graphs, error) {
+	g := &graphs{log: log}
+	if cfg.GraphBackend != config.GraphNeo4j {
+		return g, nil
+	}
+	neo, err := neo4j.New(neo4j.Config{URI: cfg.Neo4jURI, User: cfg.Neo4jUser, Password: cfg.Neo4jPassword, Database: cfg.Neo4jDatabase,
+		ConnectTimeout: 3 * time.Second, RetryTime: -1}) // fail at once: the fallback answers
+	if err != nil {
+		return nil, fmt.Errorf("GRAPH_BACKEND=neo4j: %w", err)
+	}
+	g.neo = neo
+	g.health = graph.NewHealth(func(up bool, err error) {
+		if up {
+			log.Info("knowledge graph: answering from Neo4j")
+		} else {
+			log.Warn("knowledge graph: Neo4j unavailable, answering from the in-memory graph", "err", err)
+		}
+	})
+	return g, nil
+}
+
+func (g *graphs) close() {
+	if g.neo != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = g.neo.Close(ctx)
+	}
+}
+
+// forCatalog returns the graph an engine over cat asks.
+func (g *graphs) forCatalog(cat *vrrec.Catalog, version string) vrrec.Graph {
+	mem := graph.New(cat)
+	if g.neo == nil {
+		return mem
+	}
+	return &graph.Failover{Primary: g.neo, Fallback: mem, Health: g.health, Version: version}
+}
+
+// build writes cat into Neo4j and starts answering from it. Callers hold
+// the job lock (a job, or build-graph), so two builds never interleave.
+func (g *graphs) build(ctx context.Context, cat *vrrec.Catalog, version string, clear bool, progress func(done, total int, stage string)) error {
+	if g.neo == nil {
+		return nil
+	}
+	if err := g.neo.Build(ctx, cat, neo4j.BuildOptions{Clear: clear, Version: version, Progress: progress}); err != nil {
+		g.health.Down(err)
+		return fmt.Errorf("build the Neo4j graph: %w", err)
+	}
+	g.health.Up(version)
+	return nil
+}
+
+// errStale says Neo4j answers but holds another catalog.
+var errStale = errors.New("Neo4j holds another catalog version")
+
+// check pings Neo4j and reads which catalog it holds: nil when it serves
+// version (Health goes up), errStale when it needs a rebuild, another
+// error when it cannot be reached (Health goes down).
+func (g *graphs) check(ctx context.Context, version string) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	held, err := g.neo.BuiltVersion(ctx)
+	if err != nil {
+		g.health.Down(err)
+		return err
+	}
+	if held != version {
+		return fmt.Errorf("%w (%q, serving %q)", errStale, held, version)
+	}
+	g.health.Up(version)
+	return nil
+}
+
+// watch keeps Neo4j in step with the served catalog until ctx ends: every
+// interval it checks Neo4j; when Neo4j answers but holds another version
+// (it came back empty, or this instance loaded a newer catalog first) it
+// asks rebuild, which runs as a job so instances never build at once.
+func (g *graphs) watch(ctx context.Context, every time.Duration, served func() string, rebuild func(ctx context.Context, reason string)) {
+	if g.neo == nil {
+		return
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		err := g.check(ctx, served())
+		if errors.Is(err, errStale) {
+			rebuild(ctx, err.Error())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// describe is the graph's entry in /health and the data page.
+func (g *graphs) describe(served string) map[string]any {
+	if g.neo == nil {
+		return map[string]any{"backend": config.GraphMemory, "state": "ok"}
+	}
+	up, held, err := g.health.State()
+	switch {
+	case up && held == served:
+		return map[string]any{"backend": config.GraphNeo4j, "state": "ok"}
+	case up:
+		return map[string]any{"backend": config.GraphNeo4j, "state": "rebuilding: Neo4j holds version " + held + "; answering from the in-memory graph"}
+	default:
+		return map[string]any{"backend": config.GraphNeo4j, "state": "degraded: answering from the in-memory graph (" + err.Error() + ")"}
+	}
+}
+
+// stats are the graph's statistics: Neo4j's own while it serves the
+// catalog, else those of the in-memory graph of cat (the same numbers).
+func (g *graphs) stats(ctx context.Context, cat *vrrec.Catalog, served string) vrrec.GraphStats {
+	if g.neo != nil {
+		if up, held, _ := g.health.State(); up && held == served {
+			if st, err := g.neo.Stats(ctx); err == nil {
+				return st
+			}
+		}
+	}
+	return graph.StatsOf(cat)
+}
+
+// readiness is the graph's optional /ready check: Neo4j down is degraded,
+// never unready, since the in-memory graph answers the same.
+func (g *graphs) readiness(served func() string) web.Check {
+	return web.Check{Name: "graph", Optional: true, Probe: func(context.Context) error {
+		if g.neo == nil {
+			return nil
+		}
+		up, held, err := g.health.State()
+		switch {
+		case !up:
+			return fmt.Errorf("Neo4j unavailable, answering from the in-memory graph: %w", err)
+		case held != served():
+			return fmt.Errorf("Neo4j holds catalog %s, serving %s from the in-memory graph until it is rebuilt", held, served())
+		}
+		return nil
+	}}
+}
