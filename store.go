@@ -134,6 +134,9 @@ type Job struct {
 	FinishedAt time.Time         `json:"finished_at,omitzero"`
 	Error      string            `json:"error,omitempty"`
 	Progress   JobProgress       `json:"progress"`
+	// HeartbeatAt is when the process running the job last said it was
+	// alive; a running job whose heartbeat stops is interrupted.
+	HeartbeatAt time.Time `json:"heartbeat_at,omitzero"`
 	// CancelRequested is set by a cancel from any instance; the instance
 	// running the job notices and stops it.
 	CancelRequested bool     `json:"cancel_requested,omitempty"`
@@ -146,6 +149,10 @@ type JobProgress struct {
 	Done  int    `json:"done"`
 	Total int    `json:"total"`
 }
+
+// JobStoppedMessage is the error of a job interrupted because the process
+// running it stopped.
+const JobStoppedMessage = "the service stopped while the job ran"
 
 // JobLogLines is how many of a job's latest log lines Job returns.
 const JobLogLines = 50
@@ -169,9 +176,13 @@ type JobStore interface {
 	Job(ctx context.Context, id string) (Job, error)
 	// Jobs returns the latest jobs, newest first, without logs.
 	Jobs(ctx context.Context, limit int) ([]Job, error)
-	// InterruptRunning marks jobs left running by a stopped process as
-	// interrupted; a starting process calls it once.
-	InterruptRunning(ctx context.Context, at time.Time) (int, error)
+	// BeatJob records that the process running a job is alive; ENOTFOUND
+	// when the job is no longer running (another process interrupted it).
+	BeatJob(ctx context.Context, id string, at time.Time) error
+	// InterruptStale marks running jobs whose heartbeat is older than
+	// before as interrupted (their process stopped or lost the database),
+	// at the given time, and returns how many.
+	InterruptStale(ctx context.Context, at, before time.Time) (int, error)
 }
 
 // AuditEntry is one thing a staff member did.

@@ -189,6 +189,10 @@ func (s *Settings) Update(ctx context.Context, values map[string]string) ([]stri
 	if err != nil {
 		return nil, err
 	}
+	raw, err := s.store.Config(ctx)
+	if err != nil {
+		return nil, err
+	}
 	change := map[string]string{}
 	for k, v := range values {
 		v = strings.TrimSpace(v)
@@ -199,7 +203,9 @@ func (s *Settings) Update(ctx context.Context, values map[string]string) ([]stri
 		// A masked value sent back unchanged; a short secret masks to
 		// fewer than five stars, so compare with its mask too.
 		masked := strings.Contains(v, "*****") || (secret(k) && v != "" && v == Mask(effective))
-		if masked || v == stored[k] {
+		// Clearing a value that is stored but unreadable (sealed under
+		// another SECRET_KEY) is a change.
+		if masked || (v == stored[k] && (v != "" || raw[k] == "")) {
 			continue
 		}
 		if len(v) > 2000 {

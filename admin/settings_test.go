@@ -118,6 +118,13 @@ func TestSecretsAreEncryptedAtRest(t *testing.T) {
 	if !strings.Contains(list[0].Source, "unreadable") {
 		t.Errorf("an unreadable secret shows as %+v", list[0])
 	}
+	// Staff clear it and enter it again under the new key.
+	if changed, err := other.Update(ctx, map[string]string{"OPENROUTER_API_KEY": ""}); err != nil || len(changed) != 1 {
+		t.Errorf("clearing an unreadable secret: %v, %v", changed, err)
+	}
+	if raw, _ := db2.Config(ctx); raw["OPENROUTER_API_KEY"] != "" {
+		t.Errorf("the unreadable secret is still stored: %q", raw["OPENROUTER_API_KEY"])
+	}
 	// A value an older version stored in clear is still used.
 	db2.SetConfig(ctx, map[string]string{"TAVILY_API_KEY": "tvly-plain-123456"})
 	if v, _ := other.Effective(ctx, "TAVILY_API_KEY"); v != "tvly-plain-123456" {

@@ -31,7 +31,8 @@ const (
 // (other instances notice the new version on their own).
 type Data struct {
 	Store vrrec.CatalogStore
-	// Current returns the catalog being served.
+	// Current returns the catalog being served, for the status page. Jobs
+	// build on the stored catalog (Base), which may be newer.
 	Current func() *vrrec.Catalog
 	// Reload rebuilds the graph and vectors from the stored catalog and
 	// serves them, even when the version is the one already served.
@@ -50,14 +51,43 @@ type Data struct {
 	Client *http.Client
 }
 
+// saveTimeout bounds writing a catalog, which a cancel does not interrupt.
+const saveTimeout = 5 * time.Minute
+
 // problemLines caps the problems written to a job's log; the start
 // response carries the whole report.
 const problemLines = 20
 
-// Import saves a catalog read from uploads (catalog.ReadUploads) and serves it.
-func (d *Data) Import(cat *vrrec.Catalog, rep *catalog.Report, files []string) Func {
+// Base is the catalog jobs build on: the stored one, or the embedded
+// default when nothing was imported. EUNAVAILABLE when the store does not
+// answer, so nothing is built on a stale copy.
+func (d *Data) Base(ctx context.Context) (*vrrec.Catalog, error) {
+	cat, _, err := d.Store.LoadCatalog(ctx)
+	if vrrec.ErrorCode(err) == vrrec.ENOTFOUND {
+		return catalog.Default()
+	}
+	if err != nil {
+		return nil, vrrec.Errorf(vrrec.EUNAVAILABLE, "the database holding the catalog does not answer; nothing was changed: %v", err)
+	}
+	return cat, nil
+}
+
+// Import reads uploaded upstream files over the stored catalog
+// (catalog.ReadUploads), saves the result and serves it. The files are read
+// again here, under the job lock, so an import another instance finished
+// meanwhile is built on, not overwritten.
+func (d *Data) Import(uploads map[string][]byte) Func {
+	names := slices.Sorted(maps.Keys(uploads))
 	return func(ctx context.Context, run *Run) error {
-		run.Logf("importing %s", strings.Join(files, ", "))
+		run.Logf("importing %s", strings.Join(names, ", "))
+		base, err := d.Base(ctx)
+		if err != nil {
+			return err
+		}
+		cat, rep, err := catalog.ReadUploads(base, uploads)
+		if err != nil {
+			return err
+		}
 		return d.save(ctx, run, cat, rep)
 	}
 }
@@ -86,7 +116,12 @@ func (d *Data) save(ctx context.Context, run *Run, cat *vrrec.Catalog, rep *cata
 	}
 	run.Progress("saving", 0, 1)
 	version := catalog.Version(cat)
-	changed, err := d.Store.SaveCatalog(ctx, cat, version)
+	// Once writing starts it finishes: MongoDB replaces the catalog
+	// collection by collection, and a cancel half-way would leave less
+	// than either catalog.
+	saveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), saveTimeout)
+	changed, err := d.Store.SaveCatalog(saveCtx, cat, version)
+	cancel()
 	if err != nil {
 		return fmt.Errorf("save catalog: %w", err)
 	}
@@ -95,6 +130,10 @@ func (d *Data) save(ctx context.Context, run *Run, cat *vrrec.Catalog, rep *cata
 		run.Logf("catalog unchanged: version %s is already stored", version)
 	} else {
 		run.Logf("saved version %s: %d courses, %d apps, %d skills", version, len(cat.Courses), len(cat.Apps), len(cat.Skills))
+	}
+	if ctx.Err() != nil {
+		run.Logf("the catalog is saved; the stop came before the rebuild, which every instance does on its own within seconds")
+		return ctx.Err()
 	}
 	return d.Reload(ctx, run)
 }
@@ -110,7 +149,10 @@ func (d *Data) Rebuild() Func {
 // failed run resumes where it stopped.
 func (d *Data) ExtractSkills() Func {
 	return func(ctx context.Context, run *Run) error {
-		cat := d.Current()
+		cat, err := d.Base(ctx)
+		if err != nil {
+			return err
+		}
 		ex := d.Extractor()
 		items := skills.Items(cat)
 		run.Logf("extracting skills from %d courses and apps with %s", len(items), ex.Name())
@@ -176,7 +218,11 @@ func (d *Data) UpdateFrom(kind string) (Func, error) {
 			files[name] = b
 		}
 		run.Progress("downloading", 2, 2)
-		cat, rep, err := catalog.ReadUploads(d.Current(), files)
+		base, err := d.Base(ctx)
+		if err != nil {
+			return err
+		}
+		cat, rep, err := catalog.ReadUploads(base, files)
 		if err != nil {
 			return err
 		}

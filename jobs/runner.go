@@ -27,6 +27,10 @@ type Options struct {
 	// CancelPoll is how often a running job looks for a cancel made on
 	// another instance; default 1s.
 	CancelPoll time.Duration
+	// HeartbeatEvery is how often a running job records that its process
+	// is alive; default 5s. StaleAfter is how old a heartbeat may grow
+	// before any instance marks the job interrupted; default 30s.
+	HeartbeatEvery, StaleAfter time.Duration
 	// ProgressEvery throttles progress writes; default 250ms. The first
 	// and the last step of a stage are always written.
 	ProgressEvery time.Duration
@@ -46,8 +50,9 @@ type Runner struct {
 
 // Why a job's context ended, to tell cancelled from interrupted.
 var (
-	errCancelled = errors.New("cancelled by staff")
-	errStopping  = errors.New("the service stopped while the job ran")
+	errCancelled  = errors.New("cancelled by staff")
+	errStopping   = errors.New(vrrec.JobStoppedMessage)
+	errSuperseded = errors.New("marked interrupted by another instance: this one's heartbeat was late")
 )
 
 // New returns a runner whose jobs stop, marked interrupted, when ctx ends.
@@ -58,6 +63,12 @@ func New(ctx context.Context, store vrrec.JobStore, opts Options) *Runner {
 	if opts.ProgressEvery <= 0 {
 		opts.ProgressEvery = 250 * time.Millisecond
 	}
+	if opts.HeartbeatEvery <= 0 {
+		opts.HeartbeatEvery = 5 * time.Second
+	}
+	if opts.StaleAfter <= 0 {
+		opts.StaleAfter = 30 * time.Second
+	}
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
@@ -67,15 +78,37 @@ func New(ctx context.Context, store vrrec.JobStore, opts Options) *Runner {
 // Start records a job and runs fn in the background. ECONFLICT, naming the
 // running job, when another job is running on any instance.
 func (r *Runner) Start(ctx context.Context, jobType string, params map[string]string, fn Func) (vrrec.Job, error) {
+	// Counted before anything else, under the lock Wait takes, so a Start
+	// racing the service's stop either runs its job to the end or refuses.
+	r.mu.Lock()
 	if r.base.Err() != nil {
+		r.mu.Unlock()
 		return vrrec.Job{}, vrrec.Errorf(vrrec.EUNAVAILABLE, "the service is stopping; start the job again once it is back")
 	}
+	r.wg.Add(1)
+	r.mu.Unlock()
+	job, err := r.start(ctx, jobType, params, fn)
+	if err != nil {
+		r.wg.Done()
+	}
+	return job, err
+}
+
+func (r *Runner) start(ctx context.Context, jobType string, params map[string]string, fn Func) (vrrec.Job, error) {
 	if params == nil {
 		params = map[string]string{}
 	}
+	now := time.Now()
+	// A job whose process died holds the one-job slot until noticed.
+	if _, err := r.store.InterruptStale(ctx, now, now.Add(-r.opts.StaleAfter)); err != nil {
+		return vrrec.Job{}, vrrec.Errorf(vrrec.EUNAVAILABLE, "jobs: %v", err)
+	}
 	job := vrrec.Job{ID: rand.Text()[:16], Type: jobType, State: vrrec.JobRunning, Params: params,
-		StartedAt: time.Now().UTC().Truncate(time.Millisecond), Log: []string{}}
+		StartedAt: now.UTC().Truncate(time.Millisecond), Log: []string{}}
 	if err := r.store.StartJob(ctx, job); err != nil {
+		if vrrec.ErrorCode(err) == "" {
+			err = vrrec.Errorf(vrrec.EUNAVAILABLE, "start job: %v", err)
+		}
 		return vrrec.Job{}, err
 	}
 	jobCtx, cancel := context.WithCancelCause(context.WithoutCancel(r.base))
@@ -83,7 +116,6 @@ func (r *Runner) Start(ctx context.Context, jobType string, params map[string]st
 	r.mu.Lock()
 	r.running[job.ID] = cancel
 	r.mu.Unlock()
-	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
 		defer stopWithService()
@@ -92,10 +124,31 @@ func (r *Runner) Start(ctx context.Context, jobType string, params map[string]st
 	return job, nil
 }
 
+// SweepStale marks jobs whose process stopped beating as interrupted, now
+// and every interval until ctx ends, so a job cut off by a crash does not
+// show as running for ever, even when no other job starts.
+func (r *Runner) SweepStale(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		now := time.Now()
+		if n, err := r.store.InterruptStale(ctx, now, now.Add(-r.opts.StaleAfter)); err != nil && ctx.Err() == nil {
+			r.opts.Log.Warn("could not look for interrupted jobs", "err", err)
+		} else if n > 0 {
+			r.opts.Log.Warn("jobs whose process stopped marked interrupted", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 func (r *Runner) run(ctx context.Context, cancel context.CancelCauseFunc, job vrrec.Job, fn Func) {
 	log := r.opts.Log.With("job", job.ID, "type", job.Type)
 	run := &Run{store: r.store, id: job.ID, log: log, every: r.opts.ProgressEvery}
-	go r.watchCancel(ctx, cancel, job.ID)
+	go r.watch(ctx, cancel, job.ID)
 
 	log.Info("job started", "params", job.Params)
 	err := runSafely(ctx, fn, run)
@@ -103,8 +156,8 @@ func (r *Runner) run(ctx context.Context, cancel context.CancelCauseFunc, job vr
 	switch cause := context.Cause(ctx); {
 	case errors.Is(cause, errCancelled):
 		state, msg = vrrec.JobCancelled, errCancelled.Error()
-	case errors.Is(cause, errStopping):
-		state, msg = vrrec.JobInterrupted, errStopping.Error()
+	case errors.Is(cause, errStopping), errors.Is(cause, errSuperseded):
+		state, msg = vrrec.JobInterrupted, cause.Error()
 	case err != nil:
 		state, msg = vrrec.JobFailed, err.Error()
 	}
@@ -115,18 +168,43 @@ func (r *Runner) run(ctx context.Context, cancel context.CancelCauseFunc, job vr
 		run.Logf("completed in %s", time.Since(job.StartedAt).Round(time.Millisecond))
 	}
 	run.flushProgress()
-	// The job's context is over; the final write must still land.
-	finishCtx, done := context.WithTimeout(context.Background(), 10*time.Second)
-	defer done()
-	if ferr := r.store.FinishJob(finishCtx, job.ID, state, msg, time.Now()); ferr != nil {
-		log.Error("job outcome not stored", "state", state, "err", ferr)
-	}
+	r.finish(log, job.ID, state, msg)
 	r.mu.Lock()
 	delete(r.running, job.ID)
 	r.mu.Unlock()
 	log.Info("job finished", "state", state, "err", msg)
 	if r.opts.Done != nil {
 		r.opts.Done(job.Type, state, time.Since(job.StartedAt))
+	}
+}
+
+// finish records a job's outcome. The job's context is over, and the
+// database may be down for a while: retry until it lands, the service
+// stops, or two minutes pass (then the stopped heartbeat lets the sweep mark
+// it interrupted, so the one-job slot is freed either way).
+func (r *Runner) finish(log *slog.Logger, id, state, msg string) {
+	at := time.Now()
+	wait := 500 * time.Millisecond
+	for deadline := at.Add(2 * time.Minute); ; {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err := r.store.FinishJob(ctx, id, state, msg, at)
+		cancel()
+		switch {
+		case err == nil:
+			return
+		case vrrec.ErrorCode(err) == vrrec.ENOTFOUND:
+			log.Warn("job already ended elsewhere; outcome not stored", "state", state)
+			return
+		case r.base.Err() != nil || time.Now().After(deadline):
+			log.Error("job outcome not stored", "state", state, "err", err)
+			return
+		}
+		log.Warn("job outcome not stored yet, retrying", "state", state, "err", err)
+		select {
+		case <-time.After(wait):
+		case <-r.base.Done():
+		}
+		wait = min(2*wait, 15*time.Second)
 	}
 }
 
@@ -140,21 +218,39 @@ func runSafely(ctx context.Context, fn Func, run *Run) (err error) {
 	return fn(ctx, run)
 }
 
-// watchCancel stops the job when a cancel is recorded in the store, which
-// is how a cancel sent to another instance reaches this one.
-func (r *Runner) watchCancel(ctx context.Context, cancel context.CancelCauseFunc, id string) {
+// watch keeps a running job's heartbeat and stops the job when a cancel is
+// recorded in the store (how a cancel sent to another instance reaches
+// this one) or another instance, finding the heartbeat late, interrupted it.
+func (r *Runner) watch(ctx context.Context, cancel context.CancelCauseFunc, id string) {
 	t := time.NewTicker(r.opts.CancelPoll)
 	defer t.Stop()
+	lastBeat := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			job, err := r.store.Job(ctx, id)
-			if err == nil && job.CancelRequested {
-				cancel(errCancelled)
+		}
+		if time.Since(lastBeat) >= r.opts.HeartbeatEvery {
+			err := r.store.BeatJob(ctx, id, time.Now())
+			if vrrec.ErrorCode(err) == vrrec.ENOTFOUND {
+				cancel(errSuperseded)
 				return
 			}
+			if err == nil {
+				lastBeat = time.Now()
+			}
+		}
+		job, err := r.store.Job(ctx, id)
+		switch {
+		case err != nil:
+			// The database is away; the job goes on and tries again.
+		case job.CancelRequested:
+			cancel(errCancelled)
+			return
+		case job.State != vrrec.JobRunning:
+			cancel(errSuperseded)
+			return
 		}
 	}
 }
@@ -163,21 +259,28 @@ func (r *Runner) watchCancel(ctx context.Context, cancel context.CancelCauseFunc
 // CancelPoll when it runs on another instance. ENOTFOUND when no job of
 // that id is running.
 func (r *Runner) Cancel(ctx context.Context, id string) error {
-	if err := r.store.RequestCancel(ctx, id); err != nil {
-		return err
-	}
 	r.mu.Lock()
-	cancel, ok := r.running[id]
+	cancel, local := r.running[id]
 	r.mu.Unlock()
-	if ok {
-		cancel(errCancelled)
+	if local {
+		cancel(errCancelled) // at once, even with the database away
+	}
+	if err := r.store.RequestCancel(ctx, id); err != nil && !local {
+		if vrrec.ErrorCode(err) == "" {
+			err = vrrec.Errorf(vrrec.EUNAVAILABLE, "cancel job: %v", err)
+		}
+		return err
 	}
 	return nil
 }
 
 // Wait blocks until every job started here has finished; after the
 // runner's context ends they finish promptly, marked interrupted.
-func (r *Runner) Wait() { r.wg.Wait() }
+func (r *Runner) Wait() {
+	r.mu.Lock() // a Start that passed its check has counted itself
+	r.mu.Unlock()
+	r.wg.Wait()
+}
 
 // Run is what a job reports through.
 type Run struct {

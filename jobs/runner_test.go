@@ -177,7 +177,7 @@ func TestCancelFromAnotherInstance(t *testing.T) {
 }
 
 // Stopping the service marks its running job interrupted, not failed or
-// running forever; a crash is covered by the store's InterruptRunning.
+// running forever; a crash is covered by the heartbeat and SweepStale.
 func TestStopInterrupts(t *testing.T) {
 	ctx, stop := context.WithCancel(context.Background())
 	db := testenv.SQLite(t)
@@ -202,4 +202,81 @@ func TestStopInterrupts(t *testing.T) {
 	if seen.list() != "rebuild:interrupted" {
 		t.Errorf("Done told %q", seen.list())
 	}
+}
+
+// A running job beats; when another instance finds the beat late and marks
+// the job interrupted, the process still running it stops it too.
+func TestJobInterruptedElsewhereStopsHere(t *testing.T) {
+	ctx := context.Background()
+	db := testenv.SQLite(t)
+	r := jobs.New(ctx, db, jobs.Options{CancelPoll: 10 * time.Millisecond, HeartbeatEvery: 20 * time.Millisecond})
+	stopped := make(chan struct{})
+	job, _ := r.Start(ctx, "rebuild", nil, func(ctx context.Context, run *jobs.Run) error {
+		<-ctx.Done()
+		close(stopped)
+		return ctx.Err()
+	})
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got, _ := db.Job(ctx, job.ID)
+		if got.HeartbeatAt.After(job.StartedAt) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no heartbeat recorded")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// Another instance, with a clock a minute ahead, sweeps.
+	if n, err := db.InterruptStale(ctx, time.Now(), time.Now().Add(time.Minute)); err != nil || n != 1 {
+		t.Fatalf("sweep: %d, %v", n, err)
+	}
+	select {
+	case <-stopped:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the job kept running after it was interrupted elsewhere")
+	}
+	r.Wait()
+	if got, _ := db.Job(ctx, job.ID); got.State != vrrec.JobInterrupted {
+		t.Errorf("job: %+v", got)
+	}
+}
+
+// A job left running by a process that died (no heartbeat) is marked
+// interrupted by the sweep, and its slot is free again.
+func TestSweepInterruptsJobsOfDeadProcesses(t *testing.T) {
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	db := testenv.SQLite(t)
+	if err := db.StartJob(ctx, vrrec.Job{ID: "dead", Type: "import", StartedAt: time.Now().Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	r := jobs.New(ctx, db, jobs.Options{StaleAfter: time.Minute})
+	go r.SweepStale(ctx, 10*time.Millisecond)
+	if got := waitState(t, db, "dead"); got.State != vrrec.JobInterrupted || got.Error != vrrec.JobStoppedMessage {
+		t.Errorf("dead job: %+v", got)
+	}
+	if _, err := r.Start(ctx, "import", nil, func(context.Context, *jobs.Run) error { return nil }); err != nil {
+		t.Errorf("a job after the sweep: %v", err)
+	}
+	r.Wait()
+}
+
+// A job with a live heartbeat is not touched by a starting instance: no
+// more "restart interrupts everything".
+func TestStartLeavesLiveJobsAlone(t *testing.T) {
+	ctx := context.Background()
+	db := testenv.SQLite(t)
+	a := jobs.New(ctx, db, jobs.Options{})
+	release := make(chan struct{})
+	job, _ := a.Start(ctx, "import", nil, func(ctx context.Context, run *jobs.Run) error { <-release; return nil })
+	b := jobs.New(ctx, db, jobs.Options{})
+	if _, err := b.Start(ctx, "rebuild", nil, func(context.Context, *jobs.Run) error { return nil }); vrrec.ErrorCode(err) != vrrec.ECONFLICT {
+		t.Errorf("second instance's start: %v, want ECONFLICT", err)
+	}
+	close(release)
+	if got := waitState(t, db, job.ID); got.State != vrrec.JobCompleted {
+		t.Errorf("the first instance's job: %+v", got)
+	}
+	a.Wait()
 }

@@ -33,6 +33,7 @@ type jobDoc struct {
 	Done       int               `bson:"done"`
 	Total      int               `bson:"total"`
 	Cancel     bool              `bson:"cancel_requested"`
+	Heartbeat  time.Time         `bson:"heartbeat_at"`
 }
 
 // StartJob implements vrrec.JobStore. One lock document with a fixed id
@@ -69,7 +70,8 @@ func (d *DB) StartJob(ctx context.Context, job vrrec.Job) error {
 	if params == nil {
 		params = map[string]string{}
 	}
-	doc := jobDoc{ID: job.ID, Type: job.Type, State: vrrec.JobRunning, Params: params, StartedAt: job.StartedAt.UTC().Truncate(time.Millisecond)}
+	doc := jobDoc{ID: job.ID, Type: job.Type, State: vrrec.JobRunning, Params: params, StartedAt: job.StartedAt.UTC().Truncate(time.Millisecond),
+		Heartbeat: job.StartedAt.UTC().Truncate(time.Millisecond)}
 	if _, err := d.db.Collection(colJobs).InsertOne(ctx, doc); err != nil {
 		// Release even when ctx is what failed.
 		locks.DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: "running"}, {Key: "job_id", Value: job.ID}})
@@ -159,7 +161,8 @@ func (d *DB) Job(ctx context.Context, id string) (vrrec.Job, error) {
 
 func fromJobDoc(doc jobDoc) vrrec.Job {
 	j := vrrec.Job{ID: doc.ID, Type: doc.Type, State: doc.State, Params: doc.Params, StartedAt: doc.StartedAt.UTC(), Error: doc.Error,
-		Progress: vrrec.JobProgress{Stage: doc.Stage, Done: doc.Done, Total: doc.Total}, CancelRequested: doc.Cancel}
+		Progress: vrrec.JobProgress{Stage: doc.Stage, Done: doc.Done, Total: doc.Total}, CancelRequested: doc.Cancel,
+		HeartbeatAt: doc.Heartbeat.UTC()}
 	if !doc.FinishedAt.IsZero() && doc.FinishedAt.Unix() > 0 {
 		j.FinishedAt = doc.FinishedAt.UTC()
 	}
@@ -189,15 +192,27 @@ func (d *DB) Jobs(ctx context.Context, limit int) ([]vrrec.Job, error) {
 	return out, nil
 }
 
-// InterruptRunning implements vrrec.JobStore.
-func (d *DB) InterruptRunning(ctx context.Context, at time.Time) (int, error) {
-	res, err := d.db.Collection(colJobs).UpdateMany(ctx, bson.D{{Key: "state", Value: vrrec.JobRunning}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: vrrec.JobInterrupted}, {Key: "error", Value: "the service stopped while the job ran"},
+// BeatJob implements vrrec.JobStore.
+func (d *DB) BeatJob(ctx context.Context, id string, at time.Time) error {
+	res, err := d.db.Collection(colJobs).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "state", Value: vrrec.JobRunning}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "heartbeat_at", Value: at.UTC().Truncate(time.Millisecond)}}}})
+	if err != nil {
+		return fmt.Errorf("job heartbeat: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		return vrrec.Errorf(vrrec.ENOTFOUND, "no running job %s", id)
+	}
+	return nil
+}
+
+// InterruptStale implements vrrec.JobStore. The lock a stale job held is
+// taken over by the next StartJob, which finds its job no longer running.
+func (d *DB) InterruptStale(ctx context.Context, at, before time.Time) (int, error) {
+	res, err := d.db.Collection(colJobs).UpdateMany(ctx,
+		bson.D{{Key: "state", Value: vrrec.JobRunning}, {Key: "heartbeat_at", Value: bson.D{{Key: "$lt", Value: before.UTC()}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: vrrec.JobInterrupted}, {Key: "error", Value: vrrec.JobStoppedMessage},
 			{Key: "finished_at", Value: at.UTC().Truncate(time.Millisecond)}}}})
 	if err != nil {
-		return 0, fmt.Errorf("interrupt jobs: %w", err)
-	}
-	if _, err := d.db.Collection(colJobLock).DeleteMany(ctx, bson.D{}); err != nil {
 		return 0, fmt.Errorf("interrupt jobs: %w", err)
 	}
 	return int(res.ModifiedCount), nil

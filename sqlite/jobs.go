@@ -17,8 +17,8 @@ func (d *DB) StartJob(ctx context.Context, job vrrec.Job) error {
 	if job.Params == nil {
 		params = []byte("{}")
 	}
-	_, err := d.db.ExecContext(ctx, `INSERT INTO jobs (id, type, state, params, started_at) VALUES (?, ?, ?, ?, ?)`,
-		job.ID, job.Type, vrrec.JobRunning, string(params), job.StartedAt.UnixMilli())
+	_, err := d.db.ExecContext(ctx, `INSERT INTO jobs (id, type, state, params, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		job.ID, job.Type, vrrec.JobRunning, string(params), job.StartedAt.UnixMilli(), job.StartedAt.UnixMilli())
 	if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed: jobs.state") {
 		var running string
 		_ = d.db.QueryRowContext(ctx, `SELECT id FROM jobs WHERE state = 'running'`).Scan(&running)
@@ -107,7 +107,7 @@ func (d *DB) Jobs(ctx context.Context, limit int) ([]vrrec.Job, error) {
 }
 
 func (d *DB) jobs(ctx context.Context, tail string, args ...any) ([]vrrec.Job, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT id, type, state, params, started_at, finished_at, error, stage, done, total, cancel_requested FROM jobs `+tail, args...)
+	rows, err := d.db.QueryContext(ctx, `SELECT id, type, state, params, started_at, finished_at, error, stage, done, total, cancel_requested, heartbeat_at FROM jobs `+tail, args...)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
@@ -116,9 +116,9 @@ func (d *DB) jobs(ctx context.Context, tail string, args ...any) ([]vrrec.Job, e
 	for rows.Next() {
 		var j vrrec.Job
 		var params string
-		var started, finished int64
+		var started, finished, beat int64
 		if err := rows.Scan(&j.ID, &j.Type, &j.State, &params, &started, &finished, &j.Error,
-			&j.Progress.Stage, &j.Progress.Done, &j.Progress.Total, &j.CancelRequested); err != nil {
+			&j.Progress.Stage, &j.Progress.Done, &j.Progress.Total, &j.CancelRequested, &beat); err != nil {
 			return nil, fmt.Errorf("jobs: %w", err)
 		}
 		_ = json.Unmarshal([]byte(params), &j.Params)
@@ -126,15 +126,28 @@ func (d *DB) jobs(ctx context.Context, tail string, args ...any) ([]vrrec.Job, e
 		if finished > 0 {
 			j.FinishedAt = time.UnixMilli(finished).UTC()
 		}
+		j.HeartbeatAt = time.UnixMilli(beat).UTC()
 		out = append(out, j)
 	}
 	return out, rows.Err()
 }
 
-// InterruptRunning implements vrrec.JobStore.
-func (d *DB) InterruptRunning(ctx context.Context, at time.Time) (int, error) {
-	res, err := d.db.ExecContext(ctx, `UPDATE jobs SET state = ?, error = ?, finished_at = ? WHERE state = 'running'`,
-		vrrec.JobInterrupted, "the service stopped while the job ran", at.UnixMilli())
+// BeatJob implements vrrec.JobStore.
+func (d *DB) BeatJob(ctx context.Context, id string, at time.Time) error {
+	res, err := d.db.ExecContext(ctx, `UPDATE jobs SET heartbeat_at = ? WHERE id = ? AND state = 'running'`, at.UnixMilli(), id)
+	if err != nil {
+		return fmt.Errorf("job heartbeat: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return vrrec.Errorf(vrrec.ENOTFOUND, "no running job %s", id)
+	}
+	return nil
+}
+
+// InterruptStale implements vrrec.JobStore.
+func (d *DB) InterruptStale(ctx context.Context, at, before time.Time) (int, error) {
+	res, err := d.db.ExecContext(ctx, `UPDATE jobs SET state = ?, error = ?, finished_at = ? WHERE state = 'running' AND heartbeat_at < ?`,
+		vrrec.JobInterrupted, vrrec.JobStoppedMessage, at.UnixMilli(), before.UnixMilli())
 	if err != nil {
 		return 0, fmt.Errorf("interrupt jobs: %w", err)
 	}

@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/catalog"
@@ -27,6 +30,9 @@ type DataAdmin struct {
 // MaxUploadBytes bounds an import upload; the old system's real catalog
 // is under 2 MB.
 const MaxUploadBytes = 32 << 20
+
+// uploadReadTimeout replaces ReadTimeout for an upload.
+const uploadReadTimeout = 5 * time.Minute
 
 // needData answers 503 when the server runs without data management.
 func (s *Server) needData(h http.HandlerFunc) http.HandlerFunc {
@@ -120,6 +126,9 @@ func (s *Server) runningJob(ctx context.Context) (string, error) {
 // be read at all answer 400 at once; row problems go to the job's log and,
 // in full, to the response's report.
 func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
+	// An upload near the limit may take longer than the server's
+	// ReadTimeout on a slow link.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadReadTimeout))
 	r.Body = http.MaxBytesReader(w, r.Body, MaxUploadBytes)
 	if err := r.ParseMultipartForm(MaxUploadBytes); err != nil {
 		var tooLarge *http.MaxBytesError
@@ -132,7 +141,6 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	defer r.MultipartForm.RemoveAll()
 	uploads := map[string][]byte{}
-	var names []string
 	for _, fh := range r.MultipartForm.File["files"] {
 		f, err := fh.Open()
 		if err != nil {
@@ -146,15 +154,21 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		uploads[fh.Filename] = b
-		names = append(names, fh.Filename)
 	}
-	cat, rep, err := catalog.ReadUploads(s.cfg.DataAdmin.Data.Current(), uploads)
+	// Read now, to answer unreadable files with 400 and give the report at
+	// once; the job reads them again over the catalog stored by then.
+	base, err := s.cfg.DataAdmin.Data.Base(r.Context())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.startJob(w, r, jobs.TypeImport, map[string]string{"files": strings.Join(names, ", ")},
-		s.cfg.DataAdmin.Data.Import(cat, rep, names), map[string]any{"report": rep})
+	_, rep, err := catalog.ReadUploads(base, uploads)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.startJob(w, r, jobs.TypeImport, map[string]string{"files": strings.Join(slices.Sorted(maps.Keys(uploads)), ", ")},
+		s.cfg.DataAdmin.Data.Import(uploads), map[string]any{"report": rep})
 }
 
 // updateFromSource answers POST /api/admin/data/update/{courses,apps}.

@@ -293,16 +293,17 @@ func TestJobConflictAndCancel(t *testing.T) {
 	}
 }
 
-// A job cut off by a crash shows as interrupted after the restart, and a
-// new job can start.
+// A job cut off by a crash shows as interrupted once its heartbeat is
+// late, and a new job can start.
 func TestJobInterruptedByRestart(t *testing.T) {
 	e := newDataEnv(t)
 	e.mu.Lock()
 	e.hold = make(chan struct{})
 	e.mu.Unlock()
 	id := jobID(t, do(t, e.client, "POST", e.base+"/api/admin/data/process/graph", "application/json", `{}`, nil))
-	// The restart: a new process marks what the old one left running.
-	if n, err := e.db.InterruptRunning(context.Background(), time.Now()); err != nil || n != 1 {
+	// The crash: the job's heartbeat stops; a minute later any instance's
+	// sweep marks it interrupted.
+	if n, err := e.db.InterruptStale(context.Background(), time.Now(), time.Now().Add(time.Minute)); err != nil || n != 1 {
 		t.Fatalf("interrupt: %d, %v", n, err)
 	}
 	job := e.wait(t, id)

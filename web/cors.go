@@ -6,9 +6,11 @@ import (
 	"strings"
 )
 
-// cors lets the configured origins call the API from their pages, with
-// credentials; no other origin gets CORS headers, and a preflight from one
-// is refused. "*" is never sent.
+// cors lets the configured origins call the student API from their pages,
+// with credentials; no other origin gets CORS headers, and a preflight from
+// one is refused. "*" is never sent. The staff API and pages never answer
+// another origin: a script there (or an XSS on it) must not read the logs
+// with a staff member's cookie.
 func (s *Server) cors(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := r.Header.Get("Origin")
@@ -17,7 +19,7 @@ func (s *Server) cors(next http.Handler) http.Handler {
 			return
 		}
 		w.Header().Add("Vary", "Origin")
-		allowed := slices.Contains(s.cfg.CORSOrigins, strings.ToLower(origin))
+		allowed := slices.Contains(s.cfg.CORSOrigins, strings.ToLower(origin)) && !staffPath(r.URL.Path)
 		preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
 		if !allowed {
 			if preflight {
@@ -40,4 +42,9 @@ func (s *Server) cors(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// staffPath reports whether a path belongs to staff: no CORS there.
+func staffPath(path string) bool {
+	return strings.HasPrefix(path, "/api/admin/") || strings.HasPrefix(path, "/api/auth/") || path == "/admin" || strings.HasPrefix(path, "/admin/")
 }

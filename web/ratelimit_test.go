@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/http/cookiejar"
 	"net/netip"
 	"strconv"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"github.com/ulule/limiter/v3"
 	memstore "github.com/ulule/limiter/v3/drivers/store/memory"
 
+	"github.com/vrrec/vrrec/admin"
 	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/ratelimit"
 	"github.com/vrrec/vrrec/redis"
@@ -267,5 +269,42 @@ func TestCORS(t *testing.T) {
 	allowed := do(t, nil, "POST", base+"/chat", "application/json", `{"message":"hi"}`, map[string]string{"Origin": "https://www.example.edu"})
 	if got := allowed.header.Get("Access-Control-Allow-Origin"); got != "https://www.example.edu" || got == "*" {
 		t.Errorf("allowed origin: ACAO %q", got)
+	}
+	// Even an allowed origin may not read the staff API with a staff cookie.
+	for _, path := range []string{"/api/admin/logs", "/api/auth/check", "/admin"} {
+		res := do(t, nil, "GET", base+path, "", "", map[string]string{"Origin": "https://www.example.edu"})
+		if res.header.Get("Access-Control-Allow-Origin") != "" || res.header.Get("Access-Control-Allow-Credentials") != "" {
+			t.Errorf("%s answered an allowed origin with CORS headers: %v", path, res.header)
+		}
+	}
+}
+
+// Staff with a session watching a long job are not limited; without a
+// session the admin API counts like any other route.
+func TestStaffAreNotRateLimited(t *testing.T) {
+	db := testenv.SQLite(t)
+	auth, err := admin.New("", "staff-password", testKey, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := start(t, newServer(t, nil, func(c *web.Config) {
+		c.Admin, c.Interactions = auth, db
+		c.Limits = &web.Limits{Limiter: &ratelimit.Limiter{Store: memstore.NewStore()},
+			Default: rates(t, "5/hour"), Chat: rates(t, "10/minute"), Login: rates(t, "5/minute")}
+	}))
+	jar, _ := cookiejar.New(nil)
+	staff := &http.Client{Jar: jar}
+	do(t, staff, "POST", base+"/api/auth/login", "application/json", `{"password":"staff-password"}`, nil)
+	for i := 0; i < 20; i++ {
+		if res := do(t, staff, "GET", base+"/api/admin/stats", "", "", nil); res.status != 200 {
+			t.Fatalf("staff request %d: %d", i+1, res.status)
+		}
+	}
+	statuses := map[int]int{}
+	for i := 0; i < 6; i++ {
+		statuses[do(t, nil, "GET", base+"/api/admin/stats", "", "", map[string]string{"X-Forwarded-For": "1.2.3.4"}).status]++
+	}
+	if statuses[http.StatusTooManyRequests] == 0 {
+		t.Errorf("requests without a session were not limited: %v", statuses)
 	}
 }

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/admin"
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/graph"
@@ -31,6 +33,16 @@ func cmdBuildGraph(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 		return err
 	}
 	defer db.Close()
+	// NEO4J_URI may have been set on the configuration page.
+	key, err := signingKey(cfg, log)
+	if err != nil {
+		return err
+	}
+	settings, err := admin.NewSettings(db, os.Getenv, key)
+	if err != nil {
+		return err
+	}
+	cfg = withStoredSettings(ctx, cfg, settings, log)
 	cat, src, _, err := storedCatalog(ctx, db)
 	if err != nil {
 		return err
@@ -51,14 +63,15 @@ func cmdBuildGraph(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 		if !*asJSON {
 			fmt.Fprintf(stdout, "Writing the %s catalog (version %s) into Neo4j at %s\n", src, version, cfg.Neo4jURI)
 		}
-		if err := buildAsJob(ctx, db, log, func(ctx context.Context, run *jobs.Run) error {
+		params := map[string]string{"by": "vrrec build-graph", "clear": fmt.Sprint(*clear)}
+		if err := runAsJob(ctx, db, jobs.TypeRebuild, params, func(ctx context.Context, run *jobs.Run) error {
 			report, end := progressPrinter(stderr)
 			defer end()
 			return neo.Build(ctx, cat, neo4j.BuildOptions{Clear: *clear, Version: version, Progress: func(done, total int, stage string) {
 				report(done, 0, total)
 				run.Progress(stage, done, total)
 			}})
-		}, *clear); err != nil {
+		}); err != nil {
 			return err
 		}
 		if st, err = neo.Stats(ctx); err != nil {
@@ -74,11 +87,13 @@ func cmdBuildGraph(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 	return nil
 }
 
-// buildAsJob runs a build under the job lock, so it never overlaps a build
-// a serving instance runs, and shows in the admin job history.
-func buildAsJob(ctx context.Context, store vrrec.JobStore, log *slog.Logger, fn jobs.Func, clear bool) error {
-	runner := jobs.New(ctx, store, jobs.Options{Log: log})
-	job, err := runner.Start(ctx, jobs.TypeRebuild, map[string]string{"by": "vrrec build-graph", "clear": fmt.Sprint(clear)}, fn)
+// runAsJob runs a command's work under the job lock, so it never overlaps
+// a job a serving instance runs, and shows in the admin job history; it
+// returns when the work is done.
+func runAsJob(ctx context.Context, store vrrec.JobStore, jobType string, params map[string]string, fn jobs.Func) error {
+	// The command reports for itself; the job's lines go to the store.
+	runner := jobs.New(ctx, store, jobs.Options{Log: slog.New(slog.DiscardHandler)})
+	job, err := runner.Start(ctx, jobType, params, fn)
 	if vrrec.ErrorCode(err) == vrrec.ECONFLICT {
 		return fmt.Errorf("%w: wait for it, or cancel it on /admin/data", err)
 	}
@@ -91,7 +106,7 @@ func buildAsJob(ctx context.Context, store vrrec.JobStore, log *slog.Logger, fn 
 		return err
 	}
 	if done.State != vrrec.JobCompleted {
-		return fmt.Errorf("build %s: %s", done.State, done.Error)
+		return fmt.Errorf("%s %s: %s", jobType, done.State, done.Error)
 	}
 	return nil
 }

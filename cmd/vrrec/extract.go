@@ -17,6 +17,7 @@ import (
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/embedding"
+	"github.com/vrrec/vrrec/jobs"
 	"github.com/vrrec/vrrec/openai"
 	"github.com/vrrec/vrrec/rag"
 	"github.com/vrrec/vrrec/skills"
@@ -95,7 +96,12 @@ func cmdExtractSkills(ctx context.Context, cfg config.Config, log *slog.Logger, 
 			return err
 		}
 		defer db.Close()
-		changed, err := db.SaveCatalog(ctx, checked, catalog.Version(checked))
+		var changed bool
+		err = runAsJob(ctx, db, jobs.TypeImport, map[string]string{"by": "vrrec extract-skills --import"}, func(ctx context.Context, run *jobs.Run) error {
+			var err error
+			changed, err = db.SaveCatalog(context.WithoutCancel(ctx), checked, catalog.Version(checked)) // a save, once begun, finishes
+			return err
+		})
 		if err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/graph"
+	"github.com/vrrec/vrrec/jobs"
 	"github.com/vrrec/vrrec/neo4j"
 	"github.com/vrrec/vrrec/web"
 )
@@ -69,12 +70,79 @@ func (g *graphs) build(ctx context.Context, cat *vrrec.Catalog, version string, 
 	if g.neo == nil {
 		return nil
 	}
+	// While the build rewrites Neo4j it holds no whole catalog: answer
+	// from memory until it is done.
+	g.health.Up("")
 	if err := g.neo.Build(ctx, cat, neo4j.BuildOptions{Clear: clear, Version: version, Progress: progress}); err != nil {
 		g.health.Down(err)
 		return fmt.Errorf("build the Neo4j graph: %w", err)
 	}
 	g.health.Up(version)
 	return nil
+}
+
+// buildJob writes the served catalog into Neo4j, as a job's step.
+func (g *graphs) buildJob(live *liveCatalog) jobs.Func {
+	return func(ctx context.Context, run *jobs.Run) error {
+		if g.neo == nil {
+			return nil
+		}
+		l := live.current()
+		start := time.Now()
+		err := g.build(ctx, l.cat, l.version, false, func(done, total int, stage string) {
+			run.Progress("writing the Neo4j graph: "+stage, done, total)
+		})
+		if err != nil {
+			return err
+		}
+		st := g.stats(ctx, l.cat, l.version)
+		run.Logf("Neo4j holds version %s: %d nodes, %d edges; written in %s", l.version, st.Nodes(), st.Edges(), time.Since(start).Round(time.Millisecond))
+		return nil
+	}
+}
+
+// Spacing of automatic rebuilds: after one that failed or was cancelled
+// the next waits twice as long, up to the maximum, so a build that keeps
+// failing neither fills the job history nor undoes a staff cancel at once.
+const (
+	graphRebuildGap    = 30 * time.Second
+	graphRebuildMaxGap = 30 * time.Minute
+)
+
+// autoRebuild starts, as a job, the Neo4j build watch asks for.
+func (g *graphs) autoRebuild(runner *jobs.Runner, store vrrec.JobStore, live *liveCatalog) func(ctx context.Context, reason string) {
+	var (
+		last    string // the last automatic job
+		started time.Time
+		gap     = graphRebuildGap
+	)
+	return func(ctx context.Context, reason string) {
+		if last != "" {
+			job, err := store.Job(ctx, last)
+			switch {
+			case err != nil || job.State == vrrec.JobRunning:
+				return
+			case job.State == vrrec.JobCompleted:
+				gap = graphRebuildGap
+			default:
+				gap = min(2*gap, graphRebuildMaxGap)
+			}
+			last = ""
+		}
+		if time.Since(started) < gap {
+			return
+		}
+		job, err := runner.Start(ctx, jobs.TypeRebuild, map[string]string{"reason": reason, "by": "automatic"}, g.buildJob(live))
+		switch {
+		case vrrec.ErrorCode(err) == vrrec.ECONFLICT:
+			g.log.Debug("Neo4j rebuild waits for the running job", "err", err)
+		case err != nil:
+			g.log.Warn("Neo4j rebuild not started", "err", err)
+		default:
+			last, started = job.ID, time.Now()
+			g.log.Info("rebuilding the Neo4j graph", "job", job.ID, "reason", reason, "next_gap", gap.String())
+		}
+	}
 }
 
 // errStale says Neo4j answers but holds another catalog.
@@ -91,10 +159,12 @@ func (g *graphs) check(ctx context.Context, version string) error {
 		g.health.Down(err)
 		return err
 	}
+	// Up with what it holds: the engines of another version (or of none,
+	// while a build runs elsewhere) answer from memory.
+	g.health.Up(held)
 	if held != version {
 		return fmt.Errorf("%w (%q, serving %q)", errStale, held, version)
 	}
-	g.health.Up(version)
 	return nil
 }
 
@@ -130,6 +200,8 @@ func (g *graphs) describe(served string) map[string]any {
 	switch {
 	case up && held == served:
 		return map[string]any{"backend": config.GraphNeo4j, "state": "ok"}
+	case up && held == "":
+		return map[string]any{"backend": config.GraphNeo4j, "state": "building: Neo4j holds no complete catalog yet; answering from the in-memory graph"}
 	case up:
 		return map[string]any{"backend": config.GraphNeo4j, "state": "rebuilding: Neo4j holds version " + held + "; answering from the in-memory graph"}
 	default:
@@ -162,7 +234,7 @@ func (g *graphs) readiness(served func() string) web.Check {
 		case !up:
 			return fmt.Errorf("Neo4j unavailable, answering from the in-memory graph: %w", err)
 		case held != served():
-			return fmt.Errorf("Neo4j holds catalog %s, serving %s from the in-memory graph until it is rebuilt", held, served())
+			return fmt.Errorf("Neo4j holds catalog %q, serving %s from the in-memory graph until it is rebuilt", held, served())
 		}
 		return nil
 	}}

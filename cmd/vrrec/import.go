@@ -10,6 +10,7 @@ import (
 
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/config"
+	"github.com/vrrec/vrrec/jobs"
 )
 
 func cmdImport(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
@@ -32,7 +33,14 @@ func cmdImport(ctx context.Context, cfg config.Config, args []string, stdout io.
 	}
 	defer db.Close()
 	version := catalog.Version(cat)
-	changed, err := db.SaveCatalog(ctx, cat, version)
+	var changed bool
+	err = runAsJob(ctx, db, jobs.TypeImport, map[string]string{"by": "vrrec import", "dir": *dir}, func(ctx context.Context, run *jobs.Run) error {
+		var err error
+		if changed, err = db.SaveCatalog(context.WithoutCancel(ctx), cat, version); err == nil { // a save, once begun, finishes
+			run.Logf("saved version %s: %d courses, %d apps, %d skills (changed: %v)", version, len(cat.Courses), len(cat.Apps), len(cat.Skills), changed)
+		}
+		return err
+	})
 	if err != nil {
 		return err
 	}

@@ -49,12 +49,6 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer db.Close()
-	// Jobs a stopped process left running will never finish.
-	if n, err := db.InterruptRunning(ctx, time.Now()); err != nil {
-		log.Warn("could not mark interrupted jobs", "err", err)
-	} else if n > 0 {
-		log.Warn("jobs cut off by the last stop marked interrupted", "count", n)
-	}
 	cat, src, stored, err := storedCatalog(ctx, db)
 	if err != nil {
 		// The database is down: serve the embedded catalog now; the
@@ -65,9 +59,19 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 		src = sourceEmbedded
 	}
+	key, err := signingKey(cfg, log)
+	if err != nil {
+		return err
+	}
+	// Settings staff stored in the database win over the environment.
+	settings, err := admin.NewSettings(db, os.Getenv, key)
+	if err != nil {
+		return err
+	}
+	effective := func(ctx context.Context) config.Config { return withStoredSettings(ctx, cfg, settings, log) }
 	m := metrics.New()
 	ragOpts := rag.Options{Observe: m.Stage}
-	graphs, err := openGraphs(cfg, log)
+	graphs, err := openGraphs(effective(ctx), log) // NEO4J_URI may be stored
 	if err != nil {
 		return err
 	}
@@ -80,10 +84,6 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	go live.watch(ctx, catalogPollInterval)
 
-	key, err := signingKey(cfg, log)
-	if err != nil {
-		return err
-	}
 	auth, err := admin.New(cfg.AdminPasswordHash, cfg.AdminPassword, key, db)
 	if err != nil {
 		return err
@@ -114,11 +114,6 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	limits, limitStore := newLimits(cfg, redisClient, log, m)
 	// The LLM: settings staff stored in the database win over the
 	// environment, and a change there swaps the ranker while serving.
-	settings, err := admin.NewSettings(db, os.Getenv, key)
-	if err != nil {
-		return err
-	}
-	effective := func(ctx context.Context) config.Config { return withStoredSettings(ctx, cfg, settings, log) }
 	var ranker atomic.Pointer[llm.Ranker]
 	var rankerModel atomic.Value // string
 	useLLM := func(ctx context.Context) error {
@@ -154,6 +149,9 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// serves the result at once (others notice the new version).
 	runner := jobs.New(ctx, db, jobs.Options{Done: m.JobDone, Log: log})
 	defer runner.Wait() // jobs cut by the stop record "interrupted" before the database closes
+	// Jobs a crashed process left running (on any instance) stop beating and
+	// are marked interrupted.
+	go runner.SweepStale(ctx, 10*time.Second)
 	dataJobs := &jobs.Data{
 		Store:   db,
 		Current: func() *vrrec.Catalog { return live.current().cat },
@@ -167,19 +165,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			run.Progress("rebuilding graph and vectors", 1, 1)
 			run.Logf("serving version %s (%s): %d apps, %d skills; rebuilt in %s", l.version, l.source, len(l.cat.Apps), len(l.cat.Skills),
 				time.Since(start).Round(time.Millisecond))
-			if graphs.neo == nil {
-				return nil
-			}
-			start = time.Now()
-			err := graphs.build(ctx, l.cat, l.version, false, func(done, total int, stage string) {
-				run.Progress("writing the Neo4j graph: "+stage, done, total)
-			})
-			if err != nil {
-				return err
-			}
-			st := graphs.stats(ctx, l.cat, l.version)
-			run.Logf("Neo4j holds version %s: %d nodes, %d edges; written in %s", l.version, st.Nodes(), st.Edges(), time.Since(start).Round(time.Millisecond))
-			return nil
+			return graphs.buildJob(live)(ctx, run)
 		},
 		Extractor: func() skills.Extractor {
 			ex, _, err := newExtractor(effective(ctx), live.current().cat, false)
@@ -206,24 +192,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	served := func() string { return live.current().version }
 	// Neo4j is rebuilt by a job, so instances sharing it never build at once
 	// and staff see the rebuild in the history.
-	var lastRebuild time.Time // a failing rebuild is retried at most every graphRebuildGap
-	go graphs.watch(ctx, graphWatchInterval, served, func(ctx context.Context, reason string) {
-		if time.Since(lastRebuild) < graphRebuildGap {
-			return
-		}
-		job, err := runner.Start(ctx, jobs.TypeRebuild, map[string]string{"reason": reason}, dataJobs.Rebuild())
-		if err == nil {
-			lastRebuild = time.Now()
-		}
-		switch {
-		case vrrec.ErrorCode(err) == vrrec.ECONFLICT:
-			log.Debug("Neo4j rebuild waits for the running job", "err", err)
-		case err != nil:
-			log.Warn("Neo4j rebuild not started", "err", err)
-		default:
-			log.Info("rebuilding the Neo4j graph", "job", job.ID, "reason", reason)
-		}
-	})
+	go graphs.watch(ctx, graphWatchInterval, served, graphs.autoRebuild(runner, db, live))
 	m.GaugeFunc("vrrec_journal_queue_depth", "Interactions waiting in memory for the database.", func() float64 { return float64(jw.QueueDepth()) })
 	m.GaugeFunc("vrrec_journal_spool_bytes", "Size of the spool of interactions waiting for the database.", func() float64 { return float64(jw.SpoolBytes()) })
 	m.CounterFunc("vrrec_journal_written_total", "Interactions written to the database.", func() float64 { return float64(jw.Written()) })
@@ -316,10 +285,6 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 // graphWatchInterval is how often serve checks that Neo4j answers and holds
 // the served catalog.
 var graphWatchInterval = 5 * time.Second
-
-// graphRebuildGap spaces automatic Neo4j rebuilds, so one that keeps
-// failing does not fill the job history.
-const graphRebuildGap = 30 * time.Second
 
 // withStoredSettings is cfg with the managed settings staff stored in the
 // database in place of the environment's.

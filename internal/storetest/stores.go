@@ -240,19 +240,28 @@ func Jobs(t *testing.T, open func(t *testing.T) vrrec.JobStore) {
 			t.Errorf("unknown job: %v", err)
 		}
 	})
-	t.Run("a restart interrupts running jobs", func(t *testing.T) {
+	t.Run("jobs whose heartbeat stopped are interrupted", func(t *testing.T) {
 		s := open(t)
 		s.StartJob(ctx, vrrec.Job{ID: "j1", Type: "import", StartedAt: at(1)})
-		n, err := s.InterruptRunning(ctx, at(9))
+		if err := s.BeatJob(ctx, "j1", at(20)); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.InterruptStale(ctx, at(25), at(15)); err != nil || n != 0 {
+			t.Fatalf("a job beating at 20 interrupted as stale before 15: %d, %v", n, err)
+		}
+		n, err := s.InterruptStale(ctx, at(40), at(30))
 		if err != nil || n != 1 {
 			t.Fatalf("interrupted %d, %v", n, err)
 		}
 		job, _ := s.Job(ctx, "j1")
-		if job.State != vrrec.JobInterrupted || job.Error == "" {
-			t.Errorf("job after restart: %+v", job)
+		if job.State != vrrec.JobInterrupted || job.Error != vrrec.JobStoppedMessage || !job.FinishedAt.Equal(at(40)) || !job.HeartbeatAt.Equal(at(20)) {
+			t.Errorf("job after its process stopped: %+v", job)
 		}
-		if err := s.StartJob(ctx, vrrec.Job{ID: "j2", Type: "import", StartedAt: at(10)}); err != nil {
-			t.Errorf("a new job after the restart: %v", err)
+		if err := s.BeatJob(ctx, "j1", at(41)); vrrec.ErrorCode(err) != vrrec.ENOTFOUND {
+			t.Errorf("a beat of an interrupted job: %v, want ENOTFOUND", err)
+		}
+		if err := s.StartJob(ctx, vrrec.Job{ID: "j2", Type: "import", StartedAt: at(42)}); err != nil {
+			t.Errorf("a new job after the interruption: %v", err)
 		}
 	})
 }

@@ -382,7 +382,7 @@
         const job = await api('GET', '/api/admin/jobs/' + encodeURIComponent(id));
         renderJob(job);
         if (job.state === 'running') {
-          pollTimer = setTimeout(tick, 700);
+          pollTimer = setTimeout(tick, 1000);
           return;
         }
         watching = '';
