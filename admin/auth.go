@@ -46,12 +46,7 @@ type Auth struct {
 // New returns an authenticator. secret is the service's secret key;
 // settings keeps the logout time.
 func New(passwordHash, password string, secret []byte, settings vrrec.ConfigStore) (*Auth, error) {
-	key := sha256.Sum256(append([]byte("vrrec admin session\x00"), secret...))
-	block, err := aes.NewCipher(key[:])
-	if err != nil {
-		return nil, err
-	}
-	aead, err := cipher.NewGCM(block)
+	aead, err := newAEAD("vrrec admin session", secret)
 	if err != nil {
 		return nil, err
 	}
@@ -154,4 +149,15 @@ func (a *Auth) Logout(ctx context.Context) error {
 		return errors.Join(vrrec.Errorf(vrrec.EUNAVAILABLE, "Logout could not be recorded"), err)
 	}
 	return nil
+}
+
+// newAEAD returns AES-256-GCM keyed from the service's secret key for one
+// purpose, so the session cookie and the stored secrets never share a key.
+func newAEAD(purpose string, secret []byte) (cipher.AEAD, error) {
+	key := sha256.Sum256(append([]byte(purpose+"\x00"), secret...))
+	block, err := aes.NewCipher(key[:])
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
 }

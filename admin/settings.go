@@ -2,10 +2,8 @@ package admin
 
 import (
 	"context"
-	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -60,12 +58,7 @@ type Settings struct {
 // NewSettings returns the managed settings kept in store over env
 // (os.Getenv in production); secret is the service's secret key.
 func NewSettings(store vrrec.ConfigStore, env func(string) string, secret []byte) (*Settings, error) {
-	key := sha256.Sum256(append([]byte("vrrec settings\x00"), secret...))
-	block, err := aes.NewCipher(key[:])
-	if err != nil {
-		return nil, err
-	}
-	aead, err := cipher.NewGCM(block)
+	aead, err := newAEAD("vrrec settings", secret)
 	if err != nil {
 		return nil, err
 	}

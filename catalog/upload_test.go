@@ -7,21 +7,13 @@ import (
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/catalog"
+	"github.com/vrrec/vrrec/internal/testenv"
 )
-
-func defaultCatalog(t *testing.T) *vrrec.Catalog {
-	t.Helper()
-	cat, err := catalog.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cat
-}
 
 // A CSV of courses replaces the courses and keeps every other file; its bad
 // rows are reported by the CSV's name and data-row index.
 func TestReadUploadsCSVOverBase(t *testing.T) {
-	base := defaultCatalog(t)
+	base := testenv.DefaultCatalog(t)
 	courses := "\xef\xbb\xbfcourse_id,title,department,description,units,prerequisites,learning_outcomes\n" +
 		`95-888,Data-Focused Python,Heinz College,"Python for data, with pandas",12,15-112; 15-122,Write Python;Clean data` + "\n" +
 		",No id,Heinz College,,,,\n" +
@@ -63,7 +55,7 @@ func TestReadUploadsCSVOverBase(t *testing.T) {
 }
 
 func TestReadUploadsJSON(t *testing.T) {
-	base := defaultCatalog(t)
+	base := testenv.DefaultCatalog(t)
 	apps := `[{"app_id": "cubism", "name": "Cubism", "category": "entertainment", "description": "Spatial puzzles", "rating": 4.8, "price": "$9.99"}]`
 	cat, _, err := catalog.ReadUploads(base, map[string][]byte{"uploads/vr_apps.json": []byte(apps)})
 	if err != nil {
@@ -75,7 +67,7 @@ func TestReadUploadsJSON(t *testing.T) {
 }
 
 func TestReadUploadsRefusesBadFiles(t *testing.T) {
-	base := defaultCatalog(t)
+	base := testenv.DefaultCatalog(t)
 	for name, tc := range map[string]struct {
 		files map[string][]byte
 		want  string

@@ -11,21 +11,11 @@ import (
 	neo4jdriver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/vrrec/vrrec"
-	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/graph"
 	"github.com/vrrec/vrrec/graph/graphtest"
 	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/neo4j"
 )
-
-func defaultCatalog(t *testing.T) *vrrec.Catalog {
-	t.Helper()
-	cat, err := catalog.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cat
-}
 
 // cypher runs a query on the shared server with the bare driver, to look at
 // the database behind the package's back.
@@ -68,7 +58,7 @@ func mustStats(t *testing.T, g *neo4j.Graph) vrrec.GraphStats {
 }
 
 func TestStatsMatchInMemory(t *testing.T) {
-	for name, cat := range map[string]*vrrec.Catalog{"default": defaultCatalog(t), "fixture": graphtest.Fixture()} {
+	for name, cat := range map[string]*vrrec.Catalog{"default": testenv.DefaultCatalog(t), "fixture": graphtest.Fixture()} {
 		g := buildShared(t, cat)
 		if got, want := mustStats(t, g), graph.StatsOf(cat); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s catalog: Neo4j stats\n%+v\nin-memory stats\n%+v", name, got, want)
@@ -86,7 +76,7 @@ func TestStatsMatchInMemoryUpstream(t *testing.T) {
 
 func TestBuildTwiceChangesNothing(t *testing.T) {
 	ctx := context.Background()
-	cat := defaultCatalog(t)
+	cat := testenv.DefaultCatalog(t)
 	g := buildShared(t, cat)
 	before, stats := census(t), mustStats(t, g)
 	if err := g.Build(ctx, cat, neo4j.BuildOptions{}); err != nil {
@@ -103,7 +93,7 @@ func TestBuildTwiceChangesNothing(t *testing.T) {
 
 func TestRebuildRemovesWhatTheCatalogDropped(t *testing.T) {
 	ctx := context.Background()
-	g := buildShared(t, defaultCatalog(t))
+	g := buildShared(t, testenv.DefaultCatalog(t))
 	small := graphtest.Fixture()
 	if err := g.Build(ctx, small, neo4j.BuildOptions{}); err != nil {
 		t.Fatal(err)
@@ -194,7 +184,7 @@ func TestClear(t *testing.T) {
 }
 
 func TestBuildReportsProgress(t *testing.T) {
-	cat := defaultCatalog(t)
+	cat := testenv.DefaultCatalog(t)
 	g := openShared(t)
 	type call struct {
 		done, total int
@@ -242,7 +232,7 @@ func TestBuiltVersion(t *testing.T) {
 	// A build cancelled half way (a job stopped by staff) claims no version.
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	err := g.Build(cctx, defaultCatalog(t), neo4j.BuildOptions{Version: "v2", BatchSize: 50, Progress: func(int, int, string) { cancel() }})
+	err := g.Build(cctx, testenv.DefaultCatalog(t), neo4j.BuildOptions{Version: "v2", BatchSize: 50, Progress: func(int, int, string) { cancel() }})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled build returned %v, want context.Canceled", err)
 	}

@@ -1,7 +1,10 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
+	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	"os"
@@ -13,6 +16,7 @@ import (
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/admin"
+	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/web"
 )
 
@@ -119,9 +123,11 @@ func TestBrowserAdminPages(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The newest entry is the XSS payload: shown as text, inert.
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#logs tbody tr:first-child button`)),
-		chromedp.WaitVisible(chromedp.CSS("#detail[open]"))); err != nil {
+	// One of the newest entries is the XSS payload (entries of the same
+	// millisecond have no set order): shown as text, inert.
+	openXSS := `[...document.querySelectorAll('#logs tbody tr')].find((tr) => tr.querySelector('td.query').textContent === ` +
+		"`" + xssQuery + "`" + `).querySelector('button').click()`
+	if err := chromedp.Do(ctx, run(openXSS), chromedp.WaitVisible(chromedp.CSS("#detail[open]"))); err != nil {
 		t.Fatal(err)
 	}
 	if shown := eval[string](t, ctx, `document.querySelector('#detail-fields dd:nth-of-type(2)').textContent`); shown != xssQuery {
@@ -138,17 +144,33 @@ func TestBrowserAdminPages(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The user filter narrows the log to one student.
-	userID := eval[string](t, ctx, `document.querySelector('#logs tbody tr:nth-child(2) td:nth-child(2)').textContent`)
-	stored, _, _ := e.db.Interactions(context.Background(), vrrec.InteractionFilter{Limit: 1, Offset: 1})
-	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#filter-user"), stored[0].UserID), chromedp.Click(chromedp.CSS(`#log-filter button[type="submit"]`)),
+	// The user filter narrows the log to the student who asked 24 times.
+	stored, _, _ := e.db.Interactions(context.Background(), vrrec.InteractionFilter{Limit: 100})
+	studentID := stored[0].UserID
+	if stored[0].Query == xssQuery {
+		studentID = stored[1].UserID
+	}
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#filter-user"), studentID), chromedp.Click(chromedp.CSS(`#log-filter button[type="submit"]`)),
 		until(`document.getElementById('page-info').textContent === '1–20 of 24'`)); err != nil {
-		t.Fatalf("filter by %s (%s): %v", userID, stored[0].UserID, err)
+		t.Fatalf("filter by %s: %v", studentID, err)
 	}
 
 	// Data: import a CSV of courses and watch the job complete.
+	// The semester's course list as staff export it: every course but the
+	// last one (retired), and a row missing its number.
+	var csvFile bytes.Buffer
+	w := csv.NewWriter(&csvFile)
+	w.Write([]string{"course_id", "title", "department", "description", "units", "prerequisites"})
+	courses := testenv.DefaultCatalog(t).Courses
+	for i, c := range courses[:len(courses)-1] {
+		w.Write([]string{c.CourseID, c.Title, c.Department, c.Description, fmt.Sprint(c.Units), strings.Join(c.Prerequisites, ";")})
+		if i == 0 {
+			w.Write([]string{"", "Independent Study", "Heinz College", "", "", ""})
+		}
+	}
+	w.Flush()
 	csvPath := filepath.Join(t.TempDir(), "courses.csv")
-	os.WriteFile(csvPath, []byte("course_id,title,department,description\n95-888,Data-Focused Python,Heinz College,Python for data\n,No id,Heinz College,x\n"), 0o644)
+	os.WriteFile(csvPath, csvFile.Bytes(), 0o644)
 	if err := chromedp.Do(ctx, chromedp.Navigate(e.base+"/admin/data"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="data"]`))); err != nil {
 		t.Fatal(err)
 	}
@@ -159,15 +181,18 @@ func TestBrowserAdminPages(t *testing.T) {
 		chromedp.SetUploadFiles(chromedp.CSS("#import-files"), []string{csvPath}),
 		chromedp.Click(chromedp.CSS(`#import-form button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`body[data-job-state="completed"]`)),
-		until(`document.getElementById('count-courses').textContent === '1'`),
+		until(`document.getElementById('count-courses').textContent === '159'`),
 	); err != nil {
 		t.Fatalf("import: %v; message %q", err, eval[string](t, ctx, `document.getElementById('job-message').textContent`))
 	}
-	if log := eval[string](t, ctx, `document.getElementById('job-log').textContent`); !strings.Contains(log, "courses.csv: 2 rows read, 1 kept") {
+	if log := eval[string](t, ctx, `document.getElementById('job-log').textContent`); !strings.Contains(log, "courses.csv: 160 rows read, 159 kept") {
 		t.Errorf("job log on the page: %q", log)
 	}
 	if report := eval[string](t, ctx, `document.getElementById('import-problems').textContent`); !strings.Contains(report, "courses.csv row 1") {
 		t.Errorf("import report on the page: %q", report)
+	}
+	if stats := eval[string](t, ctx, `document.getElementById('graph-panels').textContent`); !strings.Contains(stats, "Top skills") || !strings.Contains(stats, "Spatial Reasoning") {
+		t.Errorf("graph statistics on the page: %q", stats)
 	}
 	if rows := eval[int](t, ctx, `document.querySelectorAll('#jobs tbody tr').length`); rows != 1 {
 		t.Errorf("%d rows of job history, want 1", rows)

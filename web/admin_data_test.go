@@ -21,6 +21,7 @@ import (
 	"github.com/vrrec/vrrec/admin"
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/embedding"
+	"github.com/vrrec/vrrec/graph"
 	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/jobs"
 	"github.com/vrrec/vrrec/rag"
@@ -101,7 +102,9 @@ func newDataEnv(t *testing.T, mutate ...func(*web.Config, *dataEnv)) *dataEnv {
 	}
 	e.base = start(t, newServer(t, nil, func(c *web.Config) {
 		c.Admin, c.Interactions, c.Audit = auth, e.db, e.db
-		c.DataAdmin = &web.DataAdmin{Runner: e.runner, Data: data, Jobs: e.db}
+		c.DataAdmin = &web.DataAdmin{Runner: e.runner, Data: data, Jobs: e.db, Info: func(context.Context) map[string]any {
+			return map[string]any{"graph": map[string]any{"backend": "memory", "state": "ok", "stats": graph.StatsOf(e.current())}}
+		}}
 		for _, m := range mutate {
 			m(c, e)
 		}

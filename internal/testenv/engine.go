@@ -47,3 +47,14 @@ func DefaultEngine(tb testing.TB) *rag.Engine {
 	}
 	return eng
 }
+
+// DefaultCatalog returns a fresh copy of the embedded catalog, which a test
+// may change.
+func DefaultCatalog(tb testing.TB) *vrrec.Catalog {
+	tb.Helper()
+	cat, err := catalog.Default()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cat
+}

@@ -313,7 +313,8 @@
       if (!Array.isArray(v)) continue;
       const list = el('ol', { class: 'counts' });
       for (const item of v.slice(0, 10)) {
-        const name = item.name && item.id && item.id !== item.name ? `${item.id} ${item.name}` : item.name || item.id || '';
+        // Courses are known by number; apps and skills by name.
+        const name = /^\d{2}-\d{3}$/.test(item.id || '') ? `${item.id} ${item.name}` : item.name || item.id || '';
         list.appendChild(el('li', {}, el('span', {}, name), el('span', { class: 'count' }, item.count ?? '')));
       }
       panels.appendChild(el('div', { class: 'panel' }, el('h3', {}, human(k)), list));
