@@ -124,9 +124,12 @@ func (s *Server) record(r *http.Request, message string, reply *chat.Reply, star
 	if r.Header.Get("X-Vrrec-Embed") == "1" {
 		source = "widget"
 	}
-	apps := make([]string, len(reply.Apps))
-	for i, a := range reply.Apps {
-		apps[i] = a.AppID
+	apps := make([]string, 0, len(reply.Apps)+1)
+	for _, a := range reply.Apps {
+		apps = append(apps, a.AppID)
+	}
+	if reply.App != nil && len(apps) == 0 {
+		apps = append(apps, reply.App.AppID) // "tell me more about X" shows X
 	}
 	s.cfg.Journal.Log(vrrec.Interaction{
 		ID: newUUID(), UserID: reply.UserID, SessionID: reply.SessionID, Query: message, Intent: reply.Intent,

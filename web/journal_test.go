@@ -36,9 +36,13 @@ func TestAnsweredChatsAreJournaled(t *testing.T) {
 	io.Copy(io.Discard, res.Body)
 	res.Body.Close()
 	postChat(t, nil, base, "") // refused: not journaled
+	postChat(t, nil, base, "tell me more about Beat Saber")
 
-	if len(j.items) != 3 {
-		t.Fatalf("%d interactions journaled, want 3", len(j.items))
+	if len(j.items) != 4 {
+		t.Fatalf("%d interactions journaled, want 4", len(j.items))
+	}
+	if d := j.items[3]; d.Intent != "app_details" || len(d.Apps) != 1 || d.Apps[0] != "beat-saber" {
+		t.Errorf("app details journaled as %+v, want the app shown", d)
 	}
 	first := j.items[0]
 	if first.ID == "" || first.UserID != m["user_id"] || first.SessionID != m["session_id"] || first.Query != "anatomy" ||
