@@ -174,6 +174,9 @@ func TestBrowserAdminPages(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(e.base+"/admin/data"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="data"]`))); err != nil {
 		t.Fatal(err)
 	}
+	if !eval[bool](t, ctx, `document.querySelector('[data-job$="/update/courses"]').disabled`) {
+		t.Error("Update courses is enabled with no CATALOG_SOURCE_URL")
+	}
 	if n := eval[string](t, ctx, `document.getElementById('count-courses').textContent`); n != "160" {
 		t.Errorf("courses before the import: %q", n)
 	}

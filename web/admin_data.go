@@ -77,6 +77,9 @@ func (s *Server) dataStatus(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
+	if d.Data.Source != nil {
+		out["catalog_source"] = d.Data.Source()
+	}
 	if d.Info != nil {
 		for k, v := range d.Info(ctx) {
 			out[k] = v
