@@ -24,9 +24,9 @@ import (
 	"github.com/vrrec/vrrec/graph"
 	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/jobs"
+	"github.com/vrrec/vrrec/mongo"
 	"github.com/vrrec/vrrec/rag"
 	"github.com/vrrec/vrrec/skills"
-	"github.com/vrrec/vrrec/sqlite"
 	"github.com/vrrec/vrrec/web"
 )
 
@@ -36,7 +36,7 @@ import (
 type dataEnv struct {
 	base    string
 	client  *http.Client
-	db      *sqlite.DB
+	db      vrrec.Store
 	runner  *jobs.Runner
 	stop    context.CancelFunc
 	source  atomic.Value // string
@@ -55,7 +55,29 @@ func (e *dataEnv) current() *vrrec.Catalog {
 
 func newDataEnv(t *testing.T, mutate ...func(*web.Config, *dataEnv)) *dataEnv {
 	t.Helper()
-	e := &dataEnv{db: testenv.SQLite(t)}
+	return newDataEnvOn(t, testenv.SQLite(t), mutate...)
+}
+
+// dataStores are the backends the job flows are checked on: the embedded
+// SQLite and MongoDB (FerretDB in process, or MONGODB_TEST_URI).
+func dataStores(t *testing.T) map[string]func(t *testing.T) vrrec.Store {
+	return map[string]func(t *testing.T) vrrec.Store{
+		"sqlite": func(t *testing.T) vrrec.Store { return testenv.SQLite(t) },
+		"mongodb": func(t *testing.T) vrrec.Store {
+			m := testenv.StartMongo(t)
+			db, err := mongo.Open(context.Background(), m.URI, m.Database)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db
+		},
+	}
+}
+
+func newDataEnvOn(t *testing.T, store vrrec.Store, mutate ...func(*web.Config, *dataEnv)) *dataEnv {
+	t.Helper()
+	e := &dataEnv{db: store}
 	e.source.Store("")
 	cat, err := catalog.Default()
 	if err != nil {
@@ -182,7 +204,12 @@ func TestDataRoutesNeedASession(t *testing.T) {
 }
 
 func TestImportUploadRunsAJob(t *testing.T) {
-	e := newDataEnv(t)
+	for name, open := range dataStores(t) {
+		t.Run(name, func(t *testing.T) { testImportUploadRunsAJob(t, newDataEnvOn(t, open(t))) })
+	}
+}
+
+func testImportUploadRunsAJob(t *testing.T, e *dataEnv) {
 	courses := "course_id,title,department,description\n" +
 		"95-888,Data-Focused Python,Heinz College,Python for data analysis\n" +
 		",Missing id,Heinz College,x\n" +
@@ -265,7 +292,12 @@ func TestImportRefusesBadUploads(t *testing.T) {
 // One job at a time: 202 for the first, 409 naming it for the next; cancel
 // stops it; cancelling again is a conflict.
 func TestJobConflictAndCancel(t *testing.T) {
-	e := newDataEnv(t)
+	for name, open := range dataStores(t) {
+		t.Run(name, func(t *testing.T) { testJobConflictAndCancel(t, newDataEnvOn(t, open(t))) })
+	}
+}
+
+func testJobConflictAndCancel(t *testing.T, e *dataEnv) {
 	e.mu.Lock()
 	e.hold = make(chan struct{}) // never released: only cancel ends the job
 	e.mu.Unlock()
