@@ -163,7 +163,9 @@ type JobStore interface {
 	// StartJob records a running job; ECONFLICT, naming the running job,
 	// when another is running.
 	StartJob(ctx context.Context, job Job) error
-	// FinishJob sets a running job's final state.
+	// FinishJob sets a running job's final state; a job another instance
+	// marked interrupted (its heartbeat was late) gets its real outcome.
+	// ENOTFOUND for a job that already finished.
 	FinishJob(ctx context.Context, id, state, errMsg string, at time.Time) error
 	// AppendJobLog adds a log line to a job.
 	AppendJobLog(ctx context.Context, id, line string) error

@@ -37,6 +37,16 @@ func (h *Health) Up(version string) {
 	}
 }
 
+// Hold records that the database, if up, holds version now (for example
+// "" while a build rewrites it); a database that is down stays down.
+func (h *Health) Hold(version string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.up {
+		h.version = version
+	}
+}
+
 // Down records that the database failed.
 func (h *Health) Down(err error) {
 	h.mu.Lock()

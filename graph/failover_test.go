@@ -87,7 +87,18 @@ func TestFailoverSwitchesAndComesBack(t *testing.T) {
 	if primary.calls.Load() != 3 {
 		t.Errorf("the primary back up was not asked: %d calls", primary.calls.Load())
 	}
-	if !reflect.DeepEqual(changes, []bool{true, false, true}) {
+	// A build rewriting the database: the fallback answers meanwhile.
+	h.Hold("")
+	f.AppsDeveloping(ctx, []string{"Teamwork"})
+	if primary.calls.Load() != 3 {
+		t.Errorf("the primary was asked while a build rewrote it: %d calls", primary.calls.Load())
+	}
+	h.Down(errGone)
+	h.Hold("v1")
+	if up, _, _ := h.State(); up {
+		t.Error("Hold brought a database that is down back up")
+	}
+	if !reflect.DeepEqual(changes, []bool{true, false, true, false}) {
 		t.Errorf("changes reported: %v", changes)
 	}
 }

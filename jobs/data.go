@@ -66,10 +66,16 @@ func (d *Data) Base(ctx context.Context) (*vrrec.Catalog, error) {
 	if vrrec.ErrorCode(err) == vrrec.ENOTFOUND {
 		return catalog.Default()
 	}
-	if err != nil {
-		return nil, vrrec.Errorf(vrrec.EUNAVAILABLE, "the database holding the catalog does not answer; nothing was changed: %v", err)
+	if err == nil {
+		return cat, nil
 	}
-	return cat, nil
+	if _, verr := d.Store.CatalogVersion(ctx); verr == nil && d.Current != nil {
+		// The database answers but holds no whole catalog (an import cut
+		// off half-way): build on the one being served, so the next
+		// import repairs it.
+		return d.Current(), nil
+	}
+	return nil, vrrec.Errorf(vrrec.EUNAVAILABLE, "the database holding the catalog does not answer; nothing was changed: %v", err)
 }
 
 // Import reads uploaded upstream files over the stored catalog

@@ -53,6 +53,7 @@ var (
 	errCancelled  = errors.New("cancelled by staff")
 	errStopping   = errors.New(vrrec.JobStoppedMessage)
 	errSuperseded = errors.New("marked interrupted by another instance: this one's heartbeat was late")
+	errLostStore  = errors.New("stopped: the database did not record this job's heartbeat, so another instance may take its place")
 )
 
 // New returns a runner whose jobs stop, marked interrupted, when ctx ends.
@@ -148,15 +149,24 @@ func (r *Runner) SweepStale(ctx context.Context, every time.Duration) {
 func (r *Runner) run(ctx context.Context, cancel context.CancelCauseFunc, job vrrec.Job, fn Func) {
 	log := r.opts.Log.With("job", job.ID, "type", job.Type)
 	run := &Run{store: r.store, id: job.ID, log: log, every: r.opts.ProgressEvery}
-	go r.watch(ctx, cancel, job.ID)
+	// The heartbeat goes on until fn returns, also after a cancel: a save
+	// that finishes despite the cancel still holds the one-job slot.
+	watchCtx, stopWatch := context.WithCancel(context.Background())
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		r.watch(watchCtx, ctx, cancel, job.ID)
+	}()
 
 	log.Info("job started", "params", job.Params)
 	err := runSafely(ctx, fn, run)
+	stopWatch()
+	<-watched // no heartbeat write may land after the outcome
 	state, msg := vrrec.JobCompleted, ""
 	switch cause := context.Cause(ctx); {
 	case errors.Is(cause, errCancelled):
 		state, msg = vrrec.JobCancelled, errCancelled.Error()
-	case errors.Is(cause, errStopping), errors.Is(cause, errSuperseded):
+	case errors.Is(cause, errStopping), errors.Is(cause, errSuperseded), errors.Is(cause, errLostStore):
 		state, msg = vrrec.JobInterrupted, cause.Error()
 	case err != nil:
 		state, msg = vrrec.JobFailed, err.Error()
@@ -168,10 +178,10 @@ func (r *Runner) run(ctx context.Context, cancel context.CancelCauseFunc, job vr
 		run.Logf("completed in %s", time.Since(job.StartedAt).Round(time.Millisecond))
 	}
 	run.flushProgress()
-	r.finish(log, job.ID, state, msg)
 	r.mu.Lock()
-	delete(r.running, job.ID)
+	delete(r.running, job.ID) // over: a cancel now is answered "not running"
 	r.mu.Unlock()
+	r.finish(log, job.ID, state, msg)
 	log.Info("job finished", "state", state, "err", msg)
 	if r.opts.Done != nil {
 		r.opts.Done(job.Type, state, time.Since(job.StartedAt))
@@ -218,39 +228,46 @@ func runSafely(ctx context.Context, fn Func, run *Run) (err error) {
 	return fn(ctx, run)
 }
 
-// watch keeps a running job's heartbeat and stops the job when a cancel is
-// recorded in the store (how a cancel sent to another instance reaches
-// this one) or another instance, finding the heartbeat late, interrupted it.
-func (r *Runner) watch(ctx context.Context, cancel context.CancelCauseFunc, id string) {
+// watch keeps a job's heartbeat until watchCtx ends (when the job's func
+// returns) and stops the job (jobCtx) when a cancel is recorded in the
+// store (how a cancel sent to another instance reaches this one), when
+// another instance, finding the heartbeat late, interrupted it, or when the
+// heartbeat cannot be recorded for so long that another instance will.
+func (r *Runner) watch(watchCtx, jobCtx context.Context, cancel context.CancelCauseFunc, id string) {
 	t := time.NewTicker(r.opts.CancelPoll)
 	defer t.Stop()
 	lastBeat := time.Now()
+	giveUp := max(r.opts.StaleAfter-2*r.opts.HeartbeatEvery, r.opts.StaleAfter/2)
 	for {
 		select {
-		case <-ctx.Done():
+		case <-watchCtx.Done():
 			return
 		case <-t.C:
 		}
 		if time.Since(lastBeat) >= r.opts.HeartbeatEvery {
+			ctx, done := context.WithTimeout(watchCtx, r.opts.HeartbeatEvery)
 			err := r.store.BeatJob(ctx, id, time.Now())
-			if vrrec.ErrorCode(err) == vrrec.ENOTFOUND {
-				cancel(errSuperseded)
-				return
-			}
-			if err == nil {
+			done()
+			switch {
+			case err == nil:
 				lastBeat = time.Now()
+			case vrrec.ErrorCode(err) == vrrec.ENOTFOUND:
+				cancel(errSuperseded)
+			case time.Since(lastBeat) > giveUp:
+				cancel(errLostStore)
 			}
 		}
-		job, err := r.store.Job(ctx, id)
+		if jobCtx.Err() != nil {
+			continue // stopping already; only the heartbeat matters now
+		}
+		job, err := r.store.Job(jobCtx, id)
 		switch {
 		case err != nil:
-			// The database is away; the job goes on and tries again.
+			// The database is away; the heartbeat decides.
 		case job.CancelRequested:
 			cancel(errCancelled)
-			return
 		case job.State != vrrec.JobRunning:
 			cancel(errSuperseded)
-			return
 		}
 	}
 }
@@ -262,16 +279,18 @@ func (r *Runner) Cancel(ctx context.Context, id string) error {
 	r.mu.Lock()
 	cancel, local := r.running[id]
 	r.mu.Unlock()
+	// The store first, then the job: the job's final write must come after
+	// the cancel request's, or a store without atomic field updates
+	// (FerretDB) can put the old state back.
+	err := r.store.RequestCancel(ctx, id)
 	if local {
-		cancel(errCancelled) // at once, even with the database away
+		cancel(errCancelled) // even with the database away
+		return nil
 	}
-	if err := r.store.RequestCancel(ctx, id); err != nil && !local {
-		if vrrec.ErrorCode(err) == "" {
-			err = vrrec.Errorf(vrrec.EUNAVAILABLE, "cancel job: %v", err)
-		}
-		return err
+	if err != nil && vrrec.ErrorCode(err) == "" {
+		err = vrrec.Errorf(vrrec.EUNAVAILABLE, "cancel job: %v", err)
 	}
-	return nil
+	return err
 }
 
 // Wait blocks until every job started here has finished; after the

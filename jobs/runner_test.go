@@ -267,10 +267,13 @@ func TestSweepInterruptsJobsOfDeadProcesses(t *testing.T) {
 func TestStartLeavesLiveJobsAlone(t *testing.T) {
 	ctx := context.Background()
 	db := testenv.SQLite(t)
-	a := jobs.New(ctx, db, jobs.Options{})
+	fast := jobs.Options{CancelPoll: 10 * time.Millisecond, HeartbeatEvery: 20 * time.Millisecond, StaleAfter: 150 * time.Millisecond}
+	a := jobs.New(ctx, db, fast)
 	release := make(chan struct{})
-	job, _ := a.Start(ctx, "import", nil, func(ctx context.Context, run *jobs.Run) error { <-release; return nil })
-	b := jobs.New(ctx, db, jobs.Options{})
+	job, _ := a.Start(ctx, "import", nil, func(ctx context.Context, run *jobs.Run) error { <-release; return ctx.Err() })
+	// Well past StaleAfter: only the heartbeat keeps the job alive.
+	time.Sleep(600 * time.Millisecond)
+	b := jobs.New(ctx, db, fast)
 	if _, err := b.Start(ctx, "rebuild", nil, func(context.Context, *jobs.Run) error { return nil }); vrrec.ErrorCode(err) != vrrec.ECONFLICT {
 		t.Errorf("second instance's start: %v, want ECONFLICT", err)
 	}

@@ -18,7 +18,12 @@ const (
 	colJobs    = "jobs"
 	colJobLogs = "job_logs"
 	colJobLock = "job_lock"
-	colAudit   = "admin_audit"
+	// Side documents, one per job, so the job document itself has one
+	// writer at a time: FerretDB 1.x applies an update by rewriting the
+	// whole document, and two writers of one document lose an update.
+	colJobCancels = "job_cancels" // {_id: job id}: a cancel was asked
+	colJobBeats   = "job_beats"   // {_id: job id, at}: the latest heartbeat
+	colAudit      = "admin_audit"
 )
 
 type jobDoc struct {
@@ -32,8 +37,6 @@ type jobDoc struct {
 	Stage      string            `bson:"stage"`
 	Done       int               `bson:"done"`
 	Total      int               `bson:"total"`
-	Cancel     bool              `bson:"cancel_requested"`
-	Heartbeat  time.Time         `bson:"heartbeat_at"`
 }
 
 // StartJob implements vrrec.JobStore. One lock document with a fixed id
@@ -70,8 +73,7 @@ func (d *DB) StartJob(ctx context.Context, job vrrec.Job) error {
 	if params == nil {
 		params = map[string]string{}
 	}
-	doc := jobDoc{ID: job.ID, Type: job.Type, State: vrrec.JobRunning, Params: params, StartedAt: job.StartedAt.UTC().Truncate(time.Millisecond),
-		Heartbeat: job.StartedAt.UTC().Truncate(time.Millisecond)}
+	doc := jobDoc{ID: job.ID, Type: job.Type, State: vrrec.JobRunning, Params: params, StartedAt: job.StartedAt.UTC().Truncate(time.Millisecond)}
 	if _, err := d.db.Collection(colJobs).InsertOne(ctx, doc); err != nil {
 		// Release even when ctx is what failed.
 		locks.DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: "running"}, {Key: "job_id", Value: job.ID}})
@@ -82,7 +84,8 @@ func (d *DB) StartJob(ctx context.Context, job vrrec.Job) error {
 
 // FinishJob implements vrrec.JobStore.
 func (d *DB) FinishJob(ctx context.Context, id, state, errMsg string, at time.Time) error {
-	res, err := d.db.Collection(colJobs).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "state", Value: vrrec.JobRunning}},
+	res, err := d.db.Collection(colJobs).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: id}, {Key: "state", Value: bson.D{{Key: "$in", Value: bson.A{vrrec.JobRunning, vrrec.JobInterrupted}}}}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: state}, {Key: "error", Value: errMsg}, {Key: "finished_at", Value: at.UTC().Truncate(time.Millisecond)}}}})
 	if err != nil {
 		return fmt.Errorf("finish job: %w", err)
@@ -118,12 +121,23 @@ func (d *DB) SetJobProgress(ctx context.Context, id string, p vrrec.JobProgress)
 
 // RequestCancel implements vrrec.JobStore.
 func (d *DB) RequestCancel(ctx context.Context, id string) error {
-	res, err := d.db.Collection(colJobs).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "state", Value: vrrec.JobRunning}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "cancel_requested", Value: true}}}})
-	if err != nil {
+	if err := d.mustRun(ctx, id); err != nil {
+		return err
+	}
+	_, err := d.db.Collection(colJobCancels).InsertOne(ctx, bson.D{{Key: "_id", Value: id}})
+	if err != nil && !mongo.IsDuplicateKeyError(err) {
 		return fmt.Errorf("cancel job: %w", err)
 	}
-	if res.MatchedCount == 0 {
+	return nil
+}
+
+// mustRun answers ENOTFOUND unless job id is running.
+func (d *DB) mustRun(ctx context.Context, id string) error {
+	n, err := d.db.Collection(colJobs).CountDocuments(ctx, bson.D{{Key: "_id", Value: id}, {Key: "state", Value: vrrec.JobRunning}})
+	if err != nil {
+		return fmt.Errorf("job %s: %w", id, err)
+	}
+	if n == 0 {
 		return vrrec.Errorf(vrrec.ENOTFOUND, "no running job %s", id)
 	}
 	return nil
@@ -140,6 +154,18 @@ func (d *DB) Job(ctx context.Context, id string) (vrrec.Job, error) {
 		return vrrec.Job{}, fmt.Errorf("job: %w", err)
 	}
 	job := fromJobDoc(doc)
+	if n, err := d.db.Collection(colJobCancels).CountDocuments(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
+		return job, fmt.Errorf("job: %w", err)
+	} else if n > 0 {
+		job.CancelRequested = true
+	}
+	beats, err := d.beats(ctx, []string{id})
+	if err != nil {
+		return job, err
+	}
+	if at, ok := beats[id]; ok {
+		job.HeartbeatAt = at
+	}
 	cur, err := d.db.Collection(colJobLogs).Find(ctx, bson.D{{Key: "job_id", Value: id}},
 		options.Find().SetSort(bson.D{{Key: "ts", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(vrrec.JobLogLines))
 	if err != nil {
@@ -161,8 +187,7 @@ func (d *DB) Job(ctx context.Context, id string) (vrrec.Job, error) {
 
 func fromJobDoc(doc jobDoc) vrrec.Job {
 	j := vrrec.Job{ID: doc.ID, Type: doc.Type, State: doc.State, Params: doc.Params, StartedAt: doc.StartedAt.UTC(), Error: doc.Error,
-		Progress: vrrec.JobProgress{Stage: doc.Stage, Done: doc.Done, Total: doc.Total}, CancelRequested: doc.Cancel,
-		HeartbeatAt: doc.Heartbeat.UTC()}
+		Progress: vrrec.JobProgress{Stage: doc.Stage, Done: doc.Done, Total: doc.Total}, HeartbeatAt: doc.StartedAt.UTC()}
 	if !doc.FinishedAt.IsZero() && doc.FinishedAt.Unix() > 0 {
 		j.FinishedAt = doc.FinishedAt.UTC()
 	}
@@ -194,28 +219,87 @@ func (d *DB) Jobs(ctx context.Context, limit int) ([]vrrec.Job, error) {
 
 // BeatJob implements vrrec.JobStore.
 func (d *DB) BeatJob(ctx context.Context, id string, at time.Time) error {
-	res, err := d.db.Collection(colJobs).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "state", Value: vrrec.JobRunning}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "heartbeat_at", Value: at.UTC().Truncate(time.Millisecond)}}}})
+	if err := d.mustRun(ctx, id); err != nil {
+		return err
+	}
+	beats := d.db.Collection(colJobBeats)
+	doc := bson.D{{Key: "_id", Value: id}, {Key: "at", Value: at.UTC().Truncate(time.Millisecond)}}
+	// Replace, then insert when there was none (FerretDB 1.x refuses an
+	// upsert on _id).
+	res, err := beats.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, doc)
+	if err == nil && res.MatchedCount == 0 {
+		if _, err = beats.InsertOne(ctx, doc); mongo.IsDuplicateKeyError(err) {
+			err = nil // a beat of the same job landed first
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("job heartbeat: %w", err)
-	}
-	if res.MatchedCount == 0 {
-		return vrrec.Errorf(vrrec.ENOTFOUND, "no running job %s", id)
 	}
 	return nil
 }
 
-// InterruptStale implements vrrec.JobStore. The lock a stale job held is
-// taken over by the next StartJob, which finds its job no longer running.
+// beats returns the latest heartbeat of each job that has one.
+func (d *DB) beats(ctx context.Context, ids []string) (map[string]time.Time, error) {
+	cur, err := d.db.Collection(colJobBeats).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+	if err != nil {
+		return nil, fmt.Errorf("job heartbeats: %w", err)
+	}
+	var docs []struct {
+		ID string    `bson:"_id"`
+		At time.Time `bson:"at"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("job heartbeats: %w", err)
+	}
+	out := make(map[string]time.Time, len(docs))
+	for _, b := range docs {
+		out[b.ID] = b.At.UTC()
+	}
+	return out, nil
+}
+
+// InterruptStale implements vrrec.JobStore: a running job's heartbeat is
+// its latest beat, or its start when it never beat (a job of a version
+// before heartbeats, too). The lock a stale job held is taken over by the
+// next StartJob, which finds its job no longer running.
 func (d *DB) InterruptStale(ctx context.Context, at, before time.Time) (int, error) {
-	res, err := d.db.Collection(colJobs).UpdateMany(ctx,
-		bson.D{{Key: "state", Value: vrrec.JobRunning}, {Key: "heartbeat_at", Value: bson.D{{Key: "$lt", Value: before.UTC()}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: vrrec.JobInterrupted}, {Key: "error", Value: vrrec.JobStoppedMessage},
-			{Key: "finished_at", Value: at.UTC().Truncate(time.Millisecond)}}}})
+	cur, err := d.db.Collection(colJobs).Find(ctx, bson.D{{Key: "state", Value: vrrec.JobRunning}})
 	if err != nil {
 		return 0, fmt.Errorf("interrupt jobs: %w", err)
 	}
-	return int(res.ModifiedCount), nil
+	var running []jobDoc
+	if err := cur.All(ctx, &running); err != nil {
+		return 0, fmt.Errorf("interrupt jobs: %w", err)
+	}
+	if len(running) == 0 {
+		return 0, nil
+	}
+	ids := make([]string, len(running))
+	for i, j := range running {
+		ids[i] = j.ID
+	}
+	beats, err := d.beats(ctx, ids)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, j := range running {
+		last, ok := beats[j.ID]
+		if !ok {
+			last = j.StartedAt
+		}
+		if !last.Before(before) {
+			continue
+		}
+		res, err := d.db.Collection(colJobs).UpdateOne(ctx, bson.D{{Key: "_id", Value: j.ID}, {Key: "state", Value: vrrec.JobRunning}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: vrrec.JobInterrupted}, {Key: "error", Value: vrrec.JobStoppedMessage},
+				{Key: "finished_at", Value: at.UTC().Truncate(time.Millisecond)}}}})
+		if err != nil {
+			return n, fmt.Errorf("interrupt jobs: %w", err)
+		}
+		n += int(res.ModifiedCount)
+	}
+	return n, nil
 }
 
 // Audit implements vrrec.AuditLog.

@@ -32,7 +32,7 @@ func (d *DB) StartJob(ctx context.Context, job vrrec.Job) error {
 
 // FinishJob implements vrrec.JobStore.
 func (d *DB) FinishJob(ctx context.Context, id, state, errMsg string, at time.Time) error {
-	res, err := d.db.ExecContext(ctx, `UPDATE jobs SET state = ?, error = ?, finished_at = ? WHERE id = ? AND state = 'running'`,
+	res, err := d.db.ExecContext(ctx, `UPDATE jobs SET state = ?, error = ?, finished_at = ? WHERE id = ? AND state IN ('running', 'interrupted')`,
 		state, errMsg, at.UnixMilli(), id)
 	if err != nil {
 		return fmt.Errorf("finish job: %w", err)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"mime/multipart"
 	"net/http"
@@ -86,7 +85,7 @@ func newDataEnvOn(t *testing.T, store vrrec.Store, mutate ...func(*web.Config, *
 	e.cat = cat
 	ctx, stop := context.WithCancel(context.Background())
 	e.stop = stop
-	e.runner = jobs.New(ctx, e.db, jobs.Options{CancelPoll: 20 * time.Millisecond, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	e.runner = jobs.New(ctx, e.db, jobs.Options{CancelPoll: 20 * time.Millisecond, Log: slog.New(slog.DiscardHandler)})
 	t.Cleanup(func() { stop(); e.runner.Wait() })
 	data := &jobs.Data{
 		Store:   e.db,

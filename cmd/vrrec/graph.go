@@ -72,7 +72,7 @@ func (g *graphs) build(ctx context.Context, cat *vrrec.Catalog, version string, 
 	}
 	// While the build rewrites Neo4j it holds no whole catalog: answer
 	// from memory until it is done.
-	g.health.Up("")
+	g.health.Hold("")
 	if err := g.neo.Build(ctx, cat, neo4j.BuildOptions{Clear: clear, Version: version, Progress: progress}); err != nil {
 		g.health.Down(err)
 		return fmt.Errorf("build the Neo4j graph: %w", err)
@@ -81,11 +81,16 @@ func (g *graphs) build(ctx context.Context, cat *vrrec.Catalog, version string, 
 	return nil
 }
 
-// buildJob writes the served catalog into Neo4j, as a job's step.
+// buildJob writes the stored catalog into Neo4j, as a job's step. It
+// first serves what is stored, so an instance that has not loaded the
+// latest import yet never writes an older catalog over a newer one.
 func (g *graphs) buildJob(live *liveCatalog) jobs.Func {
 	return func(ctx context.Context, run *jobs.Run) error {
 		if g.neo == nil {
 			return nil
+		}
+		if _, err := live.reload(ctx, false, nil); err != nil {
+			return fmt.Errorf("load the stored catalog first: %w", err)
 		}
 		l := live.current()
 		start := time.Now()
@@ -101,9 +106,11 @@ func (g *graphs) buildJob(live *liveCatalog) jobs.Func {
 	}
 }
 
-// Spacing of automatic rebuilds: after one that failed or was cancelled
-// the next waits twice as long, up to the maximum, so a build that keeps
-// failing neither fills the job history nor undoes a staff cancel at once.
+// Spacing of automatic rebuilds, read from the job history so every
+// instance agrees: after n automatic rebuilds in a row that failed or were
+// cancelled, the next waits graphRebuildGap·2ⁿ⁻¹ (at most
+// graphRebuildMaxGap) after the last one ended. A build that keeps failing
+// neither fills the history nor undoes a staff cancel at once.
 const (
 	graphRebuildGap    = 30 * time.Second
 	graphRebuildMaxGap = 30 * time.Minute
@@ -111,26 +118,32 @@ const (
 
 // autoRebuild starts, as a job, the Neo4j build watch asks for.
 func (g *graphs) autoRebuild(runner *jobs.Runner, store vrrec.JobStore, live *liveCatalog) func(ctx context.Context, reason string) {
-	var (
-		last    string // the last automatic job
-		started time.Time
-		gap     = graphRebuildGap
-	)
 	return func(ctx context.Context, reason string) {
-		if last != "" {
-			job, err := store.Job(ctx, last)
-			switch {
-			case err != nil || job.State == vrrec.JobRunning:
-				return
-			case job.State == vrrec.JobCompleted:
-				gap = graphRebuildGap
-			default:
-				gap = min(2*gap, graphRebuildMaxGap)
-			}
-			last = ""
-		}
-		if time.Since(started) < gap {
+		recent, err := store.Jobs(ctx, 50)
+		if err != nil {
 			return
+		}
+		failed, lastEnd := 0, time.Time{}
+		for _, j := range recent { // newest first
+			if j.Type != jobs.TypeRebuild || j.Params["by"] != "automatic" {
+				continue
+			}
+			if j.State == vrrec.JobRunning {
+				return
+			}
+			if lastEnd.IsZero() {
+				lastEnd = j.FinishedAt
+			}
+			if j.State == vrrec.JobCompleted {
+				break
+			}
+			failed++
+		}
+		if failed > 0 {
+			gap := min(graphRebuildGap<<min(failed-1, 16), graphRebuildMaxGap)
+			if time.Since(lastEnd) < gap {
+				return
+			}
 		}
 		job, err := runner.Start(ctx, jobs.TypeRebuild, map[string]string{"reason": reason, "by": "automatic"}, g.buildJob(live))
 		switch {
@@ -139,8 +152,7 @@ func (g *graphs) autoRebuild(runner *jobs.Runner, store vrrec.JobStore, live *li
 		case err != nil:
 			g.log.Warn("Neo4j rebuild not started", "err", err)
 		default:
-			last, started = job.ID, time.Now()
-			g.log.Info("rebuilding the Neo4j graph", "job", job.ID, "reason", reason, "next_gap", gap.String())
+			g.log.Info("rebuilding the Neo4j graph", "job", job.ID, "reason", reason, "failed_before", failed)
 		}
 	}
 }

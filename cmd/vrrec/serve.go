@@ -147,11 +147,13 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 
 	// Data management: staff jobs write the store, then this instance
 	// serves the result at once (others notice the new version).
-	runner := jobs.New(ctx, db, jobs.Options{Done: m.JobDone, Log: log})
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	runner := jobs.New(jobsCtx, db, jobs.Options{Done: m.JobDone, Log: log})
 	defer runner.Wait() // jobs cut by the stop record "interrupted" before the database closes
+	defer stopJobs()    // first: also when serve fails to start, jobs stop rather than block the exit
 	// Jobs a crashed process left running (on any instance) stop beating and
 	// are marked interrupted.
-	go runner.SweepStale(ctx, 10*time.Second)
+	go runner.SweepStale(jobsCtx, 10*time.Second)
 	dataJobs := &jobs.Data{
 		Store:   db,
 		Current: func() *vrrec.Catalog { return live.current().cat },
@@ -192,7 +194,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	served := func() string { return live.current().version }
 	// Neo4j is rebuilt by a job, so instances sharing it never build at once
 	// and staff see the rebuild in the history.
-	go graphs.watch(ctx, graphWatchInterval, served, graphs.autoRebuild(runner, db, live))
+	go graphs.watch(jobsCtx, graphWatchInterval, served, graphs.autoRebuild(runner, db, live))
 	m.GaugeFunc("vrrec_journal_queue_depth", "Interactions waiting in memory for the database.", func() float64 { return float64(jw.QueueDepth()) })
 	m.GaugeFunc("vrrec_journal_spool_bytes", "Size of the spool of interactions waiting for the database.", func() float64 { return float64(jw.SpoolBytes()) })
 	m.CounterFunc("vrrec_journal_written_total", "Interactions written to the database.", func() float64 { return float64(jw.Written()) })
@@ -290,7 +292,11 @@ var graphWatchInterval = 5 * time.Second
 // database in place of the environment's.
 func withStoredSettings(ctx context.Context, cfg config.Config, settings *admin.Settings, log *slog.Logger) config.Config {
 	stored, err := settings.Values(ctx)
-	if err != nil || len(stored) == 0 {
+	if err != nil {
+		log.Warn("stored settings unreadable, using the environment's", "err", err)
+		return cfg
+	}
+	if len(stored) == 0 {
 		return cfg
 	}
 	c, err := config.Load(func(k string) string {

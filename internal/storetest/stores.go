@@ -260,7 +260,20 @@ func Jobs(t *testing.T, open func(t *testing.T) vrrec.JobStore) {
 		if err := s.BeatJob(ctx, "j1", at(41)); vrrec.ErrorCode(err) != vrrec.ENOTFOUND {
 			t.Errorf("a beat of an interrupted job: %v, want ENOTFOUND", err)
 		}
-		if err := s.StartJob(ctx, vrrec.Job{ID: "j2", Type: "import", StartedAt: at(42)}); err != nil {
+		// Its process was alive after all and finished: the real outcome wins.
+		if err := s.FinishJob(ctx, "j1", vrrec.JobCompleted, "", at(45)); err != nil {
+			t.Errorf("finishing a job interrupted elsewhere: %v", err)
+		}
+		if job, _ := s.Job(ctx, "j1"); job.State != vrrec.JobCompleted {
+			t.Errorf("job after its late finish: %+v", job)
+		}
+		// A job that never beat (started by a version before heartbeats)
+		// goes stale from its start.
+		s.StartJob(ctx, vrrec.Job{ID: "silent", Type: "import", StartedAt: at(2)})
+		if n, err := s.InterruptStale(ctx, at(50), at(30)); err != nil || n != 1 {
+			t.Errorf("interrupting a job that never beat: %d, %v", n, err)
+		}
+		if err := s.StartJob(ctx, vrrec.Job{ID: "j2", Type: "import", StartedAt: at(52)}); err != nil {
 			t.Errorf("a new job after the interruption: %v", err)
 		}
 	})

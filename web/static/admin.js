@@ -471,13 +471,16 @@
   // ---- Configuration ----------------------------------------------------
 
   let shown = {};
+  let unreadable = new Set();
 
   async function loadConfig() {
     const { settings } = await api('GET', '/api/admin/config');
     const body = clear($('config').tBodies[0]);
     shown = {};
+    unreadable = new Set();
     for (const s of settings) {
       shown[s.key] = s.value;
+      if (s.source.includes('unreadable')) unreadable.add(s.key);
       const input = el('input', { id: 'cfg-' + s.key, name: s.key, autocomplete: 'off', spellcheck: 'false' });
       input.value = s.value;
       body.appendChild(el('tr', {},
@@ -493,7 +496,9 @@
     const changes = {};
     for (const [key, value] of Object.entries(shown)) {
       const now = $('cfg-' + key).value.trim();
-      if (now !== value) changes[key] = now;
+      // A stored value sealed under another SECRET_KEY shows empty;
+      // saving the field empty clears it.
+      if (now !== value || (now === '' && unreadable.has(key))) changes[key] = now;
     }
     if (!Object.keys(changes).length) {
       $('config-message').textContent = 'Nothing changed.';
