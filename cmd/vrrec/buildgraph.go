@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 
 	"github.com/vrrec/vrrec"
-	"github.com/vrrec/vrrec/admin"
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/graph"
@@ -34,11 +32,7 @@ func cmdBuildGraph(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 	}
 	defer db.Close()
 	// NEO4J_URI may have been set on the configuration page.
-	key, err := signingKey(cfg, log)
-	if err != nil {
-		return err
-	}
-	settings, err := admin.NewSettings(db, os.Getenv, key)
+	_, settings, err := openSettings(cfg, db, log)
 	if err != nil {
 		return err
 	}

@@ -59,12 +59,8 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 		src = sourceEmbedded
 	}
-	key, err := signingKey(cfg, log)
-	if err != nil {
-		return err
-	}
 	// Settings staff stored in the database win over the environment.
-	settings, err := admin.NewSettings(db, os.Getenv, key)
+	key, settings, err := openSettings(cfg, db, log)
 	if err != nil {
 		return err
 	}
@@ -287,6 +283,17 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 // graphWatchInterval is how often serve checks that Neo4j answers and holds
 // the served catalog.
 var graphWatchInterval = 5 * time.Second
+
+// openSettings returns the service's secret key and the managed settings
+// stored in db, sealed with it.
+func openSettings(cfg config.Config, db vrrec.ConfigStore, log *slog.Logger) ([]byte, *admin.Settings, error) {
+	key, err := signingKey(cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	settings, err := admin.NewSettings(db, os.Getenv, key)
+	return key, settings, err
+}
 
 // withStoredSettings is cfg with the managed settings staff stored in the
 // database in place of the environment's.
