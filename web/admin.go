@@ -89,14 +89,24 @@ func (s *Server) authCheck(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]bool{"is_admin": s.isAdmin(r)})
 }
 
-// adminStats answers GET /api/admin/stats: totals, latency, popular intents
-// and apps, interactions per day.
+// adminStats answers GET /api/admin/stats?days=N: totals, latency, popular
+// intents and apps, interactions per day; of the last N days, or all time.
 func (s *Server) adminStats(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Interactions == nil {
 		s.writeError(w, r, vrrec.Errorf(vrrec.EUNAVAILABLE, "no interaction log"))
 		return
 	}
-	st, err := s.cfg.Interactions.Stats(r.Context(), time.Time{})
+	since := time.Time{}
+	if v := r.URL.Query().Get("days"); v != "" {
+		days, err := strconv.Atoi(v)
+		if err != nil || days < 1 || days > 3660 {
+			s.writeError(w, r, vrrec.Errorf(vrrec.EINVALID, "days must be 1-3660"))
+			return
+		}
+		// Whole days: today and the days-1 before it, in UTC as the per-day counts.
+		since = time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -(days - 1))
+	}
+	st, err := s.cfg.Interactions.Stats(r.Context(), since)
 	if err != nil {
 		s.writeError(w, r, vrrec.Errorf(vrrec.EUNAVAILABLE, "stats: %v", err))
 		return

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -39,7 +40,13 @@ func TestBrowserAdminPages(t *testing.T) {
 		c.Journal = recordNow{e.db}
 		c.Settings, _ = admin.NewSettings(e.db, func(k string) string { return env[k] }, testKey)
 	})
-	// Students chat: 24 questions and one XSS payload, from two browsers.
+	// A question from ten days ago, then students chat: 24 questions and
+	// one XSS payload, from two browsers.
+	old := vrrec.Interaction{ID: "old", UserID: "alumni", SessionID: "s", Query: "organic chemistry", Intent: "recommendation",
+		Response: "…", Apps: []string{"nanome"}, LatencyMS: 120, Source: "web", Time: time.Now().AddDate(0, 0, -10)}
+	if err := e.db.Record(context.Background(), old); err != nil {
+		t.Fatal(err)
+	}
 	jar, _ := cookiejar.New(nil)
 	student := &http.Client{Jar: jar}
 	questions := []string{"I'm learning Python", "cybersecurity tools", "95-729", "I study human anatomy", "public speaking practice",
@@ -90,14 +97,15 @@ func TestBrowserAdminPages(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	if total := eval[string](t, ctx, `document.getElementById('stat-total').textContent`); total != "25" {
-		t.Errorf("interactions shown: %q, want 25", total)
+	if total := eval[string](t, ctx, `document.getElementById('stat-total').textContent`); total != "26" {
+		t.Errorf("interactions shown: %q, want 26", total)
 	}
-	if users := eval[string](t, ctx, `document.getElementById('stat-users').textContent`); users != "2" {
-		t.Errorf("unique users shown: %q, want 2", users)
+	if users := eval[string](t, ctx, `document.getElementById('stat-users').textContent`); users != "3" {
+		t.Errorf("unique users shown: %q, want 3", users)
 	}
-	if bars := eval[int](t, ctx, `document.querySelectorAll('#chart-days rect.bar').length`); bars != 1 {
-		t.Errorf("%d bars for interactions per day, want 1 (today)", bars)
+	// Ten days ago and today, the days between drawn as zero.
+	if bars := eval[int](t, ctx, `document.querySelectorAll('#chart-days rect.bar').length`); bars != 11 {
+		t.Errorf("%d bars for interactions per day, want 11", bars)
 	}
 	if bars := eval[int](t, ctx, `document.querySelectorAll('#chart-latency rect.bar').length`); bars != len(vrrec.LatencyBuckets)+1 {
 		t.Errorf("%d latency bars", bars)
@@ -106,20 +114,24 @@ func TestBrowserAdminPages(t *testing.T) {
 		t.Errorf("popular intents: %q", intents)
 	}
 	screenshot("admin-dashboard.png")
+	if err := chromedp.Do(ctx, run(`const p = document.getElementById('period'); p.value = '7'; p.dispatchEvent(new Event('change'))`),
+		until(`document.getElementById('stat-total').textContent === '25'`)); err != nil {
+		t.Errorf("the last 7 days still count the old question: %v", err)
+	}
 
-	// The log pages through 25 entries 20 at a time.
-	if info := eval[string](t, ctx, `document.getElementById('page-info').textContent`); info != "1–20 of 25" {
+	// The log pages through 26 entries 20 at a time.
+	if info := eval[string](t, ctx, `document.getElementById('page-info').textContent`); info != "1–20 of 26" {
 		t.Errorf("first page: %q", info)
 	}
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#next")),
-		until(`document.getElementById('page-info').textContent === '21–25 of 25'`)); err != nil {
+		until(`document.getElementById('page-info').textContent === '21–26 of 26'`)); err != nil {
 		t.Fatalf("next page: %v (shows %q)", err, eval[string](t, ctx, `document.getElementById('page-info').textContent`))
 	}
 	if !eval[bool](t, ctx, `document.getElementById('next').disabled`) {
 		t.Error("Next is enabled on the last page")
 	}
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#prev")),
-		until(`document.getElementById('page-info').textContent === '1–20 of 25'`)); err != nil {
+		until(`document.getElementById('page-info').textContent === '1–20 of 26'`)); err != nil {
 		t.Fatal(err)
 	}
 

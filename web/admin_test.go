@@ -67,6 +67,18 @@ func TestAdminLoginFlow(t *testing.T) {
 	if logs.status != 200 || page.Total != 1 || page.Logs[0].Query != "<script>x</script>" || strings.Contains(string(logs.body), "<script>") {
 		t.Errorf("logs: %d %s (the query must come back as JSON-escaped text)", logs.status, logs.body)
 	}
+	db.Record(context.Background(), vrrec.Interaction{ID: "2", UserID: "v", Query: "old", Intent: "help", LatencyMS: 5, Time: time.Now().AddDate(0, 0, -3)})
+	if m := do(t, client, "GET", base+"/api/admin/stats?days=2", "", "", nil).json(t); m["total_interactions"] != float64(1) {
+		t.Errorf("stats of the last 2 days: %v", m["total_interactions"])
+	}
+	if m := do(t, client, "GET", base+"/api/admin/stats?days=7", "", "", nil).json(t); m["total_interactions"] != float64(2) {
+		t.Errorf("stats of the last 7 days: %v", m["total_interactions"])
+	}
+	for _, bad := range []string{"0", "x", "100000"} {
+		if res := do(t, client, "GET", base+"/api/admin/stats?days="+bad, "", "", nil); res.status != 400 {
+			t.Errorf("days=%s: %d", bad, res.status)
+		}
+	}
 	if bad := do(t, client, "GET", base+"/api/admin/logs?limit=0", "", "", nil); bad.status != 400 {
 		t.Errorf("limit=0: %d", bad.status)
 	}

@@ -193,13 +193,28 @@
   let logUser = '';
   let logs = [];
 
+  // everyDay fills the days without interactions between the first and
+  // the last with zero, so the chart's spacing is time.
+  function everyDay(counts) {
+    if (!counts || counts.length < 2) return counts;
+    const byDay = new Map(counts.map((c) => [c.key, c.count]));
+    const out = [];
+    const end = new Date(counts[counts.length - 1].key + 'T00:00:00Z');
+    for (let d = new Date(counts[0].key + 'T00:00:00Z'); d <= end && out.length < 4000; d.setUTCDate(d.getUTCDate() + 1)) {
+      const key = d.toISOString().slice(0, 10);
+      out.push({ key, count: byDay.get(key) || 0 });
+    }
+    return out;
+  }
+
   async function loadStats() {
-    const s = await api('GET', '/api/admin/stats');
+    const days = $('period').value;
+    const s = await api('GET', '/api/admin/stats' + (days ? '?days=' + encodeURIComponent(days) : ''));
     $('stat-total').textContent = s.total_interactions;
     $('stat-users').textContent = s.unique_users;
     $('stat-avg').textContent = ms(s.avg_latency_ms);
     $('stat-p95').textContent = ms(s.p95_latency_ms);
-    columnChart($('chart-days'), s.interactions_per_day, 'Interactions per day');
+    columnChart($('chart-days'), everyDay(s.interactions_per_day), 'Interactions per day');
     rowChart($('chart-latency'), s.latency_distribution, 'Answers per latency range');
     countList($('intents'), s.popular_intents);
     countList($('top-apps'), s.most_recommended_apps);
@@ -254,6 +269,8 @@
       body.appendChild(el('tr', {}, el('td', {}, when(a.time)), el('td', {}, a.actor), el('td', {}, a.action), el('td', {}, a.detail || ''), el('td', { class: 'mono' }, a.ip)));
     }
   }
+
+  $('period').addEventListener('change', () => loadStats().catch(fail));
 
   $('log-filter').addEventListener('submit', (e) => {
     e.preventDefault();
