@@ -139,13 +139,13 @@
   // columnChart draws counts over time as columns, labelling a few.
   function columnChart(container, counts, describe) {
     if (noData(container, counts)) return;
-    const W = 520, H = 170, left = 34, labelEvery = Math.ceil(counts.length / 6);
+    const W = 520, H = 170, left = 34, right = 16, labelEvery = Math.ceil(counts.length / 6);
     const maxCount = Math.max(...counts.map((c) => c.count), 1);
-    const slot = (W - left) / counts.length;
+    const slot = (W - left - right) / counts.length;
     const chart = svg('svg', { viewBox: `0 0 ${W} ${H + 26}`, role: 'img', 'aria-label': describe, class: 'bars' });
     chart.appendChild(svg('text', { x: left - 6, y: 12, class: 'axis', 'text-anchor': 'end' }, String(maxCount)));
     chart.appendChild(svg('text', { x: left - 6, y: H, class: 'axis', 'text-anchor': 'end' }, '0'));
-    chart.appendChild(svg('line', { x1: left, y1: H, x2: W, y2: H, class: 'baseline' }));
+    chart.appendChild(svg('line', { x1: left, y1: H, x2: W - right, y2: H, class: 'baseline' }));
     counts.forEach((c, i) => {
       const h = Math.max(Math.round((c.count / maxCount) * (H - 8)), c.count ? 1 : 0);
       const x = left + i * slot + Math.min(slot * 0.15, 8);
@@ -154,7 +154,9 @@
       bar.appendChild(svg('title', {}, `${c.key}: ${c.count}`));
       chart.appendChild(bar);
       if (i % labelEvery === 0) {
-        chart.appendChild(svg('text', { x: x + width / 2, y: H + 18, class: 'axis', 'text-anchor': 'middle' }, c.key));
+        // "2026-11-25" -> "11-25"; the year is in each bar's tooltip.
+        const label = /^\d{4}-\d{2}-\d{2}$/.test(c.key) ? c.key.slice(5) : c.key;
+        chart.appendChild(svg('text', { x: x + width / 2, y: H + 18, class: 'axis', 'text-anchor': 'middle' }, label));
       }
     });
     container.appendChild(chart);
