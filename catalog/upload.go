@@ -29,9 +29,13 @@ func ReadUploads(base *vrrec.Catalog, uploads map[string][]byte) (*vrrec.Catalog
 	if len(uploads) == 0 {
 		return nil, nil, vrrec.Errorf(vrrec.EINVALID, "no files uploaded; send %s (as .json or .csv)", strings.Join(Files, ", "))
 	}
-	files, err := upstreamFiles(base)
+	encoded, err := Encode(base)
 	if err != nil {
 		return nil, nil, err
+	}
+	files := fstest.MapFS{}
+	for name, b := range encoded {
+		files[name] = &fstest.MapFile{Data: b}
 	}
 	uploadedAs := map[string]string{}
 	for name, data := range uploads {
@@ -77,18 +81,20 @@ func ReadUploads(base *vrrec.Catalog, uploads map[string][]byte) (*vrrec.Catalog
 	return cat, rep, nil
 }
 
-// upstreamFiles renders a catalog as the five upstream files.
-func upstreamFiles(cat *vrrec.Catalog) (fstest.MapFS, error) {
-	files := fstest.MapFS{}
+// Encode renders a catalog as the five upstream files, indented JSON
+// arrays (never null), as `vrrec extract-skills` writes them and
+// ReadDir reads them.
+func Encode(cat *vrrec.Catalog) (map[string][]byte, error) {
+	files := map[string][]byte{}
 	for name, rows := range map[string]any{
 		CoursesFile: nonNilRows(cat.Courses), AppsFile: nonNilRows(cat.Apps), SkillsFile: nonNilRows(cat.Skills),
 		CourseSkillsFile: nonNilRows(cat.CourseSkills), AppSkillsFile: nonNilRows(cat.AppSkills),
 	} {
-		b, err := json.Marshal(rows)
+		b, err := json.MarshalIndent(rows, "", "  ")
 		if err != nil {
 			return nil, fmt.Errorf("render %s: %w", name, err)
 		}
-		files[name] = &fstest.MapFile{Data: b}
+		files[name] = append(b, '\n')
 	}
 	return files, nil
 }

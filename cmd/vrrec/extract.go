@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -177,24 +176,14 @@ func writeUpstream(dir string, cat *vrrec.Catalog) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for name, v := range map[string]any{
-		catalog.CoursesFile: cat.Courses, catalog.AppsFile: cat.Apps, catalog.SkillsFile: cat.Skills,
-		catalog.CourseSkillsFile: nonNilMappings(cat.CourseSkills), catalog.AppSkillsFile: nonNilMappings(cat.AppSkills),
-	} {
-		b, err := json.MarshalIndent(v, "", "  ")
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), append(b, '\n'), 0o644); err != nil {
+	files, err := catalog.Encode(cat)
+	if err != nil {
+		return err
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 			return fmt.Errorf("write %s: %w", name, err)
 		}
 	}
 	return nil
-}
-
-func nonNilMappings(m []vrrec.Mapping) []vrrec.Mapping {
-	if m == nil {
-		return []vrrec.Mapping{}
-	}
-	return m
 }
