@@ -203,32 +203,43 @@ func (g *graphs) watch(ctx context.Context, every time.Duration, served func() s
 	}
 }
 
-// describe is the graph's entry in /health and the data page.
-func (g *graphs) describe(served string) map[string]any {
+// problem says why retrieval answers from memory rather than Neo4j for
+// the served catalog version; nil when Neo4j answers (or is not used).
+func (g *graphs) problem(served string) error {
 	if g.neo == nil {
-		return map[string]any{"backend": config.GraphMemory, "state": "ok"}
+		return nil
 	}
 	up, held, err := g.health.State()
 	switch {
 	case up && held == served:
-		return map[string]any{"backend": config.GraphNeo4j, "state": "ok"}
+		return nil
 	case up && held == "":
-		return map[string]any{"backend": config.GraphNeo4j, "state": "building: Neo4j holds no complete catalog yet; answering from the in-memory graph"}
+		return errors.New("Neo4j holds no complete catalog yet (a build is running); answering from the in-memory graph")
 	case up:
-		return map[string]any{"backend": config.GraphNeo4j, "state": "rebuilding: Neo4j holds version " + held + "; answering from the in-memory graph"}
+		return fmt.Errorf("Neo4j holds catalog %s, not the served %s; answering from the in-memory graph until it is rebuilt", held, served)
 	default:
-		return map[string]any{"backend": config.GraphNeo4j, "state": "degraded: answering from the in-memory graph (" + err.Error() + ")"}
+		return fmt.Errorf("Neo4j unavailable, answering from the in-memory graph: %w", err)
 	}
+}
+
+// describe is the graph's entry in /health and the data page.
+func (g *graphs) describe(served string) map[string]any {
+	backend, state := config.GraphMemory, "ok"
+	if g.neo != nil {
+		backend = config.GraphNeo4j
+	}
+	if err := g.problem(served); err != nil {
+		state = "degraded: " + err.Error()
+	}
+	return map[string]any{"backend": backend, "state": state}
 }
 
 // stats are the graph's statistics: Neo4j's own while it serves the
 // catalog, else those of the in-memory graph of cat (the same numbers).
 func (g *graphs) stats(ctx context.Context, cat *vrrec.Catalog, served string) vrrec.GraphStats {
-	if g.neo != nil {
-		if up, held, _ := g.health.State(); up && held == served {
-			if st, err := g.neo.Stats(ctx); err == nil {
-				return st
-			}
+	if g.neo != nil && g.problem(served) == nil {
+		if st, err := g.neo.Stats(ctx); err == nil {
+			return st
 		}
 	}
 	return graph.StatsOf(cat)
@@ -237,17 +248,5 @@ func (g *graphs) stats(ctx context.Context, cat *vrrec.Catalog, served string) v
 // readiness is the graph's optional /ready check: Neo4j down is degraded,
 // never unready, since the in-memory graph answers the same.
 func (g *graphs) readiness(served func() string) web.Check {
-	return web.Check{Name: "graph", Optional: true, Probe: func(context.Context) error {
-		if g.neo == nil {
-			return nil
-		}
-		up, held, err := g.health.State()
-		switch {
-		case !up:
-			return fmt.Errorf("Neo4j unavailable, answering from the in-memory graph: %w", err)
-		case held != served():
-			return fmt.Errorf("Neo4j holds catalog %q, serving %s from the in-memory graph until it is rebuilt", held, served())
-		}
-		return nil
-	}}
+	return web.Check{Name: "graph", Optional: true, Probe: func(context.Context) error { return g.problem(served()) }}
 }
