@@ -222,17 +222,8 @@ func (d *DB) BeatJob(ctx context.Context, id string, at time.Time) error {
 	if err := d.mustRun(ctx, id); err != nil {
 		return err
 	}
-	beats := d.db.Collection(colJobBeats)
 	doc := bson.D{{Key: "_id", Value: id}, {Key: "at", Value: at.UTC().Truncate(time.Millisecond)}}
-	// Replace, then insert when there was none (FerretDB 1.x refuses an
-	// upsert on _id).
-	res, err := beats.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, doc)
-	if err == nil && res.MatchedCount == 0 {
-		if _, err = beats.InsertOne(ctx, doc); mongo.IsDuplicateKeyError(err) {
-			err = nil // a beat of the same job landed first
-		}
-	}
-	if err != nil {
+	if err := put(ctx, d.db.Collection(colJobBeats), id, doc); err != nil {
 		return fmt.Errorf("job heartbeat: %w", err)
 	}
 	return nil

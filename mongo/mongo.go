@@ -133,14 +133,17 @@ func (d *DB) SaveCatalog(ctx context.Context, cat *vrrec.Catalog, version string
 	return true, nil
 }
 
-// setMeta writes the catalog's meta document. Replace, then insert when
-// there was none: FerretDB 1.x answers an upsert on _id with a duplicate
-// key error.
+// setMeta writes the catalog's meta document.
 func (d *DB) setMeta(ctx context.Context, version string, importing bool) error {
-	doc := bson.D{{Key: "_id", Value: "catalog"}, {Key: "version", Value: version}, {Key: "importing", Value: importing},
-		{Key: "updated_at", Value: time.Now().UTC()}}
-	c := d.db.Collection(colMeta)
-	res, err := c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: "catalog"}}, doc)
+	return put(ctx, d.db.Collection(colMeta), "catalog", bson.D{{Key: "_id", Value: "catalog"}, {Key: "version", Value: version},
+		{Key: "importing", Value: importing}, {Key: "updated_at", Value: time.Now().UTC()}})
+}
+
+// put writes the document with _id id, created or replaced. Replace, then
+// insert when there was none: FerretDB 1.x answers an upsert on _id with a
+// duplicate key error.
+func put(ctx context.Context, c *mongo.Collection, id string, doc bson.D) error {
+	res, err := c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, doc)
 	if err != nil {
 		return err
 	}
@@ -148,7 +151,7 @@ func (d *DB) setMeta(ctx context.Context, version string, importing bool) error 
 		if _, err := c.InsertOne(ctx, doc); err != nil && !mongo.IsDuplicateKeyError(err) {
 			return err
 		} else if err != nil { // another writer inserted it first
-			_, err = c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: "catalog"}}, doc)
+			_, err = c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, doc)
 			return err
 		}
 	}
