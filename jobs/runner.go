@@ -99,13 +99,12 @@ func (r *Runner) start(ctx context.Context, jobType string, params map[string]st
 	if params == nil {
 		params = map[string]string{}
 	}
-	now := time.Now()
 	// A job whose process died holds the one-job slot until noticed.
-	if _, err := r.store.InterruptStale(ctx, now, now.Add(-r.opts.StaleAfter)); err != nil {
+	if _, err := r.interruptStale(ctx); err != nil {
 		return vrrec.Job{}, vrrec.Errorf(vrrec.EUNAVAILABLE, "jobs: %v", err)
 	}
 	job := vrrec.Job{ID: rand.Text()[:16], Type: jobType, State: vrrec.JobRunning, Params: params,
-		StartedAt: now.UTC().Truncate(time.Millisecond), Log: []string{}}
+		StartedAt: time.Now().UTC().Truncate(time.Millisecond), Log: []string{}}
 	if err := r.store.StartJob(ctx, job); err != nil {
 		if vrrec.ErrorCode(err) == "" {
 			err = vrrec.Errorf(vrrec.EUNAVAILABLE, "start job: %v", err)
@@ -132,8 +131,7 @@ func (r *Runner) SweepStale(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		now := time.Now()
-		if n, err := r.store.InterruptStale(ctx, now, now.Add(-r.opts.StaleAfter)); err != nil && ctx.Err() == nil {
+		if n, err := r.interruptStale(ctx); err != nil && ctx.Err() == nil {
 			r.opts.Log.Warn("could not look for interrupted jobs", "err", err)
 		} else if n > 0 {
 			r.opts.Log.Warn("jobs whose process stopped marked interrupted", "count", n)
@@ -144,6 +142,12 @@ func (r *Runner) SweepStale(ctx context.Context, every time.Duration) {
 		case <-t.C:
 		}
 	}
+}
+
+// interruptStale marks running jobs whose heartbeat is StaleAfter late.
+func (r *Runner) interruptStale(ctx context.Context) (int, error) {
+	now := time.Now()
+	return r.store.InterruptStale(ctx, now, now.Add(-r.opts.StaleAfter))
 }
 
 func (r *Runner) run(ctx context.Context, cancel context.CancelCauseFunc, job vrrec.Job, fn Func) {
