@@ -1,0 +1,78 @@
+//go:build amd64 && !purego
+
+package bert
+
+import "golang.org/x/sys/cpu"
+
+// useAVX2 selects the assembly kernels, which need AVX2 and FMA. Tests turn
+// it off to compare them with the Go code.
+var useAVX2 = haveAsmKernel()
+
+// haveAsmKernel reports whether the assembly kernels can run on this CPU.
+func haveAsmKernel() bool { return cpu.X86.HasAVX2 && cpu.X86.HasFMA }
+
+// geluVec applies GELU to the longest prefix of x whose length is a multiple
+// of 8 and returns that length; the caller finishes the rest.
+func geluVec(x []float32) int {
+	n := len(x) &^ 7
+	if !useAVX2 || n == 0 {
+		return 0
+	}
+	geluAVX2(&x[0], n)
+	return n
+}
+
+// expVec sets x[i] = e^((x[i]-shift)·scale), which must be ≤ 0, for the
+// longest prefix of x whose length is a multiple of 8, and returns that
+// length and the sum of the new values; the caller finishes the rest.
+func expVec(x []float32, shift, scale float32) (int, float32) {
+	n := len(x) &^ 7
+	if !useAVX2 || n == 0 {
+		return 0, 0
+	}
+	return n, expShiftAVX2(&x[0], n, shift, scale)
+}
+
+// widenVec sets dst[i] = float32(q[i])·scale for the longest prefix of q
+// whose length is a multiple of 8 and returns that length; the caller
+// finishes the rest. dst must be at least as long as q.
+func widenVec(dst []float32, q []int8, scale float32) int {
+	n := len(q) &^ 7
+	if !useAVX2 || n == 0 {
+		return 0
+	}
+	_ = dst[n-1]
+	widenAVX2(&dst[0], &q[0], n, scale)
+	return n
+}
+
+//go:noescape
+func widenAVX2(dst *float32, q *int8, n int, scale float32)
+
+//go:noescape
+func geluAVX2(x *float32, n int)
+
+//go:noescape
+func expShiftAVX2(x *float32, n int, shift, scale float32) (sum float32)
+
+// dot4x3Asm adapts the assembly kernel to slices. It panics, like an index
+// out of range, when a row is shorter than w0.
+func dot4x3Asm(x0, x1, x2, x3, w0, w1, w2 []float32, out *[12]float32) {
+	k := len(w0)
+	if k == 0 {
+		*out = [12]float32{}
+		return
+	}
+	_, _, _, _, _, _ = x0[k-1], x1[k-1], x2[k-1], x3[k-1], w1[k-1], w2[k-1]
+	dot4x3AVX2(&x0[0], &x1[0], &x2[0], &x3[0], &w0[0], &w1[0], &w2[0], k, out, &w2[k-1])
+}
+
+// dot4x3AVX2 is dot4x3Go for rows of k floats in AVX2 and FMA: twelve
+// 8-lane accumulators, a masked load for the last k mod 8 elements, and
+// horizontal sums at the end. While it computes, it prefetches the 12·k bytes
+// after pf, where the next three weight rows of a matrix multiplication start,
+// so that they arrive in cache by the next call. Implemented in
+// kernel_amd64.s.
+//
+//go:noescape
+func dot4x3AVX2(x0, x1, x2, x3, w0, w1, w2 *float32, k int, out *[12]float32, pf *float32)

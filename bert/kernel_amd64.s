@@ -1,0 +1,146 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// tailmask<>+4·(8-r) is an 8-lane mask whose first r lanes are set.
+DATA tailmask<>+0(SB)/4, $0xffffffff
+DATA tailmask<>+4(SB)/4, $0xffffffff
+DATA tailmask<>+8(SB)/4, $0xffffffff
+DATA tailmask<>+12(SB)/4, $0xffffffff
+DATA tailmask<>+16(SB)/4, $0xffffffff
+DATA tailmask<>+20(SB)/4, $0xffffffff
+DATA tailmask<>+24(SB)/4, $0xffffffff
+DATA tailmask<>+28(SB)/4, $0xffffffff
+DATA tailmask<>+32(SB)/4, $0
+DATA tailmask<>+36(SB)/4, $0
+DATA tailmask<>+40(SB)/4, $0
+DATA tailmask<>+44(SB)/4, $0
+DATA tailmask<>+48(SB)/4, $0
+DATA tailmask<>+52(SB)/4, $0
+DATA tailmask<>+56(SB)/4, $0
+DATA tailmask<>+60(SB)/4, $0
+GLOBL tailmask<>(SB), RODATA|NOPTR, $64
+
+// func dot4x3AVX2(x0, x1, x2, x3, w0, w1, w2 *float32, k int, out *[12]float32, pf *float32)
+//
+// Registers: AX BX CX DX rows of x, SI DI R8 rows of w, R9 k, R10 out,
+// R11 element index, R12 k rounded down to 8, R13 the prefetch address,
+// advanced by 96 bytes (three rows' worth of 8 floats) per iteration so that
+// the loop prefetches 12·k bytes. Y0..Y11 accumulate
+// out[3i+j] in lane-wise partial sums, Y12..Y14 hold 8 elements of w0..w2,
+// Y15 8 elements of the current x row.
+TEXT ·dot4x3AVX2(SB), NOSPLIT, $0-80
+	MOVQ x0+0(FP), AX
+	MOVQ x1+8(FP), BX
+	MOVQ x2+16(FP), CX
+	MOVQ x3+24(FP), DX
+	MOVQ w0+32(FP), SI
+	MOVQ w1+40(FP), DI
+	MOVQ w2+48(FP), R8
+	MOVQ k+56(FP), R9
+	MOVQ out+64(FP), R10
+	MOVQ pf+72(FP), R13
+
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+
+	XORQ R11, R11
+	MOVQ R9, R12
+	ANDQ $-8, R12
+	JZ   tail
+
+loop:
+	PREFETCHT0  (R13)
+	PREFETCHT0  64(R13)
+	ADDQ        $96, R13
+	VMOVUPS     (SI)(R11*4), Y12
+	VMOVUPS     (DI)(R11*4), Y13
+	VMOVUPS     (R8)(R11*4), Y14
+	VMOVUPS     (AX)(R11*4), Y15
+	VFMADD231PS Y12, Y15, Y0
+	VFMADD231PS Y13, Y15, Y1
+	VFMADD231PS Y14, Y15, Y2
+	VMOVUPS     (BX)(R11*4), Y15
+	VFMADD231PS Y12, Y15, Y3
+	VFMADD231PS Y13, Y15, Y4
+	VFMADD231PS Y14, Y15, Y5
+	VMOVUPS     (CX)(R11*4), Y15
+	VFMADD231PS Y12, Y15, Y6
+	VFMADD231PS Y13, Y15, Y7
+	VFMADD231PS Y14, Y15, Y8
+	VMOVUPS     (DX)(R11*4), Y15
+	VFMADD231PS Y12, Y15, Y9
+	VFMADD231PS Y13, Y15, Y10
+	VFMADD231PS Y14, Y15, Y11
+	ADDQ        $8, R11
+	CMPQ        R11, R12
+	JLT         loop
+
+tail:
+	// r = k - R11 remaining elements, 0..7: masked loads read only those.
+	MOVQ R9, R13
+	SUBQ R11, R13
+	JZ   reduce
+	LEAQ tailmask<>+32(SB), R14
+	SHLQ $2, R13
+	SUBQ R13, R14
+	VMOVUPS     (R14), Y15
+	VMASKMOVPS  (SI)(R11*4), Y15, Y12
+	VMASKMOVPS  (DI)(R11*4), Y15, Y13
+	VMASKMOVPS  (R8)(R11*4), Y15, Y14
+	VMASKMOVPS  (AX)(R11*4), Y15, Y15
+	VFMADD231PS Y12, Y15, Y0
+	VFMADD231PS Y13, Y15, Y1
+	VFMADD231PS Y14, Y15, Y2
+	VMOVUPS     (R14), Y15
+	VMASKMOVPS  (BX)(R11*4), Y15, Y15
+	VFMADD231PS Y12, Y15, Y3
+	VFMADD231PS Y13, Y15, Y4
+	VFMADD231PS Y14, Y15, Y5
+	VMOVUPS     (R14), Y15
+	VMASKMOVPS  (CX)(R11*4), Y15, Y15
+	VFMADD231PS Y12, Y15, Y6
+	VFMADD231PS Y13, Y15, Y7
+	VFMADD231PS Y14, Y15, Y8
+	VMOVUPS     (R14), Y15
+	VMASKMOVPS  (DX)(R11*4), Y15, Y15
+	VFMADD231PS Y12, Y15, Y9
+	VFMADD231PS Y13, Y15, Y10
+	VFMADD231PS Y14, Y15, Y11
+
+reduce:
+	// Four accumulators a, b, c, d become [Σa, Σb, Σc, Σd] with two rounds
+	// of pairwise horizontal adds and one add of the 128-bit halves.
+	VHADDPS      Y1, Y0, Y0
+	VHADDPS      Y3, Y2, Y2
+	VHADDPS      Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVUPS      X0, 0(R10)
+
+	VHADDPS      Y5, Y4, Y4
+	VHADDPS      Y7, Y6, Y6
+	VHADDPS      Y6, Y4, Y4
+	VEXTRACTF128 $1, Y4, X5
+	VADDPS       X5, X4, X4
+	VMOVUPS      X4, 16(R10)
+
+	VHADDPS      Y9, Y8, Y8
+	VHADDPS      Y11, Y10, Y10
+	VHADDPS      Y10, Y8, Y8
+	VEXTRACTF128 $1, Y8, X9
+	VADDPS       X9, X8, X8
+	VMOVUPS      X8, 32(R10)
+
+	VZEROUPPER
+	RET

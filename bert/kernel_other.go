@@ -1,0 +1,23 @@
+//go:build !amd64 || purego
+
+package bert
+
+// useAVX2 is false: there are no assembly kernels for this platform.
+var useAVX2 = false
+
+// haveAsmKernel reports whether the assembly kernels can run on this CPU.
+func haveAsmKernel() bool { return false }
+
+// dot4x3Asm is not available on this platform; the tests skip it.
+func dot4x3Asm(x0, x1, x2, x3, w0, w1, w2 []float32, out *[12]float32) {
+	panic("bert: no assembly kernel on this platform")
+}
+
+// geluVec has no vector form here: it leaves all of x to the caller.
+func geluVec(x []float32) int { return 0 }
+
+// expVec has no vector form here: it leaves all of x to the caller.
+func expVec(x []float32, shift, scale float32) (int, float32) { return 0, 0 }
+
+// widenVec has no vector form here: it leaves all of q to the caller.
+func widenVec(dst []float32, q []int8, scale float32) int { return 0 }
