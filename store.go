@@ -2,6 +2,8 @@ package vrrec
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"strconv"
 	"time"
 )
@@ -203,10 +205,31 @@ type AuditLog interface {
 	AuditEntries(ctx context.Context, limit int) ([]AuditEntry, error)
 }
 
-// Store is a backend that keeps everything: the catalog, interactions,
-// sessions, settings, jobs and the audit trail (SQLite, MongoDB).
+// VectorStore keeps the embeddings of catalog texts, so a catalog is
+// embedded once per model: an import embeds and saves them, and every
+// process that loads the catalog afterwards reads them instead of
+// embedding again. Vectors are keyed by model name and TextKey; errors
+// mean the store could not be reached (callers embed instead).
+type VectorStore interface {
+	// Vectors returns the stored vectors of model for those of keys it has.
+	Vectors(ctx context.Context, model string, keys []string) (map[string][]float32, error)
+	// SaveVectors stores vectors of model by key, replacing any.
+	SaveVectors(ctx context.Context, model string, vecs map[string][]float32) error
+}
+
+// TextKey identifies a text in a VectorStore: a hash of it, so keys are
+// short whatever the text.
+func TextKey(text string) string {
+	sum := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(sum[:16])
+}
+
+// Store is a backend that keeps everything: the catalog and its vectors,
+// interactions, sessions, settings, jobs and the audit trail (SQLite,
+// MongoDB).
 type Store interface {
 	CatalogStore
+	VectorStore
 	InteractionLog
 	SessionStore
 	ConfigStore

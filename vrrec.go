@@ -84,11 +84,16 @@ const (
 
 // AppRecommendation is one ranked app in a Result.
 type AppRecommendation struct {
-	AppID             string   `json:"app_id"`
-	Name              string   `json:"name"`
-	Category          string   `json:"category"`
-	LikelinessScore   float64  `json:"likeliness_score"` // 0-1, relative to the best candidate
-	MatchPercent      int      `json:"match_percent"`    // LikelinessScore as a percentage
+	AppID    string `json:"app_id"`
+	Name     string `json:"name"`
+	Category string `json:"category"`
+	// LikelinessScore is the estimated probability, 0-1, that an advisor
+	// would call the app relevant to the query: an absolute confidence,
+	// not a share of the best candidate, so a weak best match shows low.
+	LikelinessScore float64 `json:"likeliness_score"`
+	MatchPercent    int     `json:"match_percent"` // LikelinessScore as a percentage
+	// Summary is the first sentence of the app's description.
+	Summary           string   `json:"summary,omitempty"`
 	MatchedSkills     []string `json:"matched_skills"`
 	Reasoning         string   `json:"reasoning"`
 	RetrievalSource   string   `json:"retrieval_source"`
@@ -113,6 +118,16 @@ type Result struct {
 	// LLMFallback is true when a model is configured but could not answer
 	// (timeout, error, open circuit), so the rules explained instead.
 	LLMFallback bool `json:"llm_fallback,omitempty"`
+	// NothingFits says no app reached the confidence of a recommendation:
+	// the catalog has nothing for this topic, and Apps are the closest
+	// weak matches. NearestAreas names the skills apps develop that are
+	// closest to the query: what the catalog covers nearby.
+	NothingFits  bool     `json:"nothing_fits"`
+	NearestAreas []string `json:"nearest_areas,omitempty"`
+	// Language is the query's language (ISO 639-1) when it is not English
+	// and the model reads English only; the reply then says so in that
+	// language instead of guessing.
+	Language string `json:"language,omitempty"`
 }
 
 // Who explained a result.

@@ -11,6 +11,7 @@ import (
 	"github.com/vrrec/vrrec/chat"
 	"github.com/vrrec/vrrec/inmem"
 	"github.com/vrrec/vrrec/internal/testenv"
+	"github.com/vrrec/vrrec/rag"
 )
 
 func newService(t *testing.T) *chat.Service {
@@ -223,7 +224,42 @@ func TestFollowUpsAfterDetails(t *testing.T) {
 	}
 	ask(t, s, "u", "s3", "fitness")
 	like = ask(t, s, "u", "s3", "more like Beat Saber")
-	if len(like.Apps) < 3 || like.Apps[0].AppID == "beat-saber" || like.Apps[0].MatchPercent != 100 {
+	if len(like.Apps) < 3 || like.Apps[0].AppID == "beat-saber" || like.Apps[0].LikelinessScore < rag.FitMin {
 		t.Errorf("apps like Beat Saber: %+v", like.Apps)
+	}
+}
+
+// recordingExplainer notes what a language model would be given, and
+// answers that none of it fits.
+type recordingExplainer struct{ got []vrrec.AppRecommendation }
+
+func (r *recordingExplainer) Rerank(_ context.Context, res *vrrec.Result, _ func(string)) *vrrec.Result {
+	r.got = res.Apps
+	out := *res
+	out.NothingFits, out.ExplainedBy = true, vrrec.ExplainedByLLM
+	return &out
+}
+
+// With a model, it chooses among rag.Candidates apps, and its "none fits"
+// is what the student reads.
+func TestExplainerChoosesAmongCandidates(t *testing.T) {
+	s := newService(t)
+	ex := &recordingExplainer{}
+	s.SetExplainer(ex)
+	r := ask(t, s, "u", "s", "I want to practice public speaking")
+	if len(ex.got) != rag.Candidates {
+		t.Errorf("the model got %d candidates, want %d", len(ex.got), rag.Candidates)
+	}
+	if !strings.HasPrefix(r.Response, "I couldn't find a VR app in our catalog that clearly fits") || len(r.Apps) > 3 {
+		t.Errorf("the model's none-fits not applied: %q, %d apps", r.Response, len(r.Apps))
+	}
+}
+
+// A question in another language gets the not-English message in it, and
+// no apps, when the model reads English only.
+func TestOtherLanguageReply(t *testing.T) {
+	r := ask(t, newService(t), "u", "s", "¿Hay algo para aprender anatomía?")
+	if !strings.HasPrefix(r.Response, "Por ahora solo entiendo preguntas en inglés.") || len(r.Apps) != 0 || r.Apps == nil {
+		t.Errorf("reply %q with apps %v", r.Response, r.Apps)
 	}
 }

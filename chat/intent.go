@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/vrrec/vrrec"
-	"github.com/vrrec/vrrec/embedding"
+	"github.com/vrrec/vrrec/text"
 )
 
 // Intents a message can have.
@@ -50,7 +50,7 @@ var (
 // classify decides what a message asks for. prev is the session's last
 // answer with apps (nil when there is none): follow-ups need one.
 func classify(msg string, apps []vrrec.VRApp, prev *vrrec.Message) intent {
-	words := embedding.Words(msg)
+	words := text.Words(msg)
 	if len(words) == 0 {
 		return intent{name: IntentRecommendation}
 	}
@@ -104,7 +104,7 @@ func topicWords(words []string, named *vrrec.VRApp) int {
 	skip := map[string]bool{}
 	if named != nil {
 		for _, name := range appNames(*named) {
-			for _, w := range embedding.Words(name) {
+			for _, w := range text.Words(name) {
 				skip[w] = true
 			}
 		}
@@ -112,7 +112,7 @@ func topicWords(words []string, named *vrrec.VRApp) int {
 	n := 0
 	for _, w := range words {
 		_, isOrdinal := ordinalWords[w]
-		if embedding.IsTopicWord(w) && !greetingWords.MatchString(w) && !isOrdinal && !referenceWords[w] && !skip[w] &&
+		if text.IsTopicWord(w) && !greetingWords.MatchString(w) && !isOrdinal && !referenceWords[w] && !skip[w] &&
 			!(len(w) == 1 && w[0] >= '1' && w[0] <= '8') {
 			n++
 		}
@@ -145,13 +145,13 @@ func ordinal(msg string, words []string) int {
 // an ordinary word too, so it counts only when it is the message's only
 // subject: "tell me about Cubism", not "spatial reasoning".
 func findApp(msg string, apps []vrrec.VRApp) *vrrec.VRApp {
-	words := embedding.Words(msg)
+	words := text.Words(msg)
 	q := " " + strings.Join(words, " ") + " "
 	var best *vrrec.VRApp
 	bestLen := 0
 	for i := range apps {
 		for _, name := range appNames(apps[i]) {
-			nw := embedding.Words(name)
+			nw := text.Words(name)
 			n := strings.Join(nw, " ")
 			if len(n) < 4 || len(n) <= bestLen || !strings.Contains(q, " "+n+" ") {
 				continue
@@ -175,9 +175,9 @@ func appNames(a vrrec.VRApp) []string {
 
 // isBareName reports whether the message is little more than the app's name.
 func isBareName(words []string, app *vrrec.VRApp) bool {
-	nameLen := len(embedding.Words(app.Name))
+	nameLen := len(text.Words(app.Name))
 	if short, _, ok := strings.Cut(app.Name, ":"); ok {
-		nameLen = min(nameLen, len(embedding.Words(short)))
+		nameLen = min(nameLen, len(text.Words(short)))
 	}
 	return len(words) <= nameLen+1
 }

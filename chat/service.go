@@ -65,6 +65,13 @@ type Reply struct {
 	ExplainedBy   string `json:"explained_by,omitempty"`
 	Understanding string `json:"understanding,omitempty"`
 	LLMFallback   bool   `json:"llm_fallback,omitempty"`
+	// NothingFits says the catalog has nothing that clearly fits: Apps are
+	// the nearest weak matches, NearestAreas what the catalog covers
+	// nearby. Language is the query's language when the model reads
+	// English only (the reply says so in that language).
+	NothingFits  bool     `json:"nothing_fits,omitempty"`
+	NearestAreas []string `json:"nearest_areas,omitempty"`
+	Language     string   `json:"language,omitempty"`
 }
 
 // Service answers chat messages. Safe for concurrent use.
@@ -155,16 +162,28 @@ func (s *Service) Answer(ctx context.Context, userID, sessionID, message string,
 		}
 	default:
 		progress(StageRetrieving)
-		res, err := eng.Recommend(ctx, message, TopK)
+		box := s.explainer.Load()
+		want := TopK
+		if box != nil {
+			want = rag.Candidates // the model chooses among more
+		}
+		res, err := eng.Recommend(ctx, message, want)
 		if err != nil {
 			return nil, fmt.Errorf("recommend: %w", err)
 		}
 		progress(StageRanking)
-		if box := s.explainer.Load(); box != nil {
+		if box != nil {
+			// The model orders and explains, and may say nothing fits; the
+			// reply still shows only apps retrieval is confident enough
+			// about (rag.Picks), so it cannot promote a weak candidate.
 			res = box.e.Rerank(ctx, res, func(tok string) { events(Event{Token: tok}) })
 		}
 		reply.Query, reply.Apps = res.Query, rag.Shown(res)
 		reply.ExplainedBy, reply.Understanding, reply.LLMFallback = res.ExplainedBy, res.Understanding, res.LLMFallback
+		reply.NothingFits, reply.Language = res.NothingFits, res.Language
+		if res.NothingFits {
+			reply.NearestAreas = res.NearestAreas
+		}
 		reply.Response = rag.FormatReply(res)
 	}
 
@@ -257,7 +276,7 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 		if err != nil {
 			return fmt.Errorf("recommend like %s: %w", base.AppID, err)
 		}
-		res.Apps = rag.Rescale(slices.DeleteFunc(res.Apps, func(a vrrec.AppRecommendation) bool { return a.AppID == base.AppID }))
+		res.Apps = slices.DeleteFunc(res.Apps, func(a vrrec.AppRecommendation) bool { return a.AppID == base.AppID })
 		progress(StageRanking)
 		reply.Query, reply.Apps = res.Query, rag.Shown(res)
 		reply.Response = rag.FormatReply(res)

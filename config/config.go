@@ -23,8 +23,10 @@ import (
 
 // Embedder choices.
 const (
-	EmbedderOffline = "offline" // built in, learns from the catalog, no network
-	EmbedderOpenAI  = "openai"  // any OpenAI-compatible /embeddings endpoint
+	// EmbedderLocal is a sentence model run in-process: the built-in
+	// all-MiniLM-L6-v2, or the one in ModelDir. No network.
+	EmbedderLocal  = "local"
+	EmbedderOpenAI = "openai" // any OpenAI-compatible /embeddings endpoint
 )
 
 // Config is every setting vrrec reads. Field comments name the variable and
@@ -33,7 +35,10 @@ type Config struct {
 	DataDir  string     // DATA_DIR, default ./data: imported catalog and caches
 	LogLevel slog.Level // LOG_LEVEL, default info (debug, info, warn, error)
 
-	Embedder         string        // EMBEDDER, default offline; or openai
+	Embedder string // EMBEDDER, default local; or openai ("offline" and "minilm" mean local)
+	// ModelDir is a sentence-transformers directory of a BERT-family model
+	// to use instead of the built-in one: MODEL_DIR, default empty.
+	ModelDir         string
 	EmbeddingBaseURL string        // EMBEDDING_BASE_URL, default https://api.openai.com/v1
 	EmbeddingModel   string        // EMBEDDING_MODEL, default text-embedding-3-small
 	EmbeddingAPIKey  string        // EMBEDDING_API_KEY, default empty (fine for local servers)
@@ -128,7 +133,8 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c := Config{
 		DataDir:          get("DATA_DIR", "./data"),
-		Embedder:         strings.ToLower(get("EMBEDDER", EmbedderOffline)),
+		Embedder:         strings.ToLower(get("EMBEDDER", EmbedderLocal)),
+		ModelDir:         get("MODEL_DIR", ""),
 		EmbeddingBaseURL: get("EMBEDDING_BASE_URL", "https://api.openai.com/v1"),
 		EmbeddingModel:   get("EMBEDDING_MODEL", "text-embedding-3-small"),
 		EmbeddingAPIKey:  get("EMBEDDING_API_KEY", ""),
@@ -212,9 +218,14 @@ func Load(getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("GRAPH_BACKEND: want %q or %q, got %q", GraphMemory, GraphNeo4j, c.GraphBackend))
 	}
 	switch c.Embedder {
-	case EmbedderOffline, EmbedderOpenAI:
+	case "offline", "minilm": // earlier names of the local model
+		c.Embedder = EmbedderLocal
+	case EmbedderLocal, EmbedderOpenAI:
 	default:
-		errs = append(errs, fmt.Errorf("EMBEDDER: want %q or %q, got %q", EmbedderOffline, EmbedderOpenAI, c.Embedder))
+		errs = append(errs, fmt.Errorf("EMBEDDER: want %q or %q, got %q", EmbedderLocal, EmbedderOpenAI, c.Embedder))
+	}
+	if c.ModelDir != "" && c.Embedder != EmbedderLocal {
+		errs = append(errs, fmt.Errorf("MODEL_DIR is set but EMBEDDER is %q: a model directory needs EMBEDDER=local", c.Embedder))
 	}
 	return c, errors.Join(errs...)
 }

@@ -18,7 +18,7 @@ func TestLoadDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.DataDir != "./data" || c.Embedder != config.EmbedderOffline || c.LogLevel != slog.LevelInfo ||
+	if c.DataDir != "./data" || c.Embedder != config.EmbedderLocal || c.LogLevel != slog.LevelInfo ||
 		c.EmbeddingTimeout != 30*time.Second || c.EmbeddingModel != "text-embedding-3-small" {
 		t.Errorf("defaults = %+v", c)
 	}

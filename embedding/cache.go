@@ -2,85 +2,112 @@ package embedding
 
 import (
 	"context"
-	"encoding/gob"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
+	"log/slog"
 	"sync"
 
 	"github.com/vrrec/vrrec"
 )
 
 // BatchSize is the most texts sent to an embedder in one call.
-const BatchSize = 128
+const BatchSize = 64
 
-// Cache remembers vectors by model name and text, so a catalog change
-// re-embeds only the texts that changed. With a path it survives restarts,
-// which matters for paid remote embedders. Safe for concurrent use.
+// Cache remembers vectors by model and text, so each text is embedded once
+// per model. Behind the memory it may have vectors shipped with the binary
+// (Preload) and a vrrec.VectorStore shared by every process (WithStore):
+// vectors embedded anew are saved there batch by batch, so an interrupted
+// catalog embedding resumes where it stopped. Safe for concurrent use.
 type Cache struct {
-	path string
+	store vrrec.VectorStore
+	log   *slog.Logger
 
-	mu      sync.Mutex
-	vecs    map[string][]float32
-	touched map[string]bool
+	mu   sync.Mutex
+	vecs map[string][]float32 // key(model, text) -> vector
 }
 
 // NewCache returns a cache kept in memory only.
 func NewCache() *Cache {
-	return &Cache{vecs: map[string][]float32{}, touched: map[string]bool{}}
+	return &Cache{vecs: map[string][]float32{}, log: slog.New(slog.DiscardHandler)}
 }
 
-// OpenCache returns a cache persisted at path, loading what an earlier Save
-// wrote there. A missing file is an empty cache; an unreadable one is an error.
-func OpenCache(path string) (*Cache, error) {
-	c := NewCache()
-	c.path = path
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return c, nil
+// WithStore makes the cache read the vectors it lacks from store and save
+// there those it embeds. A store that fails is logged and skipped: texts
+// are then embedded, never lost.
+func (c *Cache) WithStore(store vrrec.VectorStore, log *slog.Logger) *Cache {
+	c.store = store
+	if log != nil {
+		c.log = log
 	}
-	if err != nil {
-		return nil, fmt.Errorf("open vector cache: %w", err)
-	}
-	defer f.Close()
-	if err := gob.NewDecoder(f).Decode(&c.vecs); err != nil {
-		return nil, fmt.Errorf("read vector cache %s: %w", path, err)
-	}
-	return c, nil
+	return c
 }
 
-func key(model, text string) string { return model + "\x00" + text }
+// Preload adds vectors of a model, keyed by vrrec.TextKey of their texts.
+func (c *Cache) Preload(model string, vecs map[string][]float32) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, v := range vecs {
+		c.vecs[model+"\x00"+k] = v
+	}
+}
 
-// Embed returns the vectors of texts from e, asking e only for texts not
-// cached under e.Name(), in batches of BatchSize. It reports how many texts
-// were embedded anew.
+func key(model, text string) string { return model + "\x00" + vrrec.TextKey(text) }
+
+// Embed returns the vectors of texts from e, asking e only for texts the
+// cache and its store lack under e.Name(), in batches of BatchSize. It
+// reports how many texts were embedded anew.
 func (c *Cache) Embed(ctx context.Context, e vrrec.Embedder, texts []string) ([][]float32, int, error) {
+	return c.EmbedProgress(ctx, e, texts, nil)
+}
+
+// EmbedProgress is Embed telling progress, when set, how many of the texts
+// to embed anew are done after each batch.
+func (c *Cache) EmbedProgress(ctx context.Context, e vrrec.Embedder, texts []string, progress func(done, total int)) ([][]float32, int, error) {
 	model := e.Name()
 	out := make([][]float32, len(texts))
-	var missing []int
+	// Identical texts are looked up and embedded once.
+	missing := map[string][]int{}
+	var order []string
 	c.mu.Lock()
 	for i, t := range texts {
-		k := key(model, t)
-		c.touched[k] = true
-		if v, ok := c.vecs[k]; ok {
+		if v, ok := c.vecs[key(model, t)]; ok {
 			out[i] = v
-		} else {
-			missing = append(missing, i)
+			continue
 		}
+		if missing[t] == nil {
+			order = append(order, t)
+		}
+		missing[t] = append(missing[t], i)
 	}
 	c.mu.Unlock()
 
-	// Identical texts in one call are embedded once.
-	unique := map[string][]int{}
-	var order []string
-	for _, i := range missing {
-		if unique[texts[i]] == nil {
-			order = append(order, texts[i])
+	fill := func(t string, v []float32) {
+		c.mu.Lock()
+		c.vecs[key(model, t)] = v
+		c.mu.Unlock()
+		for _, i := range missing[t] {
+			out[i] = v
 		}
-		unique[texts[i]] = append(unique[texts[i]], i)
 	}
+	if c.store != nil && len(order) > 0 {
+		keys := make([]string, len(order))
+		for i, t := range order {
+			keys[i] = vrrec.TextKey(t)
+		}
+		stored, err := c.store.Vectors(ctx, model, keys)
+		if err != nil {
+			c.log.WarnContext(ctx, "vector store unreadable, embedding instead", "model", model, "err", err)
+		}
+		rest := order[:0:0]
+		for i, t := range order {
+			if v, ok := stored[keys[i]]; ok {
+				fill(t, v)
+			} else {
+				rest = append(rest, t)
+			}
+		}
+		order = rest
+	}
+
 	for start := 0; start < len(order); start += BatchSize {
 		batch := order[start:min(start+BatchSize, len(order))]
 		vecs, err := e.Embed(ctx, batch)
@@ -90,59 +117,24 @@ func (c *Cache) Embed(ctx context.Context, e vrrec.Embedder, texts []string) ([]
 		if len(vecs) != len(batch) {
 			return nil, 0, fmt.Errorf("embed with %s: got %d vectors for %d texts", model, len(vecs), len(batch))
 		}
-		c.mu.Lock()
+		save := make(map[string][]float32, len(batch))
 		for j, t := range batch {
-			c.vecs[key(model, t)] = vecs[j]
-			for _, i := range unique[t] {
-				out[i] = vecs[j]
+			fill(t, vecs[j])
+			save[vrrec.TextKey(t)] = vecs[j]
+		}
+		if c.store != nil {
+			if err := c.store.SaveVectors(ctx, model, save); err != nil {
+				c.log.WarnContext(ctx, "vectors not saved to the store", "model", model, "err", err)
 			}
 		}
-		c.mu.Unlock()
+		if progress != nil {
+			progress(start+len(batch), len(order))
+		}
 	}
 	return out, len(order), nil
 }
 
-// Save writes the vectors used since the last Save to the cache file, so the
-// file holds the current catalog's vectors and nothing stale. Without a path
-// it only forgets the stale vectors.
-func (c *Cache) Save() error {
-	c.mu.Lock()
-	for k := range c.vecs {
-		if !c.touched[k] {
-			delete(c.vecs, k)
-		}
-	}
-	c.touched = map[string]bool{}
-	snapshot := make(map[string][]float32, len(c.vecs))
-	for k, v := range c.vecs {
-		snapshot[k] = v
-	}
-	c.mu.Unlock()
-	if c.path == "" {
-		return nil
-	}
-	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
-		return fmt.Errorf("save vector cache: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(c.path), filepath.Base(c.path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("save vector cache: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := gob.NewEncoder(tmp).Encode(snapshot); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save vector cache: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save vector cache: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), c.path); err != nil {
-		return fmt.Errorf("save vector cache: %w", err)
-	}
-	return nil
-}
-
-// Len returns the number of cached vectors.
+// Len returns the number of vectors in memory.
 func (c *Cache) Len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -3,12 +3,14 @@ package embedding_test
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
+	"reflect"
 	"sync"
 	"testing"
 
+	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/embedding"
+	"github.com/vrrec/vrrec/sqlite"
 )
 
 // countingEmbedder records every text it is asked to embed.
@@ -35,13 +37,9 @@ func (c *countingEmbedder) Embed(_ context.Context, texts []string) ([][]float32
 	return out, nil
 }
 
-func TestCacheEmbedsOnlyWhatChanged(t *testing.T) {
+func TestCacheEmbedsEachTextOnce(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "vectors.gob")
-	cache, err := embedding.OpenCache(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cache := embedding.NewCache()
 	e := &countingEmbedder{name: "m1"}
 	vecs, fresh, err := cache.Embed(ctx, e, []string{"a", "bb", "a"})
 	if err != nil || fresh != 2 || len(vecs) != 3 || vecs[2][0] != 1 || vecs[1][0] != 2 {
@@ -57,29 +55,56 @@ func TestCacheEmbedsOnlyWhatChanged(t *testing.T) {
 	if _, fresh, _ = cache.Embed(ctx, &countingEmbedder{name: "m2"}, []string{"a"}); fresh != 1 {
 		t.Error("a different model reused cached vectors")
 	}
-	if err := cache.Save(); err != nil {
-		t.Fatal(err)
-	}
+}
 
-	// A restart keeps the vectors; after Save only texts used since the
-	// previous Save remain, so the file does not grow with stale ones.
-	reopened, err := embedding.OpenCache(path)
+// A store shared by processes: what one embedded, the next reads, and
+// progress counts only texts embedded anew.
+func TestCacheReadsAndFillsTheStore(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "v.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if reopened.Len() != 4 {
-		t.Errorf("reopened cache holds %d vectors, want 4", reopened.Len())
+	defer db.Close()
+	texts := make([]string, 150) // more than one batch
+	for i := range texts {
+		texts[i] = string(rune('a'+i%26)) + string(rune('A'+i/26))
+	}
+	e := &countingEmbedder{name: "m1"}
+	var calls [][2]int
+	first, fresh, err := embedding.NewCache().WithStore(db, nil).EmbedProgress(ctx, e, texts, func(done, total int) { calls = append(calls, [2]int{done, total}) })
+	if err != nil || fresh != len(texts) {
+		t.Fatalf("first process: fresh %d, %v", fresh, err)
+	}
+	if len(calls) != 3 || calls[2] != [2]int{150, 150} {
+		t.Errorf("progress calls %v, want three batches ending at 150/150", calls)
 	}
 	e2 := &countingEmbedder{name: "m1"}
-	if _, fresh, _ := reopened.Embed(ctx, e2, []string{"a", "ccc"}); fresh != 0 {
-		t.Errorf("after restart %d texts were embedded again", fresh)
+	again, fresh, err := embedding.NewCache().WithStore(db, nil).Embed(ctx, e2, append(texts, "new"))
+	if err != nil || fresh != 1 || len(e2.seen) != 1 {
+		t.Fatalf("second process embedded %d texts (%q), %v; want only the new one", fresh, e2.seen, err)
 	}
-	if err := reopened.Save(); err != nil {
-		t.Fatal(err)
+	if !reflect.DeepEqual(again[:len(texts)], first) {
+		t.Error("vectors read from the store differ from those embedded")
 	}
-	if reopened.Len() != 2 {
-		t.Errorf("stale vectors kept: %d, want 2", reopened.Len())
+}
+
+// A store that fails costs embedding time, never the answer.
+func TestCacheSurvivesABrokenStore(t *testing.T) {
+	cache := embedding.NewCache().WithStore(brokenStore{}, nil)
+	vecs, fresh, err := cache.Embed(context.Background(), &countingEmbedder{name: "m"}, []string{"x", "yy"})
+	if err != nil || fresh != 2 || vecs[1][0] != 2 {
+		t.Fatalf("with a broken store: %v, %d, %v", vecs, fresh, err)
 	}
+}
+
+type brokenStore struct{}
+
+func (brokenStore) Vectors(context.Context, string, []string) (map[string][]float32, error) {
+	return nil, errors.New("disk on fire")
+}
+func (brokenStore) SaveVectors(context.Context, string, map[string][]float32) error {
+	return errors.New("disk on fire")
 }
 
 func TestCacheReportsEmbedderFailure(t *testing.T) {
@@ -93,14 +118,12 @@ func TestCacheReportsEmbedderFailure(t *testing.T) {
 	}
 }
 
-func TestOpenCacheRejectsCorruptFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "vectors.gob")
-	if err := writeFile(path, "garbage"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := embedding.OpenCache(path); err == nil {
-		t.Error("a corrupt cache file must be reported")
+func TestCachePreloadedVectorsAreUsed(t *testing.T) {
+	cache := embedding.NewCache()
+	cache.Preload("m", map[string][]float32{vrrec.TextKey("known"): {7, 7}})
+	e := &countingEmbedder{name: "m"}
+	vecs, fresh, err := cache.Embed(context.Background(), e, []string{"known", "other"})
+	if err != nil || fresh != 1 || vecs[0][0] != 7 || len(e.seen) != 1 || e.seen[0] != "other" {
+		t.Errorf("preloaded vector not used: %v, fresh %d, embedded %q, %v", vecs, fresh, e.seen, err)
 	}
 }
-
-func writeFile(path, data string) error { return os.WriteFile(path, []byte(data), 0o644) }

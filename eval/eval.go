@@ -1,5 +1,14 @@
 // Package eval measures recommendation quality against labeled queries:
-// precision@5, recall@8 and nDCG@5 with binary relevance.
+// graded nDCG@5, recall@8, MRR and precision@5 for queries the catalog can
+// answer, honesty for topics it cannot (no confident pick), and how well the
+// match percentages are calibrated.
+//
+// A query file is JSON: {"catalog": "default", "queries": [...]}, each query
+// {"query", "relevant": [app ids], "acceptable": [app ids], "kind", "lang",
+// "split"}. Relevant apps (grade 2) are what an advisor would put in the top
+// picks, acceptable ones (grade 1) weaker but reasonable suggestions. A query
+// with neither is an unsupported topic: the catalog has nothing that fits.
+// Labels are written from the catalog before any output is looked at.
 package eval
 
 import (
@@ -8,15 +17,59 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/vrrec/vrrec"
 )
 
-// Query is a student query with the app ids a knowledgeable advisor would
-// call relevant.
+// Grades of a labeled app.
+const (
+	Irrelevant = 0
+	Acceptable = 1
+	Relevant   = 2
+)
+
+// Splits of a query set: weights and thresholds are fitted on dev; figures
+// are reported on test, which nothing is tuned on.
+const (
+	SplitDev  = "dev"
+	SplitTest = "test"
+)
+
+// Confident is the match percentage from which a pick counts as confident:
+// an unsupported topic answered with a pick this strong is a failure.
+const Confident = 60
+
+// Query is a student query with the apps a knowledgeable advisor would
+// recommend.
 type Query struct {
-	Query    string   `json:"query"`
-	Relevant []string `json:"relevant"`
+	Query      string   `json:"query"`
+	Relevant   []string `json:"relevant"`
+	Acceptable []string `json:"acceptable,omitempty"`
+	// Kind says how the query is phrased: conversational, course, typo,
+	// short, long, non-english, unsupported, broad, app.
+	Kind string `json:"kind,omitempty"`
+	// Lang is the query's language (ISO 639-1) when it is not English.
+	Lang  string `json:"lang,omitempty"`
+	Split string `json:"split,omitempty"`
+}
+
+// Unsupported reports whether nothing in the catalog fits the query.
+func (q Query) Unsupported() bool { return len(q.Relevant) == 0 && len(q.Acceptable) == 0 }
+
+// English reports whether the query is in English.
+func (q Query) English() bool { return q.Lang == "" || q.Lang == "en" }
+
+// Grade returns the grade of an app for the query.
+func (q Query) Grade(appID string) int {
+	switch {
+	case slices.Contains(q.Relevant, appID):
+		return Relevant
+	case slices.Contains(q.Acceptable, appID):
+		return Acceptable
+	}
+	return Irrelevant
 }
 
 // Set is a file of labeled queries for one catalog.
@@ -25,8 +78,8 @@ type Set struct {
 	Queries []Query `json:"queries"`
 }
 
-// LoadSet reads a query set and checks that every query has a text and at
-// least one relevant app.
+// LoadSet reads a query set and checks every query: a text, no app both
+// relevant and acceptable, a known split.
 func LoadSet(path string) (*Set, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -39,15 +92,28 @@ func LoadSet(path string) (*Set, error) {
 	if len(s.Queries) == 0 {
 		return nil, fmt.Errorf("load query set %s: no queries", path)
 	}
+	seen := map[string]bool{}
 	for i, q := range s.Queries {
-		if q.Query == "" || len(q.Relevant) == 0 {
-			return nil, fmt.Errorf("load query set %s: query %d needs a text and relevant apps", path, i)
+		if strings.TrimSpace(q.Query) == "" {
+			return nil, fmt.Errorf("load query set %s: query %d has no text", path, i)
+		}
+		if seen[q.Query] {
+			return nil, fmt.Errorf("load query set %s: query %d (%q) appears twice", path, i, q.Query)
+		}
+		seen[q.Query] = true
+		for _, id := range q.Acceptable {
+			if slices.Contains(q.Relevant, id) {
+				return nil, fmt.Errorf("load query set %s: query %d (%q): %s is both relevant and acceptable", path, i, q.Query, id)
+			}
+		}
+		if q.Split != "" && q.Split != SplitDev && q.Split != SplitTest {
+			return nil, fmt.Errorf("load query set %s: query %d (%q): split %q is neither dev nor test", path, i, q.Query, q.Split)
 		}
 	}
 	return &s, nil
 }
 
-// Check returns an error naming the first relevant app id the catalog lacks,
+// Check returns an error naming the first labeled app id the catalog lacks,
 // since such a label could never be retrieved.
 func (s *Set) Check(cat *vrrec.Catalog) error {
 	ids := make(map[string]bool, len(cat.Apps))
@@ -55,7 +121,7 @@ func (s *Set) Check(cat *vrrec.Catalog) error {
 		ids[a.AppID] = true
 	}
 	for i, q := range s.Queries {
-		for _, id := range q.Relevant {
+		for _, id := range append(slices.Clip(q.Relevant), q.Acceptable...) {
 			if !ids[id] {
 				return fmt.Errorf("query %d (%q): app %q is not in the catalog", i, q.Query, id)
 			}
@@ -64,79 +130,209 @@ func (s *Set) Check(cat *vrrec.Catalog) error {
 	return nil
 }
 
+// Filter returns the queries of the given split ("" or "all": every query).
+func (s *Set) Filter(split string) *Set {
+	if split == "" || split == "all" {
+		return s
+	}
+	out := &Set{Catalog: s.Catalog}
+	for _, q := range s.Queries {
+		if q.Split == split {
+			out.Queries = append(out.Queries, q)
+		}
+	}
+	return out
+}
+
 // QueryResult is the score of one query.
 type QueryResult struct {
-	Query        string   `json:"query"`
-	Relevant     []string `json:"relevant"`
-	Retrieved    []string `json:"retrieved"`
-	PrecisionAt5 float64  `json:"precision_at_5"`
-	RecallAt8    float64  `json:"recall_at_8"`
-	NDCGAt5      float64  `json:"ndcg_at_5"`
+	Query      string   `json:"query"`
+	Kind       string   `json:"kind,omitempty"`
+	Lang       string   `json:"lang,omitempty"`
+	Relevant   []string `json:"relevant"`
+	Acceptable []string `json:"acceptable,omitempty"`
+	Retrieved  []string `json:"retrieved"`
+	Percents   []int    `json:"match_percents"`
+	// NothingFits is the engine saying the catalog has nothing for it.
+	NothingFits bool `json:"nothing_fits"`
+	Unsupported bool `json:"unsupported"`
+	// Ranking metrics; zero and unused for unsupported topics.
+	PrecisionAt5 float64 `json:"precision_at_5"`
+	RecallAt8    float64 `json:"recall_at_8"`
+	NDCGAt5      float64 `json:"ndcg_at_5"`
+	RR           float64 `json:"reciprocal_rank"`
+	// Honest is set for an unsupported topic answered without a confident
+	// pick (no app at Confident percent or more).
+	Honest bool `json:"honest"`
 }
 
 // Report holds the per-query scores and their means.
 type Report struct {
-	Queries      []QueryResult `json:"queries"`
-	PrecisionAt5 float64       `json:"precision_at_5"`
-	RecallAt8    float64       `json:"recall_at_8"`
-	NDCGAt5      float64       `json:"ndcg_at_5"`
+	Queries []QueryResult `json:"queries"`
+	// Means over the supported queries.
+	Supported    int     `json:"supported"`
+	PrecisionAt5 float64 `json:"precision_at_5"`
+	RecallAt8    float64 `json:"recall_at_8"`
+	NDCGAt5      float64 `json:"ndcg_at_5"`
+	MRR          float64 `json:"mrr"`
+	// Unsupported topics: how many, the share answered without a confident
+	// pick, and the share the engine said nothing fits.
+	Unsupported    int     `json:"unsupported"`
+	Honesty        float64 `json:"honesty"`
+	NothingFitRate float64 `json:"nothing_fits_rate"`
+	// FalseNothing is the share of supported queries the engine said
+	// nothing fits, though something does.
+	FalseNothing float64 `json:"false_nothing_fits"`
+	// Calibration of the match percentages of the top 8 against the labels.
+	Calibration Calibration `json:"calibration"`
+	// ByKind holds the mean nDCG@5 per kind of supported query.
+	ByKind map[string]KindScore `json:"by_kind"`
+}
+
+// KindScore is the mean nDCG@5 of the supported queries of one kind.
+type KindScore struct {
+	Queries int     `json:"queries"`
+	NDCGAt5 float64 `json:"ndcg_at_5"`
+}
+
+// Answer is what an engine said for one query: the ranked apps with their
+// match percentages, and whether it said nothing in the catalog fits.
+type Answer struct {
+	IDs         []string
+	Percents    []int
+	NothingFits bool
+}
+
+// Answerer answers a query for evaluation.
+type Answerer func(ctx context.Context, query string) (Answer, error)
+
+// FromRecommender answers with a recommender's top 8; it says nothing fits
+// when the result does (vrrec.Result.NothingFits).
+func FromRecommender(rec vrrec.Recommender) Answerer {
+	return func(ctx context.Context, query string) (Answer, error) {
+		res, err := rec.Recommend(ctx, query, 8)
+		if err != nil {
+			return Answer{}, err
+		}
+		a := Answer{NothingFits: res.NothingFits}
+		for _, app := range res.Apps {
+			a.IDs = append(a.IDs, app.AppID)
+			a.Percents = append(a.Percents, app.MatchPercent)
+		}
+		return a, nil
+	}
 }
 
 // Run asks rec for the top 8 apps of every query and scores them.
 func Run(ctx context.Context, rec vrrec.Recommender, s *Set) (*Report, error) {
-	rep := &Report{}
+	return RunAnswerer(ctx, FromRecommender(rec), s)
+}
+
+// RunAnswerer scores every query of s as answered by answer.
+func RunAnswerer(ctx context.Context, answer Answerer, s *Set) (*Report, error) {
+	rep := &Report{ByKind: map[string]KindScore{}}
+	var cal calibrator
 	for _, q := range s.Queries {
-		res, err := rec.Recommend(ctx, q.Query, 8)
+		a, err := answer(ctx, q.Query)
 		if err != nil {
 			return nil, fmt.Errorf("eval %q: %w", q.Query, err)
 		}
-		ids := make([]string, len(res.Apps))
-		for i, a := range res.Apps {
-			ids[i] = a.AppID
+		qr := Score(a.IDs, q)
+		qr.Percents, qr.NothingFits = a.Percents, a.NothingFits
+		for i, id := range a.IDs[:min(8, len(a.IDs))] {
+			if i < len(a.Percents) {
+				cal.add(float64(a.Percents[i])/100, float64(q.Grade(id))/Relevant)
+			}
 		}
-		qr := Score(ids, q.Relevant)
-		qr.Query = q.Query
+		if qr.Unsupported {
+			rep.Unsupported++
+			qr.Honest = len(a.Percents) == 0 || slices.Max(a.Percents) < Confident
+			if qr.Honest {
+				rep.Honesty++
+			}
+			if a.NothingFits {
+				rep.NothingFitRate++
+			}
+		} else {
+			rep.Supported++
+			rep.PrecisionAt5 += qr.PrecisionAt5
+			rep.RecallAt8 += qr.RecallAt8
+			rep.NDCGAt5 += qr.NDCGAt5
+			rep.MRR += qr.RR
+			if a.NothingFits {
+				rep.FalseNothing++
+			}
+			k := rep.ByKind[q.Kind]
+			k.Queries++
+			k.NDCGAt5 += qr.NDCGAt5
+			rep.ByKind[q.Kind] = k
+		}
 		rep.Queries = append(rep.Queries, qr)
-		rep.PrecisionAt5 += qr.PrecisionAt5
-		rep.RecallAt8 += qr.RecallAt8
-		rep.NDCGAt5 += qr.NDCGAt5
 	}
-	n := float64(len(rep.Queries))
-	rep.PrecisionAt5 /= n
-	rep.RecallAt8 /= n
-	rep.NDCGAt5 /= n
+	if n := float64(rep.Supported); n > 0 {
+		rep.PrecisionAt5 /= n
+		rep.RecallAt8 /= n
+		rep.NDCGAt5 /= n
+		rep.MRR /= n
+		rep.FalseNothing /= n
+	}
+	if n := float64(rep.Unsupported); n > 0 {
+		rep.Honesty /= n
+		rep.NothingFitRate /= n
+	}
+	for kind, k := range rep.ByKind {
+		k.NDCGAt5 /= float64(k.Queries)
+		rep.ByKind[kind] = k
+	}
+	rep.Calibration = cal.result()
 	return rep, nil
 }
 
-// Score computes the metrics of one ranked list against the relevant ids.
-func Score(retrieved, relevant []string) QueryResult {
-	rel := make(map[string]bool, len(relevant))
-	for _, id := range relevant {
-		rel[id] = true
+// Score computes the metrics of one ranked list against a labeled query:
+// nDCG@5 with the grades as gains, recall@8 of every labeled app, the
+// reciprocal rank of the first relevant app (of the first acceptable one
+// when none is relevant), and precision@5 of labeled apps.
+func Score(retrieved []string, q Query) QueryResult {
+	r := QueryResult{Query: q.Query, Kind: q.Kind, Lang: q.Lang, Relevant: q.Relevant, Acceptable: q.Acceptable,
+		Retrieved: retrieved, Unsupported: q.Unsupported()}
+	if r.Unsupported {
+		return r
 	}
-	r := QueryResult{Relevant: relevant, Retrieved: retrieved}
+	firstGrade := Acceptable
+	if len(q.Relevant) > 0 {
+		firstGrade = Relevant
+	}
 	var hits5, hits8 int
 	var dcg float64
 	for i, id := range retrieved {
-		if !rel[id] {
+		g := q.Grade(id)
+		if g == Irrelevant {
 			continue
 		}
 		if i < 5 {
 			hits5++
-			dcg += 1 / math.Log2(float64(i)+2)
+			dcg += float64(g) / math.Log2(float64(i)+2)
 		}
 		if i < 8 {
 			hits8++
 		}
+		if r.RR == 0 && g >= firstGrade {
+			r.RR = 1 / float64(i+1)
+		}
+	}
+	var ideal []int
+	for range q.Relevant {
+		ideal = append(ideal, Relevant)
+	}
+	for range q.Acceptable {
+		ideal = append(ideal, Acceptable)
 	}
 	var idcg float64
-	for i := 0; i < min(5, len(rel)); i++ {
-		idcg += 1 / math.Log2(float64(i)+2)
+	for i, g := range ideal[:min(5, len(ideal))] {
+		idcg += float64(g) / math.Log2(float64(i)+2)
 	}
 	r.PrecisionAt5 = float64(hits5) / 5
-	if len(rel) > 0 {
-		r.RecallAt8 = float64(hits8) / float64(len(rel))
-		r.NDCGAt5 = dcg / idcg
-	}
+	r.RecallAt8 = float64(hits8) / float64(len(ideal))
+	r.NDCGAt5 = dcg / idcg
 	return r
 }

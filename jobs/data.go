@@ -38,10 +38,10 @@ type Data struct {
 	// serves them, even when the version is the one already served.
 	Reload func(ctx context.Context, run *Run) error
 	// Extractor returns the skill extractor to use now (the LLM when one
-	// is configured) and Embedder the embedder that merges near-duplicate
-	// skill names for a catalog.
+	// is configured) and Embedder is the model that merges near-duplicate
+	// skill names.
 	Extractor func() skills.Extractor
-	Embedder  func(cat *vrrec.Catalog) vrrec.Embedder
+	Embedder  vrrec.Embedder
 	// ExtractState is the file that lets an interrupted extraction resume.
 	ExtractState string
 	// Source returns the base URL serving the upstream files
@@ -173,7 +173,7 @@ func (d *Data) ExtractSkills() Func {
 			return fmt.Errorf("%d of %d items not read; start the job again to resume", len(items)-len(records), len(items))
 		}
 		run.Progress("merging skills", 0, 1)
-		sk, cs, as, err := skills.Build(ctx, records, cat.Skills, d.Embedder(cat), 0.2)
+		sk, cs, as, err := skills.Build(ctx, records, cat.Skills, d.Embedder, 0.2)
 		if err != nil {
 			return fmt.Errorf("merge skills: %w", err)
 		}

@@ -24,7 +24,8 @@ var _ llm.Completer = (*openai.Chat)(nil)
 // result is what retrieval found: three apps with deterministic reasons.
 func result(query string) *vrrec.Result {
 	return &vrrec.Result{Query: query, CatalogVersion: "v1", ExplainedBy: vrrec.ExplainedByRules, Apps: []vrrec.AppRecommendation{
-		{AppID: "organon", Name: "3D Organon VR Anatomy", Category: "education", LikelinessScore: 1, MatchPercent: 100, Reasoning: "rule reason 1", MatchedSkills: []string{"Human Anatomy"}},
+		{AppID: "organon", Name: "3D Organon VR Anatomy", Category: "education", LikelinessScore: 1, MatchPercent: 100, Reasoning: "rule reason 1", MatchedSkills: []string{"Human Anatomy"},
+			Summary: "Explore a full 3D human body, layer by layer."},
 		{AppID: "medical", Name: "Medicalholodeck", Category: "education", LikelinessScore: 0.6, MatchPercent: 60, Reasoning: "rule reason 2"},
 		{AppID: "cubism", Name: "Cubism", Category: "entertainment", LikelinessScore: 0.3, MatchPercent: 30, Reasoning: "rule reason 3"},
 	}}
@@ -95,10 +96,28 @@ func TestRerankAppliesTheModelsOrderAndReasons(t *testing.T) {
 	if r.Stats.Calls.Load() != 1 || r.Stats.PromptTokens.Load() == 0 || r.Stats.OutputTokens.Load() == 0 {
 		t.Errorf("stats: calls %d, tokens %d/%d", r.Stats.Calls.Load(), r.Stats.PromptTokens.Load(), r.Stats.OutputTokens.Load())
 	}
-	// The system prompt asks for English and the request is one call.
+	// One call; the system prompt asks for the student's language and
+	// allows "none fits"; each candidate comes with its summary.
 	last := f.Last()
-	if len(last.Messages) != 2 || !strings.Contains(last.Messages[0].Content, "English") {
+	if len(last.Messages) != 2 || !strings.Contains(last.Messages[0].Content, "in the language of the student's query") ||
+		!strings.Contains(last.Messages[0].Content, `"none_fits"`) || !strings.Contains(last.Messages[1].Content, `"summary":"Explore a full 3D human body, layer by layer."`) {
 		t.Errorf("request: %+v", last)
+	}
+}
+
+// The model may answer that no candidate fits: the result then says so,
+// in the student's language (the model wrote it), and keeps the apps as
+// the nearest weak matches.
+func TestRerankNoneFits(t *testing.T) {
+	f := fake(t, always(`{"understanding": "Quieres aprender lengua de signos.", "none_fits": true, "ranking": []}`))
+	in := result("¿algo para aprender lengua de signos?")
+	in.Language = "es"
+	res := newRanker(t, f, nil, llm.Options{}, 0).Rerank(context.Background(), in, nil)
+	if !res.NothingFits || res.Language != "" || res.ExplainedBy != vrrec.ExplainedByLLM || res.Understanding != "Quieres aprender lengua de signos." {
+		t.Errorf("none fits not applied: %+v", res)
+	}
+	if ids(res) != "organon,medical,cubism" {
+		t.Errorf("apps %s, want the retrieval's order kept", ids(res))
 	}
 }
 

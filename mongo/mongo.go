@@ -29,6 +29,7 @@ const (
 	colLogs         = "interaction_logs"
 	colMessages     = "chat_messages"
 	colConfig       = "config"
+	colVectors      = "vectors"
 )
 
 // DB is a connected database, safe for concurrent use.

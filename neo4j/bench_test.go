@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/vrrec/vrrec/catalog"
-	"github.com/vrrec/vrrec/embedding"
 	"github.com/vrrec/vrrec/graph/graphtest"
+	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/rag"
 )
 
@@ -18,8 +18,8 @@ func BenchmarkRecommend(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	eng, _, err := rag.New(ctx, cat, catalog.Version(cat), buildShared(b, cat),
-		rag.TrainOffline(cat, embedding.Options{}), embedding.NewCache(), rag.Options{})
+	emb := testenv.Embedder(b)
+	eng, _, err := rag.New(ctx, cat, catalog.Version(cat), buildShared(b, cat), emb, testenv.VectorCache(b, emb), rag.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,87 +1,107 @@
-// Package rag retrieves and ranks VR apps for a student's query from the
-// knowledge graph and vector similarity, explains each pick, and formats the
-// reply. It depends only on the domain interfaces (vrrec.Graph,
-// vrrec.Embedder), never on a concrete backend.
+// Package rag retrieves and ranks VR apps for a student's query: it reads
+// the query (framing, typos, abbreviations, course numbers and titles),
+// gathers dense (sentence-model), lexical (BM25) and knowledge-graph
+// evidence for every app, fuses it into a calibrated probability that the
+// app fits, diversifies the top of the list, explains each pick and formats
+// the reply. It depends only on the domain interfaces (vrrec.Graph,
+// vrrec.Embedder), never on a concrete backend. docs/retrieval.md describes
+// the pipeline and how its weights were fitted.
 package rag
 
 import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"time"
+	"unicode"
+
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/embedding"
+	"github.com/vrrec/vrrec/text"
 )
 
-// Options tune retrieval. The zero value of a field selects its default,
-// which reproduces the old system's pipeline.
+// Options tune retrieval. The zero value of a field selects its default.
 type Options struct {
-	TopK            int     // apps returned; default 8
-	DirectSkills    int     // nearest skills considered; default 10
-	MinSkillSim     float64 // similarity for a direct skill match; default 0.30
-	BridgeBelow     int     // bridge when fewer direct candidates than this; default 3
-	BridgeSkills    int     // active skills a bridge may use; default 5
-	BridgeMinSim    float64 // similarity for a bridge skill; default 0.35
-	BridgeFactor    float64 // likeliness multiplier of bridged apps; default 0.49
-	MinAppTextSim   float64 // similarity of query and app text to count; default 0.30
-	AppTextWeight   float64 // score of a perfect app text match; default 1.0
-	AppNameScore    float64 // score of an app named in the query; default 3.0
-	CandidateFactor int     // candidates kept per returned app; default 2
+	TopK int // apps returned; default 8
+	// Weights fuse the evidence; the zero value selects DefaultWeights.
+	Weights Weights
+	// Diversity is how much a pick similar to those above it is held back
+	// in the top of a broad question's list (maximal marginal relevance),
+	// 0-1; default 0.3. Negative turns diversification off.
+	Diversity float64
+	// Without turns evidence off by name ("dense", "lexical", "skills",
+	// "course"), to measure what each adds.
+	Without map[string]bool
 	// Observe, when set, is told how long each stage of a query took:
 	// "embed", "retrieve" and "rank".
 	Observe func(stage string, d time.Duration)
+	// Progress, when set, is told how many catalog texts are embedded, as
+	// New embeds them.
+	Progress func(done, total int)
 }
 
 func (o Options) withDefaults() Options {
-	def := func(v *float64, d float64) {
-		if *v <= 0 {
-			*v = d
-		}
+	if o.TopK <= 0 {
+		o.TopK = 8
 	}
-	defInt := func(v *int, d int) {
-		if *v <= 0 {
-			*v = d
-		}
+	if o.Weights == (Weights{}) {
+		o.Weights = DefaultWeights
 	}
-	defInt(&o.TopK, 8)
-	defInt(&o.DirectSkills, 10)
-	def(&o.MinSkillSim, 0.30)
-	defInt(&o.BridgeBelow, 3)
-	defInt(&o.BridgeSkills, 5)
-	def(&o.BridgeMinSim, 0.35)
-	def(&o.BridgeFactor, 0.49)
-	def(&o.MinAppTextSim, 0.30)
-	def(&o.AppTextWeight, 1.0)
-	def(&o.AppNameScore, 3.0)
-	defInt(&o.CandidateFactor, 2)
+	if o.Diversity == 0 {
+		o.Diversity = 0.3
+	}
+	if o.Diversity < 0 {
+		o.Diversity = 0
+	}
 	return o
 }
 
-// Engine answers queries against one catalog. It is immutable after New and
-// safe for concurrent use; a new catalog means a new Engine.
+// queryCacheSize is how many query vectors an engine remembers.
+const queryCacheSize = 4096
+
+// Engine answers queries against one catalog. It is immutable after New
+// (but for its cache of query vectors) and safe for concurrent use; a new
+// catalog means a new Engine.
 type Engine struct {
 	opts     Options
 	version  string
 	graph    vrrec.Graph
 	embedder vrrec.Embedder
+	queries  *lru.Cache[string, []float32]
 
-	skills      []vrrec.Skill
-	skillVecs   matrix
-	active      []int // indices of skills at least one app develops
-	activeNames map[string]bool
+	apps     []vrrec.VRApp
+	appIdx   map[string]int
+	appVecs  matrix
+	appBack  background
+	nameVecs matrix
+	nameBack background
+	appNames [][]string // per app: its name, and the part before a colon, as words
+	// twinSim is the similarity from which two apps count as alike: the
+	// 90th percentile of the similarities between the catalog's apps.
+	twinSim float64
+	lexical *lexicalIndex
 
-	apps    []vrrec.VRApp
-	appIdx  map[string]int
-	appVecs matrix
-	names   []nameEntry
+	skills    []string // active skills: those some app develops
+	skillRows matrix   // one row per name or alias of an active skill
+	skillOf   []int    // row -> index in skills
+	skillBack background
 	// skillWords are the words of skill names and aliases: a one-word app
 	// name among them ("Spatial") is not taken as naming the app.
 	skillWords map[string]bool
 
-	courses     map[string]*vrrec.Course
-	taughtBy    map[string]int // skill -> number of courses teaching it
-	courseNames []nameEntry
+	courses      []vrrec.Course
+	courseIdx    map[string]int
+	courseVecs   matrix
+	courseTitles []courseTitle
+	taughtBy     map[string]int // skill -> courses teaching it
+
+	abbrev  map[string]string
+	speller *text.Speller // the catalog's words
+	words   *text.Speller // the model's whole words; nil when it has none
 }
 
 // BuildStats describes what New computed.
@@ -91,67 +111,185 @@ type BuildStats struct {
 	Took     time.Duration // wall time of New
 }
 
-// New indexes a validated catalog: it embeds every skill and app text
-// through cache (so an unchanged text is never embedded twice) and asks the
-// graph which skills are active. The error is non-nil when the embedder or
-// the graph failed.
+// IndexTexts returns every text New embeds for a catalog: app texts, the
+// names and aliases of the skills apps develop, course texts, and the
+// probes that measure the model's background similarity. A build step can
+// embed them ahead of time (the embedded catalog's vectors).
+func IndexTexts(cat *vrrec.Catalog) []string {
+	var out []string
+	for _, a := range cat.Apps {
+		out = append(out, AppText(a))
+	}
+	for _, a := range cat.Apps {
+		out = append(out, a.Name)
+	}
+	for _, s := range activeSkills(cat) {
+		out = append(out, s.Name)
+		out = append(out, s.Aliases...)
+	}
+	for _, c := range cat.Courses {
+		out = append(out, CourseText(c))
+	}
+	return append(out, probeTopics...)
+}
+
+// activeSkills returns the catalog's skills that some app develops, in
+// catalog order.
+func activeSkills(cat *vrrec.Catalog) []vrrec.Skill {
+	developed := map[string]bool{}
+	for _, m := range cat.AppSkills {
+		developed[m.SkillName] = true
+	}
+	var out []vrrec.Skill
+	for _, s := range cat.Skills {
+		if developed[s.Name] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// New indexes a validated catalog: it embeds every text of IndexTexts
+// through cache (so an unchanged text is never embedded twice), builds the
+// lexical index, and asks the graph which skills are active. The error is
+// non-nil when the embedder or the graph failed.
 func New(ctx context.Context, cat *vrrec.Catalog, version string, g vrrec.Graph, e vrrec.Embedder, cache *embedding.Cache, opts Options) (*Engine, BuildStats, error) {
 	start := time.Now()
 	eng := &Engine{
 		opts: opts.withDefaults(), version: version, graph: g, embedder: e,
-		skills: cat.Skills, apps: cat.Apps,
-		appIdx:  make(map[string]int, len(cat.Apps)),
-		courses: make(map[string]*vrrec.Course, len(cat.Courses)),
+		apps: cat.Apps, appIdx: make(map[string]int, len(cat.Apps)),
+		courses: cat.Courses, courseIdx: make(map[string]int, len(cat.Courses)),
+		taughtBy: map[string]int{}, skillWords: map[string]bool{},
 	}
-	eng.taughtBy = map[string]int{}
-	for _, m := range cat.CourseSkills {
-		eng.taughtBy[m.SkillName]++
-	}
-	texts := make([]string, 0, len(cat.Skills)+len(cat.Apps))
-	eng.skillWords = map[string]bool{}
-	for _, s := range cat.Skills {
-		texts = append(texts, SkillText(s))
-		for _, n := range append([]string{s.Name}, s.Aliases...) {
-			for _, w := range nameWords(n) {
-				eng.skillWords[w] = true
-			}
-		}
-	}
-	for i, a := range cat.Apps {
-		eng.appIdx[a.AppID] = i
-		texts = append(texts, AppText(a))
-		eng.names = append(eng.names, nameEntry{id: a.AppID, words: nameWords(a.Name)})
-	}
-	for i := range cat.Courses {
-		c := &cat.Courses[i]
-		eng.courses[c.CourseID] = c
-		if w := nameWords(c.Title); len(w) >= 3 {
-			eng.courseNames = append(eng.courseNames, nameEntry{id: c.CourseID, words: w})
-		}
-	}
-	vecs, fresh, err := cache.Embed(ctx, e, texts)
+	eng.queries, _ = lru.New[string, []float32](queryCacheSize)
+
+	texts := IndexTexts(cat)
+	vecs, fresh, err := cache.EmbedProgress(ctx, e, texts, eng.opts.Progress)
 	if err != nil {
 		return nil, BuildStats{}, fmt.Errorf("index catalog: %w", err)
 	}
-	ns, na := len(cat.Skills), len(cat.Apps)
-	eng.skillVecs = newMatrix(vecs[:ns])
-	eng.appVecs = newMatrix(vecs[ns : ns+na])
+	next := 0
+	take := func(n int) [][]float32 { v := vecs[next : next+n]; next += n; return v }
 
+	// Apps: dense vectors, names, and lexical documents with the skills the
+	// graph says they develop (names and aliases).
+	eng.appVecs = newMatrix(take(len(cat.Apps)))
+	eng.nameVecs = newMatrix(take(len(cat.Apps)))
+	eng.twinSim = pairPercentile(eng.appVecs, 0.9)
+	skillByName := make(map[string]vrrec.Skill, len(cat.Skills))
+	for _, s := range cat.Skills {
+		skillByName[s.Name] = s
+	}
+	developed := map[string][]string{}
+	for _, m := range cat.AppSkills {
+		developed[m.SourceID] = append(developed[m.SourceID], m.SkillName)
+	}
+	docs := make([][]string, len(cat.Apps))
+	for i, a := range cat.Apps {
+		eng.appIdx[a.AppID] = i
+		names := []string{strings.Join(queryWords(a.Name), " ")}
+		if short, _, ok := strings.Cut(a.Name, ":"); ok {
+			names = append(names, strings.Join(queryWords(short), " "))
+		}
+		eng.appNames = append(eng.appNames, names)
+		doc := append([]string{a.Name, a.Name, a.Category, a.Description}, a.Features...)
+		doc = append(doc, a.SkillsDeveloped...)
+		for _, s := range developed[a.AppID] {
+			doc = append(doc, s)
+			doc = append(doc, skillByName[s].Aliases...)
+		}
+		docs[i] = doc
+	}
+	var other []string
+	for _, c := range cat.Courses {
+		other = append(other, c.Title, c.Description)
+		other = append(other, c.LearningOutcomes...)
+	}
+	for _, sk := range cat.Skills {
+		other = append(other, sk.Name)
+		other = append(other, sk.Aliases...)
+	}
+	eng.lexical = newLexicalIndex(docs, other)
+
+	// Active skills, one row per name and alias.
 	active, err := g.ActiveSkills(ctx)
 	if err != nil {
 		return nil, BuildStats{}, fmt.Errorf("index catalog: active skills: %w", err)
 	}
-	byName := make(map[string]int, len(cat.Skills))
-	for i, s := range cat.Skills {
-		byName[s.Name] = i
+	isActive := make(map[string]bool, len(active))
+	for _, n := range active {
+		isActive[n] = true
 	}
-	eng.activeNames = make(map[string]bool, len(active))
-	for _, name := range active {
-		if i, ok := byName[name]; ok {
-			eng.active = append(eng.active, i)
-			eng.activeNames[name] = true
+	var rows [][]float32
+	for _, s := range activeSkills(cat) {
+		n := 1 + len(s.Aliases)
+		v := take(n)
+		if !isActive[s.Name] {
+			continue
+		}
+		for _, r := range v {
+			rows = append(rows, r)
+			eng.skillOf = append(eng.skillOf, len(eng.skills))
+		}
+		eng.skills = append(eng.skills, s.Name)
+		for _, name := range append([]string{s.Name}, s.Aliases...) {
+			for _, w := range queryWords(name) {
+				eng.skillWords[w] = true
+			}
 		}
 	}
+	eng.skillRows = newMatrix(rows)
+
+	// Courses: vectors, titles for finding them in queries, and how many
+	// teach each skill (a skill every course teaches says little).
+	eng.courseVecs = newMatrix(take(len(cat.Courses)))
+	for i, c := range cat.Courses {
+		eng.courseIdx[c.CourseID] = i
+		if w := titleWords(c.Title); strings.Count(w, " ") >= 1 && !strings.HasPrefix(w, "course ") {
+			eng.courseTitles = append(eng.courseTitles, courseTitle{course: i, words: w})
+		}
+	}
+	for _, m := range cat.CourseSkills {
+		eng.taughtBy[m.SkillName]++
+	}
+
+	probes := take(len(probeTopics))
+	eng.appBack = measureBackground(probes, eng.appVecs)
+	eng.nameBack = measureBackground(probes, eng.nameVecs)
+	eng.skillBack = measureBackground(probes, eng.skillRows)
+
+	// Words the speller may correct towards, and abbreviations: the
+	// built-in ones and the catalog's own short all-capital skill aliases.
+	freq := map[string]int{}
+	for _, d := range docs {
+		for _, p := range d {
+			for _, w := range queryWords(p) {
+				freq[w]++
+			}
+		}
+	}
+	for _, c := range cat.Courses {
+		for _, w := range queryWords(c.Title + " " + c.Description) {
+			freq[w]++
+		}
+	}
+	eng.abbrev = make(map[string]string, len(text.Abbreviations))
+	for k, v := range text.Abbreviations {
+		eng.abbrev[k] = v
+	}
+	for _, s := range cat.Skills {
+		for _, a := range s.Aliases {
+			if isAcronym(a) {
+				eng.abbrev[strings.ToLower(a)] = strings.ToLower(s.Name)
+			}
+		}
+	}
+	abbrevTerms := make(map[string][]string, len(eng.abbrev))
+	for k, v := range eng.abbrev {
+		abbrevTerms[k] = strings.Fields(v)
+	}
+	eng.speller = text.NewSpeller(freq, abbrevTerms)
+	eng.words = vocabularySpeller(e)
 	return eng, BuildStats{Texts: len(texts), Embedded: fresh, Took: time.Since(start)}, nil
 }
 
@@ -178,46 +316,59 @@ func (e *Engine) App(id string) (vrrec.VRApp, bool) {
 	return e.apps[i], true
 }
 
-// matrix holds vectors column by column: the value of dimension j for every
-// row lies together, so a similarity scan touches only the dimensions where
-// the query is non-zero. Offline query vectors are sparse (a few hundred of
-// 1,024 dimensions), which makes the scan several times faster than row by
-// row; a dense query costs the same as a row scan.
-type matrix struct {
-	dim, n int
-	cols   []float32 // cols[j*n+i] is dimension j of row i
+// EmbedderName names the model behind the engine's vectors.
+func (e *Engine) EmbedderName() string { return e.embedder.Name() }
+
+// Version is the catalog version the engine answers from.
+func (e *Engine) Version() string { return e.version }
+
+// AppText is how an app is embedded: name, category, description, features
+// and the skills it lists.
+func AppText(a vrrec.VRApp) string {
+	return a.Name + ". " + a.Category + ". " + a.Description + " " + strings.Join(a.Features, ". ") + ". " + strings.Join(a.SkillsDeveloped, ". ") + "."
 }
 
-func newMatrix(rows [][]float32) matrix {
-	if len(rows) == 0 {
-		return matrix{}
+// CourseText is how a course is embedded: its title, description and
+// learning outcomes (the model reads the first 256 word pieces).
+func CourseText(c vrrec.Course) string {
+	s := c.Title + ". " + c.Description
+	if len(c.LearningOutcomes) > 0 {
+		s += " " + strings.Join(c.LearningOutcomes, ". ") + "."
 	}
-	m := matrix{dim: len(rows[0]), n: len(rows)}
-	m.cols = make([]float32, m.dim*m.n)
-	for i, r := range rows {
-		for j, x := range r {
-			m.cols[j*m.n+i] = x
-		}
-	}
-	return m
+	return s
 }
 
-// similarities returns the dot product of q with every row: the cosine
-// similarity, since all vectors are normalised.
-func (m matrix) similarities(q []float32) []float32 {
-	out := make([]float32, m.n)
-	if len(q) != m.dim {
-		return out // a vector from another model matches nothing
+// isAcronym reports whether s looks like an abbreviation: one word of two to
+// six characters, all capitals or digits, at least one letter.
+func isAcronym(s string) bool {
+	if len(s) < 2 || len(s) > 6 {
+		return false
 	}
-	for j, qj := range q {
-		if qj == 0 {
-			continue
-		}
-		col := m.cols[j*m.n : (j+1)*m.n]
-		col = col[:len(out)]
-		for i, x := range col {
-			out[i] += qj * x
+	letters := 0
+	for _, r := range s {
+		switch {
+		case unicode.IsUpper(r):
+			letters++
+		case unicode.IsDigit(r):
+		default:
+			return false
 		}
 	}
-	return out
+	return letters > 0
+}
+
+// pairPercentile returns the q-quantile of the similarities between the
+// rows of m, two by two.
+func pairPercentile(m matrix, q float64) float64 {
+	var sims []float64
+	for i := range m.len() {
+		for j := i + 1; j < m.len(); j++ {
+			sims = append(sims, float64(dot(m.row(i), m.row(j))))
+		}
+	}
+	if len(sims) == 0 {
+		return 0
+	}
+	slices.Sort(sims)
+	return min(sims[int(q*float64(len(sims)-1))], 0.99)
 }

@@ -4,13 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/catalog"
-	"github.com/vrrec/vrrec/embedding"
-	"github.com/vrrec/vrrec/graph"
 	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/rag"
 )
@@ -30,16 +29,18 @@ func recommend(t *testing.T, query string) *vrrec.Result {
 	if err != nil {
 		t.Fatalf("Recommend(%q): %v", query, err)
 	}
+	checkInvariants(t, res)
 	return res
 }
 
-// checkInvariants holds for every result: known apps, scores in range and
-// ordered, percentages matching scores, reasons present.
+// checkInvariants holds for every result: known apps, each once,
+// probabilities in range, percentages matching them, reasons and sources,
+// and nothing-fits exactly when no app reaches FitMin.
 func checkInvariants(t *testing.T, res *vrrec.Result) {
 	t.Helper()
 	eng, _ := defaultEngine()
-	prev := 2.0
 	seen := map[string]bool{}
+	best := 0.0
 	for _, a := range res.Apps {
 		if _, ok := eng.App(a.AppID); !ok {
 			t.Errorf("unknown app %q", a.AppID)
@@ -48,19 +49,22 @@ func checkInvariants(t *testing.T, res *vrrec.Result) {
 			t.Errorf("app %q listed twice", a.AppID)
 		}
 		seen[a.AppID] = true
-		if a.LikelinessScore < 0 || a.LikelinessScore > 1 || a.LikelinessScore > prev {
-			t.Errorf("likeliness %.2f out of range or order", a.LikelinessScore)
+		if a.LikelinessScore < 0 || a.LikelinessScore > 1 {
+			t.Errorf("likeliness %.2f out of range", a.LikelinessScore)
 		}
-		prev = a.LikelinessScore
+		best = max(best, a.LikelinessScore)
 		if a.MatchPercent != int(math.Round(a.LikelinessScore*100)) {
 			t.Errorf("match_percent %d does not match likeliness %.2f", a.MatchPercent, a.LikelinessScore)
 		}
 		if a.Reasoning == "" || a.RetrievalSource == "" {
 			t.Errorf("app %q lacks a reason or source", a.AppID)
 		}
-		if a.RetrievalSource == vrrec.SourceSemanticBridge && (a.LikelinessScore > 0.49 || a.BridgeExplanation == "") {
-			t.Errorf("bridged app %q: likeliness %.2f, explanation %q", a.AppID, a.LikelinessScore, a.BridgeExplanation)
-		}
+	}
+	if res.NothingFits != (best < rag.FitMin) {
+		t.Errorf("nothing_fits %v with a best likeliness of %.2f", res.NothingFits, best)
+	}
+	if res.NothingFits && len(res.NearestAreas) == 0 {
+		t.Error("nothing fits, but no nearest areas are named")
 	}
 }
 
@@ -76,73 +80,79 @@ func TestRecommendFindsRelevantApps(t *testing.T) {
 	cases := []struct {
 		query  string
 		inTop3 string
-		source string
+		sure   bool // the fusion should be confident: a top pick
 	}{
-		{"I want to practice public speaking", "virtualspeech", vrrec.SourceDirectSkill},
-		{"anatomy", "3d-organon-vr-anatomy", ""},
-		{"astronomy", "titans-of-space-plus", ""},
-		{"learn Spanish", "mondly-learn-languages-in-vr", ""},
-		{"3D modeling", "gravity-sketch", ""},
-		{"reduce stress before exams", "tripp", ""},
-		{"tell me about Beat Saber", "beat-saber", vrrec.SourceAppNameMatch},
+		{"I want to practice public speaking", "virtualspeech", true},
+		{"anatomy", "3d-organon-vr-anatomy", true},
+		{"astronomy", "titans-of-space-plus", true},
+		{"learn Spanish", "mondly-learn-languages-in-vr", true},
+		{"3D modeling", "gravity-sketch", true},
+		{"reduce stress before exams", "tripp", false},
 	}
 	for _, c := range cases {
 		t.Run(c.query, func(t *testing.T) {
 			res := recommend(t, c.query)
-			checkInvariants(t, res)
 			top := ids(res)[:min(3, len(res.Apps))]
-			i := indexOf(top, c.inTop3)
+			i := slices.Index(top, c.inTop3)
 			if i < 0 {
 				t.Fatalf("%s not in the top 3 %v", c.inTop3, top)
 			}
-			if c.source != "" && res.Apps[i].RetrievalSource != c.source {
-				t.Errorf("source %q, want %q", res.Apps[i].RetrievalSource, c.source)
+			if c.sure && res.Apps[i].LikelinessScore < rag.TopPickMin {
+				t.Errorf("%s at %d%%: a clear match should be a top pick", c.inTop3, res.Apps[i].MatchPercent)
 			}
 		})
 	}
 }
 
-func indexOf(s []string, v string) int {
-	for i, x := range s {
-		if x == v {
-			return i
+// An app named in the query comes first, whatever else matches.
+func TestRecommendNamedAppFirst(t *testing.T) {
+	res := recommend(t, "tell me about Beat Saber")
+	if len(res.Apps) == 0 || res.Apps[0].AppID != "beat-saber" || res.Apps[0].RetrievalSource != vrrec.SourceAppNameMatch {
+		t.Fatalf("first pick %v, want beat-saber by name", ids(res))
+	}
+	if !strings.Contains(res.Apps[0].Reasoning, "You asked about Beat Saber") {
+		t.Errorf("reason %q", res.Apps[0].Reasoning)
+	}
+	// A one-word app name that is also a skill word is a topic, not a name.
+	for _, a := range recommend(t, "spatial reasoning puzzles").Apps {
+		if a.RetrievalSource == vrrec.SourceAppNameMatch {
+			t.Errorf("%s matched by name for spatial reasoning", a.AppID)
 		}
-	}
-	return -1
-}
-
-func TestRecommendCybersecurityBridgesThroughCourses(t *testing.T) {
-	res := recommend(t, "I want to learn cybersecurity")
-	checkInvariants(t, res)
-	if len(res.Apps) < 3 {
-		t.Fatalf("got %d apps; no app develops cybersecurity, but the bridge should find related ones", len(res.Apps))
-	}
-	if !res.AllBridged() {
-		t.Errorf("sources %v: no app builds cybersecurity directly, all picks should be bridged", res.Apps)
-	}
-	first := res.Apps[0]
-	if !strings.Contains(first.BridgeExplanation, "Cybersecurity") || !strings.Contains(first.Reasoning, "Cybersecurity") {
-		t.Errorf("explanation %q / reason %q should name the course path from Cybersecurity", first.BridgeExplanation, first.Reasoning)
-	}
-	reply := rag.FormatReply(res)
-	if !strings.HasPrefix(reply, "I didn't find apps explicitly for **cybersecurity**") {
-		t.Errorf("reply should say nothing matched directly:\n%s", reply)
 	}
 }
 
 func TestRecommendCourseNumber(t *testing.T) {
-	for _, q := range []string{"95-729", "I'm taking 95729 this term"} {
+	_, cat := defaultEngine()
+	for _, q := range []string{"15-112", "I'm taking 15112 this term"} {
 		res := recommend(t, q)
-		checkInvariants(t, res)
-		if len(res.MatchedCourses) != 1 || res.MatchedCourses[0] != "95-729" {
-			t.Fatalf("%q: matched courses %v, want [95-729]", q, res.MatchedCourses)
+		if len(res.MatchedCourses) != 1 || res.MatchedCourses[0] != "15-112" {
+			t.Fatalf("%q: matched courses %v, want [15-112]", q, res.MatchedCourses)
 		}
-		if len(res.Apps) == 0 || res.Apps[0].RetrievalSource != vrrec.SourceCourseMatch || !strings.Contains(res.Apps[0].Reasoning, "95-729") {
-			t.Errorf("%q: first pick %+v should be a course match naming the course", q, res.Apps)
+		if len(res.Apps) == 0 {
+			t.Fatalf("%q: no apps", q)
 		}
 	}
 	if res := recommend(t, "call me at 12-345"); len(res.MatchedCourses) != 0 {
 		t.Errorf("a number that is no course matched %v", res.MatchedCourses)
+	}
+	// A course match explains itself by the course.
+	var found bool
+	for _, c := range cat.Courses {
+		res := recommend(t, c.CourseID)
+		for _, a := range res.Apps {
+			if a.RetrievalSource == vrrec.SourceCourseMatch {
+				found = true
+				if !strings.Contains(a.Reasoning, c.CourseID) {
+					t.Errorf("%s: course match reason %q does not name the course", c.CourseID, a.Reasoning)
+				}
+			}
+		}
+		if found {
+			break
+		}
+	}
+	if !found {
+		t.Error("no course number produced a course match")
 	}
 }
 
@@ -150,14 +160,21 @@ func TestRecommendCourseTitle(t *testing.T) {
 	_, cat := defaultEngine()
 	var title, id string
 	for _, c := range cat.Courses {
-		if len(strings.Fields(c.Title)) >= 3 {
+		if len(strings.Fields(c.Title)) >= 3 && !strings.Contains(c.Title, ":") {
 			title, id = c.Title, c.CourseID
 			break
 		}
 	}
 	res := recommend(t, "I'm in "+strings.ToLower(title)+" this semester")
-	if indexOf(res.MatchedCourses, id) < 0 {
+	if !slices.Contains(res.MatchedCourses, id) {
 		t.Errorf("title %q did not match course %s: %v", title, id, res.MatchedCourses)
+	}
+	// "intro" is how students write "Introduction".
+	if strings.HasPrefix(title, "Introduction to ") {
+		res := recommend(t, "im taking intro to "+strings.TrimPrefix(title, "Introduction to "))
+		if !slices.Contains(res.MatchedCourses, id) {
+			t.Errorf("intro form of %q did not match: %v", title, res.MatchedCourses)
+		}
 	}
 }
 
@@ -174,12 +191,13 @@ func TestRecommendRejectsBadQueries(t *testing.T) {
 	}
 }
 
-func TestRecommendNothingForGibberish(t *testing.T) {
+func TestRecommendNothingFitsGibberish(t *testing.T) {
 	res := recommend(t, "qwxzv plorkt")
-	if len(res.Apps) != 0 {
-		t.Errorf("gibberish matched %v", ids(res))
+	if !res.NothingFits {
+		t.Errorf("gibberish fits %v", res.Apps)
 	}
-	if reply := rag.FormatReply(res); !strings.HasPrefix(reply, "I couldn't find specific VR apps for 'qwxzv plorkt'") {
+	reply := rag.FormatReply(res)
+	if !strings.HasPrefix(reply, "I couldn't find a VR app in our catalog that clearly fits **qwxzv plorkt**.") || !strings.Contains(reply, "closest areas") {
 		t.Errorf("reply: %s", reply)
 	}
 }
@@ -210,16 +228,18 @@ func TestResultJSONKeepsOldFieldNames(t *testing.T) {
 	}
 }
 
-func TestEngineReusesCachedVectors(t *testing.T) {
+// The embedded catalog's vectors ship with the binary: building the
+// default engine embeds nothing but the queries.
+func TestDefaultEngineEmbedsNoCatalogText(t *testing.T) {
 	cat, _ := catalog.Default()
-	emb := rag.TrainOffline(cat, embedding.Options{})
-	cache := embedding.NewCache()
-	_, first, err := rag.New(context.Background(), cat, "v1", graph.New(cat), emb, cache, rag.Options{})
+	emb := testenv.Embedder(t)
+	counting := &countingEmbedder{Embedder: emb}
+	cache := testenv.VectorCache(t, emb)
+	_, stats, err := rag.New(context.Background(), cat, "v", graphOf(cat), counting, cache, rag.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, second, _ := rag.New(context.Background(), cat, "v1", graph.New(cat), emb, cache, rag.Options{})
-	if first.Embedded != first.Texts || second.Embedded != 0 {
-		t.Errorf("first build embedded %d of %d, second %d; want all then none", first.Embedded, first.Texts, second.Embedded)
+	if stats.Embedded != 0 || counting.texts != 0 {
+		t.Errorf("building the default engine embedded %d texts (%d asked of the model); the vectors are stale: run go generate ./catalog", stats.Embedded, counting.texts)
 	}
 }

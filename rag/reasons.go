@@ -3,39 +3,21 @@ package rag
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/vrrec/vrrec"
-	"github.com/vrrec/vrrec/embedding"
+	"github.com/vrrec/vrrec/text"
 )
 
-// nameEntry is an app name or course title as lower-case words, for finding
-// it inside a query.
-type nameEntry struct {
-	id    string
-	words []string
-}
-
-func nameWords(s string) []string { return embedding.Words(s) }
-
-// interestLead matches the ways students open a request, so the reason can
-// quote what they want rather than how they asked.
-var interestLead = regexp.MustCompile(`(?i)^(?:(?:hi|hello|hey)[,!. ]+)?(?:` +
-	`i(?:'m| am) (?:currently )?(?:learning|studying|taking|interested in|into|curious about|trying to (?:learn|get better at|improve)|working on)|` +
-	`i (?:want|would like|'d like|wanna|need|hope) to (?:learn|study|practice|practise|get better at|improve(?: my)?|explore|understand|build)|` +
-	`i (?:like|love|enjoy|study)|` +
-	`(?:can you |please )?(?:teach me|help me (?:learn|with|improve)|show me|recommend(?: me)?(?: (?:some|an?) )?(?:vr )?(?:apps?|games?)? ?(?:for|about|on)?)|` +
-	`(?:learning|studying|learn|study)` +
-	`)\s+(?:about\s+|more about\s+)?`)
-
-// Interest returns the part of a query that says what the student wants:
-// "I want to learn cybersecurity" gives "cybersecurity". It is at most 80
-// characters long.
+// Interest returns the part of a query that says what the student wants,
+// without the way it was asked: "I want to learn cybersecurity" gives
+// "cybersecurity", "I'm a psych major" gives "psych". It is at most 80
+// characters long; a query that is all framing is returned as it is.
 func Interest(query string) string {
-	s := strings.TrimSpace(interestLead.ReplaceAllString(query, ""))
-	s = strings.TrimRight(s, ".!?")
+	s := restoreCase(strings.Join(strings.Fields(stripFraming(queryWords(query))), " "), query)
 	if s == "" {
-		s = query
+		s = strings.TrimRight(strings.TrimSpace(query), ".!?")
 	}
 	if r := []rune(s); len(r) > 80 {
 		s = string(r[:77]) + "..."
@@ -43,63 +25,112 @@ func Interest(query string) string {
 	return s
 }
 
-// topicWords returns the query's words that say something about its topic.
-func topicWords(query string) map[string]bool {
-	out := map[string]bool{}
-	for _, w := range embedding.Words(query) {
-		if embedding.IsTopicWord(w) && len(w) > 2 {
-			out[w] = true
+// restoreCase gives the words of lower, found in order in original, the
+// spelling the student used: "python" of "I'm learning Python" is "Python".
+func restoreCase(lower, original string) string {
+	words := strings.Fields(lower)
+	rest := original
+	for i, w := range words {
+		at := strings.Index(strings.ToLower(rest), w)
+		if at < 0 || len(strings.ToLower(rest[at:at+len(w)])) != len(w) {
+			continue
 		}
+		words[i] = rest[at : at+len(w)]
+		rest = rest[at+len(w):]
 	}
-	return out
+	return strings.Join(words, " ")
+}
+
+// topicLabel is how a reason names what the student asked for: the topic
+// as understood (corrected, abbreviations spelled out), or the courses.
+func topicLabel(u understood) string {
+	if len(u.words) > 0 {
+		s := restoreCase(u.topic, u.raw)
+		if r := []rune(s); len(r) > 80 {
+			s = string(r[:77]) + "..."
+		}
+		return s
+	}
+	return Interest(u.raw)
 }
 
 // reason explains one pick in a sentence, from the evidence that found it.
-func (r *retrieval) reason(c *candidate, source, interest string) string {
-	app := r.e.apps[c.app]
+func (e *Engine) reason(u understood, ev Evidence, app int, source, interest string) string {
+	a := e.apps[app]
+	skills := make([]string, len(ev.skills))
+	for i, s := range ev.skills {
+		skills[i] = s.name
+	}
 	switch source {
 	case vrrec.SourceAppNameMatch:
-		return fmt.Sprintf("You asked about %s: %s.", app.Name, describeApp(app))
+		return fmt.Sprintf("You asked about %s: %s.", a.Name, describeApp(a))
 	case vrrec.SourceCourseMatch:
-		course := r.e.courses[c.course]
-		if len(c.skills) > 0 && c.bridge == "" {
-			return fmt.Sprintf("Builds %s, which %s %s teaches.", listSkills(c.skills, 2), course.CourseID, course.Title)
-		}
-		return fmt.Sprintf("Builds %s, close to what %s %s covers.", listSkills(c.skills, 2), course.CourseID, course.Title)
+		c := e.courses[ev.course]
+		return fmt.Sprintf("Builds %s, which %s teaches.", listWords(skills, 2), courseName(c))
 	case vrrec.SourceDirectSkill:
 		verb := "matches"
-		if len(c.skills) > 1 {
+		if len(skills) > 1 {
 			verb = "match"
 		}
-		return fmt.Sprintf("Builds %s, which %s your interest in %s.", listSkills(c.skills, 2), verb, interest)
-	case vrrec.SourceAppTextMatch:
-		if len(c.terms) > 0 {
-			return fmt.Sprintf("Covers %s, as you asked: %s.", listSkills(c.terms, 3), describeApp(app))
-		}
-		return fmt.Sprintf("Its content relates to %s: %s.", interest, describeApp(app))
-	default:
-		if course, ok := r.e.courses[c.viaCourse]; ok {
-			return fmt.Sprintf("Builds %s, which %s %s teaches alongside %s.", c.bridge, course.CourseID, course.Title, c.viaSkill)
-		}
-		return fmt.Sprintf("Builds %s, a skill related to %s.", c.bridge, interest)
+		return fmt.Sprintf("Builds %s, which %s your interest in %s.", listWords(skills, 2), verb, interest)
 	}
+	if words := matchedWords(u, ev.terms); len(words) > 0 {
+		return fmt.Sprintf("Covers %s: %s.", listWords(words, 3), describeApp(a))
+	}
+	return fmt.Sprintf("Close to %s: %s.", interest, describeApp(a))
+}
+
+// courseName is "95-729 Title", or the number alone when the title only
+// repeats it ("Course 95-729").
+func courseName(c vrrec.Course) string {
+	if c.Title == "" || strings.Contains(c.Title, c.CourseID) {
+		return c.CourseID
+	}
+	return c.CourseID + " " + c.Title
+}
+
+// matchedWords turns the lexical terms an app matched back into the
+// student's words: "machinelearn" is "machine learning".
+func matchedWords(u understood, terms []string) []string {
+	if len(terms) == 0 {
+		return nil
+	}
+	words := strings.Fields(u.topic)
+	var out []string
+	used := map[string]bool{}
+	for i, w := range words {
+		if i > 0 && slices.Contains(terms, text.Stem(words[i-1]+w)) {
+			pair := words[i-1] + " " + w
+			out = slices.DeleteFunc(out, func(s string) bool { return s == words[i-1] })
+			out = append(out, pair)
+			used[w] = true
+			continue
+		}
+		if !used[w] && text.IsTopicWord(w) && slices.Contains(terms, text.Stem(w)) {
+			out = append(out, w)
+			used[w] = true
+		}
+	}
+	return out
 }
 
 // describeApp is a short description of an app: its category, and the first
 // skills it lists.
 func describeApp(a vrrec.VRApp) string {
 	d := "a " + a.Category + " app"
-	if strings.HasPrefix(a.Category, "e") || strings.HasPrefix(a.Category, "a") {
+	if article.MatchString(a.Category) {
 		d = "an " + a.Category + " app"
 	}
 	if len(a.SkillsDeveloped) > 0 {
-		d += " that builds " + listSkills(a.SkillsDeveloped, 2)
+		d += " that builds " + listWords(a.SkillsDeveloped, 2)
 	}
 	return d
 }
 
-// listSkills joins up to n names as English: "A", "A and B", "A, B and C".
-func listSkills(names []string, n int) string {
+var article = regexp.MustCompile(`^(?i)[aeio]`)
+
+// listWords joins up to n names as English: "A", "A and B", "A, B and C".
+func listWords(names []string, n int) string {
 	if len(names) > n {
 		names = names[:n]
 	}

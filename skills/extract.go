@@ -15,7 +15,7 @@ import (
 	"strings"
 
 	"github.com/vrrec/vrrec"
-	"github.com/vrrec/vrrec/embedding"
+	"github.com/vrrec/vrrec/text"
 )
 
 // Item is one course or app to read.
@@ -85,18 +85,18 @@ List 3 to 8 specific skills; no generic ones such as "Learning".`
 
 // Extract implements Extractor.
 func (e LLMExtractor) Extract(ctx context.Context, it Item) ([]Skill, error) {
-	text, _, _, err := e.Model.Complete(ctx, extractPrompt, it.Text, nil)
+	answer, _, _, err := e.Model.Complete(ctx, extractPrompt, it.Text, nil)
 	if err != nil {
 		return nil, err
 	}
-	start, end := strings.Index(text, "{"), strings.LastIndex(text, "}")
+	start, end := strings.Index(answer, "{"), strings.LastIndex(answer, "}")
 	if start < 0 || end < start {
 		return nil, fmt.Errorf("%s %s: the model answered no JSON", it.Kind, it.ID)
 	}
 	var out struct {
 		Skills []Skill `json:"skills"`
 	}
-	if err := json.Unmarshal([]byte(text[start:end+1]), &out); err != nil {
+	if err := json.Unmarshal([]byte(answer[start:end+1]), &out); err != nil {
 		return nil, fmt.Errorf("%s %s: the model's JSON: %w", it.Kind, it.ID, err)
 	}
 	var skills []Skill
@@ -135,7 +135,7 @@ func NewOfflineExtractor(vocab []vrrec.Skill) *OfflineExtractor {
 	e := &OfflineExtractor{}
 	for _, s := range vocab {
 		for _, n := range append([]string{s.Name}, s.Aliases...) {
-			w := embedding.Words(n)
+			w := text.Words(n)
 			if len(w) == 0 || len(strings.Join(w, "")) < 3 {
 				continue // "R", "C": too ambiguous in prose
 			}
@@ -157,18 +157,18 @@ func (e *OfflineExtractor) Extract(_ context.Context, it Item) ([]Skill, error) 
 	if loc := sentenceEnd.FindStringIndex(it.Text); loc != nil {
 		title = it.Text[:loc[0]]
 	}
-	text := " " + strings.Join(embedding.Words(it.Text), " ") + " "
-	head := " " + strings.Join(embedding.Words(title), " ") + " "
+	padded := " " + strings.Join(text.Words(it.Text), " ") + " "
+	head := " " + strings.Join(text.Words(title), " ") + " "
 	var out []Skill
 	seen := map[string]bool{}
 	for _, p := range e.phrases {
-		if seen[p.skill.Name] || !strings.Contains(text, p.words) {
+		if seen[p.skill.Name] || !strings.Contains(padded, p.words) {
 			continue
 		}
 		seen[p.skill.Name] = true
 		// Consume the phrase, so "python programming" does not also count
 		// as "programming".
-		text = strings.Replace(text, p.words, " ", -1)
+		padded = strings.Replace(padded, p.words, " ", -1)
 		w := 0.6
 		for _, q := range e.phrases {
 			if q.skill.Name == p.skill.Name && strings.Contains(head, q.words) {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/embedding"
+	"github.com/vrrec/vrrec/text"
 )
 
 // Normalizer maps extracted names onto the vocabulary: an exact name or
@@ -36,7 +37,7 @@ func NewNormalizer(vocab []vrrec.Skill) *Normalizer {
 	for _, s := range vocab {
 		for _, name := range append([]string{s.Name}, s.Aliases...) {
 			n.exact[vrrec.SkillKey(name)] = s.Name
-			if w := embedding.Words(name); len(w) > 0 {
+			if w := text.Words(name); len(w) > 0 {
 				n.phrases = append(n.phrases, struct{ words, canon string }{" " + strings.Join(w, " ") + " ", s.Name})
 			}
 		}
@@ -50,7 +51,7 @@ func (n *Normalizer) Canonical(name string) string {
 	if c, ok := n.exact[vrrec.SkillKey(name)]; ok {
 		return c
 	}
-	padded := " " + strings.Join(embedding.Words(name), " ") + " "
+	padded := " " + strings.Join(text.Words(name), " ") + " "
 	for _, p := range n.phrases {
 		if strings.Contains(padded, p.words) {
 			return p.canon

@@ -1,8 +1,8 @@
-package embedding
+package text
 
-// builtinAbbreviations are short forms students type that a small catalog may
+// Abbreviations are short forms students type that a small catalog may
 // never spell out. The catalog's own skill aliases add to them (see Corpus).
-var builtinAbbreviations = map[string]string{
+var Abbreviations = map[string]string{
 	"ai":      "artificial intelligence",
 	"ml":      "machine learning",
 	"dl":      "deep learning",
@@ -59,5 +59,35 @@ var builtinAbbreviations = map[string]string{
 	"esl":     "english as a second language",
 	"pr":      "public relations",
 	"fit":     "fitness",
+	"compsci": "computer science",
+	"cogsci":  "cognitive science",
+	"polisci": "political science",
+	"orgo":    "organic chemistry",
+	"calc":    "calculus",
+	"ww2":     "world war ii",
+	"wwii":    "world war ii",
+	"ww1":     "world war i",
+	"wwi":     "world war i",
+	"intro":   "introduction",
+	"anat":    "anatomy",
+	"physio":  "physiology",
+	"pharm":   "pharmacology",
+	"mgmt":    "management",
+	"biz":     "business",
+	"algos":   "algorithms",
+	"astro":   "astronomy",
+	"geo":     "geography",
+	"lit":     "literature",
+	"enviro":  "environmental",
 	"gym":     "fitness exercise",
+}
+
+// Phrases are abbreviations of two words, spelled out before single words
+// are: "phys ed" is physical education, not physics.
+var Phrases = map[string]string{
+	"phys ed":  "physical education",
+	"comp sci": "computer science",
+	"poli sci": "political science",
+	"cog sci":  "cognitive science",
+	"data sci": "data science",
 }

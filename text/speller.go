@@ -1,15 +1,15 @@
-package embedding
+package text
 
 import (
 	"strings"
 	"unicode"
 )
 
-// speller corrects a misspelled word to the nearest word of the corpus, by the
+// Speller corrects a misspelled word to the nearest word of the corpus, by the
 // symmetric-delete method: two words within one edit of each other share a
 // one-letter deletion, so candidates are found by map lookups instead of
 // comparing against the whole vocabulary.
-type speller struct {
+type Speller struct {
 	freq    map[string]int      // corpus word -> occurrences
 	deletes map[string][]string // word with one letter removed -> corpus words
 }
@@ -18,8 +18,8 @@ type speller struct {
 // too often abbreviations or real words the corpus lacks.
 const minCorrectable = 5
 
-func newSpeller(freq map[string]int, abbrev map[string][]string) *speller {
-	s := &speller{freq: freq, deletes: map[string][]string{}}
+func NewSpeller(freq map[string]int, abbrev map[string][]string) *Speller {
+	s := &Speller{freq: freq, deletes: map[string][]string{}}
 	for w := range freq {
 		if len(w) < minCorrectable-1 || strings.IndexFunc(w, unicode.IsDigit) >= 0 {
 			continue
@@ -34,21 +34,21 @@ func newSpeller(freq map[string]int, abbrev map[string][]string) *speller {
 	return s
 }
 
-func (s *speller) known(w string) bool {
+func (s *Speller) Known(w string) bool {
 	_, ok := s.freq[w]
 	return ok || len(w) < minCorrectable || strings.IndexFunc(w, unicode.IsDigit) >= 0
 }
 
-// suggest returns the corpus word closest to w: the fewest edits (at most one
+// Suggest returns the corpus word closest to w: the fewest edits (at most one
 // for words under eight letters, two for longer ones), then the most frequent.
-func (s *speller) suggest(w string) (string, bool) {
+func (s *Speller) Suggest(w string) (string, bool) {
 	limit := 1
 	if len(w) >= 8 {
 		limit = 2
 	}
 	best, bestDist, bestFreq := "", limit+1, 0
 	consider := func(c string) {
-		d := editDistance(w, c, limit)
+		d := EditDistance(w, c, limit)
 		if d > limit {
 			return
 		}
@@ -80,10 +80,10 @@ func deletions(w string) []string {
 	return out
 }
 
-// editDistance is the optimal-string-alignment distance (insertions,
+// EditDistance is the optimal-string-alignment distance (insertions,
 // deletions, substitutions and swaps of neighbours), or limit+1 when it is
 // larger than limit.
-func editDistance(a, b string, limit int) int {
+func EditDistance(a, b string, limit int) int {
 	ra, rb := []rune(a), []rune(b)
 	if d := len(ra) - len(rb); d > limit || -d > limit {
 		return limit + 1

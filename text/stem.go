@@ -1,18 +1,18 @@
-package embedding
+package text
 
 import (
 	"strings"
 	"unicode"
 )
 
-// stem reduces a lower-case word to a stem shared by its inflections:
+// Stem reduces a lower-case word to a stem shared by its inflections:
 // plurals ("studies", "analytics"), -ing and -ed forms and a final e, so
 // "coding", "code" and "coded" meet, and "visualization", "visualize" and
 // "visualizing" do too. It is deliberately conservative: aggressive English
 // stemmers merge words students mean differently ("fitness" and "fit",
 // "organization" and "organ"). Words of three letters or fewer and words
 // with digits are kept whole, so abbreviations ("ux", "3d") stay themselves.
-func stem(w string) string {
+func Stem(w string) string {
 	if len(w) <= 3 || strings.IndexFunc(w, unicode.IsDigit) >= 0 {
 		return w
 	}

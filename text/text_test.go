@@ -1,4 +1,4 @@
-package embedding
+package text
 
 import (
 	"reflect"
@@ -17,21 +17,21 @@ func TestStem(t *testing.T) {
 	}
 	for _, group := range same {
 		for _, w := range group[1:] {
-			if stem(w) != stem(group[0]) {
-				t.Errorf("stem(%q) = %q, stem(%q) = %q; want equal", w, stem(w), group[0], stem(group[0]))
+			if Stem(w) != Stem(group[0]) {
+				t.Errorf("Stem(%q) = %q, Stem(%q) = %q; want equal", w, Stem(w), group[0], Stem(group[0]))
 			}
 		}
 	}
 	different := [][2]string{{"fitness", "fit"}, {"organization", "organ"}, {"ux", "us"}, {"3d", "3"}}
 	for _, p := range different {
-		if stem(p[0]) == stem(p[1]) {
-			t.Errorf("stem merges %q and %q into %q", p[0], p[1], stem(p[0]))
+		if Stem(p[0]) == Stem(p[1]) {
+			t.Errorf("stem merges %q and %q into %q", p[0], p[1], Stem(p[0]))
 		}
 	}
 }
 
 func TestTokensAndWords(t *testing.T) {
-	got := tokens("SafeFire VR: C++ and Node.js, VRChat.")
+	got := Tokens("SafeFire VR: C++ and Node.js, VRChat.")
 	want := []string{"safe", "fire", "vr", "", "cplusplus", "and", "nodejs", "", "vr", "chat", ""}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("tokens = %q, want %q", got, want)
@@ -50,27 +50,27 @@ func TestEditDistance(t *testing.T) {
 		{"cybersecurty", "cybersecurity", 1}, {"astronmy", "astronomy", 1}, {"abc", "xyz", 3}, // beyond the limit: limit+1
 	}
 	for _, c := range cases {
-		if got := editDistance(c.a, c.b, 2); got != c.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.want)
+		if got := EditDistance(c.a, c.b, 2); got != c.want {
+			t.Errorf("EditDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.want)
 		}
 	}
 }
 
 func TestSpellerSuggestsKnownWords(t *testing.T) {
-	s := newSpeller(map[string]int{"python": 5, "astronomy": 2, "anatomy": 3, "pythons": 1}, nil)
+	s := NewSpeller(map[string]int{"python": 5, "astronomy": 2, "anatomy": 3, "pythons": 1}, nil)
 	for in, want := range map[string]string{"pyhton": "python", "astronmy": "astronomy", "anatomyy": "anatomy"} {
-		if got, ok := s.suggest(in); !ok || got != want {
+		if got, ok := s.Suggest(in); !ok || got != want {
 			t.Errorf("suggest(%q) = %q, %v; want %q", in, got, ok, want)
 		}
 	}
-	if got, ok := s.suggest("galaxies"); ok {
+	if got, ok := s.Suggest("galaxies"); ok {
 		t.Errorf("suggest(galaxies) = %q; no known word is close", got)
 	}
 }
 
 func TestSpellerNeverSuggestsBeyondTheLimit(t *testing.T) {
-	s := newSpeller(map[string]int{"teams": 3}, nil)
-	if got, ok := s.suggest("exams"); ok {
+	s := NewSpeller(map[string]int{"teams": 3}, nil)
+	if got, ok := s.Suggest("exams"); ok {
 		t.Errorf("suggest(exams) = %q; two edits away from a short word is too far", got)
 	}
 }
@@ -78,8 +78,8 @@ func TestSpellerNeverSuggestsBeyondTheLimit(t *testing.T) {
 func TestStemBritishSpellings(t *testing.T) {
 	for _, g := range [][]string{{"exercise", "exercising", "exercised"}, {"visualise", "visualising", "visualize"}} {
 		for _, w := range g[1:] {
-			if stem(w) != stem(g[0]) {
-				t.Errorf("stem(%q) = %q, stem(%q) = %q", w, stem(w), g[0], stem(g[0]))
+			if Stem(w) != Stem(g[0]) {
+				t.Errorf("Stem(%q) = %q, Stem(%q) = %q", w, Stem(w), g[0], Stem(g[0]))
 			}
 		}
 	}

@@ -1,4 +1,8 @@
-package embedding
+// Package text holds the word-level tools shared by query understanding,
+// intent detection and the lexical embedder: splitting text into words,
+// a conservative English stemmer, a spelling corrector over a known
+// vocabulary, and the abbreviations students type.
+package text
 
 import (
 	"strings"
@@ -16,9 +20,9 @@ func Words(text string) []string {
 	return strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
-// tokens is Words with an empty string wherever punctuation ends a phrase,
+// Tokens is Words with an empty string wherever punctuation ends a phrase,
 // so words on either side of a full stop or comma never form a pair.
-func tokens(text string) []string {
+func Tokens(text string) []string {
 	text = symbols.Replace(strings.ToLower(splitCamel(text)))
 	var out []string
 	start := -1
@@ -67,7 +71,8 @@ there here what which who whom whose when where why how can could should would w
 not no nor so than too very just also any some such each every all both few more most other own same only
 s t d ll m re ve y get got getting give show tell find want wants wanted wanna need needs like likes
 would please hi hello hey thanks thank something anything things thing stuff lot lots really
-before after during while until since between through over under again further then once also even`)
+before after during while until since between through over under again further then once also even
+actually mostly maybe barely probably basically honestly literally especially mainly currently kind sort`)
 
 // fillerWords are frequent in queries and catalog texts without saying what
 // the topic is. They are dropped as single words but still join neighbours
@@ -89,3 +94,11 @@ func set(words string) map[string]bool {
 // IsTopicWord reports whether a lower-case word says something about a topic,
 // rather than how a request is phrased ("the", "want", "learn", "apps").
 func IsTopicWord(w string) bool { return !functionWords[w] && !fillerWords[w] }
+
+// IsFunctionWord reports whether a lower-case word is grammar ("the", "with",
+// "want") rather than content.
+func IsFunctionWord(w string) bool { return functionWords[w] }
+
+// IsFillerWord reports whether a lower-case word is frequent in requests and
+// catalog texts without naming a topic ("learn", "apps", "practice").
+func IsFillerWord(w string) bool { return fillerWords[w] }

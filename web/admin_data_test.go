@@ -19,12 +19,10 @@ import (
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/admin"
 	"github.com/vrrec/vrrec/catalog"
-	"github.com/vrrec/vrrec/embedding"
 	"github.com/vrrec/vrrec/graph"
 	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/jobs"
 	"github.com/vrrec/vrrec/mongo"
-	"github.com/vrrec/vrrec/rag"
 	"github.com/vrrec/vrrec/skills"
 	"github.com/vrrec/vrrec/web"
 )
@@ -113,7 +111,7 @@ func newDataEnvOn(t *testing.T, store vrrec.Store, mutate ...func(*web.Config, *
 			return nil
 		},
 		Extractor:    func() skills.Extractor { return skills.NewOfflineExtractor(e.current().Skills) },
-		Embedder:     func(cat *vrrec.Catalog) vrrec.Embedder { return rag.TrainOffline(cat, embedding.Options{}) },
+		Embedder:     testenv.Embedder(t),
 		ExtractState: t.TempDir() + "/extract.jsonl",
 		Source:       func() string { return e.source.Load().(string) },
 	}

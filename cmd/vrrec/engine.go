@@ -3,53 +3,66 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/bert"
+	"github.com/vrrec/vrrec/bert/minilm"
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/embedding"
+	"github.com/vrrec/vrrec/graph"
 	"github.com/vrrec/vrrec/mongo"
 	"github.com/vrrec/vrrec/openai"
 	"github.com/vrrec/vrrec/rag"
 	"github.com/vrrec/vrrec/sqlite"
 )
 
-// vectorCacheFile keeps a remote embedder's vectors across restarts.
-const vectorCacheFile = "vectors.gob"
-
-// newEngine builds the recommender for a catalog with the configured embedder.
-// g is the knowledge graph of cat: graph.New(cat), or the server's Neo4j
-// with that as fallback.
-func newEngine(ctx context.Context, cfg config.Config, log *slog.Logger, cat *vrrec.Catalog, g vrrec.Graph, opts rag.Options) (*rag.Engine, error) {
-	var (
-		emb   vrrec.Embedder
-		cache = embedding.NewCache()
-	)
-	switch cfg.Embedder {
-	case config.EmbedderOpenAI:
-		e, err := openai.NewEmbedder(openai.EmbedderConfig{
+// newEmbedder returns the configured sentence model: the built-in
+// all-MiniLM-L6-v2, a BERT-family model in MODEL_DIR, or an
+// OpenAI-compatible service.
+func newEmbedder(cfg config.Config) (vrrec.Embedder, error) {
+	switch {
+	case cfg.Embedder == config.EmbedderOpenAI:
+		return openai.NewEmbedder(openai.EmbedderConfig{
 			BaseURL: cfg.EmbeddingBaseURL, APIKey: cfg.EmbeddingAPIKey,
 			Model: cfg.EmbeddingModel, Timeout: cfg.EmbeddingTimeout,
 		})
+	case cfg.ModelDir != "":
+		e, err := bert.Load(cfg.ModelDir)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("MODEL_DIR: %w", err)
 		}
-		emb = e
-		if cache, err = embedding.OpenCache(filepath.Join(cfg.DataDir, vectorCacheFile)); err != nil {
-			return nil, err
-		}
-	default:
-		emb = rag.TrainOffline(cat, embedding.Options{})
+		return e, nil
 	}
+	return minilm.Load()
+}
+
+// newVectorCache returns the cache of catalog vectors for emb: the
+// embedded catalog's vectors when emb is the model that computed them, in
+// front of store (nil: nothing kept across processes).
+func newVectorCache(emb vrrec.Embedder, store vrrec.VectorStore, log *slog.Logger) *embedding.Cache {
+	c := embedding.NewCache()
+	if store != nil {
+		c.WithStore(store, log)
+	}
+	if model, vecs, err := catalog.DefaultVectors(); err != nil {
+		log.Warn("embedded catalog vectors unreadable", "err", err)
+	} else if model == emb.Name() {
+		c.Preload(model, vecs)
+	}
+	return c
+}
+
+// newEngine builds the recommender for a catalog. g is the knowledge graph
+// of cat: graph.New(cat), or the server's Neo4j with that as fallback.
+func newEngine(ctx context.Context, log *slog.Logger, cat *vrrec.Catalog, g vrrec.Graph, emb vrrec.Embedder, cache *embedding.Cache, opts rag.Options) (*rag.Engine, error) {
 	eng, stats, err := rag.New(ctx, cat, catalog.Version(cat), g, emb, cache, opts)
 	if err != nil {
 		return nil, err
-	}
-	if err := cache.Save(); err != nil {
-		log.Warn("vector cache not saved", "err", err)
 	}
 	log.Debug("index built", "embedder", emb.Name(), "texts", stats.Texts, "embedded", stats.Embedded, "took", stats.Took)
 	return eng, nil
@@ -91,7 +104,7 @@ const (
 
 // openCatalog returns the catalog in dir (upstream format) when dir is given,
 // else the one imported into the database, else the embedded default.
-func openCatalog(ctx context.Context, cfg config.Config, dir string) (*vrrec.Catalog, string, error) {
+func openCatalog(ctx context.Context, db vrrec.CatalogStore, dir string) (*vrrec.Catalog, string, error) {
 	if dir != "" {
 		cat, rep, err := catalog.ReadDir(os.DirFS(dir))
 		if err != nil {
@@ -99,11 +112,6 @@ func openCatalog(ctx context.Context, cfg config.Config, dir string) (*vrrec.Cat
 		}
 		return cat, fmt.Sprintf("%s (%d rows dropped)", dir, rep.Count(catalog.Dropped)), nil
 	}
-	db, err := openDB(ctx, cfg)
-	if err != nil {
-		return nil, "", err
-	}
-	defer db.Close()
 	cat, src, _, err := storedCatalog(ctx, db)
 	return cat, src, err
 }
@@ -120,4 +128,60 @@ func storedCatalog(ctx context.Context, store vrrec.CatalogStore) (*vrrec.Catalo
 		return nil, "", "", err
 	}
 	return cat, sourceStore, version, nil
+}
+
+// cliEngine builds the recommender a command uses: on the catalog in dir
+// (upstream format) or the stored one, with the configured model, and the
+// database as its vector store, so a catalog is embedded once, with a
+// progress bar on w. closeDB closes the database.
+func cliEngine(ctx context.Context, cfg config.Config, log *slog.Logger, dir string, w io.Writer, opts rag.Options) (eng *rag.Engine, cat *vrrec.Catalog, source string, closeDB func(), err error) {
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return nil, nil, "", nil, err
+	}
+	defer func() {
+		if err != nil {
+			db.Close()
+		}
+	}()
+	if cat, source, err = openCatalog(ctx, db, dir); err != nil {
+		return nil, nil, "", nil, err
+	}
+	emb, err := newEmbedder(cfg)
+	if err != nil {
+		return nil, nil, "", nil, err
+	}
+	opts.Progress = embedProgress(w, emb)
+	eng, err = newEngine(ctx, log, cat, graph.New(cat), emb, newVectorCache(emb, db, log), opts)
+	if err != nil {
+		return nil, nil, "", nil, err
+	}
+	return eng, cat, source, func() { db.Close() }, nil
+}
+
+// embedProgress returns a progress callback that announces the catalog
+// embedding on w and draws a progress bar (it is only called when texts are
+// embedded anew).
+func embedProgress(w io.Writer, emb vrrec.Embedder) func(done, total int) {
+	report, end := progressPrinter(w)
+	return func(done, total int) {
+		if done <= embedding.BatchSize {
+			fmt.Fprintf(w, "embedding %d catalog texts with %s (once: the vectors are stored)\n", total, emb.Name())
+		}
+		report(done, 0, total)
+		if done == total {
+			end()
+		}
+	}
+}
+
+// storeVectors embeds what the recommender indexes of cat with emb and
+// stores the vectors in db, with progress on w, so every process that loads
+// the catalog reads them instead of embedding.
+func storeVectors(ctx context.Context, db vrrec.VectorStore, emb vrrec.Embedder, cat *vrrec.Catalog, w io.Writer, log *slog.Logger) error {
+	_, _, err := newVectorCache(emb, db, log).EmbedProgress(ctx, emb, rag.IndexTexts(cat), embedProgress(w, emb))
+	if err != nil {
+		return fmt.Errorf("embed the catalog: %w", err)
+	}
+	return nil
 }

@@ -7,58 +7,263 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 
+	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/eval"
 	"github.com/vrrec/vrrec/graph"
 	"github.com/vrrec/vrrec/rag"
 )
 
-func cmdEval(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+// evalSet is a labeled query set with the catalog it is labeled against.
+type evalSet struct {
+	name    string
+	set     *eval.Set
+	cat     *vrrec.Catalog
+	source  string
+	engine  *rag.Engine
+	oldSys  *rag.OldSystem
+	reports map[string]*eval.Report // by row label
+}
+
+func cmdEval(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	queries := fs.String("queries", "", "labeled query set (JSON), e.g. eval/default.json")
-	catDir := fs.String("catalog", "", "use the upstream-format catalog in this directory instead of DATA_DIR")
-	asJSON := fs.Bool("json", false, "print the report as JSON")
+	queries := fs.String("queries", "", "one labeled query set (JSON); default: eval/default.json on the embedded catalog and eval/upstream.json on --upstream")
+	catDir := fs.String("catalog", "", "with --queries: the upstream-format catalog it is labeled against (default: DATA_DIR's)")
+	upstream := fs.String("upstream", filepath.Join("..", "shared", "upstream-data"), "the old system's catalog, for eval/upstream.json")
+	split := fs.String("split", "", "only the dev or test queries (default: report both)")
+	baseline := fs.String("baseline", "", `"old": also run a replica of the old system's retrieval on the same model`)
+	fit := fs.Bool("fit", false, "fit the fusion weights on the dev queries and report with them")
+	without := fs.String("without", "", "comma-separated evidence to turn off: dense, lexical, skills, course")
+	diversity := fs.Float64("diversity", 0, "diversification strength (0: default; negative: off)")
+	asJSON := fs.Bool("json", false, "print the reports as JSON")
 	verbose := fs.Bool("v", false, "print every query's scores and retrieved apps")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *queries == "" {
-		return fmt.Errorf("eval needs --queries FILE")
+	if *baseline != "" && *baseline != "old" {
+		return fmt.Errorf(`--baseline: want "old", got %q`, *baseline)
 	}
-	set, err := eval.LoadSet(*queries)
+	if *split != "" && *split != eval.SplitDev && *split != eval.SplitTest {
+		return fmt.Errorf("--split: want dev or test, got %q", *split)
+	}
+	opts := rag.Options{Diversity: *diversity}
+	if *without != "" {
+		opts.Without = map[string]bool{}
+		for _, w := range strings.Split(*without, ",") {
+			opts.Without[strings.TrimSpace(w)] = true
+		}
+	}
+
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	cat, src, err := openCatalog(ctx, cfg, *catDir)
+	defer db.Close()
+	sets, err := loadEvalSets(ctx, db, *queries, *catDir, *upstream, stdout)
 	if err != nil {
 		return err
 	}
-	if err := set.Check(cat); err != nil {
-		return fmt.Errorf("query set %s does not fit the %s catalog: %w", *queries, src, err)
-	}
-	eng, err := newEngine(ctx, cfg, log, cat, graph.New(cat), rag.Options{})
+	emb, err := newEmbedder(cfg)
 	if err != nil {
 		return err
 	}
-	rep, err := eval.Run(ctx, eng, set)
-	if err != nil {
+	cache := newVectorCache(emb, db, log)
+	opts.Progress = embedProgress(stderr, emb)
+	build := func(s *evalSet) (err error) {
+		s.engine, err = newEngine(ctx, log, s.cat, graph.New(s.cat), emb, cache, opts)
 		return err
+	}
+	for _, s := range sets {
+		if err := build(s); err != nil {
+			return err
+		}
+		if *baseline == "old" {
+			if s.oldSys, err = rag.NewOldSystem(ctx, s.cat, catalog.Version(s.cat), graph.New(s.cat), emb, cache); err != nil {
+				return err
+			}
+		}
+	}
+	if *fit {
+		w, err := fitWeights(ctx, sets)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "fitted on the dev queries: rag.Weights%+v\n\n", w)
+		opts.Weights = w
+		for _, s := range sets {
+			if err := build(s); err != nil {
+				return err
+			}
+		}
+	}
+
+	splits := []string{eval.SplitDev, eval.SplitTest, "all"}
+	if *split != "" {
+		splits = []string{*split}
+	}
+	for _, s := range sets {
+		s.reports = map[string]*eval.Report{}
+		for _, sp := range splits {
+			sub := s.set.Filter(sp)
+			if len(sub.Queries) == 0 {
+				continue
+			}
+			if s.reports["vrrec "+sp], err = eval.Run(ctx, s.engine, sub); err != nil {
+				return err
+			}
+			if s.oldSys != nil {
+				if s.reports["old system "+sp], err = eval.Run(ctx, s.oldSys, sub); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	if *asJSON {
+		out := map[string]map[string]*eval.Report{}
+		for _, s := range sets {
+			out[s.name] = s.reports
+		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return enc.Encode(out)
 	}
-	if *verbose {
-		for _, q := range rep.Queries {
-			fmt.Fprintf(stdout, "P@5 %.2f  R@8 %.2f  nDCG@5 %.2f  %q\n    relevant:  %s\n    retrieved: %s\n",
-				q.PrecisionAt5, q.RecallAt8, q.NDCGAt5, q.Query, strings.Join(q.Relevant, ", "), strings.Join(q.Retrieved, ", "))
+	for _, s := range sets {
+		if *verbose {
+			printQueries(stdout, s.reports["vrrec "+splits[len(splits)-1]])
+		}
+		fmt.Fprintf(stdout, "%s: %d queries on the %s catalog (%d apps), embedder %s\n", s.name, len(s.set.Queries), s.source, len(s.cat.Apps), s.engine.EmbedderName())
+		fmt.Fprintf(stdout, "  %-16s %7s %7s %7s %7s %7s %9s %7s %6s\n", "", "queries", "nDCG@5", "R@8", "MRR", "P@5", "honesty", "nothing", "ECE")
+		rows := []string{}
+		for _, sp := range splits {
+			if s.oldSys != nil {
+				rows = append(rows, "old system "+sp)
+			}
+			rows = append(rows, "vrrec "+sp)
+		}
+		for _, row := range rows {
+			r := s.reports[row]
+			if r == nil {
+				continue
+			}
+			fmt.Fprintf(stdout, "  %-16s %7d %7.3f %7.3f %7.3f %7.3f %4d/%-4d %7.2f %6.3f\n", row, len(r.Queries), r.NDCGAt5, r.RecallAt8,
+				r.MRR, r.PrecisionAt5, int(r.Honesty*float64(r.Unsupported)+0.5), r.Unsupported, r.FalseNothing, r.Calibration.ECE)
+		}
+		if r := s.reports["vrrec "+splits[len(splits)-1]]; r != nil {
+			kinds := make([]string, 0, len(r.ByKind))
+			for k := range r.ByKind {
+				kinds = append(kinds, k)
+			}
+			slices.Sort(kinds)
+			fmt.Fprintf(stdout, "  nDCG@5 by kind (%s):", splits[len(splits)-1])
+			for _, k := range kinds {
+				fmt.Fprintf(stdout, " %s %.2f (%d)", k, r.ByKind[k].NDCGAt5, r.ByKind[k].Queries)
+			}
+			fmt.Fprintln(stdout)
 		}
 		fmt.Fprintln(stdout)
 	}
-	fmt.Fprintf(stdout, "%d queries on the %s catalog (%d apps), embedder %s\n", len(rep.Queries), src, len(cat.Apps), cfg.Embedder)
-	fmt.Fprintf(stdout, "precision@5 %.3f\nrecall@8    %.3f\nnDCG@5      %.3f\n", rep.PrecisionAt5, rep.RecallAt8, rep.NDCGAt5)
+	fmt.Fprintln(stdout, "honesty: unsupported topics answered without a pick at 60% or more; nothing: share of answerable queries told nothing fits; ECE: calibration error of the match percentages")
 	return nil
+}
+
+// loadEvalSets reads the query sets to run with their catalogs.
+func loadEvalSets(ctx context.Context, db vrrec.CatalogStore, queries, catDir, upstream string, stdout io.Writer) ([]*evalSet, error) {
+	type spec struct{ name, file, dir string }
+	var specs []spec
+	if queries != "" {
+		specs = []spec{{filepath.Base(queries), queries, catDir}}
+	} else {
+		root := "."
+		specs = append(specs, spec{"default", filepath.Join(root, "eval", "default.json"), ""})
+		if _, err := os.Stat(upstream); err == nil {
+			specs = append(specs, spec{"upstream", filepath.Join(root, "eval", "upstream.json"), upstream})
+		} else {
+			fmt.Fprintf(stdout, "(the old system's catalog is not at %s: eval/upstream.json skipped; set --upstream)\n\n", upstream)
+		}
+	}
+	var out []*evalSet
+	for _, sp := range specs {
+		set, err := eval.LoadSet(sp.file)
+		if err != nil {
+			return nil, err
+		}
+		var cat *vrrec.Catalog
+		var src string
+		if sp.dir == "" && queries == "" {
+			if cat, err = catalog.Default(); err != nil {
+				return nil, err
+			}
+			src = sourceEmbedded
+		} else if cat, src, err = openCatalog(ctx, db, sp.dir); err != nil {
+			return nil, err
+		}
+		if err := set.Check(cat); err != nil {
+			return nil, fmt.Errorf("query set %s does not fit the %s catalog: %w", sp.file, src, err)
+		}
+		out = append(out, &evalSet{name: sp.name, set: set, cat: cat, source: src})
+	}
+	return out, nil
+}
+
+// The fusion's fit: a light L2 penalty, and the pairwise (ordering) part
+// weighted half as much as the pointwise (calibration) part; see rag.Fit.
+const (
+	fitL2    = 0.01
+	fitPairs = 0.5
+)
+
+// fitWeights fits the fusion on the dev queries of every set.
+func fitWeights(ctx context.Context, sets []*evalSet) (rag.Weights, error) {
+	var samples []rag.Sample
+	query := 0
+	for _, s := range sets {
+		for _, q := range s.set.Filter(eval.SplitDev).Queries {
+			if !q.English() {
+				continue
+			}
+			query++
+			ev, err := s.engine.Evidence(ctx, q.Query)
+			if err != nil {
+				return rag.Weights{}, err
+			}
+			for i, a := range s.cat.Apps {
+				samples = append(samples, rag.Sample{Evidence: ev[i], Label: float64(q.Grade(a.AppID)) / eval.Relevant, Query: query})
+			}
+		}
+	}
+	return rag.Fit(samples, fitL2, fitPairs), nil
+}
+
+func printQueries(w io.Writer, rep *eval.Report) {
+	if rep == nil {
+		return
+	}
+	for _, q := range rep.Queries {
+		label := fmt.Sprintf("nDCG@5 %.2f  R@8 %.2f", q.NDCGAt5, q.RecallAt8)
+		if q.Unsupported {
+			label = "unsupported: honest"
+			if !q.Honest {
+				label = "unsupported: NOT honest"
+			}
+		}
+		fmt.Fprintf(w, "%s  %q [%s]\n    relevant:  %s", label, q.Query, q.Kind, strings.Join(q.Relevant, ", "))
+		if len(q.Acceptable) > 0 {
+			fmt.Fprintf(w, " (acceptable: %s)", strings.Join(q.Acceptable, ", "))
+		}
+		fmt.Fprintf(w, "\n    retrieved:")
+		for i, id := range q.Retrieved {
+			fmt.Fprintf(w, " %s %d%%", id, q.Percents[i])
+		}
+		if q.NothingFits {
+			fmt.Fprint(w, " [nothing fits]")
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintln(w)
 }

@@ -15,10 +15,8 @@ import (
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/config"
-	"github.com/vrrec/vrrec/embedding"
 	"github.com/vrrec/vrrec/jobs"
 	"github.com/vrrec/vrrec/openai"
-	"github.com/vrrec/vrrec/rag"
 	"github.com/vrrec/vrrec/skills"
 )
 
@@ -44,7 +42,12 @@ func cmdExtractSkills(ctx context.Context, cfg config.Config, log *slog.Logger, 
 	if *state == "" {
 		*state = filepath.Join(cfg.DataDir, "extract-skills.jsonl")
 	}
-	cat, src, err := openCatalog(ctx, cfg, *catDir)
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cat, src, err := openCatalog(ctx, db, *catDir)
 	if err != nil {
 		return err
 	}
@@ -68,7 +71,7 @@ func cmdExtractSkills(ctx context.Context, cfg config.Config, log *slog.Logger, 
 		log.Warn("some items were not read", "err", runErr)
 	}
 
-	emb, err := mergeEmbedder(cfg, cat)
+	emb, err := newEmbedder(cfg)
 	if err != nil {
 		return err
 	}
@@ -90,11 +93,6 @@ func cmdExtractSkills(ctx context.Context, cfg config.Config, log *slog.Logger, 
 		fmt.Fprintln(stdout, "Not imported: some items were not read; run again to finish them, then import.")
 	}
 	if *doImport && runErr == nil {
-		db, err := openDB(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
 		var changed bool
 		err = runAsJob(ctx, db, jobs.TypeImport, map[string]string{"by": "vrrec extract-skills --import"}, func(ctx context.Context, run *jobs.Run) error {
 			var err error
@@ -104,7 +102,10 @@ func cmdExtractSkills(ctx context.Context, cfg config.Config, log *slog.Logger, 
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "Imported into %s (changed: %v)\n", cfg.DataDir, changed)
+		fmt.Fprintf(stdout, "Imported into %s (changed: %v)\n", describeDB(cfg), changed)
+		if err := storeVectors(ctx, db, emb, checked, stderr, log); err != nil {
+			return err
+		}
 	}
 	return runErr
 }
@@ -121,15 +122,6 @@ func newExtractor(cfg config.Config, cat *vrrec.Catalog, offline bool) (skills.E
 		return nil, "", err
 	}
 	return skills.LLMExtractor{Model: model, ModelName: cfg.LLMModel}, "the LLM " + cfg.LLMModel, nil
-}
-
-// mergeEmbedder is the embedder that merges near-duplicate skill names:
-// the configured remote one, or the offline one trained on cat.
-func mergeEmbedder(cfg config.Config, cat *vrrec.Catalog) (vrrec.Embedder, error) {
-	if cfg.Embedder == config.EmbedderOpenAI {
-		return openai.NewEmbedder(openai.EmbedderConfig{BaseURL: cfg.EmbeddingBaseURL, APIKey: cfg.EmbeddingAPIKey, Model: cfg.EmbeddingModel, Timeout: cfg.EmbeddingTimeout})
-	}
-	return rag.TrainOffline(cat, embedding.Options{}), nil
 }
 
 // progressPrinter reports progress on w: a terminal gets a redrawn bar, a

@@ -57,6 +57,14 @@ func waitGraph(t *testing.T, base, prefix string, within time.Duration) {
 // chatApps asks /chat and returns the recommended app ids in order.
 func chatApps(t *testing.T, base, message string) []string {
 	t.Helper()
+	ids, _ := chatAnswer(t, base, message)
+	return ids
+}
+
+// chatAnswer asks /chat and returns the apps shown and each one's matched
+// skills.
+func chatAnswer(t *testing.T, base, message string) ([]string, map[string][]string) {
+	t.Helper()
 	body, _ := json.Marshal(map[string]string{"message": message})
 	res, err := http.Post(base+"/chat", "application/json", bytes.NewReader(body))
 	if err != nil {
@@ -69,15 +77,18 @@ func chatApps(t *testing.T, base, message string) []string {
 	}
 	var out struct {
 		Apps []struct {
-			AppID string `json:"app_id"`
+			AppID  string   `json:"app_id"`
+			Skills []string `json:"matched_skills"`
 		} `json:"apps"`
 	}
 	json.Unmarshal(b, &out)
 	ids := make([]string, len(out.Apps))
+	skills := map[string][]string{}
 	for i, a := range out.Apps {
 		ids[i] = a.AppID
+		skills[a.AppID] = a.Skills
 	}
-	return ids
+	return ids, skills
 }
 
 // TestServeOnNeo4jSurvivesAnOutage runs `vrrec serve` with
@@ -127,8 +138,12 @@ func TestServeOnNeo4jSurvivesAnOutage(t *testing.T) {
 	}
 
 	// Proof that answers come from Neo4j: cut the top anatomy app's
-	// DEVELOPS edges there, and it leaves the graph-based answer.
+	// DEVELOPS edges there, and its skill evidence (the skills it matched
+	// through the graph) is gone.
 	top := before["human anatomy"][0]
+	if _, skills := chatAnswer(t, base, "human anatomy"); len(skills[top]) == 0 {
+		t.Fatalf("%s matched no skills through the graph before the cut", top)
+	}
 	ctx := context.Background()
 	driver, err := neo4jdriver.NewDriverWithContext(srv.URI, neo4jdriver.NoAuth())
 	if err != nil {
@@ -139,8 +154,8 @@ func TestServeOnNeo4jSurvivesAnOutage(t *testing.T) {
 		map[string]any{"id": top}, neo4jdriver.EagerResultTransformer); err != nil {
 		t.Fatal(err)
 	}
-	if got := chatApps(t, base, "human anatomy"); len(got) > 0 && got[0] == top {
-		t.Errorf("after cutting %s's edges in Neo4j it still ranks first: answers do not come from Neo4j", top)
+	if _, skills := chatAnswer(t, base, "human anatomy"); len(skills[top]) != 0 {
+		t.Errorf("after cutting %s's edges in Neo4j it still matches %v: answers do not come from Neo4j", top, skills[top])
 	}
 }
 

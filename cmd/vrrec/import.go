@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 
 	"github.com/vrrec/vrrec/catalog"
@@ -13,7 +14,7 @@ import (
 	"github.com/vrrec/vrrec/jobs"
 )
 
-func cmdImport(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+func cmdImport(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	dir := fs.String("dir", "", "directory with courses.json, vr_apps.json, skills.json, course_skills.json, app_skills.json")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
@@ -32,14 +33,21 @@ func cmdImport(ctx context.Context, cfg config.Config, args []string, stdout io.
 		return err
 	}
 	defer db.Close()
+	emb, err := newEmbedder(cfg)
+	if err != nil {
+		return err
+	}
 	version := catalog.Version(cat)
 	var changed bool
 	err = runAsJob(ctx, db, jobs.TypeImport, map[string]string{"by": "vrrec import", "dir": *dir}, func(ctx context.Context, run *jobs.Run) error {
 		var err error
-		if changed, err = db.SaveCatalog(context.WithoutCancel(ctx), cat, version); err == nil { // a save, once begun, finishes
-			run.Logf("saved version %s: %d courses, %d apps, %d skills (changed: %v)", version, len(cat.Courses), len(cat.Apps), len(cat.Skills), changed)
+		if changed, err = db.SaveCatalog(context.WithoutCancel(ctx), cat, version); err != nil { // a save, once begun, finishes
+			return err
 		}
-		return err
+		run.Logf("saved version %s: %d courses, %d apps, %d skills (changed: %v)", version, len(cat.Courses), len(cat.Apps), len(cat.Skills), changed)
+		// Embedded here, once, so every process that loads the catalog
+		// reads its vectors.
+		return storeVectors(ctx, db, emb, cat, stderr, log)
 	})
 	if err != nil {
 		return err

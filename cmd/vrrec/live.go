@@ -13,6 +13,9 @@ import (
 	"github.com/vrrec/vrrec/rag"
 )
 
+// progressFunc is told what a long step is doing and how far it is.
+type progressFunc func(stage string, done, total int)
+
 // loaded is the engine for one catalog version.
 type loaded struct {
 	eng     *rag.Engine
@@ -26,9 +29,9 @@ type loaded struct {
 // job here did) and on demand (the rebuild job).
 type liveCatalog struct {
 	store vrrec.CatalogStore
-	// build makes the engine (graph and vectors) for a catalog; step, when
+	// build makes the engine (graph and vectors) for a catalog; progress, when
 	// set, is told what it is doing.
-	build func(ctx context.Context, cat *vrrec.Catalog, step func(string)) (*rag.Engine, error)
+	build func(ctx context.Context, cat *vrrec.Catalog, progress progressFunc) (*rag.Engine, error)
 	log   *slog.Logger
 
 	cur    atomic.Pointer[loaded]
@@ -40,8 +43,8 @@ func (l *liveCatalog) current() *loaded { return l.cur.Load() }
 
 // serve makes cat the served catalog; stored is its version in the store
 // ("" when it is the embedded default).
-func (l *liveCatalog) serve(ctx context.Context, cat *vrrec.Catalog, stored, source string, step func(string)) error {
-	eng, err := l.build(ctx, cat, step)
+func (l *liveCatalog) serve(ctx context.Context, cat *vrrec.Catalog, stored, source string, progress progressFunc) error {
+	eng, err := l.build(ctx, cat, progress)
 	if err != nil {
 		return err
 	}
@@ -52,7 +55,7 @@ func (l *liveCatalog) serve(ctx context.Context, cat *vrrec.Catalog, stored, sou
 
 // reload serves the stored catalog when its version differs from the one
 // last loaded, or always when force is set. It reports whether it loaded.
-func (l *liveCatalog) reload(ctx context.Context, force bool, step func(string)) (bool, error) {
+func (l *liveCatalog) reload(ctx context.Context, force bool, progress progressFunc) (bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	v, err := l.store.CatalogVersion(ctx)
@@ -62,15 +65,15 @@ func (l *liveCatalog) reload(ctx context.Context, force bool, step func(string))
 	if !force && (v == "" || v == l.stored) {
 		return false, nil
 	}
-	if step != nil {
-		step("loading the stored catalog")
+	if progress != nil {
+		progress("loading the stored catalog", 0, 1)
 	}
 	cat, source, version, err := storedCatalog(ctx, l.store)
 	if err != nil {
 		return false, err
 	}
 	start := time.Now()
-	if err := l.serve(ctx, cat, version, source, step); err != nil {
+	if err := l.serve(ctx, cat, version, source, progress); err != nil {
 		return false, err
 	}
 	l.log.Info("catalog loaded", "version", catalog.Version(cat), "source", source, "apps", len(cat.Apps), "took", time.Since(start).String())

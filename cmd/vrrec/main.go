@@ -66,11 +66,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		// A service logs JSON lines for log collectors.
 		return cmdServe(ctx, cfg, slog.New(web.LogHandler{Handler: slog.NewJSONHandler(stderr, opts)}))
 	case "recommend":
-		return cmdRecommend(ctx, cfg, log, rest, stdout)
+		return cmdRecommend(ctx, cfg, log, rest, stdout, stderr)
 	case "import":
-		return cmdImport(ctx, cfg, rest, stdout)
+		return cmdImport(ctx, cfg, log, rest, stdout, stderr)
 	case "eval":
-		return cmdEval(ctx, cfg, log, rest, stdout)
+		return cmdEval(ctx, cfg, log, rest, stdout, stderr)
 	case "healthcheck":
 		return cmdHealthcheck(ctx, cfg, stdout)
 	case "hash-password":

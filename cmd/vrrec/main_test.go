@@ -214,7 +214,7 @@ func TestWatchCatalogReloadsAfterAnImport(t *testing.T) {
 	defer db.Close()
 	reloaded := make(chan string, 4)
 	live := &liveCatalog{store: db, log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		build: func(_ context.Context, cat *vrrec.Catalog, _ func(string)) (*rag.Engine, error) {
+		build: func(_ context.Context, cat *vrrec.Catalog, _ progressFunc) (*rag.Engine, error) {
 			if len(cat.Apps) == 0 {
 				return nil, errors.New("empty")
 			}
@@ -257,5 +257,31 @@ func TestHashPasswordAndProductionSecret(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if _, err := signingKey(config.Config{DataDir: t.TempDir(), Env: "production"}, log); err == nil || !strings.Contains(err.Error(), "SECRET_KEY") {
 		t.Errorf("production without SECRET_KEY: %v", err)
+	}
+}
+
+// MODEL_DIR loads another sentence model in place of the built-in one; the
+// catalog is then embedded with it (once, stored) and queries are answered.
+func TestModelDir(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("MODEL_DIR", testenv.TinyBERT(t))
+	out, err := runCLI(t, dir, "eval", "--queries", filepath.Join(testenv.RepoRoot(), "eval", "default.json"), "--split", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "embedder bert:tiny-random-bert:f32:") {
+		t.Errorf("eval did not run on the MODEL_DIR model:\n%s", out)
+	}
+	out, err = runCLI(t, dir, "recommend", "--json", "anatomy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res vrrec.Result
+	if err := json.Unmarshal([]byte(out), &res); err != nil || len(res.Apps) == 0 {
+		t.Errorf("recommend with MODEL_DIR: %v\n%s", err, out)
+	}
+	t.Setenv("MODEL_DIR", filepath.Join(dir, "nowhere"))
+	if _, err := runCLI(t, dir, "recommend", "anatomy"); err == nil || !strings.Contains(err.Error(), "MODEL_DIR") {
+		t.Errorf("a missing MODEL_DIR: %v, want an error naming it", err)
 	}
 }

@@ -10,11 +10,10 @@ import (
 	"strings"
 
 	"github.com/vrrec/vrrec/config"
-	"github.com/vrrec/vrrec/graph"
 	"github.com/vrrec/vrrec/rag"
 )
 
-func cmdRecommend(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+func cmdRecommend(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("recommend", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	reply := fs.Bool("reply", false, "print the chat reply (markdown)")
@@ -31,14 +30,11 @@ func cmdRecommend(ctx context.Context, cfg config.Config, log *slog.Logger, args
 	if *top < 1 || *top > 50 {
 		return fmt.Errorf("--top must be between 1 and 50")
 	}
-	cat, src, err := openCatalog(ctx, cfg, *catDir)
+	eng, cat, src, closeDB, err := cliEngine(ctx, cfg, log, *catDir, stderr, rag.Options{})
 	if err != nil {
 		return err
 	}
-	eng, err := newEngine(ctx, cfg, log, cat, graph.New(cat), rag.Options{})
-	if err != nil {
-		return err
-	}
+	defer closeDB()
 	res, err := eng.Recommend(ctx, query, *top)
 	if err != nil {
 		return err

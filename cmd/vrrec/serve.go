@@ -72,8 +72,23 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer graphs.close()
-	live := &liveCatalog{store: db, log: log, build: func(ctx context.Context, cat *vrrec.Catalog, _ func(string)) (*rag.Engine, error) {
-		return newEngine(ctx, cfg, log, cat, graphs.forCatalog(cat, catalog.Version(cat)), ragOpts)
+	emb, err := newEmbedder(cfg)
+	if err != nil {
+		return err
+	}
+	live := &liveCatalog{store: db, log: log, build: func(ctx context.Context, cat *vrrec.Catalog, progress progressFunc) (*rag.Engine, error) {
+		opts := ragOpts
+		opts.Progress = func(done, total int) {
+			if progress != nil {
+				progress("embedding the catalog", done, total)
+			}
+			if done == total || done%(8*embedding.BatchSize) == 0 {
+				log.Info("embedding the catalog", "done", done, "of", total, "model", emb.Name())
+			}
+		}
+		// A cache per build: vectors come from the database, and those of
+		// earlier catalogs are not kept in memory.
+		return newEngine(ctx, log, cat, graphs.forCatalog(cat, catalog.Version(cat)), emb, newVectorCache(emb, db, log), opts)
 	}}
 	if err := live.serve(ctx, cat, stored, src, nil); err != nil {
 		return err
@@ -156,7 +171,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Reload: func(ctx context.Context, run *jobs.Run) error {
 			run.Progress("rebuilding graph and vectors", 0, 1)
 			start := time.Now()
-			if _, err := live.reload(ctx, true, nil); err != nil {
+			if _, err := live.reload(ctx, true, run.Progress); err != nil {
 				return fmt.Errorf("rebuild: %w", err)
 			}
 			l := live.current()
@@ -173,14 +188,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			}
 			return ex
 		},
-		Embedder: func(cat *vrrec.Catalog) vrrec.Embedder {
-			emb, err := mergeEmbedder(cfg, cat)
-			if err != nil {
-				log.Warn("embedder unavailable, merging skills with the offline one", "err", err)
-				return rag.TrainOffline(cat, embedding.Options{})
-			}
-			return emb
-		},
+		Embedder:     emb,
 		ExtractState: filepath.Join(cfg.DataDir, "extract-skills.jsonl"),
 		Source: func() string {
 			v, _ := settings.Effective(ctx, "CATALOG_SOURCE_URL")

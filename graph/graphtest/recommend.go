@@ -9,8 +9,8 @@ import (
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/catalog"
-	"github.com/vrrec/vrrec/embedding"
 	"github.com/vrrec/vrrec/graph"
+	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/rag"
 )
 
@@ -59,8 +59,8 @@ var RecommendQueries = []string{
 func SameRecommendations(t *testing.T, cat *vrrec.Catalog, g vrrec.Graph) {
 	t.Helper()
 	ctx := context.Background()
-	emb := rag.TrainOffline(cat, embedding.Options{})
-	cache := embedding.NewCache()
+	emb := testenv.Embedder(t)
+	cache := testenv.VectorCache(t, emb)
 	version := catalog.Version(cat)
 	want, _, err := rag.New(ctx, cat, version, graph.New(cat), emb, cache, rag.Options{})
 	if err != nil {

@@ -119,8 +119,9 @@
     }
   }
 
-  function appCard(app) {
-    const card = el('li', 'card');
+  // weak marks a card as one of the nearest matches when nothing fits.
+  function appCard(app, weak) {
+    const card = el('li', weak ? 'card weak' : 'card');
     card.appendChild(el('h3', '', app.name));
     card.appendChild(el('span', 'category', app.category));
     if (app.match_percent !== undefined && app.match_percent > 0) {
@@ -177,7 +178,7 @@
       // there is one) above the cards.
       renderMarkdown(li, lead(String(reply.response || '')));
       const cards = el('ul', 'cards');
-      apps.forEach((a) => cards.appendChild(appCard(a)));
+      apps.forEach((a) => cards.appendChild(appCard(a, reply.nothing_fits)));
       li.appendChild(cards);
       const full = el('details', 'reply-text');
       full.appendChild(el('summary', '', 'Show as text'));

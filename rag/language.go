@@ -1,0 +1,154 @@
+package rag
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/vrrec/vrrec/text"
+)
+
+// scripts maps writing systems to the language a query in them is most
+// likely in; Han without kana is Chinese.
+var scripts = []struct {
+	table *unicode.RangeTable
+	lang  string
+}{
+	{unicode.Hangul, "ko"}, {unicode.Hiragana, "ja"}, {unicode.Katakana, "ja"}, {unicode.Han, "zh"},
+	{unicode.Arabic, "ar"}, {unicode.Devanagari, "hi"}, {unicode.Cyrillic, "ru"}, {unicode.Greek, "el"},
+	{unicode.Hebrew, "he"}, {unicode.Thai, "th"}, {unicode.Bengali, "bn"}, {unicode.Tamil, "ta"},
+}
+
+// stopwords are frequent words that mark a language written in Latin
+// letters. Words shared with English ("a", "in", "no") are left out.
+var stopwords = map[string]map[string]bool{
+	"en": wordSet(`the and for with what want learn learning about some any how can should which that this my is are i im to of in on apps app something anything`),
+	"es": wordSet(`el la los las del que para por una uno unos unas quiero aprender hay algo algún alguna cómo como qué estoy estudiando sobre mi mis necesito puedo también pero más practicar aplicación aplicaciones juegos tengo curso clase`),
+	"fr": wordSet(`le la les des du pour avec une un je veux apprendre est sont sur mon ma mes quel quelle quels comment il elle nous vous cours étudie j'apprends peux jeux applications faire pratiquer aussi mais qui dans`),
+	"de": wordSet(`der das und für mit ein eine einen ich möchte lernen ist sind gibt etwas wie mein meine kurs studiere auch aber mehr üben spiele anwendungen kann über zum zur den dem`),
+	"pt": wordSet(`da das dos para com uma um eu quero aprender tem há algo como que estou estudando sobre meu minha preciso posso também mas mais praticar aplicativo aplicativos jogos são não você`),
+	"it": wordSet(`il lo gli della dello una uno io voglio imparare c'è qualcosa che sto studiando sul mio mia ho bisogno posso anche ma più praticare applicazioni giochi sono`),
+	"nl": wordSet(`de het een ik wil leren voor met wat hoe zijn iets mijn ook maar meer oefenen spellen studeer cursus niet`),
+}
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// detectLanguage returns the ISO 639-1 code of a query that is not in
+// English, or "" for English (and for text too short or mixed to tell).
+// Queries in other scripts are judged by their letters; Latin-script ones by
+// their common words, which must outnumber the English ones.
+func detectLanguage(q string) string {
+	counts := map[string]int{}
+	letters := 0
+	for _, r := range q {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		letters++
+		for _, s := range scripts {
+			if unicode.Is(s.table, r) {
+				counts[s.lang]++
+				break
+			}
+		}
+	}
+	best, bestN := "", 0
+	for _, s := range scripts {
+		if n := counts[s.lang]; n > bestN {
+			best, bestN = s.lang, n
+		}
+	}
+	if best == "zh" && counts["ja"] > 0 {
+		best = "ja" // kanji with kana
+	}
+	if letters > 0 && bestN*2 >= letters {
+		return best
+	}
+	words := strings.Fields(strings.ToLower(strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || r == '\'' {
+			return r
+		}
+		return ' '
+	}, q)))
+	score := map[string]int{}
+	for _, w := range words {
+		for lang, set := range stopwords {
+			if set[w] {
+				score[lang]++
+			}
+		}
+	}
+	best, bestN = "", 0
+	for _, lang := range []string{"es", "fr", "de", "pt", "it", "nl"} {
+		if score[lang] > bestN {
+			best, bestN = lang, score[lang]
+		}
+	}
+	if bestN >= 2 && bestN > score["en"] || bestN >= 1 && score["en"] == 0 && accented(q) && !englishTopic(words) {
+		return best
+	}
+	return ""
+}
+
+// accented reports whether q has letters with diacritics, a hint of a
+// language other than English.
+func accented(q string) bool {
+	for _, r := range q {
+		if r > unicode.MaxASCII && unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// englishTopic reports whether the words are mostly English topic words,
+// so "café management" with one accent stays English.
+func englishTopic(words []string) bool {
+	n := 0
+	for _, w := range words {
+		if text.IsTopicWord(w) && isASCII(w) {
+			n++
+		}
+	}
+	return n*2 > len(words)
+}
+
+func isASCII(s string) bool {
+	for _, r := range s {
+		if r > unicode.MaxASCII {
+			return false
+		}
+	}
+	return true
+}
+
+// notEnglish is what the reply says, in the student's language, when the
+// model reads English only.
+var notEnglish = map[string]string{
+	"es": `Por ahora solo entiendo preguntas en inglés. Escribe en inglés lo que estudias o quieres aprender, por ejemplo: "I'm learning Python" o "anatomy".`,
+	"fr": `Pour l'instant, je ne comprends que les questions en anglais. Écrivez en anglais ce que vous étudiez ou voulez apprendre, par exemple : « I'm learning Python » ou « anatomy ».`,
+	"de": `Im Moment verstehe ich nur Fragen auf Englisch. Schreib bitte auf Englisch, was du studierst oder lernen möchtest, zum Beispiel: „I'm learning Python“ oder „anatomy“.`,
+	"pt": `Por enquanto só entendo perguntas em inglês. Escreva em inglês o que você estuda ou quer aprender, por exemplo: "I'm learning Python" ou "anatomy".`,
+	"it": `Per ora capisco solo domande in inglese. Scrivi in inglese cosa studi o vuoi imparare, ad esempio: "I'm learning Python" o "anatomy".`,
+	"nl": `Voorlopig begrijp ik alleen vragen in het Engels. Schrijf in het Engels wat je studeert of wilt leren, bijvoorbeeld: "I'm learning Python" of "anatomy".`,
+	"zh": `目前我只能理解英文问题。请用英文告诉我你在学习什么或想学什么，例如："I'm learning Python" 或 "anatomy"。`,
+	"ja": `現在、英語の質問にのみ対応しています。勉強していることや学びたいことを英語で書いてください。例："I'm learning Python"、"anatomy"。`,
+	"ko": `지금은 영어 질문만 이해할 수 있어요. 공부하고 있거나 배우고 싶은 것을 영어로 적어 주세요. 예: "I'm learning Python", "anatomy".`,
+	"ar": `حاليًا أفهم الأسئلة باللغة الإنجليزية فقط. اكتب بالإنجليزية ما تدرسه أو ما تريد تعلّمه، مثلًا: "I'm learning Python" أو "anatomy".`,
+	"hi": `अभी मैं केवल अंग्रेज़ी में पूछे गए सवाल समझ सकता हूँ। कृपया अंग्रेज़ी में लिखें कि आप क्या पढ़ रहे हैं या क्या सीखना चाहते हैं, जैसे: "I'm learning Python" या "anatomy"।`,
+	"ru": `Пока я понимаю только вопросы на английском. Напишите по-английски, что вы изучаете или хотите изучить, например: «I'm learning Python» или «anatomy».`,
+}
+
+// NotEnglishReply returns the message for a query in a language the model
+// cannot read, in that language when it is known, else in English.
+func NotEnglishReply(lang string) string {
+	if m, ok := notEnglish[lang]; ok {
+		return m
+	}
+	return `I can only read questions in English for now. Please write what you study or want to learn in English, for example "I'm learning Python" or "anatomy".`
+}

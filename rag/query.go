@@ -1,0 +1,238 @@
+package rag
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/text"
+)
+
+// understood is what a query asks for once the way it was phrased is set
+// aside: "im a compsci major learnign pyhton" becomes the topic "computer
+// science python".
+type understood struct {
+	raw   string // the query as typed, spaces normalised
+	topic string // what the student wants: embedded, and quoted in reasons
+	// terms are the topic's lexical terms (stems, and adjacent words joined)
+	// for BM25; words are its topic words as corrected, for reasons.
+	terms, words []string
+	courses      []int // courses named by number or title, in order
+	apps         []int // apps named outright
+	lang         string
+}
+
+// framing matches the ways students phrase a request around its topic.
+// Each is replaced by a space, in order, on the corrected lower-case words
+// of the query (apostrophes dropped: "i'm" is "im").
+var framing = compileAll(
+	`^\s*(hi|hello|hey|yo|hiya|hey there|hi there|good (morning|afternoon|evening))\b`,
+	`\b(im|i am) (an? )?((?:[a-z0-9]+ ){0,5}?)(major|minor|student|undergrad|undergraduate|grad|graduate|phd|masters)( student)?\b`,
+	`\b(majoring|minoring|major|minor)( in)?\b`,
+	`\b(interested|curious|passionate|keen|focused|focusing) (in|about|on)\b`,
+	`\b(cheap|cheaper|cheapest|affordable|inexpensive|low cost|low priced)\b|\bfree (apps?|games?|ones?|options?|stuff)\b|\bfor free\b`,
+	`\bwhat (should|can|could|would|do) (i|we|you) (try|play|use|get|do|recommend|suggest)( first)?( if (i|we) (like|love|enjoy|study))?\b`,
+	`\b(im|i am)( (currently|also|really|now|just|still))? (taking|in|doing|enrolled in|registered for|signed up for|studying|learning|working on|into|interested in|curious about|trying to (learn|get better at|improve)|looking for|preparing for|struggling with|bad at|good at|new to)\b`,
+	`\b(i|we) (really )?(want|wanna|would like|d like|need|hope|plan|have|got|am trying|m trying|try) to (learn|study|practice|practise|get better at|improve|work on|get into|prepare for|pass|brush up on|master|learn about|know more about)( (my|our|some|more))?\b`,
+	`\b(i|we) (want|wanna|would like|d like|need|am looking for|m looking for|look for|like|love|enjoy|study|learn|take|teach)\b`,
+	`\b(can|could|would|will) (you|u) (please )?(recommend|suggest|show|find|give|help)( me| us)?( with)?\b`,
+	`\b(please )?(recommend|suggest|show me|find me|give me|help me( with)?)\b`,
+	`\b(is there|are there|do you have|have you got|you got|got|any recommendations for|any suggestions for|any ideas for|ideas for)( any| anything| something| some| an?)?\b`,
+	`\b(whats|what is|what are|which)( the| some| any)?( best| good| great| top| cool)?( vr)?( apps?| games?| experiences?| options?)?( for| to)?\b`,
+	`^\s*(any|some|good|cool|fun|best|great)?\s*(vr )?(anything|something|stuff|apps?|games?|programs?|experiences?|options?)( that (help|helps|teach|teaches|build|builds))?( (for|about|on|with|to help with|to|in))?\b`,
+	`\b(for|in|during) (my|our|a|the|this|next) (class|classes|course|courses|degree|program|programme|major|minor|exam|exams|midterm|midterms|final|finals|homework|semester|term|project|studies)\b`,
+	`\b(this|next|last) (semester|term|year|fall|spring|summer|winter|quarter|week)\b`,
+	`\b(in|on|with|using) (vr|virtual reality|the quest|my quest|a quest|quest|meta quest)\b`,
+	`\b(vr|quest|meta quest|oculus)\b`,
+	`\b(please|thanks|thank you|pls|thx)\b`,
+	`\b(im|i am|i m)\b`,
+	`^\s*((if|and|or|for|to|about|in|on|with|so|but|also)\s+)+`,
+)
+
+func compileAll(patterns ...string) []*regexp.Regexp {
+	out := make([]*regexp.Regexp, len(patterns))
+	for i, p := range patterns {
+		out[i] = regexp.MustCompile(p)
+	}
+	return out
+}
+
+// majorPattern is the framing that keeps its third group, the subject of
+// "i'm a psych major".
+const majorPattern = 1
+
+// stripFraming removes the framing from lower-case words and returns what
+// is left, space-padded.
+func stripFraming(words []string) string {
+	s := " " + strings.Join(words, " ") + " "
+	for i, re := range framing {
+		if i == majorPattern {
+			s = re.ReplaceAllString(s, " $3 ")
+			continue
+		}
+		s = re.ReplaceAllString(s, " ")
+	}
+	return s
+}
+
+var courseIDInQuery = regexp.MustCompile(`\b(\d{2})-?(\d{3})\b`)
+
+// understand reads a query: the language, the courses and apps it names,
+// its words corrected and abbreviations spelled out, the framing removed.
+func (e *Engine) understand(query string) understood {
+	u := understood{raw: query, lang: detectLanguage(query)}
+	rest := query
+	seen := map[int]bool{}
+	for _, m := range courseIDInQuery.FindAllStringSubmatch(query, -1) {
+		if i, ok := e.courseIdx[m[1]+"-"+m[2]]; ok && !seen[i] {
+			seen[i] = true
+			u.courses = append(u.courses, i)
+		}
+		rest = strings.Replace(rest, m[0], " ", 1)
+	}
+	words := e.correct(queryWords(rest))
+	s := stripFraming(words)
+	// Course titles, after the framing so "im taking intro to machine
+	// learning" meets "Introduction to Machine Learning".
+	for _, t := range e.courseTitles {
+		if seen[t.course] {
+			continue
+		}
+		if at := strings.Index(s, " "+t.words+" "); at >= 0 {
+			seen[t.course] = true
+			u.courses = append(u.courses, t.course)
+			s = s[:at] + " " + s[at+len(t.words)+1:]
+		}
+	}
+	u.topic = strings.Join(strings.Fields(s), " ")
+	u.apps = e.namedApps(" " + strings.Join(words, " ") + " ")
+	for _, w := range strings.Fields(u.topic) {
+		if text.IsTopicWord(w) && len(w) > 1 {
+			u.words = append(u.words, w)
+		}
+	}
+	if len(u.words) == 0 && len(u.courses) == 0 {
+		// Nothing but framing ("what should I try?"): a broad question;
+		// search with everything it said.
+		u.topic = strings.Join(words, " ")
+	}
+	u.terms = e.lexical.queryTerms(strings.Fields(u.topic))
+	return u
+}
+
+// queryWords splits a query into lower-case words; apostrophes inside words
+// go ("i'm" is "im"), and symbols that name things stay ("c++").
+func queryWords(q string) []string {
+	q = strings.NewReplacer("’", "", "'", "", "`", "").Replace(q)
+	return text.Words(q)
+}
+
+// correct spells out abbreviations ("psych", "ML", "WW2") and corrects
+// misspelled words to the closest word the catalog uses, else to the
+// closest whole word of the model's vocabulary. A word is left alone when
+// it is short, a number, an abbreviation, a word of the model's vocabulary
+// (so "tax" is never "corrected" into the catalog), or known to the
+// catalog.
+func (e *Engine) correct(words []string) []string {
+	out := make([]string, 0, len(words))
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		if i+1 < len(words) {
+			if exp, ok := text.Phrases[w+" "+words[i+1]]; ok {
+				out = append(out, strings.Fields(exp)...)
+				i++
+				continue
+			}
+		}
+		if exp, ok := e.abbrev[w]; ok {
+			out = append(out, strings.Fields(exp)...)
+			continue
+		}
+		if !text.IsFunctionWord(w) && !text.IsFillerWord(w) && !e.speller.Known(w) && !e.isWord(w) {
+			if fix, ok := e.speller.Suggest(w); ok {
+				w = fix
+			} else if e.words != nil {
+				if fix, ok := e.words.Suggest(w); ok {
+					w = fix // a real word the catalog does not use: "structers"
+				}
+			}
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// isWord reports whether the model's vocabulary knows w as a whole word.
+func (e *Engine) isWord(w string) bool {
+	if v, ok := e.embedder.(interface{ IsWord(string) bool }); ok {
+		return v.IsWord(w)
+	}
+	return false
+}
+
+// courseTitle is a course title as lower-case words, for finding it in a
+// query.
+type courseTitle struct {
+	course int
+	words  string // " "-joined, "introduction" for "intro"
+}
+
+// titleWords normalises a course title or query fragment for matching.
+func titleWords(s string) string {
+	ws := queryWords(s)
+	for i, w := range ws {
+		if w == "intro" {
+			ws[i] = "introduction"
+		}
+	}
+	return strings.Join(ws, " ")
+}
+
+// namedApps returns the apps whose full name, or the part before a colon,
+// appears in the padded query words. A one-word name that is also a skill
+// word ("Spatial") does not count: "spatial reasoning" is a topic.
+func (e *Engine) namedApps(padded string) []int {
+	var out []int
+	for i, n := range e.appNames {
+		for _, name := range n {
+			if len(strings.ReplaceAll(name, " ", "")) < 4 || !strings.Contains(padded, " "+name+" ") {
+				continue
+			}
+			if !strings.Contains(name, " ") && e.skillWords[name] {
+				continue
+			}
+			if !slices.Contains(out, i) {
+				out = append(out, i)
+			}
+		}
+	}
+	return out
+}
+
+// vocabularySpellers holds one speller over each model's whole words, built
+// once per process: the vocabulary does not change with the catalog.
+var vocabularySpellers sync.Map // model name -> *text.Speller
+
+// vocabularySpeller returns a speller over the whole words of the
+// embedder's vocabulary, nil when it has none to offer.
+func vocabularySpeller(emb vrrec.Embedder) *text.Speller {
+	v, ok := emb.(interface{ Words() []string })
+	if !ok {
+		return nil
+	}
+	if s, ok := vocabularySpellers.Load(emb.Name()); ok {
+		return s.(*text.Speller)
+	}
+	words := v.Words()
+	if len(words) == 0 {
+		return nil
+	}
+	freq := make(map[string]int, len(words))
+	for _, w := range words {
+		freq[w] = 1
+	}
+	s, _ := vocabularySpellers.LoadOrStore(emb.Name(), text.NewSpeller(freq, nil))
+	return s.(*text.Speller)
+}
