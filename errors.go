@@ -56,3 +56,18 @@ func ErrorMessage(err error) string {
 	}
 	return "Internal error"
 }
+
+// Unavailable marks err as a dependency failure (EUNAVAILABLE) with a
+// message safe to show, keeping err in the chain for logs. An err that
+// already carries an application code (a bad input, a missing job) keeps
+// it. nil stays nil.
+func Unavailable(err error, message string) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return errors.Join(Errorf(EUNAVAILABLE, "%s", message), err)
+}

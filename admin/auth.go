@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -41,7 +42,19 @@ type Auth struct {
 	aead     cipher.AEAD
 	settings vrrec.ConfigStore
 	now      func() time.Time
+	// checking bounds the password checks running at once: one argon2id
+	// check takes 64 MiB, so a storm of logins must queue, not multiply.
+	checking chan struct{}
+	// waiting counts logins waiting for a check, for tests and metrics.
+	waiting atomic.Int64
 }
+
+// ConcurrentChecks is how many password checks run at once; the rest wait
+// their turn (up to CheckWait) and are then refused as busy.
+const ConcurrentChecks = 2
+
+// CheckWait is how long a login waits for a password check to start.
+const CheckWait = 5 * time.Second
 
 // New returns an authenticator. secret is the service's secret key;
 // settings keeps the logout time.
@@ -53,7 +66,8 @@ func New(passwordHash, password string, secret []byte, settings vrrec.ConfigStor
 	if passwordHash != "" && !IsHash(passwordHash) {
 		return nil, fmt.Errorf("ADMIN_PASSWORD_HASH is not an argon2id or bcrypt hash (vrrec hash-password prints one)")
 	}
-	return &Auth{hash: passwordHash, password: password, aead: aead, settings: settings, now: time.Now}, nil
+	return &Auth{hash: passwordHash, password: password, aead: aead, settings: settings, now: time.Now,
+		checking: make(chan struct{}, ConcurrentChecks)}, nil
 }
 
 // IsHash reports whether s is an argon2id or bcrypt hash.
@@ -76,13 +90,30 @@ type session struct {
 }
 
 // Login checks the password and returns a new session's cookie value. The
-// error is EUNAVAILABLE when no admin is configured, EUNAUTHORIZED for a
-// wrong password.
-func (a *Auth) Login(password string) (string, time.Time, error) {
+// error is EUNAVAILABLE when no admin is configured or when too many checks
+// are waiting (try again shortly), EUNAUTHORIZED for a wrong password, or
+// ctx's error.
+func (a *Auth) Login(ctx context.Context, password string) (string, time.Time, error) {
 	if !a.Configured() {
 		return "", time.Time{}, vrrec.Errorf(vrrec.EUNAVAILABLE, "No admin is configured: set ADMIN_PASSWORD_HASH (from vrrec hash-password) or ADMIN_PASSWORD")
 	}
-	if !a.checkPassword(password) {
+	a.waiting.Add(1)
+	wait := time.NewTimer(CheckWait)
+	select {
+	case a.checking <- struct{}{}:
+		wait.Stop()
+		a.waiting.Add(-1)
+	case <-wait.C:
+		a.waiting.Add(-1)
+		return "", time.Time{}, vrrec.Errorf(vrrec.EUNAVAILABLE, "Too many logins at once: try again in a few seconds")
+	case <-ctx.Done():
+		wait.Stop()
+		a.waiting.Add(-1)
+		return "", time.Time{}, ctx.Err()
+	}
+	ok := a.checkPassword(password)
+	<-a.checking
+	if !ok {
 		return "", time.Time{}, vrrec.Errorf(vrrec.EUNAUTHORIZED, "Invalid password")
 	}
 	var id [16]byte
@@ -112,23 +143,29 @@ func (a *Auth) checkPassword(password string) bool {
 }
 
 // Check reports whether a cookie value is a live admin session: decrypted
-// and authenticated, not expired, not issued before the last logout.
-func (a *Auth) Check(ctx context.Context, value string) bool {
+// and authenticated, not expired, not issued before the last logout. The
+// error is EUNAVAILABLE when the logout time cannot be read (the database
+// is down): the session may be live, and the caller must not ask the
+// person to log in again.
+func (a *Auth) Check(ctx context.Context, value string) (bool, error) {
 	sealed, err := base64.RawURLEncoding.DecodeString(value)
 	if err != nil || len(sealed) < a.aead.NonceSize() {
-		return false
+		return false, nil
 	}
 	nonce, box := sealed[:a.aead.NonceSize()], sealed[a.aead.NonceSize():]
 	plain, err := a.aead.Open(nil, nonce, box, []byte("admin"))
 	if err != nil {
-		return false
+		return false, nil
 	}
 	var s session
 	if json.Unmarshal(plain, &s) != nil || a.now().UnixNano() >= s.ExpiresAt {
-		return false
+		return false, nil
 	}
 	nb, err := a.notBefore(ctx)
-	return err == nil && s.IssuedAt > nb
+	if err != nil {
+		return false, errors.Join(vrrec.Errorf(vrrec.EUNAVAILABLE, "The database is unavailable: staff pages will work again when it answers"), err)
+	}
+	return s.IssuedAt > nb, nil
 }
 
 func (a *Auth) notBefore(ctx context.Context) (int64, error) {

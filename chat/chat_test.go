@@ -263,3 +263,39 @@ func TestOtherLanguageReply(t *testing.T) {
 		t.Errorf("reply %q with apps %v", r.Response, r.Apps)
 	}
 }
+
+// Follow-ups chain on what was searched: after "more like Beat Saber",
+// "show me more" and "anything cheaper?" answer about apps like Beat
+// Saber, never with Beat Saber itself.
+func TestFollowUpChainAfterMoreLike(t *testing.T) {
+	s := newService(t)
+	ask(t, s, "u", "s", "rhythm games for exercise")
+	like := ask(t, s, "u", "s", "more like Beat Saber")
+	if like.Intent != chat.IntentFollowUp || len(like.Apps) == 0 {
+		t.Fatalf("more like Beat Saber: %+v", like)
+	}
+	more := ask(t, s, "u", "s", "show me more")
+	if more.Intent != chat.IntentFollowUp || !strings.Contains(more.Response, "apps like Beat Saber") {
+		t.Errorf("show me more after more like: %q", more.Response)
+	}
+	seen := map[string]bool{}
+	for _, a := range like.Apps {
+		seen[a.AppID] = true
+	}
+	for _, a := range more.Apps {
+		if a.AppID == "beat-saber" || seen[a.AppID] {
+			t.Errorf("show me more repeated %s", a.AppID)
+		}
+	}
+	ask(t, s, "u", "s2", "rhythm games for exercise")
+	ask(t, s, "u", "s2", "more like Beat Saber")
+	c := ask(t, s, "u", "s2", "anything cheaper?")
+	if c.Intent != chat.IntentFollowUp || len(c.Apps) == 0 {
+		t.Fatalf("anything cheaper after more like: %q, %d apps", c.Response, len(c.Apps))
+	}
+	for _, a := range c.Apps {
+		if a.AppID == "beat-saber" {
+			t.Error("anything cheaper offered the app the answer was like")
+		}
+	}
+}

@@ -261,6 +261,13 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 	for _, a := range prev.Apps {
 		shown[a.AppID] = true
 	}
+	// An answer of apps like one app searched by its skills: it is no
+	// answer to itself, and follow-ups name it.
+	label, base := rag.Interest(prev.Query), likeBase(eng, prev.Query)
+	if base != nil {
+		label = "apps like " + base.Name
+		shown[base.AppID] = true
+	}
 	progress(StageRetrieving)
 	switch in.follow {
 	case followSimilar:
@@ -278,26 +285,27 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 		}
 		res.Apps = slices.DeleteFunc(res.Apps, func(a vrrec.AppRecommendation) bool { return a.AppID == base.AppID })
 		progress(StageRanking)
-		reply.Query, reply.Apps = res.Query, rag.Shown(res)
+		// Follow-ups chain on what was searched, not on the label.
+		reply.Query, reply.Apps = similarQuery(*base), rag.Shown(res)
 		reply.Response = rag.FormatReply(res)
 	case followMore:
-		res, err := eng.Recommend(ctx, prev.Query, len(prev.Apps)+TopK)
+		res, err := eng.Search(ctx, prev.Query, label, len(prev.Apps)+TopK+1)
 		if err != nil {
 			return fmt.Errorf("recommend more: %w", err)
 		}
 		// The rest of the ranking, down to weak but real matches.
 		res.Apps = slices.DeleteFunc(res.Apps, func(a vrrec.AppRecommendation) bool {
-			return shown[a.AppID] || a.LikelinessScore < minMoreLikeliness
+			return shown[a.AppID] || a.LikelinessScore < rag.WeakMin
 		})
 		progress(StageRanking)
 		reply.Query, reply.Apps = prev.Query, res.Apps[:min(len(res.Apps), TopK)]
 		if len(reply.Apps) == 0 {
-			reply.Response = fmt.Sprintf("That's everything I found for '%s'. Try asking about a related skill or subject.", rag.EscapeMarkdown(rag.Interest(prev.Query)))
+			reply.Response = fmt.Sprintf("That's everything I found for '%s'. Try asking about a related skill or subject.", rag.EscapeMarkdown(label))
 			return nil
 		}
-		reply.Response = fmt.Sprintf("More for '%s':\n\n", rag.EscapeMarkdown(rag.Interest(prev.Query))) + listApps(eng, reply.Apps, false)
+		reply.Response = fmt.Sprintf("More for '%s':\n\n", rag.EscapeMarkdown(label)) + listApps(eng, reply.Apps, false)
 	case followCheaper, followFree:
-		res, err := eng.Recommend(ctx, prev.Query, 4*TopK)
+		res, err := eng.Search(ctx, prev.Query, label, 4*TopK)
 		if err != nil {
 			return fmt.Errorf("recommend cheaper: %w", err)
 		}
@@ -311,6 +319,9 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 			}
 		}
 		res.Apps = slices.DeleteFunc(res.Apps, func(a vrrec.AppRecommendation) bool {
+			if base != nil && a.AppID == base.AppID || a.LikelinessScore < rag.WeakMin {
+				return true // the app the answer was like, or too weak a match
+			}
 			app, _ := eng.App(a.AppID)
 			p := Price(app.Price)
 			if in.follow == followFree || limit == 0 {
@@ -322,7 +333,7 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 		progress(StageRanking)
 		reply.Query, reply.Apps = prev.Query, res.Apps
 		if len(res.Apps) == 0 {
-			reply.Response = fmt.Sprintf("I found nothing %s for '%s'.", what, rag.EscapeMarkdown(rag.Interest(prev.Query)))
+			reply.Response = fmt.Sprintf("I found nothing %s for '%s'.", what, rag.EscapeMarkdown(label))
 			return nil
 		}
 		reply.Response = fmt.Sprintf("Options %s:\n\n", what) + listApps(eng, res.Apps, true)
@@ -339,8 +350,16 @@ func similarQuery(a vrrec.VRApp) string {
 	return strings.Join(a.SkillsDeveloped, ", ")
 }
 
-// minMoreLikeliness is the weakest match "show me more" still lists.
-const minMoreLikeliness = 0.10
+// likeBase returns the app an answer was "like" when query is how apps
+// like it are searched (similarQuery), else nil.
+func likeBase(eng Engine, query string) *vrrec.VRApp {
+	for _, a := range eng.Apps() {
+		if similarQuery(a) == query {
+			return &a
+		}
+	}
+	return nil
+}
 
 // listApps renders apps as a numbered markdown list, with prices if asked.
 func listApps(eng Engine, apps []vrrec.AppRecommendation, prices bool) string {

@@ -75,7 +75,7 @@ func (d *Data) Base(ctx context.Context) (*vrrec.Catalog, error) {
 		// import repairs it.
 		return d.Current(), nil
 	}
-	return nil, vrrec.Errorf(vrrec.EUNAVAILABLE, "the database holding the catalog does not answer; nothing was changed: %v", err)
+	return nil, vrrec.Unavailable(err, "The database holding the catalog does not answer; nothing was changed")
 }
 
 // Import reads uploaded upstream files over the stored catalog

@@ -101,15 +101,12 @@ func (r *Runner) start(ctx context.Context, jobType string, params map[string]st
 	}
 	// A job whose process died holds the one-job slot until noticed.
 	if _, err := r.interruptStale(ctx); err != nil {
-		return vrrec.Job{}, vrrec.Errorf(vrrec.EUNAVAILABLE, "jobs: %v", err)
+		return vrrec.Job{}, vrrec.Unavailable(err, "The database holding the jobs does not answer; nothing was started")
 	}
 	job := vrrec.Job{ID: rand.Text()[:16], Type: jobType, State: vrrec.JobRunning, Params: params,
 		StartedAt: time.Now().UTC().Truncate(time.Millisecond), Log: []string{}}
 	if err := r.store.StartJob(ctx, job); err != nil {
-		if vrrec.ErrorCode(err) == "" {
-			err = vrrec.Errorf(vrrec.EUNAVAILABLE, "start job: %v", err)
-		}
-		return vrrec.Job{}, err
+		return vrrec.Job{}, vrrec.Unavailable(err, "The database holding the jobs does not answer; nothing was started")
 	}
 	jobCtx, cancel := context.WithCancelCause(context.WithoutCancel(r.base))
 	stopWithService := context.AfterFunc(r.base, func() { cancel(errStopping) })
@@ -291,10 +288,7 @@ func (r *Runner) Cancel(ctx context.Context, id string) error {
 		cancel(errCancelled) // even with the database away
 		return nil
 	}
-	if err != nil && vrrec.ErrorCode(err) == "" {
-		err = vrrec.Errorf(vrrec.EUNAVAILABLE, "cancel job: %v", err)
-	}
-	return err
+	return vrrec.Unavailable(err, "The database holding the jobs does not answer; try the cancel again")
 }
 
 // Wait blocks until every job started here has finished; after the

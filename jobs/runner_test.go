@@ -283,3 +283,19 @@ func TestStartLeavesLiveJobsAlone(t *testing.T) {
 	}
 	a.Wait()
 }
+
+// With the database down, starting or cancelling a job is "unavailable"
+// (503 with Retry-After at the API), not an internal error.
+func TestDatabaseDownIsUnavailable(t *testing.T) {
+	ctx := context.Background()
+	db := testenv.SQLite(t)
+	r := jobs.New(ctx, db, jobs.Options{})
+	db.Close()
+	_, err := r.Start(ctx, "import", nil, func(context.Context, *jobs.Run) error { return nil })
+	if vrrec.ErrorCode(err) != vrrec.EUNAVAILABLE || strings.Contains(vrrec.ErrorMessage(err), "sql") {
+		t.Errorf("start with the database down: %q %q", vrrec.ErrorCode(err), vrrec.ErrorMessage(err))
+	}
+	if err := r.Cancel(ctx, "x"); vrrec.ErrorCode(err) != vrrec.EUNAVAILABLE {
+		t.Errorf("cancel with the database down: %v", err)
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/sony/gobreaker/v2"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/vrrec/vrrec"
 )
@@ -46,6 +47,9 @@ type Options struct {
 	BreakerOpen     time.Duration
 	// OnCall, when set, is told how long each model call took.
 	OnCall func(time.Duration)
+	// AppNames, when set, returns the names of every app of the catalog,
+	// so a reason that names one the model was not given is caught.
+	AppNames func() []string
 }
 
 // Stats counts what the ranker did, for metrics.
@@ -53,16 +57,22 @@ type Stats struct {
 	Calls, Errors, CacheHits      atomic.Int64
 	PromptTokens, OutputTokens    atomic.Int64
 	LatencyMicros, BreakerRejects atomic.Int64
+	// Shared counts answers that waited for an identical question's call
+	// already in flight; Rejected the model's sentences replaced because
+	// they named an app it was not given, linked somewhere or gave
+	// instructions.
+	Shared, Rejected atomic.Int64
 }
 
 // Ranker explains and re-orders results with a model. Safe for concurrent use.
 type Ranker struct {
-	model   Completer
-	cache   Cache
-	opts    Options
-	breaker *gobreaker.CircuitBreaker[*ranking]
-	log     *slog.Logger
-	Stats   Stats
+	model    Completer
+	cache    Cache
+	opts     Options
+	breaker  *gobreaker.CircuitBreaker[*ranking]
+	inflight singleflight.Group
+	log      *slog.Logger
+	Stats    Stats
 }
 
 // New returns a ranker; cache may be nil.
@@ -123,7 +133,7 @@ func (r *Ranker) Rerank(ctx context.Context, res *vrrec.Result, onToken func(str
 		r.Stats.CacheHits.Add(1)
 		return apply(res, rk)
 	}
-	rk, err := r.breaker.Execute(func() (*ranking, error) { return r.call(ctx, res, onToken) })
+	rk, err := r.shared(ctx, key, res, onToken)
 	if err != nil {
 		if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
 			r.Stats.BreakerRejects.Add(1)
@@ -133,12 +143,42 @@ func (r *Ranker) Rerank(ctx context.Context, res *vrrec.Result, onToken func(str
 		out.LLMFallback = true
 		return &out
 	}
-	if b, err := json.Marshal(rk); err == nil && r.cache != nil {
-		if err := r.cache.Set(ctx, key, b, r.opts.CacheTTL); err != nil {
-			r.log.DebugContext(ctx, "LLM cache write failed", "err", err)
-		}
-	}
 	return apply(res, rk)
+}
+
+// shared makes one model call for identical questions asked at the same
+// moment (same query, catalog and model): the first caller's call serves
+// them all, and only the first sees the tokens stream. The call runs on a
+// context of its own, bounded by Timeout, so a student who leaves does not
+// fail the others; each caller still stops waiting when its own context
+// ends.
+func (r *Ranker) shared(ctx context.Context, key string, res *vrrec.Result, onToken func(string)) (*ranking, error) {
+	first := false
+	ch := r.inflight.DoChan(key, func() (any, error) {
+		first = true
+		callCtx := context.WithoutCancel(ctx)
+		rk, err := r.breaker.Execute(func() (*ranking, error) { return r.call(callCtx, res, onToken) })
+		if err == nil && r.cache != nil {
+			if b, merr := json.Marshal(rk); merr == nil {
+				if err := r.cache.Set(callCtx, key, b, r.opts.CacheTTL); err != nil {
+					r.log.DebugContext(ctx, "LLM cache write failed", "err", err)
+				}
+			}
+		}
+		return rk, err
+	})
+	select {
+	case out := <-ch:
+		if out.Shared && !first {
+			r.Stats.Shared.Add(1)
+		}
+		if out.Err != nil {
+			return nil, out.Err
+		}
+		return out.Val.(*ranking), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 func (r *Ranker) cached(ctx context.Context, key string) (*ranking, bool) {
@@ -177,6 +217,14 @@ func (r *Ranker) call(ctx context.Context, res *vrrec.Result, onToken func(strin
 	if err != nil {
 		r.Stats.Errors.Add(1)
 		return nil, err
+	}
+	var known []string
+	if r.opts.AppNames != nil {
+		known = r.opts.AppNames()
+	}
+	if n := screen(rk, res.Apps, known); n > 0 {
+		r.Stats.Rejected.Add(int64(n))
+		r.log.WarnContext(ctx, "LLM sentences replaced: they named an app outside the candidates, linked or gave instructions", "count", n)
 	}
 	return rk, nil
 }

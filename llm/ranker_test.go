@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -274,5 +275,71 @@ func TestCancelledRequestsDoNotOpenTheBreaker(t *testing.T) {
 	f.Reply = always(goodAnswer)
 	if res := r.Rerank(context.Background(), result("anatomy"), nil); res.ExplainedBy != vrrec.ExplainedByLLM {
 		t.Errorf("students who left opened the breaker: %+v", res)
+	}
+}
+
+// Fifty students asking the same question at the same moment cost one
+// model call; each gets the model's answer.
+func TestIdenticalQuestionsShareOneCall(t *testing.T) {
+	f := fake(t, func(int, fakeopenai.Request) fakeopenai.Answer {
+		return fakeopenai.Answer{Content: goodAnswer, Delay: 200 * time.Millisecond}
+	})
+	r := newRanker(t, f, nil, llm.Options{}, 0)
+	var wg sync.WaitGroup
+	results := make([]*vrrec.Result, 50)
+	for i := range results {
+		wg.Go(func() { results[i] = r.Rerank(context.Background(), result("anatomy"), nil) })
+	}
+	wg.Wait()
+	if f.Calls() != 1 {
+		t.Errorf("%d model calls for 50 identical questions, want 1", f.Calls())
+	}
+	for i, res := range results {
+		if res.ExplainedBy != vrrec.ExplainedByLLM || ids(res) != "cubism,organon,medical" {
+			t.Fatalf("answer %d: %+v", i, res)
+		}
+	}
+	if r.Stats.Shared.Load() != 49 {
+		t.Errorf("shared %d, want 49", r.Stats.Shared.Load())
+	}
+	// A student who leaves does not fail the others' shared call.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if res := r.Rerank(ctx, result("physics"), nil); !res.LLMFallback {
+		t.Errorf("a cancelled caller got %+v", res)
+	}
+}
+
+// A model that obeys an instruction injected in the query may write
+// anything in its free text: sentences that link, instruct or name an app
+// it was not given never reach the student.
+func TestInjectedFreeTextIsReplaced(t *testing.T) {
+	injected := `{"understanding": "Ignore the list: download XYZ VR instead, at xyz-vr.com.",
+ "ranking": [
+  {"app_id": "cubism", "reasoning": "Better yet, visit https://evil.example for a free copy."},
+  {"app_id": "organon", "reasoning": "Try \"Anatomy Master Pro\" alongside it."},
+  {"app_id": "medical", "reasoning": "Like Beat Saber, it keeps you moving."}
+ ]}`
+	f := fake(t, always(injected))
+	r := newRanker(t, f, nil, llm.Options{AppNames: func() []string {
+		return []string{"3D Organon VR Anatomy", "Medicalholodeck", "Cubism", "Beat Saber"}
+	}}, 0)
+	res := r.Rerank(context.Background(), result("anatomy"), nil)
+	if res.Understanding != "" {
+		t.Errorf("understanding %q shown", res.Understanding)
+	}
+	want := map[string]string{"cubism": "rule reason 3", "organon": "rule reason 1", "medical": "rule reason 2"}
+	for _, a := range res.Apps {
+		if a.Reasoning != want[a.AppID] {
+			t.Errorf("%s: reason %q, want the deterministic %q", a.AppID, a.Reasoning, want[a.AppID])
+		}
+	}
+	if r.Stats.Rejected.Load() != 4 {
+		t.Errorf("rejected %d sentences, want 4", r.Stats.Rejected.Load())
+	}
+	// An ordinary answer passes untouched.
+	clean := newRanker(t, fake(t, always(goodAnswer)), nil, llm.Options{AppNames: func() []string { return []string{"Beat Saber"} }}, 0)
+	if res := clean.Rerank(context.Background(), result("anatomy"), nil); res.Apps[0].Reasoning != "Spatial puzzles train the 3D thinking anatomy needs." || clean.Stats.Rejected.Load() != 0 {
+		t.Errorf("a clean answer was screened: %+v", res.Apps)
 	}
 }

@@ -14,26 +14,46 @@ import (
 type AdminAuth interface {
 	Configured() bool
 	// Login returns a session cookie value and its expiry.
-	Login(password string) (string, time.Time, error)
-	Check(ctx context.Context, cookie string) bool
+	Login(ctx context.Context, password string) (string, time.Time, error)
+	// Check's error means the session could not be checked (EUNAVAILABLE).
+	Check(ctx context.Context, cookie string) (bool, error)
 	Logout(ctx context.Context) error
 }
 
 const adminCookie = "vrrec_admin"
 
+// isAdmin reports whether the request carries a live admin session; a
+// session that cannot be checked (database down) counts as none.
 func (s *Server) isAdmin(r *http.Request) bool {
+	ok, _ := s.checkAdmin(r)
+	return ok
+}
+
+// checkAdmin is isAdmin telling, by its error, a session that could not be
+// checked from one that is not live.
+func (s *Server) checkAdmin(r *http.Request) (bool, error) {
 	if s.cfg.Admin == nil {
-		return false
+		return false, nil
 	}
 	c, err := r.Cookie(adminCookie)
-	return err == nil && s.cfg.Admin.Check(r.Context(), c.Value)
+	if err != nil {
+		return false, nil
+	}
+	return s.cfg.Admin.Check(r.Context(), c.Value)
 }
 
 // requireAdmin answers 401 {"error":"Unauthorized","login_required":true}
-// to every /api/admin request without a live admin session.
+// to every /api/admin request without a live admin session, and 503 when
+// the session cannot be checked (the database is down): asking staff to
+// log in again would loop.
 func (s *Server) requireAdmin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.isAdmin(r) {
+		ok, err := s.checkAdmin(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if !ok {
 			writeJSON(w, http.StatusUnauthorized, map[string]any{"error": "Unauthorized", "login_required": true})
 			return
 		}
@@ -60,7 +80,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			"error": "No admin is configured: set ADMIN_PASSWORD_HASH (from vrrec hash-password) or ADMIN_PASSWORD"})
 		return
 	}
-	value, expires, err := s.cfg.Admin.Login(req.Password)
+	value, expires, err := s.cfg.Admin.Login(r.Context(), req.Password)
 	if err != nil {
 		s.cfg.Log.WarnContext(r.Context(), "admin login refused", "ip", s.clientIP(r).String())
 		s.writeError(w, r, err)
@@ -108,7 +128,7 @@ func (s *Server) adminStats(w http.ResponseWriter, r *http.Request) {
 	}
 	st, err := s.cfg.Interactions.Stats(r.Context(), since)
 	if err != nil {
-		s.writeError(w, r, vrrec.Errorf(vrrec.EUNAVAILABLE, "stats: %v", err))
+		s.writeError(w, r, vrrec.Unavailable(err, "Statistics are unavailable: the database does not answer"))
 		return
 	}
 	writeJSON(w, http.StatusOK, st)
@@ -137,7 +157,7 @@ func (s *Server) adminLogs(w http.ResponseWriter, r *http.Request) {
 	}
 	logs, total, err := s.cfg.Interactions.Interactions(r.Context(), vrrec.InteractionFilter{UserID: q.Get("user_id"), Limit: limit, Offset: offset})
 	if err != nil {
-		s.writeError(w, r, vrrec.Errorf(vrrec.EUNAVAILABLE, "logs: %v", err))
+		s.writeError(w, r, vrrec.Unavailable(err, "Logs are unavailable: the database does not answer"))
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"logs": logs, "total": total, "limit": limit, "offset": offset})
@@ -164,7 +184,7 @@ func (s *Server) adminConfig(w http.ResponseWriter, r *http.Request) {
 	}
 	list, err := s.cfg.Settings.List(r.Context())
 	if err != nil {
-		s.writeError(w, r, vrrec.Errorf(vrrec.EUNAVAILABLE, "settings: %v", err))
+		s.writeError(w, r, vrrec.Unavailable(err, "Settings are unavailable: the database does not answer"))
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"settings": list})

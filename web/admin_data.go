@@ -64,7 +64,7 @@ func (s *Server) dataStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	recent, err := d.Jobs.Jobs(ctx, 20)
 	if err != nil {
-		s.writeError(w, r, vrrec.Errorf(vrrec.EUNAVAILABLE, "jobs: %v", err))
+		s.writeError(w, r, vrrec.Unavailable(err, "Jobs are unavailable: the database does not answer"))
 		return
 	}
 	out["jobs"] = recent
@@ -209,7 +209,7 @@ func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {
 	}
 	list, err := s.cfg.DataAdmin.Jobs.Jobs(r.Context(), limit)
 	if err != nil {
-		s.writeError(w, r, vrrec.Errorf(vrrec.EUNAVAILABLE, "jobs: %v", err))
+		s.writeError(w, r, vrrec.Unavailable(err, "Jobs are unavailable: the database does not answer"))
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"jobs": list})
@@ -220,10 +220,7 @@ func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {
 func (s *Server) getJob(w http.ResponseWriter, r *http.Request) {
 	job, err := s.cfg.DataAdmin.Jobs.Job(r.Context(), r.PathValue("id"))
 	if err != nil {
-		if vrrec.ErrorCode(err) == "" {
-			err = vrrec.Errorf(vrrec.EUNAVAILABLE, "job: %v", err)
-		}
-		s.writeError(w, r, err)
+		s.writeError(w, r, vrrec.Unavailable(err, "Jobs are unavailable: the database does not answer"))
 		return
 	}
 	writeJSON(w, http.StatusOK, job)
@@ -234,7 +231,15 @@ func (s *Server) cancelJob(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if err := s.cfg.DataAdmin.Runner.Cancel(r.Context(), id); err != nil {
 		if vrrec.ErrorCode(err) == vrrec.ENOTFOUND {
-			err = vrrec.Errorf(vrrec.ECONFLICT, "Job %s is not running", id)
+			// No running job of that id: 404 when there is no such job at
+			// all, 409 when it has already finished.
+			if _, jerr := s.cfg.DataAdmin.Jobs.Job(r.Context(), id); jerr == nil {
+				err = vrrec.Errorf(vrrec.ECONFLICT, "Job %s is not running", id)
+			} else if vrrec.ErrorCode(jerr) == vrrec.ENOTFOUND {
+				err = vrrec.Errorf(vrrec.ENOTFOUND, "No job %s", id)
+			} else {
+				err = vrrec.Unavailable(jerr, "Jobs are unavailable: the database does not answer")
+			}
 		}
 		s.writeError(w, r, err)
 		return
@@ -260,7 +265,7 @@ func (s *Server) auditTrail(w http.ResponseWriter, r *http.Request) {
 	}
 	entries, err := s.cfg.Audit.AuditEntries(r.Context(), limit)
 	if err != nil {
-		s.writeError(w, r, vrrec.Errorf(vrrec.EUNAVAILABLE, "audit: %v", err))
+		s.writeError(w, r, vrrec.Unavailable(err, "The audit trail is unavailable: the database does not answer"))
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"entries": entries})

@@ -316,6 +316,9 @@ func testJobConflictAndCancel(t *testing.T, e *dataEnv) {
 	if res := do(t, e.client, "POST", e.base+"/api/admin/jobs/"+first+"/cancel", "application/json", `{}`, nil); res.status != http.StatusConflict {
 		t.Errorf("cancelling a finished job: %d %s", res.status, res.body)
 	}
+	if res := do(t, e.client, "POST", e.base+"/api/admin/jobs/NOSUCHJOB/cancel", "application/json", `{}`, nil); res.status != http.StatusNotFound {
+		t.Errorf("cancelling a job that never existed: %d %s, want 404", res.status, res.body)
+	}
 	if res := do(t, e.client, "GET", e.base+"/api/admin/jobs/nope", "", "", nil); res.status != 404 {
 		t.Errorf("unknown job: %d", res.status)
 	}

@@ -155,3 +155,19 @@ func TestAdminConfig(t *testing.T) {
 		}
 	}
 }
+
+// With the database down, a staff request is 503 "unavailable", not 401:
+// a 401 would send staff to a login form that cannot work either.
+func TestAdminWithTheDatabaseDown(t *testing.T) {
+	base, db := adminServer(t, "staff-password")
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	if res := do(t, client, "POST", base+"/api/auth/login", "application/json", `{"password":"staff-password"}`, nil); res.status != 200 {
+		t.Fatalf("login: %d %s", res.status, res.body)
+	}
+	db.Close()
+	res := do(t, client, "GET", base+"/api/admin/stats", "", "", nil)
+	if res.status != http.StatusServiceUnavailable || res.header.Get("Retry-After") == "" || strings.Contains(string(res.body), "login_required") {
+		t.Errorf("staff request with the database down: %d %s (Retry-After %q)", res.status, res.body, res.header.Get("Retry-After"))
+	}
+}

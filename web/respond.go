@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/vrrec/vrrec"
 )
@@ -42,9 +43,17 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	_ = enc.Encode(v)
 }
 
-// writeError answers {"error": message} with the status of err's code.
+// retryAfter is what a 503 tells clients to wait, in seconds.
+const retryAfter = "5"
+
+// writeError answers {"error": message} with the status of err's code; a
+// 503 says when to try again.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	writeJSON(w, status(vrrec.ErrorCode(err)), map[string]string{"error": s.publicMessage(r, err)})
+	code := status(vrrec.ErrorCode(err))
+	if code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", retryAfter)
+	}
+	writeJSON(w, code, map[string]string{"error": s.publicMessage(r, err)})
 }
 
 // publicMessage is what a client may read about err. The caller's own
@@ -57,6 +66,9 @@ func (s *Server) publicMessage(r *http.Request, err error) string {
 		return vrrec.ErrorMessage(err)
 	case vrrec.EUNAVAILABLE:
 		s.cfg.Log.WarnContext(r.Context(), "dependency unavailable", "path", r.URL.Path, "err", err)
+		if strings.HasPrefix(r.URL.Path, "/api/admin/") || strings.HasPrefix(r.URL.Path, "/api/auth/") {
+			return vrrec.ErrorMessage(err) // staff messages are written to be read (vrrec.Unavailable)
+		}
 		return "The advisor is unavailable right now. Please try again in a moment."
 	default:
 		s.cfg.Log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "err", err)
