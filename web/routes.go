@@ -35,6 +35,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /api/auth/logout", csrf.Handler(http.HandlerFunc(s.logout)))
 	mux.HandleFunc("GET /api/auth/check", s.authCheck)
 	staff := http.NewServeMux()
+	staff.HandleFunc("GET /api/admin/health", s.adminHealth)
 	staff.HandleFunc("GET /api/admin/stats", s.adminStats)
 	staff.HandleFunc("GET /api/admin/logs", s.adminLogs)
 	staff.HandleFunc("GET /api/admin/config", s.adminConfig)

@@ -97,6 +97,7 @@ type Server struct {
 	handler   http.Handler
 	mux       *http.ServeMux
 	chatSlots chan struct{} // shared by /chat and /chat/stream; nil: no cap
+	probes    probeCache
 }
 
 // New returns a server for cfg.

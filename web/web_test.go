@@ -12,10 +12,12 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/admin"
 	"github.com/vrrec/vrrec/chat"
 	"github.com/vrrec/vrrec/inmem"
 	"github.com/vrrec/vrrec/internal/testenv"
@@ -349,11 +351,20 @@ func TestStreamSendsProgressThenResult(t *testing.T) {
 }
 
 func TestHealthAndReadiness(t *testing.T) {
-	down := errors.New("database unreachable")
-	var failing bool
+	down := errors.New("database unreachable at /var/lib/vrrec/vrrec.db")
+	var failing atomic.Bool
+	var probes atomic.Int64
+	db := testenv.SQLite(t)
+	auth, err := admin.New("", "staff-password", testKey, db)
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := newServer(t, nil, func(c *web.Config) {
+		c.Admin = auth
+		c.Info = func() map[string]any { return map[string]any{"catalog_version": "v1", "llm": "model-x"} }
 		c.Checks = append(c.Checks, web.Check{Name: "store", Probe: func(context.Context) error {
-			if failing {
+			probes.Add(1)
+			if failing.Load() {
 				return down
 			}
 			return nil
@@ -363,15 +374,40 @@ func TestHealthAndReadiness(t *testing.T) {
 	if res := do(t, nil, "GET", base+"/ready", "", "", nil); res.status != 200 {
 		t.Errorf("/ready = %d %s", res.status, res.body)
 	}
-	failing = true
+	// A flood of probes costs one database ping a second.
+	for range 50 {
+		do(t, nil, "GET", base+"/health", "", "", nil)
+	}
+	if n := probes.Load(); n > 2 {
+		t.Errorf("51 probe requests pinged the store %d times", n)
+	}
+	failing.Store(true)
+	time.Sleep(1100 * time.Millisecond) // past the cached round
 	res := do(t, nil, "GET", base+"/ready", "", "", nil)
-	if res.status != 503 || !strings.Contains(string(res.body), "database unreachable") {
+	if res.status != 503 || res.header.Get("Retry-After") == "" || !strings.Contains(string(res.body), `"store":"unavailable"`) {
 		t.Errorf("/ready with a failing store = %d %s", res.status, res.body)
 	}
 	h := do(t, nil, "GET", base+"/health", "", "", nil)
 	m := h.json(t)
-	if h.status != 200 || m["status"] != "healthy" || m["recommender"] != "ready" {
-		t.Errorf("/health must stay 200 while alive: %d %s", h.status, h.body)
+	if h.status != 200 || m["status"] != "degraded" {
+		t.Errorf("/health must stay 200 while alive, saying degraded: %d %s", h.status, h.body)
+	}
+	// Public probes tell no errors, paths or versions; staff see them.
+	for _, body := range []string{string(res.body), string(h.body)} {
+		for _, secret := range []string{"unreachable", "/var/lib", "v1", "model-x"} {
+			if strings.Contains(body, secret) {
+				t.Errorf("public probe tells %q: %s", secret, body)
+			}
+		}
+	}
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	if res := do(t, client, "POST", base+"/api/auth/login", "application/json", `{"password":"staff-password"}`, nil); res.status != 200 {
+		t.Fatalf("login: %d %s", res.status, res.body)
+	}
+	staff := do(t, client, "GET", base+"/api/admin/health", "", "", nil)
+	if staff.status != 200 || !strings.Contains(string(staff.body), "unreachable") || !strings.Contains(string(staff.body), "model-x") {
+		t.Errorf("staff health: %d %s", staff.status, staff.body)
 	}
 }
 

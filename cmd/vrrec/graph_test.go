@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"reflect"
 	"strings"
@@ -21,10 +22,24 @@ import (
 	"github.com/vrrec/vrrec/internal/testenv"
 )
 
-// health returns the graph's entry of /health.
+// staffPassword is the admin password the serve tests start with.
+const staffPassword = "staff-password-for-tests"
+
+// graphHealth returns the graph's entry of the staff health report
+// (/api/admin/health), logged in with staffPassword.
 func graphHealth(t *testing.T, base string) map[string]any {
 	t.Helper()
-	res, err := http.Get(base + "/health")
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	login, err := client.Post(base+"/api/auth/login", "application/json", strings.NewReader(`{"password":"`+staffPassword+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	login.Body.Close()
+	if login.StatusCode != 200 {
+		t.Fatalf("staff login: %s", login.Status)
+	}
+	res, err := client.Get(base + "/api/admin/health")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,17 +53,29 @@ func graphHealth(t *testing.T, base string) map[string]any {
 	return h.Graph
 }
 
-// waitGraph polls /health until the graph's state starts with prefix.
-func waitGraph(t *testing.T, base, prefix string, within time.Duration) {
+// waitGraph polls the public /health until the graph component is in the
+// given state (ready or degraded).
+func waitGraph(t *testing.T, base, want string, within time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for {
-		state, _ := graphHealth(t, base)["state"].(string)
-		if strings.HasPrefix(state, prefix) {
+		var h struct {
+			Components map[string]string `json:"components"`
+		}
+		res, err := http.Get(base + "/health")
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = json.NewDecoder(res.Body).Decode(&h)
+		res.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Components["graph"] == want {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("graph state %q after %s, want %q...", state, within, prefix)
+			t.Fatalf("graph %q after %s, want %q", h.Components["graph"], within, want)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -101,11 +128,11 @@ func TestServeOnNeo4jSurvivesAnOutage(t *testing.T) {
 	graphWatchInterval = 200 * time.Millisecond
 	t.Cleanup(func() { graphWatchInterval = 5 * time.Second })
 	base, _ := startServe(t, map[string]string{"GRAPH_BACKEND": "neo4j", "NEO4J_URI": srv.URI, "RATE_LIMIT_CHAT": "1000/minute",
-		"RATE_LIMIT_DEFAULT": "10000/hour"})
+		"RATE_LIMIT_DEFAULT": "10000/hour", "ADMIN_PASSWORD": staffPassword})
 	if g := graphHealth(t, base); g["backend"] != "neo4j" {
 		t.Fatalf("graph in /health: %v", g)
 	}
-	waitGraph(t, base, "ok", 60*time.Second) // the rebuild job filled Neo4j
+	waitGraph(t, base, "ready", 60*time.Second) // the rebuild job filled Neo4j
 	questions := []string{"I'm learning Python", "cybersecurity tools", "95-729", "human anatomy"}
 	before := map[string][]string{}
 	for _, q := range questions {
@@ -130,7 +157,7 @@ func TestServeOnNeo4jSurvivesAnOutage(t *testing.T) {
 	}
 
 	srv.Restart()
-	waitGraph(t, base, "ok", 60*time.Second)
+	waitGraph(t, base, "ready", 60*time.Second)
 	for _, q := range questions {
 		if got := chatApps(t, base, q); strings.Join(got, ",") != strings.Join(before[q], ",") {
 			t.Errorf("%q with Neo4j back: %v, want %v", q, got, before[q])
