@@ -25,15 +25,21 @@ type Message struct {
 	Query string `json:"query,omitempty"`
 }
 
+// MaxSessionMessages is how many messages a session keeps.
+const MaxSessionMessages = 200
+
 // SessionStore keeps students' conversations. Sessions are namespaced by
 // user: the same session id under two users names two sessions, so one
 // student can never read or extend another's conversation. An error means the
 // store could not be reached; an unknown user or session is not an error.
 type SessionStore interface {
-	// Append adds messages to a session, creating it if needed.
+	// Append adds messages to a session, creating it if needed; a session
+	// keeps its latest MaxSessionMessages, older ones are forgotten.
 	Append(ctx context.Context, userID, sessionID string, msgs ...Message) error
-	// Session returns a session's messages, oldest first.
-	Session(ctx context.Context, userID, sessionID string) ([]Message, error)
+	// Session returns a session's latest messages, at most limit of them,
+	// oldest first: a long conversation costs no more to answer than a
+	// short one.
+	Session(ctx context.Context, userID, sessionID string, limit int) ([]Message, error)
 	// History returns the user's latest messages across sessions, oldest
 	// first, at most limit of them.
 	History(ctx context.Context, userID string, limit int) ([]Message, error)

@@ -110,6 +110,10 @@ const TopK = 8
 // database that does not answer costs the student a moment, not the answer.
 const sessionTimeout = 500 * time.Millisecond
 
+// sessionWindow is how many of a session's latest messages answering one
+// reads: follow-ups refer to the last answer only.
+const sessionWindow = 20
+
 // historyLimit is how many messages /api/history returns.
 const historyLimit = 100
 
@@ -130,7 +134,7 @@ func (s *Service) Answer(ctx context.Context, userID, sessionID, message string,
 	progress(StageUnderstanding)
 	eng := s.engine()
 	sctx, cancel := context.WithTimeout(ctx, sessionTimeout)
-	past, err := s.sessions.Session(sctx, userID, sessionID)
+	past, err := s.sessions.Session(sctx, userID, sessionID, sessionWindow)
 	cancel()
 	if err != nil {
 		s.log.WarnContext(ctx, "session unavailable, answering without it", "err", err)

@@ -13,11 +13,11 @@ import (
 	"github.com/vrrec/vrrec"
 )
 
-// Bounds that keep memory flat however long the process runs.
+// Bounds that keep memory flat however long the process runs (with
+// vrrec.MaxSessionMessages per session).
 const (
-	MaxMessagesPerSession = 200
-	MaxSessionsPerUser    = 50
-	MaxUsers              = 20000 // the least recently active are forgotten first
+	MaxSessionsPerUser = 50
+	MaxUsers           = 20000 // the least recently active are forgotten first
 )
 
 // Sessions is a vrrec.SessionStore in memory, safe for concurrent use. The
@@ -66,18 +66,19 @@ func (s *Sessions) Append(_ context.Context, userID, sessionID string, msgs ...v
 		m.SessionID = sessionID
 		u.messages[sessionID] = append(u.messages[sessionID], m)
 	}
-	if n := len(u.messages[sessionID]); n > MaxMessagesPerSession {
-		u.messages[sessionID] = slices.Clone(u.messages[sessionID][n-MaxMessagesPerSession:])
+	if n := len(u.messages[sessionID]); n > vrrec.MaxSessionMessages {
+		u.messages[sessionID] = slices.Clone(u.messages[sessionID][n-vrrec.MaxSessionMessages:])
 	}
 	return nil
 }
 
 // Session implements vrrec.SessionStore.
-func (s *Sessions) Session(_ context.Context, userID, sessionID string) ([]vrrec.Message, error) {
+func (s *Sessions) Session(_ context.Context, userID, sessionID string, limit int) ([]vrrec.Message, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if u, ok := s.users.Peek(userID); ok {
-		return slices.Clone(u.messages[sessionID]), nil
+	if u, ok := s.users.Peek(userID); ok && limit > 0 {
+		msgs := u.messages[sessionID]
+		return slices.Clone(msgs[max(0, len(msgs)-limit):]), nil
 	}
 	return nil, nil
 }

@@ -2,11 +2,13 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/vrrec/vrrec"
@@ -33,17 +35,42 @@ func (d *DB) Append(ctx context.Context, userID, sessionID string, msgs ...vrrec
 	for i, m := range msgs {
 		docs[i] = messageDoc{userID, sessionID, m.Role, m.Content, m.Intent, m.Apps, m.Query, m.Time.UnixNano(), i}
 	}
-	if _, err := d.db.Collection(colMessages).InsertMany(ctx, docs); err != nil {
+	c := d.db.Collection(colMessages)
+	if _, err := c.InsertMany(ctx, docs); err != nil {
 		return fmt.Errorf("append messages: %w", err)
+	}
+	// Keep the session's latest MaxSessionMessages: find the newest one
+	// beyond them, and delete it and everything older.
+	session := bson.D{{Key: "user_id", Value: userID}, {Key: "session_id", Value: sessionID}}
+	var oldest messageDoc
+	err := c.FindOne(ctx, session, options.FindOne().SetSort(newestFirst).SetSkip(vrrec.MaxSessionMessages)).Decode(&oldest)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("append messages: trim: %w", err)
+	}
+	older := bson.D{{Key: "$or", Value: bson.A{
+		bson.D{{Key: "ts", Value: bson.D{{Key: "$lt", Value: oldest.TS}}}},
+		bson.D{{Key: "ts", Value: oldest.TS}, {Key: "seq", Value: bson.D{{Key: "$lte", Value: oldest.Seq}}}},
+	}}}
+	if _, err := c.DeleteMany(ctx, append(session, older...)); err != nil {
+		return fmt.Errorf("append messages: trim: %w", err)
 	}
 	return nil
 }
 
-var oldestFirst = bson.D{{Key: "ts", Value: 1}, {Key: "seq", Value: 1}}
+var newestFirst = bson.D{{Key: "ts", Value: -1}, {Key: "seq", Value: -1}}
 
 // Session implements vrrec.SessionStore.
-func (d *DB) Session(ctx context.Context, userID, sessionID string) ([]vrrec.Message, error) {
-	return d.messages(ctx, bson.D{{Key: "user_id", Value: userID}, {Key: "session_id", Value: sessionID}}, options.Find().SetSort(oldestFirst))
+func (d *DB) Session(ctx context.Context, userID, sessionID string, limit int) ([]vrrec.Message, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	msgs, err := d.messages(ctx, bson.D{{Key: "user_id", Value: userID}, {Key: "session_id", Value: sessionID}},
+		options.Find().SetSort(newestFirst).SetLimit(int64(limit)))
+	slices.Reverse(msgs)
+	return msgs, err
 }
 
 // History implements vrrec.SessionStore.
@@ -51,8 +78,7 @@ func (d *DB) History(ctx context.Context, userID string, limit int) ([]vrrec.Mes
 	if limit <= 0 {
 		return nil, nil
 	}
-	msgs, err := d.messages(ctx, bson.D{{Key: "user_id", Value: userID}},
-		options.Find().SetSort(bson.D{{Key: "ts", Value: -1}, {Key: "seq", Value: -1}}).SetLimit(int64(limit)))
+	msgs, err := d.messages(ctx, bson.D{{Key: "user_id", Value: userID}}, options.Find().SetSort(newestFirst).SetLimit(int64(limit)))
 	slices.Reverse(msgs)
 	return msgs, err
 }

@@ -26,6 +26,12 @@ func (d *DB) Append(ctx context.Context, userID, sessionID string, msgs ...vrrec
 			return fmt.Errorf("append messages: %w", err)
 		}
 	}
+	// Keep the session's latest MaxSessionMessages.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE user_id = ? AND session_id = ? AND seq <= (
+		SELECT seq FROM messages WHERE user_id = ? AND session_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
+		userID, sessionID, userID, sessionID, vrrec.MaxSessionMessages); err != nil {
+		return fmt.Errorf("append messages: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("append messages: %w", err)
 	}
@@ -33,9 +39,12 @@ func (d *DB) Append(ctx context.Context, userID, sessionID string, msgs ...vrrec
 }
 
 // Session implements vrrec.SessionStore.
-func (d *DB) Session(ctx context.Context, userID, sessionID string) ([]vrrec.Message, error) {
-	return d.messages(ctx, `SELECT session_id, role, content, intent, apps, query, ts FROM messages
-		WHERE user_id = ? AND session_id = ? ORDER BY seq`, userID, sessionID)
+func (d *DB) Session(ctx context.Context, userID, sessionID string, limit int) ([]vrrec.Message, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	return d.messages(ctx, `SELECT session_id, role, content, intent, apps, query, ts FROM (
+		SELECT * FROM messages WHERE user_id = ? AND session_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq`, userID, sessionID, limit)
 }
 
 // History implements vrrec.SessionStore.

@@ -31,7 +31,7 @@ func Sessions(t *testing.T, open func(t *testing.T) vrrec.SessionStore) {
 		if err := s.Append(ctx, "u1", "s1", reply); err != nil {
 			t.Fatal(err)
 		}
-		got, err := s.Session(ctx, "u1", "s1")
+		got, err := s.Session(ctx, "u1", "s1", 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -42,19 +42,35 @@ func Sessions(t *testing.T, open func(t *testing.T) vrrec.SessionStore) {
 			t.Errorf("assistant turn lost data: %+v", got[1])
 		}
 	})
+	t.Run("a session reads its latest messages and keeps a bounded number", func(t *testing.T) {
+		s := open(t)
+		for i := range vrrec.MaxSessionMessages + 30 {
+			if err := s.Append(ctx, "u", "long", msg(vrrec.RoleUser, fmt.Sprint(i), i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		last, err := s.Session(ctx, "u", "long", 3)
+		if err != nil || len(last) != 3 || last[0].Content != fmt.Sprint(vrrec.MaxSessionMessages+27) || last[2].Content != fmt.Sprint(vrrec.MaxSessionMessages+29) {
+			t.Fatalf("latest 3: %+v, %v", last, err)
+		}
+		all, _ := s.Session(ctx, "u", "long", 10*vrrec.MaxSessionMessages)
+		if len(all) != vrrec.MaxSessionMessages || all[0].Content != "30" {
+			t.Errorf("kept %d messages from %q; want the latest %d", len(all), all[0].Content, vrrec.MaxSessionMessages)
+		}
+	})
 	t.Run("sessions are per user", func(t *testing.T) {
 		s := open(t)
 		s.Append(ctx, "alice", "same", msg(vrrec.RoleUser, "alice's", 1))
 		s.Append(ctx, "bob", "same", msg(vrrec.RoleUser, "bob's", 2))
-		a, _ := s.Session(ctx, "alice", "same")
-		b, _ := s.Session(ctx, "bob", "same")
+		a, _ := s.Session(ctx, "alice", "same", 10)
+		b, _ := s.Session(ctx, "bob", "same", 10)
 		if len(a) != 1 || a[0].Content != "alice's" || len(b) != 1 || b[0].Content != "bob's" {
 			t.Errorf("alice %+v, bob %+v", a, b)
 		}
 		if h, _ := s.History(ctx, "carol", 10); len(h) != 0 {
 			t.Errorf("unknown user has history %+v", h)
 		}
-		if m, err := s.Session(ctx, "alice", "missing"); err != nil || len(m) != 0 {
+		if m, err := s.Session(ctx, "alice", "missing", 10); err != nil || len(m) != 0 {
 			t.Errorf("unknown session: %+v, %v", m, err)
 		}
 	})
