@@ -59,7 +59,7 @@ func TestStoreDownIsDegradedNotUnready(t *testing.T) {
 		c.Checks = append(c.Checks, web.Check{Name: "store", Optional: true, Probe: func(context.Context) error { return errors.New("database is locked") }})
 	}))
 	res := do(t, nil, "GET", base+"/ready", "", "", nil)
-	if res.status != 200 || !strings.Contains(string(res.body), `"store":"degraded: database is locked"`) {
+	if res.status != 200 || !strings.Contains(string(res.body), `"store":"degraded"`) || strings.Contains(string(res.body), "locked") {
 		t.Errorf("/ready with the store down: %d %s", res.status, res.body)
 	}
 	if chat := postChat(t, nil, base, "anatomy"); chat.status != 200 {

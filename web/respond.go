@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/vrrec/vrrec"
 )
@@ -46,14 +49,49 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 // retryAfter is what a 503 tells clients to wait, in seconds.
 const retryAfter = "5"
 
-// writeError answers {"error": message} with the status of err's code; a
-// 503 says when to try again.
+// writeError answers {"error": message} with the status of err's code, or
+// a small HTML page when a browser was loading a page; a 503 says when to
+// try again.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := status(vrrec.ErrorCode(err))
 	if code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
 		w.Header().Set("Retry-After", retryAfter)
 	}
-	writeJSON(w, code, map[string]string{"error": s.publicMessage(r, err)})
+	msg := s.publicMessage(r, err)
+	if wantsPage(r) {
+		writePage(w, code, msg)
+		return
+	}
+	writeJSON(w, code, map[string]string{"error": msg})
+}
+
+// wantsPage reports whether a request is a browser loading a page (not an
+// API call): its errors are an HTML page, never raw JSON.
+func wantsPage(r *http.Request) bool {
+	p := r.URL.Path
+	return r.Method == http.MethodGet && !strings.HasPrefix(p, "/api/") && p != "/chat" && !strings.HasPrefix(p, "/chat/") &&
+		strings.Contains(r.Header.Get("Accept"), "text/html")
+}
+
+// errorPage is the page a browser gets for a failed page load: what
+// happened, and when to try again (Retry-After, when set).
+var errorPage = template.Must(template.New("error").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}} · VR App Advisor</title></head>
+<body><main><h1>{{.Title}}</h1><p>{{.Message}}</p>{{if .Retry}}<p>Please try again in {{.Retry}}.</p>{{end}}
+<p><a href="/">Back to the advisor</a></p></main></body></html>
+`))
+
+// writePage writes the error page for status code with message.
+func writePage(w http.ResponseWriter, code int, message string) {
+	retry := ""
+	if v, err := strconv.Atoi(w.Header().Get("Retry-After")); err == nil && v > 0 {
+		retry = (time.Duration(v) * time.Second).String()
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	_ = errorPage.Execute(w, struct{ Title, Message, Retry string }{http.StatusText(code), message, retry})
 }
 
 // publicMessage is what a client may read about err. The caller's own

@@ -31,6 +31,9 @@ func (s *Server) routes() http.Handler {
 
 	// Staff. State-changing requests must come from this origin (CSRF).
 	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusForbidden, map[string]string{"error": "Cross-origin request refused: staff requests must come from this site's own pages"})
+	}))
 	mux.Handle("POST /api/auth/login", csrf.Handler(http.HandlerFunc(s.login)))
 	mux.Handle("POST /api/auth/logout", csrf.Handler(http.HandlerFunc(s.logout)))
 	mux.HandleFunc("GET /api/auth/check", s.authCheck)
@@ -62,6 +65,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/chat/stream", methodNotAllowed("POST"))
 	mux.HandleFunc("/api/", notFound)
 	mux.HandleFunc("/chat/", notFound)
+	mux.HandleFunc("/", notFound) // a browser gets a page (writeError)
 
 	var h http.Handler = mux
 	h = s.rateLimit(h)
@@ -73,7 +77,12 @@ func (s *Server) routes() http.Handler {
 }
 
 func notFound(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusNotFound, map[string]string{"error": "Not found: " + r.Method + " " + r.URL.Path})
+	msg := "Not found: " + r.Method + " " + r.URL.Path
+	if wantsPage(r) {
+		writePage(w, http.StatusNotFound, "There is no page at "+r.URL.Path+".")
+		return
+	}
+	writeJSON(w, http.StatusNotFound, map[string]string{"error": msg})
 }
 
 func methodNotAllowed(allow string) http.HandlerFunc {

@@ -472,3 +472,31 @@ func TestNewRefusesShortKey(t *testing.T) {
 		t.Error("a short secret key was accepted")
 	}
 }
+
+// Every error the API sends is JSON, cross-site refusals included; a
+// browser loading a page that does not exist gets a page.
+func TestErrorsAreJSONOrPages(t *testing.T) {
+	db := testenv.SQLite(t)
+	auth, err := admin.New("", "staff-password", testKey, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := start(t, newServer(t, nil, func(c *web.Config) { c.Admin = auth }))
+	res := do(t, nil, "POST", base+"/api/auth/login", "application/json", `{"password":"x"}`,
+		map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"})
+	if res.status != http.StatusForbidden || !strings.HasPrefix(res.header.Get("Content-Type"), "application/json") {
+		t.Errorf("cross-site login: %d %q %s", res.status, res.header.Get("Content-Type"), res.body)
+	}
+	page := do(t, nil, "GET", base+"/no-such-page", "", "", map[string]string{"Accept": "text/html,application/xhtml+xml"})
+	if page.status != 404 || !strings.HasPrefix(page.header.Get("Content-Type"), "text/html") || !strings.Contains(string(page.body), "Back to the advisor") {
+		t.Errorf("a missing page for a browser: %d %q %s", page.status, page.header.Get("Content-Type"), page.body)
+	}
+	api := do(t, nil, "GET", base+"/no-such-page", "", "", nil)
+	if api.status != 404 || !strings.HasPrefix(api.header.Get("Content-Type"), "application/json") {
+		t.Errorf("a missing path for a client: %d %q", api.status, api.header.Get("Content-Type"))
+	}
+	hostile := do(t, nil, "GET", base+"/<script>alert(1)</script>", "", "", map[string]string{"Accept": "text/html"})
+	if strings.Contains(string(hostile.body), "<script>") {
+		t.Errorf("the error page echoes markup: %s", hostile.body)
+	}
+}
