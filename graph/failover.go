@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/vrrec/vrrec"
 )
@@ -77,13 +78,26 @@ type Failover struct {
 	Fallback vrrec.Graph
 	Health   *Health
 	Version  string
+	// QueryTimeout bounds each question to Primary (default 2 s): a
+	// database that stops answering is taken for down, and the student is
+	// answered from Fallback instead of waiting.
+	QueryTimeout time.Duration
 }
+
+// DefaultQueryTimeout bounds a graph question to a database by default.
+const DefaultQueryTimeout = 2 * time.Second
 
 var _ vrrec.Graph = (*Failover)(nil)
 
-func ask[T any](ctx context.Context, f *Failover, q func(vrrec.Graph) (T, error)) (T, error) {
+func ask[T any](ctx context.Context, f *Failover, q func(context.Context, vrrec.Graph) (T, error)) (T, error) {
 	if up, version, _ := f.Health.State(); up && version == f.Version {
-		v, err := q(f.Primary)
+		timeout := f.QueryTimeout
+		if timeout <= 0 {
+			timeout = DefaultQueryTimeout
+		}
+		qctx, cancel := context.WithTimeout(ctx, timeout)
+		v, err := q(qctx, f.Primary)
+		cancel()
 		if err == nil {
 			return v, nil
 		}
@@ -92,25 +106,27 @@ func ask[T any](ctx context.Context, f *Failover, q func(vrrec.Graph) (T, error)
 		}
 		f.Health.Down(err)
 	}
-	return q(f.Fallback)
+	return q(ctx, f.Fallback)
 }
 
 // AppsDeveloping implements vrrec.Graph.
 func (f *Failover) AppsDeveloping(ctx context.Context, skills []string) ([]vrrec.Edge, error) {
-	return ask(ctx, f, func(g vrrec.Graph) ([]vrrec.Edge, error) { return g.AppsDeveloping(ctx, skills) })
+	return ask(ctx, f, func(ctx context.Context, g vrrec.Graph) ([]vrrec.Edge, error) { return g.AppsDeveloping(ctx, skills) })
 }
 
 // SkillsTaughtBy implements vrrec.Graph.
 func (f *Failover) SkillsTaughtBy(ctx context.Context, courseIDs []string) ([]vrrec.Edge, error) {
-	return ask(ctx, f, func(g vrrec.Graph) ([]vrrec.Edge, error) { return g.SkillsTaughtBy(ctx, courseIDs) })
+	return ask(ctx, f, func(ctx context.Context, g vrrec.Graph) ([]vrrec.Edge, error) {
+		return g.SkillsTaughtBy(ctx, courseIDs)
+	})
 }
 
 // CoursesTeaching implements vrrec.Graph.
 func (f *Failover) CoursesTeaching(ctx context.Context, skills []string) ([]vrrec.Edge, error) {
-	return ask(ctx, f, func(g vrrec.Graph) ([]vrrec.Edge, error) { return g.CoursesTeaching(ctx, skills) })
+	return ask(ctx, f, func(ctx context.Context, g vrrec.Graph) ([]vrrec.Edge, error) { return g.CoursesTeaching(ctx, skills) })
 }
 
 // ActiveSkills implements vrrec.Graph.
 func (f *Failover) ActiveSkills(ctx context.Context) ([]string, error) {
-	return ask(ctx, f, func(g vrrec.Graph) ([]string, error) { return g.ActiveSkills(ctx) })
+	return ask(ctx, f, func(ctx context.Context, g vrrec.Graph) ([]string, error) { return g.ActiveSkills(ctx) })
 }

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/graph"
@@ -116,5 +117,34 @@ func TestFailoverIgnoresCancelledRequests(t *testing.T) {
 	}
 	if up, _, _ := h.State(); !up {
 		t.Error("a cancelled request marked the database down")
+	}
+}
+
+// hanging is a database graph that never answers: every question waits
+// for its context.
+type hanging struct{ vrrec.Graph }
+
+func (hanging) AppsDeveloping(ctx context.Context, _ []string) ([]vrrec.Edge, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// A database that stops answering is taken for down after QueryTimeout, and
+// the question is answered from the fallback, within the caller's time.
+func TestFailoverAnswersWhenTheDatabaseHangs(t *testing.T) {
+	cat := graphtest.Fixture()
+	h := graph.NewHealth(nil)
+	h.Up("v1")
+	f := &graph.Failover{Primary: hanging{graph.New(cat)}, Fallback: graph.New(cat), Health: h, Version: "v1", QueryTimeout: 50 * time.Millisecond}
+	start := time.Now()
+	edges, err := f.AppsDeveloping(context.Background(), []string{"Teamwork"})
+	if err != nil || len(edges) == 0 {
+		t.Fatalf("with the database hanging: %v, %v", edges, err)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("answered after %s; the query timeout is 50 ms", took)
+	}
+	if up, _, _ := h.State(); up {
+		t.Error("a database that does not answer is still taken for up")
 	}
 }
