@@ -179,16 +179,16 @@ func (s *Service) Answer(ctx context.Context, userID, sessionID, message string,
 		if box != nil {
 			// The model orders and explains, and may say nothing fits; the
 			// reply still shows only apps retrieval is confident enough
-			// about (rag.Picks), so it cannot promote a weak candidate.
+			// about (Picks), so it cannot promote a weak candidate.
 			res = box.e.Rerank(ctx, res, func(tok string) { events(Event{Token: tok}) })
 		}
-		reply.Query, reply.Apps = res.Query, rag.Shown(res)
+		reply.Query, reply.Apps = res.Query, Shown(res)
 		reply.ExplainedBy, reply.Understanding, reply.LLMFallback = res.ExplainedBy, res.Understanding, res.LLMFallback
 		reply.NothingFits, reply.Language = res.NothingFits, res.Language
 		if res.NothingFits {
 			reply.NearestAreas = res.NearestAreas
 		}
-		reply.Response = rag.FormatReply(res)
+		reply.Response = FormatReply(res)
 	}
 
 	// An app described is remembered as shown, so "more like this" and
@@ -290,8 +290,8 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 		res.Apps = slices.DeleteFunc(res.Apps, func(a vrrec.AppRecommendation) bool { return a.AppID == base.AppID })
 		progress(StageRanking)
 		// Follow-ups chain on what was searched, not on the label.
-		reply.Query, reply.Apps = similarQuery(*base), rag.Shown(res)
-		reply.Response = rag.FormatReply(res)
+		reply.Query, reply.Apps = similarQuery(*base), Shown(res)
+		reply.Response = FormatReply(res)
 	case followMore:
 		res, err := eng.Search(ctx, prev.Query, label, len(prev.Apps)+TopK+1)
 		if err != nil {
@@ -304,10 +304,10 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 		progress(StageRanking)
 		reply.Query, reply.Apps = prev.Query, res.Apps[:min(len(res.Apps), TopK)]
 		if len(reply.Apps) == 0 {
-			reply.Response = fmt.Sprintf("That's everything I found for '%s'. Try asking about a related skill or subject.", rag.EscapeMarkdown(label))
+			reply.Response = fmt.Sprintf("That's everything I found for '%s'. Try asking about a related skill or subject.", EscapeMarkdown(label))
 			return nil
 		}
-		reply.Response = fmt.Sprintf("More for '%s':\n\n", rag.EscapeMarkdown(label)) + listApps(eng, reply.Apps, false)
+		reply.Response = fmt.Sprintf("More for '%s':\n\n", EscapeMarkdown(label)) + listApps(eng, reply.Apps, false)
 	case followCheaper, followFree:
 		res, err := eng.Search(ctx, prev.Query, label, 4*TopK)
 		if err != nil {
@@ -317,9 +317,9 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 		if in.follow == followCheaper {
 			top, _ := eng.App(prev.Apps[0].AppID)
 			limit = Price(top.Price)
-			what = fmt.Sprintf("cheaper than %s (%s)", rag.EscapeMarkdown(top.Name), rag.EscapeMarkdown(top.Price))
+			what = fmt.Sprintf("cheaper than %s (%s)", EscapeMarkdown(top.Name), EscapeMarkdown(top.Price))
 			if limit <= 0 {
-				limit, what = 0, "free, like "+rag.EscapeMarkdown(top.Name)
+				limit, what = 0, "free, like "+EscapeMarkdown(top.Name)
 			}
 		}
 		res.Apps = slices.DeleteFunc(res.Apps, func(a vrrec.AppRecommendation) bool {
@@ -337,7 +337,7 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 		progress(StageRanking)
 		reply.Query, reply.Apps = prev.Query, res.Apps
 		if len(res.Apps) == 0 {
-			reply.Response = fmt.Sprintf("I found nothing %s for '%s'.", what, rag.EscapeMarkdown(label))
+			reply.Response = fmt.Sprintf("I found nothing %s for '%s'.", what, EscapeMarkdown(label))
 			return nil
 		}
 		reply.Response = fmt.Sprintf("Options %s:\n\n", what) + listApps(eng, res.Apps, true)
@@ -374,7 +374,7 @@ func listApps(eng Engine, apps []vrrec.AppRecommendation, prices bool) string {
 		if prices {
 			price = orUnknown(app.Price) + ", "
 		}
-		fmt.Fprintf(&b, "%d. **%s** (%s%d%% match): %s\n", i+1, rag.EscapeMarkdown(app.Name), price, a.MatchPercent, rag.EscapeMarkdown(a.Reasoning))
+		fmt.Fprintf(&b, "%d. **%s** (%s%d%% match): %s\n", i+1, EscapeMarkdown(app.Name), price, a.MatchPercent, EscapeMarkdown(a.Reasoning))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -400,7 +400,7 @@ func Price(text string) float64 {
 // Details renders an app's description, features, price, rating and skills.
 func Details(a vrrec.VRApp) string {
 	var b strings.Builder
-	esc := rag.EscapeMarkdown
+	esc := EscapeMarkdown
 	fmt.Fprintf(&b, "**%s** (%s)\n\n%s\n\n", esc(a.Name), esc(a.Category), esc(a.Description))
 	if len(a.Features) > 0 {
 		b.WriteString("**Features**\n")

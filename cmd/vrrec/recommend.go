@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/vrrec/vrrec/chat"
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/rag"
 )
@@ -45,12 +46,12 @@ func cmdRecommend(ctx context.Context, cfg config.Config, log *slog.Logger, args
 		enc.SetIndent("", "  ")
 		return enc.Encode(res)
 	case *reply:
-		_, err := fmt.Fprintln(stdout, rag.FormatReply(res))
+		_, err := fmt.Fprintln(stdout, chat.FormatReply(res))
 		return err
 	}
 	fmt.Fprintf(stdout, "%q: %d apps from the %s catalog (%d apps)\n\n", res.Query, len(res.Apps), src, len(cat.Apps))
 	if len(res.Apps) == 0 {
-		fmt.Fprintln(stdout, rag.FormatReply(res))
+		fmt.Fprintln(stdout, chat.FormatReply(res))
 		return nil
 	}
 	width := 0

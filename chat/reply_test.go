@@ -1,10 +1,11 @@
-package rag_test
+package chat_test
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/chat"
 	"github.com/vrrec/vrrec/rag"
 )
 
@@ -18,7 +19,7 @@ func TestFormatReplyGroupsPicks(t *testing.T) {
 		pick("A", 0.97), pick("B", 0.8), pick("C", 0.45), pick("D", 0.35),
 		pick("E", 0.31), pick("F", 0.3), pick("G", 0.1),
 	}}
-	reply := rag.FormatReply(res)
+	reply := chat.FormatReply(res)
 	for _, want := range []string{
 		"Based on your interest in **Python**",
 		"**Top Picks**\n1. **A** (97% match): Builds X.\n2. **B** (80% match)",
@@ -39,7 +40,7 @@ func TestFormatReplyGroupsPicks(t *testing.T) {
 
 func TestFormatReplyPromotesMediumPicks(t *testing.T) {
 	res := &vrrec.Result{Query: "negotiation", Apps: []vrrec.AppRecommendation{pick("A", 0.45), pick("B", 0.4)}}
-	reply := rag.FormatReply(res)
+	reply := chat.FormatReply(res)
 	if !strings.Contains(reply, "**Top Picks**\n1. **A** (45% match)") || strings.Contains(reply, "Also Consider") {
 		t.Errorf("medium picks should become Top Picks when nothing reaches TopPickMin:\n%s", reply)
 	}
@@ -50,7 +51,7 @@ func TestFormatReplyPromotesMediumPicks(t *testing.T) {
 func TestFormatReplyNothingFits(t *testing.T) {
 	res := &vrrec.Result{Query: "I want to learn tax law", NothingFits: true, NearestAreas: []string{"Public Finance", "Negotiation"},
 		Apps: []vrrec.AppRecommendation{pick("Cities", 0.22), pick("Demeo", 0.05)}}
-	reply := rag.FormatReply(res)
+	reply := chat.FormatReply(res)
 	for _, want := range []string{"I couldn't find a VR app in our catalog that clearly fits **tax law**.",
 		"The closest areas it covers are Public Finance and Negotiation.",
 		"The nearest apps, none of them a strong match:\n- **Cities** (22% match)"} {
@@ -61,10 +62,10 @@ func TestFormatReplyNothingFits(t *testing.T) {
 	if strings.Contains(reply, "Top Picks") || strings.Contains(reply, "Demeo") {
 		t.Errorf("a weak match is offered as a pick, or one under WeakMin shown:\n%s", reply)
 	}
-	if shown := rag.Shown(res); len(shown) != 1 || shown[0].AppID != "Cities" {
+	if shown := chat.Shown(res); len(shown) != 1 || shown[0].AppID != "Cities" {
 		t.Errorf("shown %v, want the one weak match", shown)
 	}
-	if top, also := rag.Picks(res); len(top)+len(also) != 0 {
+	if top, also := chat.Picks(res); len(top)+len(also) != 0 {
 		t.Errorf("picks %v %v when nothing fits", top, also)
 	}
 }
@@ -72,11 +73,11 @@ func TestFormatReplyNothingFits(t *testing.T) {
 // A question the model cannot read is answered in its language.
 func TestFormatReplyOtherLanguage(t *testing.T) {
 	res := &vrrec.Result{Query: "¿Hay algo para aprender anatomía?", Language: "es", Apps: []vrrec.AppRecommendation{pick("A", 0.9)}}
-	reply := rag.FormatReply(res)
+	reply := chat.FormatReply(res)
 	if !strings.HasPrefix(reply, "Por ahora solo entiendo preguntas en inglés.") {
 		t.Errorf("reply: %s", reply)
 	}
-	if len(rag.Shown(res)) != 0 {
+	if len(chat.Shown(res)) != 0 {
 		t.Error("apps shown for a question the model could not read")
 	}
 }
@@ -84,7 +85,7 @@ func TestFormatReplyOtherLanguage(t *testing.T) {
 func TestFormatReplyNeutralisesMarkup(t *testing.T) {
 	res := &vrrec.Result{Query: "**bold** <script>alert(1)</script> [x](javascript:alert(1))", Apps: []vrrec.AppRecommendation{
 		{Name: "App_*", LikelinessScore: 1, MatchPercent: 100, Reasoning: "r", RetrievalSource: vrrec.SourceDirectSkill}}}
-	reply := rag.FormatReply(res)
+	reply := chat.FormatReply(res)
 	for _, bad := range []string{"**bold**", "<script>", "[x](javascript", "App_*"} {
 		if strings.Contains(reply, bad) {
 			t.Errorf("reply keeps %q unescaped:\n%s", bad, reply)

@@ -1,10 +1,11 @@
-package rag
+package chat
 
 import (
 	"fmt"
 	"strings"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/rag"
 )
 
 // Reply groups (SPEC step 7, on calibrated probabilities).
@@ -14,9 +15,9 @@ const (
 )
 
 // FormatReply renders a result as the chat reply in markdown: Top Picks
-// (probability of fitting at least TopPickMin, up to five), Also Consider
-// (FitMin to TopPickMin, up to three; they become the picks when no app
-// reaches TopPickMin). When nothing reaches FitMin the reply says the
+// (probability of fitting at least rag.TopPickMin, up to five), Also Consider
+// (rag.FitMin to rag.TopPickMin, up to three; they become the picks when no app
+// reaches rag.TopPickMin). When nothing reaches rag.FitMin the reply says the
 // catalog has nothing for the topic and names the nearest areas it covers;
 // a question in a language the model cannot read is answered in that
 // language. The student's words are quoted with markdown syntax
@@ -24,9 +25,9 @@ const (
 // render it as text, never as HTML.
 func FormatReply(res *vrrec.Result) string {
 	if res.Language != "" {
-		return NotEnglishReply(res.Language)
+		return notEnglishReply(res.Language)
 	}
-	interest := EscapeMarkdown(Interest(res.Query))
+	interest := EscapeMarkdown(rag.Interest(res.Query))
 	top, also := Picks(res)
 	if len(top) == 0 {
 		var b strings.Builder
@@ -36,7 +37,7 @@ func FormatReply(res *vrrec.Result) string {
 			for i, a := range res.NearestAreas {
 				areas[i] = EscapeMarkdown(a)
 			}
-			fmt.Fprintf(&b, " The closest areas it covers are %s.", listWords(areas, len(areas)))
+			fmt.Fprintf(&b, " The closest areas it covers are %s.", joinWords(areas))
 		}
 		if weak := Closest(res); len(weak) > 0 {
 			b.WriteString("\n\nThe nearest apps, none of them a strong match:\n")
@@ -73,7 +74,7 @@ func FormatReply(res *vrrec.Result) string {
 
 // Picks splits a result into the reply's Top Picks and Also Consider
 // groups; apps in neither are too weak to recommend. When no app reaches
-// TopPickMin, the Also Consider apps are the picks; when nothing fits
+// rag.TopPickMin, the Also Consider apps are the picks; when nothing fits
 // (retrieval or the language model said so), there are none.
 func Picks(res *vrrec.Result) (top, also []vrrec.AppRecommendation) {
 	if res.Language != "" || res.NothingFits { // the model may say none fits
@@ -81,9 +82,9 @@ func Picks(res *vrrec.Result) (top, also []vrrec.AppRecommendation) {
 	}
 	for _, a := range res.Apps {
 		switch {
-		case a.LikelinessScore >= TopPickMin && len(top) < maxTopPicks:
+		case a.LikelinessScore >= rag.TopPickMin && len(top) < maxTopPicks:
 			top = append(top, a)
-		case a.LikelinessScore >= FitMin && a.LikelinessScore < TopPickMin && len(also) < maxAlsoPicks:
+		case a.LikelinessScore >= rag.FitMin && a.LikelinessScore < rag.TopPickMin && len(also) < maxAlsoPicks:
 			also = append(also, a)
 		}
 	}
@@ -104,14 +105,14 @@ func Shown(res *vrrec.Result) []vrrec.AppRecommendation {
 }
 
 // Closest returns, when nothing fits, the few apps that come nearest
-// (probability at least WeakMin): shown as such, never as picks.
+// (probability at least rag.WeakMin): shown as such, never as picks.
 func Closest(res *vrrec.Result) []vrrec.AppRecommendation {
 	if res.Language != "" || !res.NothingFits {
 		return []vrrec.AppRecommendation{} // a JSON array, never null
 	}
 	out := []vrrec.AppRecommendation{}
 	for _, a := range res.Apps {
-		if a.LikelinessScore >= WeakMin && len(out) < maxAlsoPicks {
+		if a.LikelinessScore >= rag.WeakMin && len(out) < maxAlsoPicks {
 			out = append(out, a)
 		}
 	}
@@ -131,3 +132,11 @@ var markdownEscaper = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", 
 // EscapeMarkdown neutralises markdown syntax in s, for quoting text that must
 // not restyle a reply.
 func EscapeMarkdown(s string) string { return markdownEscaper.Replace(s) }
+
+// joinWords joins names as English: "A", "A and B", "A, B and C".
+func joinWords(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
