@@ -106,6 +106,9 @@ type AppRecommendation struct {
 type Result struct {
 	Query string              `json:"query"`
 	Apps  []AppRecommendation `json:"apps"`
+	// Topic is what the engine understood the query to ask for, as the
+	// answer quotes it ("Python", "95-729 Information Security Policy").
+	Topic string `json:"topic,omitempty"`
 	// MatchedCourses lists the course ids the query named, if any.
 	MatchedCourses []string `json:"matched_courses,omitempty"`
 	// CatalogVersion identifies the catalog the answer was computed from.

@@ -25,9 +25,13 @@ const (
 // render it as text, never as HTML.
 func FormatReply(res *vrrec.Result) string {
 	if res.Language != "" {
-		return notEnglishReply(res.Language)
+		return otherLanguageReply(res)
 	}
-	interest := EscapeMarkdown(rag.Interest(res.Query))
+	topic := res.Topic
+	if topic == "" {
+		topic = rag.Interest(res.Query)
+	}
+	interest := EscapeMarkdown(topic)
 	top, also := Picks(res)
 	if len(top) == 0 {
 		var b strings.Builder
@@ -77,7 +81,7 @@ func FormatReply(res *vrrec.Result) string {
 // rag.TopPickMin, the Also Consider apps are the picks; when nothing fits
 // (retrieval or the language model said so), there are none.
 func Picks(res *vrrec.Result) (top, also []vrrec.AppRecommendation) {
-	if res.Language != "" || res.NothingFits { // the model may say none fits
+	if res.NothingFits || !readable(res) { // the model may say none fits
 		return nil, nil
 	}
 	for _, a := range res.Apps {
@@ -107,7 +111,7 @@ func Shown(res *vrrec.Result) []vrrec.AppRecommendation {
 // Closest returns, when nothing fits, the few apps that come nearest
 // (probability at least rag.WeakMin): shown as such, never as picks.
 func Closest(res *vrrec.Result) []vrrec.AppRecommendation {
-	if res.Language != "" || !res.NothingFits {
+	if !readable(res) || !res.NothingFits {
 		return []vrrec.AppRecommendation{} // a JSON array, never null
 	}
 	out := []vrrec.AppRecommendation{}
@@ -139,4 +143,30 @@ func joinWords(names []string) string {
 		return strings.Join(names, "")
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// readable reports whether the answer may be shown: an English question,
+// or one in another language that a language model read and explained.
+func readable(res *vrrec.Result) bool {
+	return res.Language == "" || res.ExplainedBy == vrrec.ExplainedByLLM
+}
+
+// otherLanguageReply answers a question in another language. When a
+// language model explained the answer, its understanding and reasons are
+// in the student's language, and the reply is those alone, with no
+// English around them; otherwise (or when nothing fits) the reply asks, in
+// that language, for the question in English.
+func otherLanguageReply(res *vrrec.Result) string {
+	top, also := Picks(res)
+	if len(top) == 0 {
+		return notEnglishReply(res.Language)
+	}
+	var b strings.Builder
+	if res.Understanding != "" {
+		fmt.Fprintf(&b, "_%s_\n\n", EscapeMarkdown(res.Understanding))
+	}
+	for i, a := range append(top, also...) {
+		fmt.Fprintf(&b, "%d. **%s** (%d%%): %s\n", i+1, EscapeMarkdown(a.Name), a.MatchPercent, EscapeMarkdown(a.Reasoning))
+	}
+	return strings.TrimRight(b.String(), "\n")
 }

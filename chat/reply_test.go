@@ -103,7 +103,7 @@ func TestInterest(t *testing.T) {
 		"Hi! I am interested in data science.":                 "data science",
 		"I'm taking statistics":                                "statistics",
 		"psych major, interested in empathy and social skills": "psych empathy and social skills",
-		"anything for learning sign language?":                 "learning sign language",
+		"anything for learning sign language?":                 "sign language",
 		"what should I try if I like History":                  "History",
 		"95-729":                                               "95 729",
 		"learn":                                                "learn",
@@ -114,5 +114,21 @@ func TestInterest(t *testing.T) {
 	}
 	if got := rag.Interest(strings.Repeat("x", 200)); len([]rune(got)) != 80 {
 		t.Errorf("long interest not cut to 80 characters: %d", len(got))
+	}
+}
+
+// With a language model, a question in another language is answered in
+// it: the model's understanding and reasons, no English around them.
+func TestFormatReplyOtherLanguageWithModel(t *testing.T) {
+	res := &vrrec.Result{Query: "¿Hay algo para aprender anatomía?", Language: "es", ExplainedBy: vrrec.ExplainedByLLM,
+		Understanding: "Quieres aprender anatomía.", Apps: []vrrec.AppRecommendation{pick("Organon", 0.9)}}
+	res.Apps[0].Reasoning = "Explora el cuerpo humano en 3D."
+	reply := chat.FormatReply(res)
+	if reply != "_Quieres aprender anatomía._\n\n1. **Organon** (90%): Explora el cuerpo humano en 3D." {
+		t.Errorf("reply %q", reply)
+	}
+	res.NothingFits = true
+	if reply := chat.FormatReply(res); !strings.HasPrefix(reply, "Por ahora solo entiendo preguntas en inglés.") {
+		t.Errorf("nothing fits in Spanish: %q", reply)
 	}
 }

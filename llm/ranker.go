@@ -128,7 +128,7 @@ func (r *Ranker) Rerank(ctx context.Context, res *vrrec.Result, onToken func(str
 	if len(res.Apps) == 0 {
 		return res
 	}
-	key := cacheKey(res.Query, res.CatalogVersion, r.model.Model())
+	key := cacheKey(res, r.model.Model())
 	if rk, ok := r.cached(ctx, key); ok {
 		r.Stats.CacheHits.Add(1)
 		return apply(res, rk)
@@ -230,11 +230,19 @@ func (r *Ranker) call(ctx context.Context, res *vrrec.Result, onToken func(strin
 }
 
 // cacheKey identifies an answer: the normalised query, the catalog it was
-// retrieved from and the model that explained it.
-func cacheKey(query, version, model string) string {
-	norm := strings.Join(strings.Fields(strings.ToLower(strings.Trim(query, " \t\n.!?"))), " ")
-	sum := sha256.Sum256([]byte(norm + "\x00" + version + "\x00" + model))
-	return "llm:" + hex.EncodeToString(sum[:16])
+// retrieved from, the candidates in their order (so another embedding
+// model, or new retrieval weights, never reuse a ranking of other
+// candidates) and the model that explained it.
+func cacheKey(res *vrrec.Result, model string) string {
+	norm := strings.Join(strings.Fields(strings.ToLower(strings.Trim(res.Query, " \t\n.!?"))), " ")
+	h := sha256.New()
+	for _, part := range []string{norm, res.CatalogVersion, model} {
+		h.Write([]byte(part + "\x00"))
+	}
+	for _, a := range res.Apps {
+		h.Write([]byte(a.AppID + "\x00"))
+	}
+	return "llm:" + hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 const systemPrompt = `You advise university students on Meta Quest VR apps that build the skills they study.
@@ -336,16 +344,15 @@ func clean(s string) string {
 	return s
 }
 
-// apply returns res re-ordered and explained by the ranking: ranked apps
-// first in the model's order with its reasons, then the apps it left out,
-// in their order with their deterministic reasons. When the model says
-// none fits, the result says nothing fits; the model explained the
-// answer, so it is in the student's language and Language is cleared.
+// apply returns res re-ordered and explained by the ranking: the apps the
+// model ranked, in its order, with its reasons (or the deterministic ones
+// where it gave none, or gave one that failed screening). When the model says
+// none fits, the result says nothing fits. Language stays: the reply knows
+// from ExplainedBy that the model wrote in the student's language.
 func apply(res *vrrec.Result, rk *ranking) *vrrec.Result {
 	out := *res
 	out.ExplainedBy = vrrec.ExplainedByLLM
 	out.Understanding = rk.Understanding
-	out.Language = ""
 	if rk.NoneFits {
 		out.NothingFits = true
 	}
@@ -367,10 +374,11 @@ func apply(res *vrrec.Result, rk *ranking) *vrrec.Result {
 		}
 		out.Apps = append(out.Apps, a)
 	}
-	for _, a := range res.Apps {
-		if !used[a.AppID] {
-			out.Apps = append(out.Apps, a)
-		}
+	// Apps the model left out it judged no help ("list only apps that
+	// help"): they are not shown, unless it chose none, in which case they
+	// stay as the nearest weak matches.
+	if len(out.Apps) == 0 {
+		out.Apps = append(out.Apps, res.Apps...)
 	}
 	return &out
 }

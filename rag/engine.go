@@ -99,9 +99,9 @@ type Engine struct {
 	courseTitles []courseTitle
 	taughtBy     map[string]int // skill -> courses teaching it
 
-	abbrev  map[string]string
-	speller *text.Speller // the catalog's words
-	words   *text.Speller // the model's whole words; nil when it has none
+	acronyms map[string]string // the catalog's acronyms, lower case -> what they stand for
+	speller  *text.Speller     // the catalog's words
+	words    *text.Speller     // the model's whole words; nil when it has none
 }
 
 // BuildStats describes what New computed.
@@ -273,20 +273,21 @@ func New(ctx context.Context, cat *vrrec.Catalog, version string, g vrrec.Graph,
 			freq[w]++
 		}
 	}
-	eng.abbrev = make(map[string]string, len(text.Abbreviations))
-	for k, v := range text.Abbreviations {
-		eng.abbrev[k] = v
-	}
-	for _, s := range cat.Skills {
+	// The catalog's own acronyms: short all-capital aliases of skills some
+	// app develops ("ML" for Machine Learning).
+	eng.acronyms = map[string]string{}
+	for _, s := range activeSkills(cat) {
 		for _, a := range s.Aliases {
-			if isAcronym(a) {
-				eng.abbrev[strings.ToLower(a)] = strings.ToLower(s.Name)
+			if isAcronym(a) && isActive[s.Name] {
+				eng.acronyms[strings.ToLower(a)] = strings.ToLower(s.Name)
 			}
 		}
 	}
-	abbrevTerms := make(map[string][]string, len(eng.abbrev))
-	for k, v := range eng.abbrev {
-		abbrevTerms[k] = strings.Fields(v)
+	abbrevTerms := make(map[string][]string, len(text.Abbreviations)+len(eng.acronyms))
+	for _, m := range []map[string]string{text.Abbreviations, eng.acronyms} {
+		for k, v := range m {
+			abbrevTerms[k] = strings.Fields(v)
+		}
 	}
 	eng.speller = text.NewSpeller(freq, abbrevTerms)
 	eng.words = vocabularySpeller(e)

@@ -65,9 +65,23 @@ const (
 	maxQuerySkills = 10
 )
 
+// skillStanding returns, per active skill, how far its closest name or
+// alias stands above unrelated texts for the query vector qv.
+func (e *Engine) skillStanding(qv []float32) []float64 {
+	best := make([]float64, len(e.skills))
+	for i := range best {
+		best[i] = math.Inf(-1)
+	}
+	for row, s := range e.skillRows.similarities(qv) {
+		k := e.skillOf[row]
+		best[k] = max(best[k], e.skillBack.z(s))
+	}
+	return best
+}
+
 // gather computes the evidence for every app. qv is the query vector, with
-// the named courses folded in.
-func (e *Engine) gather(ctx context.Context, u understood, qv []float32) ([]Evidence, error) {
+// the named courses folded in; standing its skillStanding.
+func (e *Engine) gather(ctx context.Context, u understood, qv []float32, standing []float64) ([]Evidence, error) {
 	ev := make([]Evidence, len(e.apps))
 	for i := range ev {
 		ev[i].course = -1
@@ -100,7 +114,7 @@ func (e *Engine) gather(ctx context.Context, u understood, qv []float32) ([]Evid
 		ev[i].Uncovered = unc
 	}
 	if !off["skills"] {
-		if err := e.skillEvidence(ctx, qv, ev); err != nil {
+		if err := e.skillEvidence(ctx, standing, ev); err != nil {
 			return nil, err
 		}
 	}
@@ -151,15 +165,7 @@ func (e *Engine) uncovered(ctx context.Context, u understood, sims []float64) (f
 // that of its closest name or alias) and, through the graph, the apps that
 // develop them. An app's evidence is its strongest such skill: many weak
 // skills never add up to a strong one.
-func (e *Engine) skillEvidence(ctx context.Context, qv []float32, ev []Evidence) error {
-	best := make([]float64, len(e.skills))
-	for i := range best {
-		best[i] = math.Inf(-1)
-	}
-	for row, s := range e.skillRows.similarities(qv) {
-		k := e.skillOf[row]
-		best[k] = max(best[k], e.skillBack.z(s))
-	}
+func (e *Engine) skillEvidence(ctx context.Context, best []float64, ev []Evidence) error {
 	idx := make([]int, 0, len(best))
 	for i, z := range best {
 		if z >= skillMinZ {

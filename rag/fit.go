@@ -24,7 +24,7 @@ func (e *Engine) Evidence(ctx context.Context, query string) ([]Evidence, error)
 	if err != nil {
 		return nil, err
 	}
-	return e.gather(ctx, u, qv)
+	return e.gather(ctx, u, qv, e.skillStanding(qv))
 }
 
 // Fit returns the weights that fit the labels, in two stages.

@@ -45,11 +45,8 @@ const (
 // strength is the weighted sum of an app's evidence: what ranks apps
 // within one query.
 func (w Weights) strength(ev Evidence) float64 {
-	s := 0.0
-	for _, v := range w.contributions(ev) {
-		s += v
-	}
-	return s
+	c := w.contributions(ev)
+	return c.dense + c.skill + c.lexical + c.course + c.name
 }
 
 // covered is the strength of an app scaled by the share of the query the
@@ -64,13 +61,14 @@ func (w Weights) probability(s, best float64) float64 {
 	return sigmoid(w.Bias + w.Scale*s + w.Best*best)
 }
 
-// contributions returns what each kind of evidence adds to the log-odds,
+// parts is what each kind of evidence adds to an app's strength.
+type parts struct{ dense, skill, lexical, course, name float64 }
+
+// contributions returns what each kind of evidence adds to the strength,
 // for explaining a pick by its strongest evidence.
-func (w Weights) contributions(ev Evidence) map[string]float64 {
-	return map[string]float64{
-		"dense": w.Dense * ev.Dense, "skill": w.Skill * ev.Skill, "lexical": w.Lexical * ev.Lexical,
-		"course": w.Course * ev.Course, "name": w.Name * ev.Name,
-	}
+func (w Weights) contributions(ev Evidence) parts {
+	return parts{dense: w.Dense * ev.Dense, skill: w.Skill * ev.Skill, lexical: w.Lexical * ev.Lexical,
+		course: w.Course * ev.Course, name: w.Name * ev.Name}
 }
 
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }

@@ -22,11 +22,11 @@ var scripts = []struct {
 // letters. Words shared with English ("a", "in", "no") are left out.
 var stopwords = map[string]map[string]bool{
 	"en": wordSet(`the and for with what want learn learning about some any how can should which that this my is are i im to of in on apps app something anything`),
-	"es": wordSet(`el la los las del que para por una uno unos unas quiero aprender hay algo algún alguna cómo como qué estoy estudiando sobre mi mis necesito puedo también pero más practicar aplicación aplicaciones juegos tengo curso clase`),
-	"fr": wordSet(`le la les des du pour avec une un je veux apprendre est sont sur mon ma mes quel quelle quels comment il elle nous vous cours étudie j'apprends peux jeux applications faire pratiquer aussi mais qui dans`),
+	"es": wordSet(`el la los las del de en que para por una uno busco quisiera necesito hola gracias unos unas quiero aprender hay algo algún alguna cómo como qué estoy estudiando sobre mi mis necesito puedo también pero más practicar aplicación aplicaciones juegos tengo curso clase`),
+	"fr": wordSet(`le la les des du de en pour avec une un je veux aimerais voudrais cherche bonjour merci apprendre est sont sur mon ma mes quel quelle quels comment il elle nous vous cours étudie j'apprends peux jeux applications faire pratiquer aussi mais qui dans`),
 	"de": wordSet(`der das und für mit ein eine einen ich möchte lernen ist sind gibt etwas wie mein meine kurs studiere auch aber mehr üben spiele anwendungen kann über zum zur den dem`),
-	"pt": wordSet(`da das dos para com uma um eu quero aprender tem há algo como que estou estudando sobre meu minha preciso posso também mas mais praticar aplicativo aplicativos jogos são não você`),
-	"it": wordSet(`il lo gli della dello una uno io voglio imparare c'è qualcosa che sto studiando sul mio mia ho bisogno posso anche ma più praticare applicazioni giochi sono`),
+	"pt": wordSet(`da das dos de em um uma gostaria queria obrigado para com uma um eu quero aprender tem há algo como que estou estudando sobre meu minha preciso posso também mas mais praticar aplicativo aplicativos jogos são não você`),
+	"it": wordSet(`il lo la le gli di della dello vorrei un una ciao grazie una uno io voglio imparare c'è qualcosa che sto studiando sul mio mia ho bisogno posso anche ma più praticare applicazioni giochi sono`),
 	"nl": wordSet(`de het een ik wil leren voor met wat hoe zijn iets mijn ook maar meer oefenen spellen studeer cursus niet`),
 }
 
@@ -69,14 +69,29 @@ func detectLanguage(q string) string {
 	if letters > 0 && bestN*2 >= letters {
 		return best
 	}
-	words := strings.Fields(strings.ToLower(strings.Map(func(r rune) rune {
-		if unicode.IsLetter(r) || r == '\'' {
-			return r
-		}
-		return ' '
-	}, q)))
+	// Words as typed, apostrophes kept: a capitalised stopword after the
+	// first word is part of a name ("La La Land", "El Niño"), and French
+	// and Italian elisions ("j'aimerais", "l'anatomie") are signals.
+	raw := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' && r != '’' })
+	var words []string
 	score := map[string]int{}
-	for _, w := range words {
+	for i, w := range raw {
+		w = strings.ReplaceAll(w, "’", "'")
+		if i > 0 && unicode.IsUpper([]rune(w)[0]) {
+			continue
+		}
+		w = strings.ToLower(w)
+		if head, rest, ok := strings.Cut(w, "'"); ok && len(head) <= 2 && rest != "" {
+			switch head {
+			case "j", "qu", "c", "n":
+				score["fr"]++
+			case "l", "d":
+				score["fr"]++
+				score["it"]++
+			}
+			w = rest
+		}
+		words = append(words, w)
 		for lang, set := range stopwords {
 			if set[w] {
 				score[lang]++
@@ -89,7 +104,10 @@ func detectLanguage(q string) string {
 			best, bestN = lang, score[lang]
 		}
 	}
-	if bestN >= 2 && bestN > score["en"] || bestN >= 1 && score["en"] == 0 && accented(q) && !englishTopic(words) {
+	// The language's common words must be a good share of the query, and
+	// outnumber the English ones.
+	if bestN >= 2 && bestN > score["en"] && 10*bestN >= 3*len(raw) ||
+		bestN >= 1 && score["en"] == 0 && accented(q) && !englishTopic(words) {
 		return best
 	}
 	return ""

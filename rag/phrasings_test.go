@@ -169,3 +169,21 @@ func TestMultilingualModelAnswersOtherLanguages(t *testing.T) {
 		t.Errorf("a multilingual model's answer was refused: language %q, %d apps", res.Language, len(res.Apps))
 	}
 }
+
+// English questions with foreign names stay English; foreign ones are
+// recognised however they are written.
+func TestLanguageDetectionEdges(t *testing.T) {
+	for q, lang := range map[string]string{
+		"La La Land piano songs":                   "",
+		"El Niño and La Niña climate patterns":     "",
+		"songs from La Casa de Papel for practice": "",
+		"Busco aplicaciones de anatomía":           "es",
+		"Vorrei imparare la chimica":               "it",
+		"J'aimerais apprendre l'anatomie":          "fr",
+		"Gostaria de aprender anatomia":            "pt",
+	} {
+		if got := recommend(t, q).Language; got != lang {
+			t.Errorf("%q: language %q, want %q", q, got, lang)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/text"
@@ -40,8 +41,9 @@ var framing = compileAll(
 	`\b(can|could|would|will) (you|u) (please )?(recommend|suggest|show|find|give|help)( me| us)?( with)?\b`,
 	`\b(please )?(recommend|suggest|show me|find me|give me|help me( with)?)\b`,
 	`\b(is there|are there|do you have|have you got|you got|got|any recommendations for|any suggestions for|any ideas for|ideas for)( any| anything| something| some| an?)?\b`,
-	`\b(whats|what is|what are|which)( the| some| any)?( best| good| great| top| cool)?( vr)?( apps?| games?| experiences?| options?)?( for| to)?\b`,
-	`^\s*(any|some|good|cool|fun|best|great)?\s*(vr )?(anything|something|stuff|apps?|games?|programs?|experiences?|options?)( that (help|helps|teach|teaches|build|builds))?( (for|about|on|with|to help with|to|in))?\b`,
+	`\b(whats|what is|what are|which)( the| some| any)?( best| good| great| top| cool)?( vr)?(( apps?| games?| experiences?| options?)( for| to| that| about))?\b`,
+	`^\s*(any|some|good|cool|fun|best|great)?\s*(vr )?((anything|something|stuff)( that (helps?|teach(es)?|builds?))?( (for|about|on|with|to help with|to|in))?|(apps?|games?|programs?|experiences?|options?)( that (helps?|teach(es)?|builds?))? (for|about|on|with|to help with|to|in))\b`,
+	`^\s*(learning|studying|learn|study)( about| more about)?\b`,
 	`\b(for|in|during) (my|our|a|the|this|next) (class|classes|course|courses|degree|program|programme|major|minor|exam|exams|midterm|midterms|final|finals|homework|semester|term|project|studies)\b`,
 	`\b(this|next|last) (semester|term|year|fall|spring|summer|winter|quarter|week)\b`,
 	`\b(in|on|with|using) (vr|virtual reality|the quest|my quest|a quest|quest|meta quest)\b`,
@@ -59,6 +61,11 @@ func compileAll(patterns ...string) []*regexp.Regexp {
 	return out
 }
 
+// contractions spells out the contractions that dropping apostrophes
+// leaves ambiguous ("id like" is "i'd like"), before the framing is read.
+var contractions = strings.NewReplacer(" id like ", " i would like ", " id love ", " i would love ",
+	" ive been ", " i have been ", " ive ", " i have ", " ill be ", " i will be ", " youre ", " you are ")
+
 // majorPattern is the framing that keeps its third group, the subject of
 // "i'm a psych major".
 const majorPattern = 1
@@ -66,7 +73,7 @@ const majorPattern = 1
 // stripFraming removes the framing from lower-case words and returns what
 // is left, space-padded.
 func stripFraming(words []string) string {
-	s := " " + strings.Join(words, " ") + " "
+	s := contractions.Replace(" " + strings.Join(words, " ") + " ")
 	for i, re := range framing {
 		if i == majorPattern {
 			s = re.ReplaceAllString(s, " $3 ")
@@ -92,7 +99,8 @@ func (e *Engine) understand(query string) understood {
 		}
 		rest = strings.Replace(rest, m[0], " ", 1)
 	}
-	words := e.correct(queryWords(rest))
+	how := typedWords(rest)
+	words := e.correct(queryWords(rest), how, u.lang)
 	s := stripFraming(words)
 	// Course titles, after the framing so "im taking intro to machine
 	// learning" meets "Introduction to Machine Learning".
@@ -100,14 +108,15 @@ func (e *Engine) understand(query string) understood {
 		if seen[t.course] {
 			continue
 		}
-		if at := strings.Index(s, " "+t.words+" "); at >= 0 {
+		if strings.Contains(s, " "+t.words+" ") {
+			// The title's words stay in the topic: they are what the
+			// student asks about, and the course adds its own vector.
 			seen[t.course] = true
 			u.courses = append(u.courses, t.course)
-			s = s[:at] + " " + s[at+len(t.words)+1:]
 		}
 	}
 	u.topic = strings.Join(strings.Fields(s), " ")
-	u.apps = e.namedApps(" " + strings.Join(words, " ") + " ")
+	u.apps = e.namedApps(" "+strings.Join(words, " ")+" ", how)
 	for _, w := range strings.Fields(u.topic) {
 		if text.IsTopicWord(w) && len(w) > 1 {
 			u.words = append(u.words, w)
@@ -129,13 +138,37 @@ func queryWords(q string) []string {
 	return text.Words(q)
 }
 
+// typed records how the student wrote each word: with an initial capital
+// ("Frida", "Cubism") or all in capitals ("BA", "SOC").
+type typed struct{ capital, allCaps map[string]bool }
+
+// typedWords reads the capitals of a query's words.
+func typedWords(q string) typed {
+	t := typed{capital: map[string]bool{}, allCaps: map[string]bool{}}
+	q = strings.NewReplacer("’", "", "'", "", "`", "").Replace(q)
+	for _, w := range strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		r := []rune(w)
+		if !unicode.IsUpper(r[0]) {
+			continue
+		}
+		lw := strings.ToLower(w)
+		t.capital[lw] = true
+		if len(r) > 1 && strings.ToUpper(w) == w {
+			t.allCaps[lw] = true
+		}
+	}
+	return t
+}
+
 // correct spells out abbreviations ("psych", "ML", "WW2") and corrects
 // misspelled words to the closest word the catalog uses, else to the
-// closest whole word of the model's vocabulary. A word is left alone when
-// it is short, a number, an abbreviation, a word of the model's vocabulary
-// (so "tax" is never "corrected" into the catalog), or known to the
-// catalog.
-func (e *Engine) correct(words []string) []string {
+// closest whole word of the model's vocabulary. The catalog's own
+// acronyms count only when typed in capitals ("SOC", not "soc"). A word is
+// left alone when it is short, a number, a word of the model's vocabulary
+// (so "tax" is never "corrected" into the catalog), known to the catalog,
+// typed with a capital (a name: "Frida"), or when the query is not in
+// English.
+func (e *Engine) correct(words []string, how typed, lang string) []string {
 	out := make([]string, 0, len(words))
 	for i := 0; i < len(words); i++ {
 		w := words[i]
@@ -146,16 +179,20 @@ func (e *Engine) correct(words []string) []string {
 				continue
 			}
 		}
-		if exp, ok := e.abbrev[w]; ok {
+		if exp, ok := text.Abbreviations[w]; ok {
 			out = append(out, strings.Fields(exp)...)
 			continue
 		}
-		if !text.IsFunctionWord(w) && !text.IsFillerWord(w) && !e.speller.Known(w) && !e.isWord(w) {
+		if exp, ok := e.acronyms[w]; ok && how.allCaps[w] {
+			out = append(out, strings.Fields(exp)...)
+			continue
+		}
+		if lang == "" && !how.capital[w] && !text.IsFunctionWord(w) && !text.IsFillerWord(w) && !e.speller.Known(w) && !e.isWord(w) {
 			if fix, ok := e.speller.Suggest(w); ok {
 				w = fix
 			} else if e.words != nil {
 				if fix, ok := e.words.Suggest(w); ok {
-					w = fix // a real word the catalog does not use: "structers"
+					w = fix // a real word the catalog does not use: "exercize"
 				}
 			}
 		}
@@ -191,16 +228,18 @@ func titleWords(s string) string {
 }
 
 // namedApps returns the apps whose full name, or the part before a colon,
-// appears in the padded query words. A one-word name that is also a skill
-// word ("Spatial") does not count: "spatial reasoning" is a topic.
-func (e *Engine) namedApps(padded string) []int {
+// appears in the padded query words. A one-word name that is also an
+// ordinary word ("Cubism", "Supernatural", "ENGAGE", "Spatial") counts only
+// when the student wrote it with its capital: "supernatural horror
+// stories" and "spatial reasoning" are topics.
+func (e *Engine) namedApps(padded string, how typed) []int {
 	var out []int
 	for i, n := range e.appNames {
 		for _, name := range n {
 			if len(strings.ReplaceAll(name, " ", "")) < 4 || !strings.Contains(padded, " "+name+" ") {
 				continue
 			}
-			if !strings.Contains(name, " ") && e.skillWords[name] {
+			if !strings.Contains(name, " ") && (e.skillWords[name] || e.isWord(name)) && !how.capital[name] {
 				continue
 			}
 			if !slices.Contains(out, i) {

@@ -239,3 +239,30 @@ func TestDefaultEngineEmbedsNoCatalogText(t *testing.T) {
 		t.Errorf("building the default engine embedded %d texts (%d asked of the model); the vectors are stale: run go generate ./catalog", stats.Embedded, counting.texts)
 	}
 }
+
+// Letters whose lower case is longer or shorter in bytes (Ⱥ, İ) neither
+// crash the engine nor garble what it quotes.
+func TestQueriesWithOddLetters(t *testing.T) {
+	for _, q := range []string{"ȺȺȺȺȺȺȺȺȺȺȺȺ chemistry", "İstanbul history", "???", "ǅ ǈ ǋ music"} {
+		res := recommend(t, q)
+		for _, a := range res.Apps {
+			if strings.Contains(a.Reasoning, "Close to :") || strings.Contains(a.Reasoning, "histor.") {
+				t.Errorf("%q: reason %q", q, a.Reasoning)
+			}
+		}
+	}
+}
+
+// A catalog with no apps answers "nothing fits", not an error.
+func TestEmptyCatalog(t *testing.T) {
+	cat := &vrrec.Catalog{}
+	emb := testenv.Embedder(t)
+	eng, _, err := rag.New(context.Background(), cat, "v", graphOf(cat), emb, testenv.VectorCache(t, emb), rag.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := eng.Recommend(context.Background(), "anatomy", 8)
+	if err != nil || !res.NothingFits || len(res.Apps) != 0 {
+		t.Errorf("empty catalog: %+v, %v", res, err)
+	}
+}

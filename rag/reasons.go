@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/text"
@@ -25,33 +26,49 @@ func Interest(query string) string {
 	return s
 }
 
-// restoreCase gives the words of lower, found in order in original, the
-// spelling the student used: "python" of "I'm learning Python" is "Python".
+// restoreCase gives the words of lower, found in order among the words of
+// original, the spelling the student used: "python" of "I'm learning
+// Python" is "Python". Words are compared whole and case-insensitively, so
+// letters whose lower case has another length cannot misalign anything.
 func restoreCase(lower, original string) string {
 	words := strings.Fields(lower)
-	rest := original
+	orig := strings.FieldsFunc(original, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	j := 0
 	for i, w := range words {
-		at := strings.Index(strings.ToLower(rest), w)
-		if at < 0 || len(strings.ToLower(rest[at:at+len(w)])) != len(w) {
-			continue
+		for k := j; k < len(orig); k++ {
+			if strings.EqualFold(orig[k], w) {
+				words[i], j = orig[k], k+1
+				break
+			}
 		}
-		words[i] = rest[at : at+len(w)]
-		rest = rest[at+len(w):]
 	}
 	return strings.Join(words, " ")
 }
 
-// topicLabel is how a reason names what the student asked for: the topic
-// as understood (corrected, abbreviations spelled out), or the courses.
-func topicLabel(u understood) string {
-	if len(u.words) > 0 {
-		s := restoreCase(u.topic, u.raw)
-		if r := []rune(s); len(r) > 80 {
-			s = string(r[:77]) + "..."
+// topicLabel is how the answer names what the student asked for: the topic
+// as understood (corrected, abbreviations spelled out, in the student's
+// capitals), or the courses named, or "your question".
+func (e *Engine) topicLabel(u understood) string {
+	var s string
+	switch {
+	case len(u.words) > 0:
+		s = restoreCase(u.topic, u.raw)
+	case len(u.courses) > 0:
+		names := make([]string, len(u.courses))
+		for i, c := range u.courses {
+			names[i] = courseName(e.courses[c])
 		}
-		return s
+		s = listWords(names, len(names))
+	default:
+		s = Interest(u.raw)
 	}
-	return Interest(u.raw)
+	if strings.TrimSpace(s) == "" {
+		return "your question"
+	}
+	if r := []rune(s); len(r) > 80 {
+		s = string(r[:77]) + "..."
+	}
+	return s
 }
 
 // reason explains one pick in a sentence, from the evidence that found it.

@@ -41,6 +41,10 @@ func (e *Engine) Search(ctx context.Context, query, label string, topK int) (*vr
 	if label == "" {
 		label = query
 	}
+	if len(e.apps) == 0 {
+		return &vrrec.Result{Query: label, Apps: []vrrec.AppRecommendation{}, CatalogVersion: e.version,
+			ExplainedBy: vrrec.ExplainedByRules, NothingFits: true}, nil
+	}
 	observe := e.opts.Observe
 	if observe == nil {
 		observe = func(string, time.Duration) {}
@@ -55,14 +59,15 @@ func (e *Engine) Search(ctx context.Context, query, label string, topK int) (*vr
 	observe("embed", time.Since(start))
 
 	start = time.Now()
-	ev, err := e.gather(ctx, u, qv)
+	standing := e.skillStanding(qv)
+	ev, err := e.gather(ctx, u, qv, standing)
 	if err != nil {
 		return nil, err
 	}
 	observe("retrieve", time.Since(start))
 
 	start = time.Now()
-	res := e.rank(u, label, qv, ev, topK)
+	res := e.rank(u, label, standing, ev, topK)
 	observe("rank", time.Since(start))
 	return res, nil
 }
@@ -116,7 +121,7 @@ type scored struct {
 
 // rank fuses the evidence, orders the apps, diversifies the top of a broad
 // question's list, and explains each pick.
-func (e *Engine) rank(u understood, label string, qv []float32, ev []Evidence, topK int) *vrrec.Result {
+func (e *Engine) rank(u understood, label string, standing []float64, ev []Evidence, topK int) *vrrec.Result {
 	w := e.opts.Weights
 	all := make([]scored, len(ev))
 	best := 0.0
@@ -150,9 +155,13 @@ func (e *Engine) rank(u understood, label string, qv []float32, ev []Evidence, t
 	for _, c := range u.courses {
 		res.MatchedCourses = append(res.MatchedCourses, e.courses[c].CourseID)
 	}
-	res.NearestAreas = e.nearestAreas(qv, 3)
+	res.NearestAreas = e.nearestAreas(standing, 3)
 	res.NothingFits = !slices.ContainsFunc(all, func(s scored) bool { return s.p >= FitMin })
-	interest := topicLabel(u)
+	interest := e.topicLabel(u)
+	res.Topic = interest
+	if label != u.raw {
+		res.Topic = label // "apps like Beat Saber", searched by its skills
+	}
 	for _, s := range all[:min(topK, len(all))] {
 		a := e.apps[s.app]
 		x := ev[s.app]
@@ -172,15 +181,20 @@ func (e *Engine) rank(u understood, label string, qv []float32, ev []Evidence, t
 	return res
 }
 
+// strongSkill is the skill evidence from which a pick is explained by the
+// skill ("Builds X, which matches your interest in ..."): below it the
+// skill is only related, and the reason says what the app covers instead.
+const strongSkill = 5.0
+
 // source names the strongest evidence behind a pick.
 func source(w Weights, ev Evidence) string {
 	c := w.contributions(ev)
 	switch {
 	case ev.Named:
 		return vrrec.SourceAppNameMatch
-	case ev.course >= 0 && c["course"] >= max(c["skill"], c["dense"], c["lexical"]):
+	case ev.course >= 0 && c.course >= max(c.skill, c.dense, c.lexical):
 		return vrrec.SourceCourseMatch
-	case len(ev.skills) > 0 && c["skill"] >= max(c["dense"], c["lexical"]):
+	case len(ev.skills) > 0 && ev.Skill >= strongSkill && c.skill >= max(c.dense, c.lexical):
 		return vrrec.SourceDirectSkill
 	}
 	return vrrec.SourceAppTextMatch
@@ -235,21 +249,14 @@ func (e *Engine) diversify(all []scored) []scored {
 const broadCandidates = 6
 
 // nearestAreas names the n skills apps develop that are closest to the
-// query: what the catalog covers near a topic it has nothing for.
-func (e *Engine) nearestAreas(qv []float32, n int) []string {
-	best := map[int]float64{}
-	for row, s := range e.skillRows.similarities(qv) {
-		k := e.skillOf[row]
-		if v, ok := best[k]; !ok || s > v {
-			best[k] = s
-		}
-	}
-	idx := make([]int, 0, len(best))
-	for k := range best {
-		idx = append(idx, k)
+// query (standing: skillStanding): what the catalog covers near a topic.
+func (e *Engine) nearestAreas(standing []float64, n int) []string {
+	idx := make([]int, len(standing))
+	for i := range idx {
+		idx[i] = i
 	}
 	slices.SortFunc(idx, func(a, b int) int {
-		if c := cmp.Compare(best[b], best[a]); c != 0 {
+		if c := cmp.Compare(standing[b], standing[a]); c != 0 {
 			return c
 		}
 		return cmp.Compare(a, b)

@@ -57,6 +57,31 @@ func newVectorCache(emb vrrec.Embedder, store vrrec.VectorStore, log *slog.Logge
 	return c
 }
 
+// vectorsStored reports whether every text the recommender indexes of cat
+// has a vector of emb in store (or shipped with the binary).
+func vectorsStored(ctx context.Context, store vrrec.VectorStore, emb vrrec.Embedder, cat *vrrec.Catalog) bool {
+	texts := rag.IndexTexts(cat)
+	shipped := map[string]bool{}
+	if model, vecs, err := catalog.DefaultVectors(); err == nil && model == emb.Name() {
+		for k := range vecs {
+			shipped[k] = true
+		}
+	}
+	var keys []string
+	seen := map[string]bool{}
+	for _, t := range texts {
+		if k := vrrec.TextKey(t); !shipped[k] && !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return true
+	}
+	got, err := store.Vectors(ctx, emb.Name(), keys)
+	return err == nil && len(got) == len(keys)
+}
+
 // newEngine builds the recommender for a catalog. g is the knowledge graph
 // of cat: graph.New(cat), or the server's Neo4j with that as fallback.
 func newEngine(ctx context.Context, log *slog.Logger, cat *vrrec.Catalog, g vrrec.Graph, emb vrrec.Embedder, cache *embedding.Cache, opts rag.Options) (*rag.Engine, error) {

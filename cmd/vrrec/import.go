@@ -28,6 +28,9 @@ func cmdImport(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	if err != nil {
 		return fmt.Errorf("import %s: %w", *dir, err)
 	}
+	if len(cat.Apps) == 0 {
+		return fmt.Errorf("import %s: no app survived validation (%d problems): the catalog was not changed", *dir, len(rep.Problems))
+	}
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err

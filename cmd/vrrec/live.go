@@ -53,6 +53,33 @@ func (l *liveCatalog) serve(ctx context.Context, cat *vrrec.Catalog, stored, sou
 	return nil
 }
 
+// start serves cat (stored is its version in the store, "" for the
+// embedded default) at once when ready says its vectors are at hand. When
+// they are not (an upgrade from a version without stored vectors, another
+// MODEL_DIR), it serves the embedded default at once and builds cat in the
+// background, so the service answers in a second rather than after a
+// catalog's worth of embedding; the watcher's reload does the same if
+// this one fails.
+func (l *liveCatalog) start(ctx context.Context, cat *vrrec.Catalog, stored, source string, ready func(*vrrec.Catalog) bool) error {
+	if stored == "" || ready(cat) {
+		return l.serve(ctx, cat, stored, source, nil)
+	}
+	def, err := catalog.Default()
+	if err != nil {
+		return err
+	}
+	l.log.Warn("the stored catalog's vectors are not stored yet: serving the embedded catalog while they are computed", "version", stored)
+	if err := l.serve(ctx, def, "", sourceEmbedded, nil); err != nil {
+		return err
+	}
+	go func() {
+		if _, err := l.reload(ctx, true, nil); err != nil {
+			l.log.Error("stored catalog not loaded; the watcher tries again", "err", err)
+		}
+	}()
+	return nil
+}
+
 // reload serves the stored catalog when its version differs from the one
 // last loaded, or always when force is set. It reports whether it loaded.
 func (l *liveCatalog) reload(ctx context.Context, force bool, progress progressFunc) (bool, error) {

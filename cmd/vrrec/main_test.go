@@ -285,3 +285,21 @@ func TestModelDir(t *testing.T) {
 		t.Errorf("a missing MODEL_DIR: %v, want an error naming it", err)
 	}
 }
+
+// Importing files that leave no app changes nothing and says so.
+func TestImportRefusesAnEmptyCatalog(t *testing.T) {
+	src := t.TempDir()
+	for _, f := range catalog.Files {
+		if err := os.WriteFile(filepath.Join(src, f), []byte("[]"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := t.TempDir()
+	if _, err := runCLI(t, dir, "import", "--dir", src); err == nil || !strings.Contains(err.Error(), "no app survived") {
+		t.Fatalf("empty import: %v", err)
+	}
+	out, err := runCLI(t, dir, "recommend", "--json", "anatomy")
+	if err != nil || !strings.Contains(out, "3d-organon-vr-anatomy") {
+		t.Errorf("after a refused import the embedded catalog still answers: %v\n%s", err, out)
+	}
+}

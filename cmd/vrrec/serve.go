@@ -90,7 +90,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		// earlier catalogs are not kept in memory.
 		return newEngine(ctx, log, cat, graphs.forCatalog(cat, catalog.Version(cat)), emb, newVectorCache(emb, db, log), opts)
 	}}
-	if err := live.serve(ctx, cat, stored, src, nil); err != nil {
+	if err := live.start(ctx, cat, stored, src, func(cat *vrrec.Catalog) bool { return vectorsStored(ctx, db, emb, cat) }); err != nil {
 		return err
 	}
 	go live.watch(ctx, catalogPollInterval)

@@ -14,7 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/catalog"
+	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/internal/fakeopenai"
+	"github.com/vrrec/vrrec/internal/testenv"
 )
 
 func freeAddr(t *testing.T) string {
@@ -152,4 +156,45 @@ func TestServeExposesMovingMetrics(t *testing.T) {
 			t.Errorf("a student's message reached the logs: %s", line)
 		}
 	}
+}
+
+// A stored catalog whose vectors are not stored yet (an upgrade, another
+// model) does not hold up the start: the embedded catalog answers at once,
+// and the stored one takes over once it is embedded.
+func TestServeStartsBeforeTheStoredCatalogIsEmbedded(t *testing.T) {
+	dir := t.TempDir()
+	db, err := openDB(context.Background(), config.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := testenv.DefaultCatalog(t)
+	cat.Apps = append(cat.Apps, vrrec.VRApp{AppID: "glassblowing-sim", Name: "Glassblowing Studio", Category: "creativity",
+		Description: "Shape molten glass on a virtual blowpipe: gathering, marvering and annealing.", Features: []string{"Furnace"}, SkillsDeveloped: []string{"Glassblowing"}})
+	if _, err := db.SaveCatalog(context.Background(), cat, catalog.Version(cat)); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	base, logs := startServe(t, map[string]string{"DATA_DIR": dir})
+	if !strings.Contains(logs.String(), "serving the embedded catalog while they are computed") {
+		t.Errorf("the start did not say it serves the embedded catalog first; logs:\n%s", logs)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(postMessage(t, base, "glassblowing"), "glassblowing-sim") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the stored catalog was never served; logs:\n%s", logs)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// postMessage asks /chat and returns the raw answer.
+func postMessage(t *testing.T, base, message string) string {
+	t.Helper()
+	res, err := http.Post(base+"/chat", "application/json", strings.NewReader(`{"message":"`+message+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return string(b)
 }
