@@ -76,7 +76,7 @@ type Catalog struct {
 // Retrieval sources explain where a recommended app came from.
 const (
 	SourceDirectSkill    = "direct_skill_match" // the app develops a skill close to the query
-	SourceSemanticBridge = "semantic_bridge"    // few direct matches; the app develops a related skill
+	SourceSemanticBridge = "semantic_bridge"    // the old system only (eval baseline): the app develops a related skill
 	SourceCourseMatch    = "course_match"       // the query names a course; the app shares its skills
 	SourceAppTextMatch   = "app_text_match"     // the app's own name or description matches the query
 	SourceAppNameMatch   = "app_name_match"     // the query names the app
@@ -93,11 +93,10 @@ type AppRecommendation struct {
 	LikelinessScore float64 `json:"likeliness_score"`
 	MatchPercent    int     `json:"match_percent"` // LikelinessScore as a percentage
 	// Summary is the first sentence of the app's description.
-	Summary           string   `json:"summary,omitempty"`
-	MatchedSkills     []string `json:"matched_skills"`
-	Reasoning         string   `json:"reasoning"`
-	RetrievalSource   string   `json:"retrieval_source"`
-	BridgeExplanation string   `json:"bridge_explanation,omitempty"`
+	Summary         string   `json:"summary,omitempty"`
+	MatchedSkills   []string `json:"matched_skills"`
+	Reasoning       string   `json:"reasoning"`
+	RetrievalSource string   `json:"retrieval_source"`
 	// Score is the raw retrieval score before normalisation.
 	Score float64 `json:"score"`
 }
@@ -109,6 +108,9 @@ type Result struct {
 	// Topic is what the engine understood the query to ask for, as the
 	// answer quotes it ("Python", "95-729 Information Security Policy").
 	Topic string `json:"topic,omitempty"`
+	// UnknownCourses lists course numbers the query named that the catalog
+	// does not have.
+	UnknownCourses []string `json:"unknown_courses,omitempty"`
 	// MatchedCourses lists the course ids the query named, if any.
 	MatchedCourses []string `json:"matched_courses,omitempty"`
 	// CatalogVersion identifies the catalog the answer was computed from.
@@ -138,20 +140,6 @@ const (
 	ExplainedByLLM   = "llm"
 	ExplainedByRules = "deterministic"
 )
-
-// AllBridged reports whether every app came from the semantic bridge, that is
-// nothing in the catalog matched the query directly.
-func (r *Result) AllBridged() bool {
-	if len(r.Apps) == 0 {
-		return false
-	}
-	for _, a := range r.Apps {
-		if a.RetrievalSource != SourceSemanticBridge {
-			return false
-		}
-	}
-	return true
-}
 
 // Embedder turns texts into vectors whose cosine similarity reflects meaning.
 // Implementations return one L2-normalised vector per text, in order. An error

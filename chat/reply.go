@@ -33,8 +33,18 @@ func FormatReply(res *vrrec.Result) string {
 	}
 	interest := EscapeMarkdown(topic)
 	top, also := Picks(res)
+	unknown := ""
+	if len(res.UnknownCourses) > 0 {
+		unknown = fmt.Sprintf("Course %s isn't in our catalog", EscapeMarkdown(joinWords(res.UnknownCourses)))
+	}
+	if len(res.Apps) == 0 && unknown != "" {
+		return unknown + ". Tell me what the course covers (\"web development\", \"statistics\") and I'll look for VR apps that build those skills."
+	}
 	if len(top) == 0 {
 		var b strings.Builder
+		if unknown != "" {
+			b.WriteString(unknown + ". ")
+		}
 		fmt.Fprintf(&b, "I couldn't find a VR app in our catalog that clearly fits **%s**.", interest)
 		if len(res.NearestAreas) > 0 {
 			areas := make([]string, len(res.NearestAreas))
@@ -52,7 +62,7 @@ func FormatReply(res *vrrec.Result) string {
 		} else {
 			b.WriteString(" ")
 		}
-		b.WriteString("Try a related skill (\"data visualization\"), a subject (\"anatomy\") or a course number (\"95-729\").")
+		b.WriteString("Try a related skill (\"data visualization\"), a subject (\"anatomy\") or a course number (\"15-112\").")
 		return b.String()
 	}
 
@@ -60,6 +70,9 @@ func FormatReply(res *vrrec.Result) string {
 	fmt.Fprintf(&b, "Based on your interest in **%s**, here are VR apps that can help:\n\n", interest)
 	if res.Understanding != "" {
 		fmt.Fprintf(&b, "_%s_\n\n", EscapeMarkdown(res.Understanding))
+	}
+	if unknown != "" {
+		fmt.Fprintf(&b, "_%s; these fit the rest of your question._\n\n", unknown)
 	}
 	b.WriteString("**Top Picks**\n")
 	for i, a := range top {
@@ -125,9 +138,6 @@ func Closest(res *vrrec.Result) []vrrec.AppRecommendation {
 
 func writePick(b *strings.Builder, marker string, a vrrec.AppRecommendation) {
 	fmt.Fprintf(b, "%s **%s** (%d%% match): %s", marker, EscapeMarkdown(a.Name), a.MatchPercent, EscapeMarkdown(a.Reasoning))
-	if a.BridgeExplanation != "" {
-		fmt.Fprintf(b, " _(%s)_", EscapeMarkdown(a.BridgeExplanation))
-	}
 	b.WriteString("\n")
 }
 

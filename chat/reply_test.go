@@ -71,6 +71,18 @@ func TestFormatReplyNothingFits(t *testing.T) {
 }
 
 // A question the model cannot read is answered in its language.
+func TestFormatReplyUnknownCourse(t *testing.T) {
+	alone := chat.FormatReply(&vrrec.Result{Query: "99-999", NothingFits: true, UnknownCourses: []string{"99-999"}})
+	if !strings.Contains(alone, "Course 99-999 isn't in our catalog") || strings.Contains(alone, "clearly fits") {
+		t.Errorf("unknown course alone:\n%s", alone)
+	}
+	withTopic := chat.FormatReply(&vrrec.Result{Query: "99-999 speaking", Topic: "speaking", UnknownCourses: []string{"99-999"},
+		Apps: []vrrec.AppRecommendation{{Name: "VirtualSpeech", LikelinessScore: 0.9, MatchPercent: 90, Reasoning: "Covers speaking."}}})
+	if !strings.Contains(withTopic, "Course 99-999 isn't in our catalog; these fit the rest") || !strings.Contains(withTopic, "VirtualSpeech") {
+		t.Errorf("unknown course with a topic:\n%s", withTopic)
+	}
+}
+
 func TestFormatReplyOtherLanguage(t *testing.T) {
 	res := &vrrec.Result{Query: "¿Hay algo para aprender anatomía?", Language: "es", Apps: []vrrec.AppRecommendation{pick("A", 0.9)}}
 	reply := chat.FormatReply(res)

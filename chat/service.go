@@ -72,6 +72,9 @@ type Reply struct {
 	NothingFits  bool     `json:"nothing_fits,omitempty"`
 	NearestAreas []string `json:"nearest_areas,omitempty"`
 	Language     string   `json:"language,omitempty"`
+	// UnknownCourses are course numbers the message named that the catalog
+	// does not have.
+	UnknownCourses []string `json:"unknown_courses,omitempty"`
 }
 
 // Service answers chat messages. Safe for concurrent use.
@@ -184,7 +187,7 @@ func (s *Service) Answer(ctx context.Context, userID, sessionID, message string,
 		}
 		reply.Query, reply.Apps = res.Query, Shown(res)
 		reply.ExplainedBy, reply.Understanding, reply.LLMFallback = res.ExplainedBy, res.Understanding, res.LLMFallback
-		reply.NothingFits, reply.Language = res.NothingFits, res.Language
+		reply.NothingFits, reply.Language, reply.UnknownCourses = res.NothingFits, res.Language, res.UnknownCourses
 		if res.NothingFits {
 			reply.NearestAreas = res.NearestAreas
 		}
@@ -428,11 +431,11 @@ func orUnknown(s string) string {
 }
 
 const greetingText = "Hi! I recommend Meta Quest VR apps that build the skills you study. " +
-	"Tell me a subject (\"anatomy\"), a skill (\"public speaking\", \"Python\") or a course number (\"95-729\")."
+	"Tell me a subject (\"anatomy\"), a skill (\"public speaking\", \"Python\") or a course number (\"15-112\")."
 
 const helpText = "**How to use me**\n\n" +
-	"- Say what you study or want to learn: \"I'm learning Python\", \"cybersecurity tools\", \"data visualization\".\n" +
-	"- Give a course number: \"95-729\".\n" +
+	"- Say what you study or want to learn: \"I'm studying anatomy\", \"public speaking\", \"data visualization\".\n" +
+	"- Give a course number: \"15-112\".\n" +
 	"- Ask about an app: \"tell me more about Beat Saber\".\n" +
 	"- Follow up on my answer: \"more like the second one\", \"anything cheaper?\", \"free ones?\", \"show me more\".\n\n" +
 	"Each app comes with a match percentage, the skills that matched, and why I picked it."

@@ -262,14 +262,13 @@ func userPrompt(res *vrrec.Result) string {
 		Category      string   `json:"category"`
 		Summary       string   `json:"summary,omitempty"`
 		MatchedSkills []string `json:"matched_skills"`
-		Note          string   `json:"note,omitempty"`
 	}
 	in := struct {
 		Query string `json:"query"`
 		Apps  []app  `json:"apps"`
 	}{Query: res.Query}
 	for _, a := range res.Apps {
-		in.Apps = append(in.Apps, app{a.AppID, a.Name, a.Category, a.Summary, a.MatchedSkills, a.BridgeExplanation})
+		in.Apps = append(in.Apps, app{a.AppID, a.Name, a.Category, a.Summary, a.MatchedSkills})
 	}
 	b, _ := json.Marshal(in)
 	return string(b)

@@ -76,7 +76,7 @@ type background struct {
 // means for the model; the median and the median absolute deviation are
 // robust to the few a catalog does cover.
 var probeTopics = []string{
-	"tax law", "knitting patterns", "wine tasting", "real estate investing", "pet grooming",
+	"jewelry appraisal", "lottery numbers", "laundry stain removal", "real estate investing", "pet grooming",
 	"wedding planning", "plumbing repairs", "fashion trends", "car insurance claims", "hair styling",
 	"fishing lures", "gardening tomatoes", "baking sourdough bread", "stamp collecting", "poker strategy",
 	"mortgage refinancing", "dog training", "beekeeping", "tattoo design", "skincare routine",

@@ -30,7 +30,7 @@ type Weights struct {
 // DefaultWeights were fitted with `vrrec eval --fit` on the dev split of
 // eval/default.json and eval/upstream.json with the built-in model
 // (all-MiniLM-L6-v2).
-var DefaultWeights = Weights{Dense: 0.778, Skill: 0.211, Lexical: 2.191, Course: 4.291, Name: 0.247, Bias: -3.008, Scale: 0.981, Best: -0.382}
+var DefaultWeights = Weights{Dense: 0.749, Skill: 0.227, Lexical: 2.375, Course: 3.483, Name: 0.267, Bias: -3.029, Scale: 0.991, Best: -0.386}
 
 // Confidence thresholds on the fused probability. An app below FitMin is
 // not recommended; when none reaches it, the catalog has nothing for the
@@ -51,7 +51,8 @@ func (w Weights) strength(ev Evidence) float64 {
 
 // covered is the strength of an app scaled by the share of the query the
 // catalog covers: for "sign language", where the catalog never says
-// "sign", a language app's strong match on "language" counts half. Within
+// "sign", a language app's strong match on "language" counts only for the
+// IDF-weighted share "language" has of the query (about a third). Within
 // one query it keeps the order of strength.
 func (w Weights) covered(ev Evidence) float64 { return (1 - ev.Uncovered) * w.strength(ev) }
 

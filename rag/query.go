@@ -21,6 +21,9 @@ type understood struct {
 	// for BM25; words are its topic words as corrected, for reasons.
 	terms, words []string
 	courses      []int // courses named by number or title, in order
+	// unknownCourses are course numbers the catalog does not have
+	// ("95-729"), as typed with a hyphen.
+	unknownCourses []string
 	apps         []int // apps named outright
 	lang         string
 }
@@ -93,7 +96,12 @@ func (e *Engine) understand(query string) understood {
 	rest := query
 	seen := map[int]bool{}
 	for _, m := range courseIDInQuery.FindAllStringSubmatch(query, -1) {
-		if i, ok := e.courseIdx[m[1]+"-"+m[2]]; ok && !seen[i] {
+		id := m[1] + "-" + m[2]
+		if i, ok := e.courseIdx[id]; !ok {
+			if !slices.Contains(u.unknownCourses, id) {
+				u.unknownCourses = append(u.unknownCourses, id)
+			}
+		} else if !seen[i] {
 			seen[i] = true
 			u.courses = append(u.courses, i)
 		}

@@ -63,7 +63,7 @@ func checkInvariants(t *testing.T, res *vrrec.Result) {
 	if res.NothingFits != (best < rag.FitMin) {
 		t.Errorf("nothing_fits %v with a best likeliness of %.2f", res.NothingFits, best)
 	}
-	if res.NothingFits && len(res.NearestAreas) == 0 {
+	if res.NothingFits && len(res.NearestAreas) == 0 && len(res.UnknownCourses) == 0 {
 		t.Error("nothing fits, but no nearest areas are named")
 	}
 }
@@ -134,6 +134,16 @@ func TestRecommendCourseNumber(t *testing.T) {
 	}
 	if res := recommend(t, "call me at 12-345"); len(res.MatchedCourses) != 0 {
 		t.Errorf("a number that is no course matched %v", res.MatchedCourses)
+	}
+	// A course number the catalog lacks is named as such; alone it has
+	// nothing to search for, beside words the words are searched.
+	res := recommend(t, "help for 99-999")
+	if !res.NothingFits || len(res.Apps) != 0 || !slices.Equal(res.UnknownCourses, []string{"99-999"}) {
+		t.Errorf("unknown course alone: nothing fits %v, apps %v, unknown %v", res.NothingFits, ids(res), res.UnknownCourses)
+	}
+	res = recommend(t, "99999 public speaking")
+	if !slices.Equal(res.UnknownCourses, []string{"99-999"}) || len(res.Apps) == 0 || res.Apps[0].AppID != "virtualspeech" {
+		t.Errorf("unknown course with a topic: unknown %v, apps %v", res.UnknownCourses, ids(res))
 	}
 	// A course match explains itself by the course.
 	var found bool

@@ -52,6 +52,12 @@ func (e *Engine) Search(ctx context.Context, query, label string, topK int) (*vr
 
 	start := time.Now()
 	u := e.understand(query)
+	if len(u.unknownCourses) > 0 && len(u.words) == 0 && len(u.courses) == 0 && len(u.apps) == 0 {
+		// Only course numbers the catalog lacks: nothing to search for.
+		return &vrrec.Result{Query: label, Apps: []vrrec.AppRecommendation{}, CatalogVersion: e.version,
+			ExplainedBy: vrrec.ExplainedByRules, NothingFits: true, UnknownCourses: u.unknownCourses,
+			Topic: "course " + listWords(u.unknownCourses, len(u.unknownCourses))}, nil
+	}
 	qv, err := e.queryVector(ctx, u)
 	if err != nil {
 		return nil, err
@@ -148,7 +154,7 @@ func (e *Engine) rank(u understood, label string, standing []float64, ev []Evide
 	all = e.diversify(all)
 
 	res := &vrrec.Result{Query: label, Apps: []vrrec.AppRecommendation{}, CatalogVersion: e.version,
-		ExplainedBy: vrrec.ExplainedByRules, Language: u.lang}
+		ExplainedBy: vrrec.ExplainedByRules, Language: u.lang, UnknownCourses: u.unknownCourses}
 	if u.lang != "" && e.multilingual() {
 		res.Language = ""
 	}

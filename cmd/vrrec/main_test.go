@@ -40,6 +40,13 @@ func TestRecommendOnFreshMachine(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^ 1\. .+\d+%`).MatchString(out) {
 		t.Errorf("no ranked list with match percentages:\n%s", out)
 	}
+	// The embedded catalog has no security app: the list says so.
+	if !strings.Contains(out, "Nothing in the catalog fits well") {
+		t.Errorf("a weak list is not marked as such:\n%s", out)
+	}
+	if out, err := runCLI(t, dir, "recommend", "public speaking"); err != nil || strings.Contains(out, "Nothing in the catalog fits") {
+		t.Errorf("a clear match marked as nothing fitting (%v):\n%s", err, out)
+	}
 
 	out, err = runCLI(t, dir, "recommend", "I want to learn cybersecurity", "--json", "--top", "5")
 	if err != nil {

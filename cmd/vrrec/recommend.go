@@ -54,6 +54,13 @@ func cmdRecommend(ctx context.Context, cfg config.Config, log *slog.Logger, args
 		fmt.Fprintln(stdout, chat.FormatReply(res))
 		return nil
 	}
+	if res.NothingFits {
+		fmt.Fprint(stdout, "Nothing in the catalog fits well; the nearest apps, none a strong match")
+		if len(res.NearestAreas) > 0 {
+			fmt.Fprintf(stdout, " (nearest areas: %s)", strings.Join(res.NearestAreas, ", "))
+		}
+		fmt.Fprint(stdout, ":\n\n")
+	}
 	width := 0
 	for _, a := range res.Apps {
 		width = max(width, len([]rune(a.Name)))
