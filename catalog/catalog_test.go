@@ -264,3 +264,88 @@ func TestUpstreamImport(t *testing.T) {
 		t.Error("reading the same files twice gave different catalogs")
 	}
 }
+
+// Apps whose description is a template shared by many apps get the row the
+// embedded catalog has for them, reported; apps it does not know keep
+// theirs, and validating the result again changes nothing.
+func TestBoilerplateAppsFilledFromKnownApps(t *testing.T) {
+	const template = "Productivity-focused VR application for enhanced workflow and collaboration."
+	raw := &vrrec.Catalog{
+		Skills: []vrrec.Skill{{Name: "Productivity", Category: "soft", Weight: 0.5}, {Name: "Cardio", Category: "domain", Weight: 0.5}},
+		Apps: []vrrec.VRApp{
+			{AppID: "Some_App", Name: "Some App", Category: "productivity", Description: template},
+			{AppID: "FitXR", Name: "FitXR", Category: "productivity", Description: template, Price: "$0-29.99"},
+			{AppID: "Other_App", Name: "Other App", Category: "productivity", Description: template},
+			{AppID: "Titans", Name: "Titans of Space", Category: "education", Description: "A tour of the solar system at scale."},
+		},
+		AppSkills: []vrrec.Mapping{
+			{SourceID: "FitXR", SourceType: vrrec.SourceApp, SkillName: "Productivity", Weight: 0.8},
+			{SourceID: "Some_App", SourceType: vrrec.SourceApp, SkillName: "Productivity", Weight: 0.8},
+		},
+	}
+	cat, rep := catalog.Validate(raw)
+	def, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var known vrrec.VRApp
+	for _, a := range def.Apps {
+		if a.Name == "FitXR" {
+			known = a
+		}
+	}
+	byID := map[string]vrrec.VRApp{}
+	for _, a := range cat.Apps {
+		byID[a.AppID] = a
+	}
+	fit := byID["FitXR"]
+	if fit.Description != known.Description || fit.Category != "fitness" || fit.Price != known.Price || fit.Name != "FitXR" {
+		t.Errorf("FitXR not filled from the embedded catalog: %+v", fit)
+	}
+	if byID["Some_App"].Description != template || byID["Titans"].Description != "A tour of the solar system at scale." {
+		t.Error("an app the embedded catalog does not know, or one with its own description, was changed")
+	}
+	skills := map[string]bool{}
+	for _, m := range cat.AppSkills {
+		if m.SourceID == "FitXR" {
+			skills[m.SkillName] = true
+		}
+	}
+	if skills["Productivity"] || !skills["Physical Fitness"] {
+		t.Errorf("FitXR's skills %v: want the known ones instead of the template's", skills)
+	}
+	names := map[string]bool{}
+	for _, s := range cat.Skills {
+		names[s.Name] = true
+	}
+	if !names["Physical Fitness"] {
+		t.Error("a known skill the catalog lacked was not added")
+	}
+	var reported bool
+	for _, p := range rep.Problems {
+		if p.ID == "FitXR" && p.Index == 1 && p.Action == catalog.Fixed && strings.Contains(p.Reason, "boilerplate shared by 3 apps") {
+			reported = true
+		}
+	}
+	if !reported {
+		t.Errorf("the fill is not reported on FitXR's row: %v", rep.Problems)
+	}
+	again, _ := catalog.Validate(cat)
+	if catalog.Version(again) != catalog.Version(cat) {
+		t.Error("validating a filled catalog again changed it")
+	}
+}
+
+func TestDefaultCatalogHasNoBoilerplate(t *testing.T) {
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]string{}
+	for _, a := range cat.Apps {
+		if other, dup := seen[a.Description]; dup {
+			t.Errorf("%s and %s share a description", a.AppID, other)
+		}
+		seen[a.Description] = a.AppID
+	}
+}

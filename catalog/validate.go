@@ -83,8 +83,10 @@ const defaultWeight = 0.5
 // reported by file and index. Bad rows are dropped or fixed, never silently:
 // skill twins are merged (the later name becomes an alias), mappings naming a
 // skill by alias are resolved to the canonical name, and mappings naming an
-// unknown skill, course or app are dropped. Source counts are recomputed from
-// the mappings that survive.
+// unknown skill, course or app are dropped, and the rows of apps whose
+// description is boilerplate are filled from the embedded catalog when it
+// knows them (fillFromKnown). Source counts are recomputed from the
+// mappings that survive.
 func Validate(raw *vrrec.Catalog) (*vrrec.Catalog, *Report) {
 	rep := &Report{Read: map[string]int{}, Kept: map[string]int{}}
 	out := &vrrec.Catalog{}
@@ -94,6 +96,7 @@ func Validate(raw *vrrec.Catalog) (*vrrec.Catalog, *Report) {
 	apps := validateApps(raw.Apps, out, rep, rejected)
 	out.CourseSkills = validateMappings(CourseSkillsFile, vrrec.SourceCourse, raw.CourseSkills, courses, nil, resolve, rep)
 	out.AppSkills = validateMappings(AppSkillsFile, vrrec.SourceApp, raw.AppSkills, apps, rejected, resolve, rep)
+	fillFromKnown(raw, out, rep, resolve)
 	rep.Kept[CourseSkillsFile] = len(out.CourseSkills)
 	rep.Kept[AppSkillsFile] = len(out.AppSkills)
 
