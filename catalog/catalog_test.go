@@ -276,6 +276,7 @@ func TestBoilerplateAppsFilledFromKnownApps(t *testing.T) {
 			{AppID: "Some_App", Name: "Some App", Category: "productivity", Description: template},
 			{AppID: "FitXR", Name: "FitXR", Category: "productivity", Description: template, Price: "$0-29.99"},
 			{AppID: "Other_App", Name: "Other App", Category: "productivity", Description: template},
+			{AppID: "BoxVR", Name: "BoxVR", Category: "productivity", Description: template, Rating: 4.3},
 			{AppID: "Titans", Name: "Titans of Space", Category: "education", Description: "A tour of the solar system at scale."},
 		},
 		AppSkills: []vrrec.Mapping{
@@ -302,6 +303,10 @@ func TestBoilerplateAppsFilledFromKnownApps(t *testing.T) {
 	if fit.Description != known.Description || fit.Category != "fitness" || fit.Price != known.Price || fit.Name != "FitXR" {
 		t.Errorf("FitXR not filled from the embedded catalog: %+v", fit)
 	}
+	// Apps the embedded catalog does not serve are known too (catalog/known).
+	if box := byID["BoxVR"]; box.Description == template || box.Category == "productivity" || box.Rating != 4.3 {
+		t.Errorf("BoxVR not filled from the built-in knowledge, or its rating lost: %+v", box)
+	}
 	if byID["Some_App"].Description != template || byID["Titans"].Description != "A tour of the solar system at scale." {
 		t.Error("an app the embedded catalog does not know, or one with its own description, was changed")
 	}
@@ -323,7 +328,7 @@ func TestBoilerplateAppsFilledFromKnownApps(t *testing.T) {
 	}
 	var reported bool
 	for _, p := range rep.Problems {
-		if p.ID == "FitXR" && p.Index == 1 && p.Action == catalog.Fixed && strings.Contains(p.Reason, "boilerplate shared by 3 apps") {
+		if p.ID == "FitXR" && p.Index == 1 && p.Action == catalog.Fixed && strings.Contains(p.Reason, "boilerplate shared by 4 apps") {
 			reported = true
 		}
 	}
@@ -347,5 +352,36 @@ func TestDefaultCatalogHasNoBoilerplate(t *testing.T) {
 			t.Errorf("%s and %s share a description", a.AppID, other)
 		}
 		seen[a.Description] = a.AppID
+	}
+}
+
+// The built-in knowledge loads without a problem, adds apps the embedded
+// catalog lacks, and gives no two apps one description or one name.
+func TestKnownAppsAreCleanAndDistinct(t *testing.T) {
+	known, err := catalog.LoadKnown()
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(known.Apps) <= len(def.Apps) {
+		t.Fatalf("%d known apps, no more than the embedded catalog's %d", len(known.Apps), len(def.Apps))
+	}
+	desc, names := map[string]string{}, map[string]string{}
+	for _, a := range known.Apps {
+		if other, dup := desc[a.Description]; dup {
+			t.Errorf("%s and %s share a description", a.AppID, other)
+		}
+		desc[a.Description] = a.AppID
+		key := strings.ToLower(a.Name)
+		if other, dup := names[key]; dup {
+			t.Errorf("%s and %s share a name", a.AppID, other)
+		}
+		names[key] = a.AppID
+		if a.Description == "" || len(a.Features) == 0 || len(a.SkillsDeveloped) == 0 {
+			t.Errorf("known app %s is incomplete: %+v", a.AppID, a)
+		}
 	}
 }

@@ -1,9 +1,12 @@
 package catalog
 
 import (
+	"embed"
 	"fmt"
+	"io/fs"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/vrrec/vrrec"
@@ -16,18 +19,51 @@ import (
 // work") rather than the app's (FitXR is a fitness app).
 const boilerplateMin = 3
 
-// fillFromKnown replaces the row of every app whose description is
-// boilerplate, when the embedded catalog knows the app by name, with the
-// known row (description, category, features, price, rating and skills;
-// the app keeps its id and name), and its skill mappings with the known
-// ones, adding the skills the catalog lacks. Each fill is reported on the
-// app's row. Apps the embedded catalog does not know keep their rows: the
-// ranking has only their names and skills to go on.
+// knownFiles describe real apps the embedded catalog does not serve, in the
+// upstream format (known/README.md says what they reflect and when). They
+// are never served; they fill boilerplate rows of an imported catalog.
 //
-// The embedded catalog's own validation never reaches knownApps (it has no
-// boilerplate; TestDefaultCatalogHasNoBoilerplate), so loading it here
-// cannot recurse, and its tests guarantee it loads.
-func fillFromKnown(raw, out *vrrec.Catalog, rep *Report, resolve map[string]string) {
+//go:embed known/*.json
+var knownFiles embed.FS
+
+// loadKnown returns the apps the binary can vouch for: the embedded
+// catalog's and those of known/, with their skills. Validating them never
+// fills (their rows are not boilerplate: TestKnownAppsAreCleanAndDistinct).
+var loadKnown = sync.OnceValues(func() (*vrrec.Catalog, error) {
+	def, _, _, err := readRaw(DefaultFS())
+	if err != nil {
+		return nil, fmt.Errorf("embedded catalog: %w", err)
+	}
+	sub, err := fs.Sub(knownFiles, "known")
+	if err != nil {
+		return nil, err
+	}
+	more, bad, _, err := readRaw(sub)
+	if err != nil {
+		return nil, fmt.Errorf("known apps: %w", err)
+	}
+	if len(bad) > 0 {
+		return nil, fmt.Errorf("known apps: %s", bad[0])
+	}
+	cat, rep := validate(&vrrec.Catalog{
+		Apps:      append(slices.Clone(def.Apps), more.Apps...),
+		Skills:    append(slices.Clone(def.Skills), more.Skills...),
+		AppSkills: append(slices.Clone(def.AppSkills), more.AppSkills...),
+	}, nil)
+	if len(rep.Problems) > 0 {
+		return nil, fmt.Errorf("known apps: %d problems, first: %s", len(rep.Problems), rep.Problems[0])
+	}
+	return cat, nil
+})
+
+// fillFromKnown replaces the row of every app whose description is
+// boilerplate, when knownApps knows the app by name, with the known row
+// (description, category, features and skills; price and rating too when
+// known; the app keeps its id and name), and its skill mappings with the
+// known ones, adding the skills the catalog lacks. Each fill is reported on
+// the app's row. Apps it does not know keep their rows: the ranking has
+// only their names and skills to go on.
+func fillFromKnown(raw, out *vrrec.Catalog, rep *Report, resolve map[string]string, knownApps func() (*vrrec.Catalog, error)) {
 	shared := map[string]int{}
 	for _, a := range out.Apps {
 		if d := normalSpace(a.Description); d != "" {
@@ -43,7 +79,7 @@ func fillFromKnown(raw, out *vrrec.Catalog, rep *Report, resolve map[string]stri
 	if len(templated) == 0 {
 		return
 	}
-	known, err := Default() // the apps the binary can vouch for
+	known, err := knownApps()
 	if err != nil {
 		return
 	}
@@ -64,6 +100,12 @@ func fillFromKnown(raw, out *vrrec.Catalog, rep *Report, resolve map[string]stri
 		n := shared[normalSpace(a.Description)]
 		filled := k
 		filled.AppID, filled.Name = a.AppID, a.Name
+		if filled.Price == "" {
+			filled.Price = a.Price
+		}
+		if filled.Rating == 0 {
+			filled.Rating = a.Rating
+		}
 		*a = filled
 		out.AppSkills = slices.DeleteFunc(out.AppSkills, func(m vrrec.Mapping) bool { return m.SourceID == a.AppID })
 		var added []string
@@ -78,7 +120,7 @@ func fillFromKnown(raw, out *vrrec.Catalog, rep *Report, resolve map[string]stri
 			}
 			out.AppSkills = append(out.AppSkills, vrrec.Mapping{SourceID: a.AppID, SourceType: vrrec.SourceApp, SkillName: name, Weight: m.Weight})
 		}
-		reason := fmt.Sprintf("description is boilerplate shared by %d apps; row and skills filled from the built-in catalog's %q", n, k.Name)
+		reason := fmt.Sprintf("description is boilerplate shared by %d apps; row and skills filled from the built-in knowledge of %q", n, k.Name)
 		if len(added) > 0 {
 			reason += fmt.Sprintf(" (skills added: %s)", strings.Join(added, ", "))
 		}
@@ -103,12 +145,12 @@ func addKnownSkill(s vrrec.Skill, out *vrrec.Catalog, resolve map[string]string)
 
 // appNameKey identifies an app across catalogs: its name's letters and
 // digits, without the words editions and platforms add ("Titans of Space
-// PLUS", "Engage VR", "Bigscreen Beta").
+// PLUS", "Engage VR", "Bigscreen Beta", "Meta Horizon Workrooms").
 func appNameKey(name string) string {
 	var b strings.Builder
 	for _, w := range strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 		switch w {
-		case "vr", "beta", "plus", "the", "app":
+		case "vr", "beta", "plus", "the", "app", "meta", "oculus":
 			continue
 		}
 		b.WriteString(w)

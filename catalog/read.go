@@ -19,14 +19,39 @@ const maxFileSize = 64 << 20
 // that is not a JSON object of the right shape is reported as a problem like
 // any other bad row. The error is non-nil only when a file is missing, too
 // large or not a JSON array at all; then nothing is returned.
-func ReadDir(fsys fs.FS) (*vrrec.Catalog, *Report, error) {
+func ReadDir(fsys fs.FS) (*vrrec.Catalog, *Report, error) { return readDir(fsys, loadKnown) }
+
+// readDir is ReadDir filling boilerplate rows from known (nil: never).
+func readDir(fsys fs.FS, known func() (*vrrec.Catalog, error)) (*vrrec.Catalog, *Report, error) {
+	raw, decodeProblems, read, err := readRaw(fsys)
+	if err != nil {
+		return nil, nil, err
+	}
+	cat, rep := validate(raw, known)
+	// Validate indexes rows among those that decoded; map them back to the
+	// row's position in the file so every index points at the real row.
+	for i := range rep.Problems {
+		rep.Problems[i].Index = fileIndex(decodeProblems, rep.Problems[i].File, rep.Problems[i].Index)
+	}
+	rep.Problems = append(decodeProblems, rep.Problems...)
+	sort.SliceStable(rep.Problems, func(i, j int) bool {
+		return fileOrder(rep.Problems[i].File) < fileOrder(rep.Problems[j].File)
+	})
+	rep.Read = read
+	return cat, rep, nil
+}
+
+// readRaw decodes the five upstream files of fsys, unvalidated: the rows
+// that decoded, the rows that did not as problems, and the rows read per
+// file.
+func readRaw(fsys fs.FS) (*vrrec.Catalog, []Problem, map[string]int, error) {
 	raw := &vrrec.Catalog{}
 	var decodeProblems []Problem
 	read := map[string]int{}
 	for _, name := range Files {
 		var rows []json.RawMessage
 		if err := readArray(fsys, name, &rows); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		read[name] = len(rows)
 		for i, row := range rows {
@@ -48,18 +73,7 @@ func ReadDir(fsys fs.FS) (*vrrec.Catalog, *Report, error) {
 			}
 		}
 	}
-	cat, rep := Validate(raw)
-	// Validate indexes rows among those that decoded; map them back to the
-	// row's position in the file so every index points at the real row.
-	for i := range rep.Problems {
-		rep.Problems[i].Index = fileIndex(decodeProblems, rep.Problems[i].File, rep.Problems[i].Index)
-	}
-	rep.Problems = append(decodeProblems, rep.Problems...)
-	sort.SliceStable(rep.Problems, func(i, j int) bool {
-		return fileOrder(rep.Problems[i].File) < fileOrder(rep.Problems[j].File)
-	})
-	rep.Read = read
-	return cat, rep, nil
+	return raw, decodeProblems, read, nil
 }
 
 // fileIndex converts an index among decoded rows into the index in the file,

@@ -21,23 +21,16 @@ import (
 //go:embed default/*.json
 var defaultFiles embed.FS
 
-// loadDefault reads the embedded catalog once. It is set in init, not in
-// its declaration: validating a catalog may consult the embedded one
-// (fillFromKnown), a cycle only in appearance.
-var loadDefault func() (*vrrec.Catalog, error)
-
-func init() {
-	loadDefault = sync.OnceValues(func() (*vrrec.Catalog, error) {
-		cat, rep, err := ReadDir(DefaultFS())
-		if err != nil {
-			return nil, fmt.Errorf("embedded catalog: %w", err)
-		}
-		if len(rep.Problems) > 0 {
-			return nil, fmt.Errorf("embedded catalog has %d problems, first: %s", len(rep.Problems), rep.Problems[0])
-		}
-		return cat, nil
-	})
-}
+var loadDefault = sync.OnceValues(func() (*vrrec.Catalog, error) {
+	cat, rep, err := readDir(DefaultFS(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("embedded catalog: %w", err)
+	}
+	if len(rep.Problems) > 0 {
+		return nil, fmt.Errorf("embedded catalog has %d problems, first: %s", len(rep.Problems), rep.Problems[0])
+	}
+	return cat, nil
+})
 
 // defaultVectors are the embedded catalog's vectors (rag.IndexTexts),
 // computed when the catalog or the model changes by the built-in model, so

@@ -85,9 +85,13 @@ const defaultWeight = 0.5
 // skill by alias are resolved to the canonical name, and mappings naming an
 // unknown skill, course or app are dropped, and the rows of apps whose
 // description is boilerplate are filled from the embedded catalog when it
-// knows them (fillFromKnown). Source counts are recomputed from the
+// knows them (fillFromKnown: the embedded catalog's apps and those of
+// catalog/known). Source counts are recomputed from the
 // mappings that survive.
-func Validate(raw *vrrec.Catalog) (*vrrec.Catalog, *Report) {
+func Validate(raw *vrrec.Catalog) (*vrrec.Catalog, *Report) { return validate(raw, loadKnown) }
+
+// validate is Validate filling boilerplate rows from known (nil: never).
+func validate(raw *vrrec.Catalog, known func() (*vrrec.Catalog, error)) (*vrrec.Catalog, *Report) {
 	rep := &Report{Read: map[string]int{}, Kept: map[string]int{}}
 	out := &vrrec.Catalog{}
 	resolve := validateSkills(raw.Skills, out, rep)
@@ -96,7 +100,9 @@ func Validate(raw *vrrec.Catalog) (*vrrec.Catalog, *Report) {
 	apps := validateApps(raw.Apps, out, rep, rejected)
 	out.CourseSkills = validateMappings(CourseSkillsFile, vrrec.SourceCourse, raw.CourseSkills, courses, nil, resolve, rep)
 	out.AppSkills = validateMappings(AppSkillsFile, vrrec.SourceApp, raw.AppSkills, apps, rejected, resolve, rep)
-	fillFromKnown(raw, out, rep, resolve)
+	if known != nil {
+		fillFromKnown(raw, out, rep, resolve, known)
+	}
 	rep.Kept[CourseSkillsFile] = len(out.CourseSkills)
 	rep.Kept[AppSkillsFile] = len(out.AppSkills)
 

@@ -30,7 +30,7 @@ type Weights struct {
 // DefaultWeights were fitted with `vrrec eval --fit` on the dev split of
 // eval/default.json and eval/upstream.json with the built-in model
 // (all-MiniLM-L6-v2).
-var DefaultWeights = Weights{Dense: 0.840, Skill: 0.271, Lexical: 2.417, Course: 3.054, Name: 0.157, Bias: -2.940, Scale: 0.925, Best: -0.351}
+var DefaultWeights = Weights{Dense: 1.061, Skill: 0.393, Lexical: 2.070, Course: 2.259, Name: 0, Bias: -2.785, Scale: 0.980, Best: -0.451}
 
 // Confidence thresholds on the fused probability. An app below FitMin is
 // not recommended; when none reaches it, the catalog has nothing for the

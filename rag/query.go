@@ -24,8 +24,8 @@ type understood struct {
 	// unknownCourses are course numbers the catalog does not have
 	// ("95-729"), as typed with a hyphen.
 	unknownCourses []string
-	apps         []int // apps named outright
-	lang         string
+	apps           []int // apps named outright
+	lang           string
 }
 
 // framing matches the ways students phrase a request around its topic.

@@ -1,0 +1,4 @@
+package catalog
+
+// LoadKnown exposes the built-in app knowledge to the tests.
+var LoadKnown = loadKnown
