@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net/netip"
 	"net/url"
 	"os"
@@ -59,11 +60,18 @@ type Config struct {
 	// TrustedProxies may report the client's address in X-Forwarded-For:
 	// TRUSTED_PROXIES, comma-separated CIDRs or addresses, default none.
 	TrustedProxies []netip.Prefix
-	// Rate limits per client IP, in Flask-Limiter notation:
-	// RATE_LIMIT_DEFAULT (200/day;50/hour, every limited route),
-	// RATE_LIMIT_CHAT (10/minute, POST /chat and /chat/stream),
-	// RATE_LIMIT_LOGIN (5/minute, POST /api/auth/login).
-	RateLimitDefault, RateLimitChat, RateLimitLogin []limiter.Rate
+	// Rate limits, in Flask-Limiter notation (web.Limits says what counts
+	// where). Per student (signed user_id cookie): RATE_LIMIT_DEFAULT
+	// (200/day;50/hour, chats, login and the other API calls that cost
+	// something) and RATE_LIMIT_CHAT (10/minute, POST /chat and
+	// /chat/stream). Per client IP: RATE_LIMIT_LOGIN (5/minute, POST
+	// /api/auth/login); RATE_LIMIT_IP_DEFAULT (4000/day;1000/hour) and
+	// RATE_LIMIT_IP_CHAT (200/minute), 20 times a student's, the ceiling
+	// over every student behind one address and the only limit of a
+	// request without a valid identity; RATE_LIMIT_IP_PAGES (1200/minute,
+	// page loads, history restores and other GETs).
+	RateLimitDefault, RateLimitChat, RateLimitLogin       []limiter.Rate
+	RateLimitIPDefault, RateLimitIPChat, RateLimitIPPages []limiter.Rate
 	// MaxConcurrentChats caps chats in flight: MAX_CONCURRENT_CHATS,
 	// default 64; 0 means no cap.
 	MaxConcurrentChats int
@@ -107,6 +115,13 @@ type Config struct {
 	AdminPasswordHash, AdminPassword string
 	// Env is VRREC_ENV; "production" refuses to start without SECRET_KEY.
 	Env string
+
+	// JournalSpoolMax caps the interaction spool in DATA_DIR/spool/ (the
+	// write-ahead log that makes answered chats durable): JOURNAL_SPOOL_MAX,
+	// bytes with an optional KiB, MiB or GiB suffix, default 1GiB. When it
+	// is full, chats still answer; their interactions wait in memory for
+	// the database and are not durable.
+	JournalSpoolMax int64
 
 	// MetricsAddr serves Prometheus metrics at /metrics on a separate
 	// listen address, e.g. :9090 (kept off the public port): METRICS_ADDR,
@@ -187,6 +202,9 @@ func Load(getenv func(string) string) (Config, error) {
 		{"RATE_LIMIT_DEFAULT", "200/day;50/hour", &c.RateLimitDefault},
 		{"RATE_LIMIT_CHAT", "10/minute", &c.RateLimitChat},
 		{"RATE_LIMIT_LOGIN", "5/minute", &c.RateLimitLogin},
+		{"RATE_LIMIT_IP_DEFAULT", "4000/day;1000/hour", &c.RateLimitIPDefault},
+		{"RATE_LIMIT_IP_CHAT", "200/minute", &c.RateLimitIPChat},
+		{"RATE_LIMIT_IP_PAGES", "1200/minute", &c.RateLimitIPPages},
 	} {
 		rates, err := ratelimit.ParseRates(get(r.name, r.def))
 		if err != nil {
@@ -196,6 +214,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.MaxConcurrentChats, err = strconv.Atoi(get("MAX_CONCURRENT_CHATS", "64")); err != nil || c.MaxConcurrentChats < 0 {
 		errs = append(errs, fmt.Errorf("MAX_CONCURRENT_CHATS: want a number, 0 for no cap, got %q", getenv("MAX_CONCURRENT_CHATS")))
+	}
+	if c.JournalSpoolMax, err = parseBytes(get("JOURNAL_SPOOL_MAX", "1GiB")); err != nil || c.JournalSpoolMax <= 0 {
+		errs = append(errs, fmt.Errorf("JOURNAL_SPOOL_MAX: want a size like 1GiB, 512MiB or 1048576 (bytes), got %q", getenv("JOURNAL_SPOOL_MAX")))
 	}
 	if c.LLMTimeout, err = time.ParseDuration(get("LLM_TIMEOUT", "30s")); err != nil || c.LLMTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("LLM_TIMEOUT: want a positive duration like 30s, got %q", getenv("LLM_TIMEOUT")))
@@ -228,6 +249,29 @@ func Load(getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("MODEL_DIR is set but EMBEDDER is %q: a model directory needs EMBEDDER=local", c.Embedder))
 	}
 	return c, errors.Join(errs...)
+}
+
+// parseBytes reads a size: a whole number of bytes, or one followed by
+// KiB, MiB or GiB (KB, MB and GB mean the same powers of 1024).
+func parseBytes(v string) (int64, error) {
+	num, unit := v, int64(1)
+	for _, u := range []struct {
+		suffix string
+		size   int64
+	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"B", 1}} {
+		if n, ok := strings.CutSuffix(strings.ToUpper(v), u.suffix); ok {
+			num, unit = strings.TrimSpace(n), u.size
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil {
+		return 0, err
+	}
+	if n > math.MaxInt64/unit {
+		return 0, fmt.Errorf("%s is too large", v)
+	}
+	return n * unit, nil
 }
 
 // origins reads a comma-separated list of web origins.

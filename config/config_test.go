@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ulule/limiter/v3"
+
 	"github.com/vrrec/vrrec/config"
 )
 
@@ -69,6 +71,58 @@ func TestLoadServiceSettings(t *testing.T) {
 	_, err = config.Load(env(map[string]string{"TRUSTED_PROXIES": "everyone", "RATE_LIMIT_DEFAULT": "lots", "PORT": "99999",
 		"CORS_ALLOWED_ORIGINS": "*", "MAX_CONCURRENT_CHATS": "-3"}))
 	for _, name := range []string{"TRUSTED_PROXIES", "RATE_LIMIT_DEFAULT", "PORT", "CORS_ALLOWED_ORIGINS", "MAX_CONCURRENT_CHATS"} {
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not name %s: %v", name, err)
+		}
+	}
+}
+
+func TestJournalSpoolMax(t *testing.T) {
+	for v, want := range map[string]int64{"": 1 << 30, "512MiB": 512 << 20, "2 GiB": 2 << 30, "64kb": 64 << 10, "1048576": 1 << 20} {
+		c, err := config.Load(env(map[string]string{"JOURNAL_SPOOL_MAX": v}))
+		if err != nil || c.JournalSpoolMax != want {
+			t.Errorf("JOURNAL_SPOOL_MAX=%q: %d, %v; want %d", v, c.JournalSpoolMax, err, want)
+		}
+	}
+	for _, v := range []string{"lots", "0", "-1GiB", "1TiB", "9999999999GiB"} {
+		if _, err := config.Load(env(map[string]string{"JOURNAL_SPOOL_MAX": v})); err == nil || !strings.Contains(err.Error(), "JOURNAL_SPOOL_MAX") {
+			t.Errorf("JOURNAL_SPOOL_MAX=%q: error %v, want one naming the variable", v, err)
+		}
+	}
+}
+
+// The per-address ceilings default to 20 times a student's budgets; each
+// can be set, and a bad one is named.
+func TestLoadRateLimitSettings(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := func(r []limiter.Rate) string {
+		var parts []string
+		for _, x := range r {
+			parts = append(parts, x.Formatted)
+		}
+		return strings.Join(parts, ";")
+	}
+	for name, pair := range map[string][2]string{
+		"RATE_LIMIT_DEFAULT":    {got(c.RateLimitDefault), "200/day;50/hour"},
+		"RATE_LIMIT_CHAT":       {got(c.RateLimitChat), "10/minute"},
+		"RATE_LIMIT_LOGIN":      {got(c.RateLimitLogin), "5/minute"},
+		"RATE_LIMIT_IP_DEFAULT": {got(c.RateLimitIPDefault), "4000/day;1000/hour"},
+		"RATE_LIMIT_IP_CHAT":    {got(c.RateLimitIPChat), "200/minute"},
+		"RATE_LIMIT_IP_PAGES":   {got(c.RateLimitIPPages), "1200/minute"},
+	} {
+		if pair[0] != pair[1] {
+			t.Errorf("%s defaults to %q, want %q", name, pair[0], pair[1])
+		}
+	}
+	c, err = config.Load(env(map[string]string{"RATE_LIMIT_IP_CHAT": "50/minute", "RATE_LIMIT_IP_DEFAULT": "1000/day", "RATE_LIMIT_IP_PAGES": "10/second"}))
+	if err != nil || got(c.RateLimitIPChat) != "50/minute" || got(c.RateLimitIPDefault) != "1000/day" || got(c.RateLimitIPPages) != "10/second" {
+		t.Errorf("set: %v, %v, %v (%v)", c.RateLimitIPChat, c.RateLimitIPDefault, c.RateLimitIPPages, err)
+	}
+	_, err = config.Load(env(map[string]string{"RATE_LIMIT_IP_CHAT": "lots", "RATE_LIMIT_IP_DEFAULT": "1/fortnight", "RATE_LIMIT_IP_PAGES": "0/minute"}))
+	for _, name := range []string{"RATE_LIMIT_IP_CHAT", "RATE_LIMIT_IP_DEFAULT", "RATE_LIMIT_IP_PAGES"} {
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("error does not name %s: %v", name, err)
 		}

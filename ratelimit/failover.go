@@ -2,12 +2,11 @@ package ratelimit
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/ulule/limiter/v3"
 )
 
 // Store modes.
@@ -16,14 +15,17 @@ const (
 	ModeFallback = "fallback"
 )
 
-// Failover is a limiter.Store that counts in primary and, when primary
-// fails, in fallback for the same call, so a request never fails because
-// the shared store is down. After a failure primary is left alone for
-// RetryAfter, then tried again; the first success switches back. Each
-// switch is logged once and counted.
+// Failover is a Store that counts in Primary (Redis) and, when Primary
+// fails, in Fallback (memory) for the same call, so a request never fails
+// because the shared store is down. After a failure Primary is left alone
+// for RetryAfter, then tried again; the first success switches back. Each
+// switch is logged once and counted. While it falls back, each instance
+// counts on its own: a client spread over n instances gets up to n times
+// its budget until Redis answers again. A call that times out after Redis
+// counted it is counted again in memory: the client loses one request.
 type Failover struct {
-	Primary    limiter.Store
-	Fallback   limiter.Store
+	Primary    Store
+	Fallback   Store
 	Timeout    time.Duration // per primary call; default 250 ms
 	RetryAfter time.Duration // default 2 s
 	Log        *slog.Logger
@@ -37,7 +39,7 @@ type Failover struct {
 	fallbacks atomic.Int64 // calls answered by the fallback
 }
 
-var _ limiter.Store = (*Failover)(nil)
+var _ Store = (*Failover)(nil)
 
 // Mode reports which store answers now.
 func (f *Failover) Mode() string {
@@ -97,46 +99,25 @@ func (f *Failover) log() *slog.Logger {
 	return f.Log
 }
 
-func (f *Failover) do(ctx context.Context, call func(limiter.Store, context.Context) (limiter.Context, error)) (limiter.Context, error) {
+// Take implements Store.
+func (f *Failover) Take(ctx context.Context, counters []Counter) (bool, []Window, error) {
 	if f.Primary != nil && f.tryPrimary() {
 		timeout := f.Timeout
 		if timeout <= 0 {
 			timeout = 250 * time.Millisecond
 		}
 		pctx, cancel := context.WithTimeout(ctx, timeout)
-		res, err := call(f.Primary, pctx)
+		ok, windows, err := f.Primary.Take(pctx, counters)
 		cancel()
 		if err == nil {
 			f.setDown(false, nil)
-			return res, nil
+			return ok, windows, nil
 		}
 		if ctx.Err() != nil { // the request itself is gone
-			return limiter.Context{}, ctx.Err()
+			return false, nil, fmt.Errorf("rate-limit store: %w", ctx.Err())
 		}
 		f.setDown(true, err)
 	}
 	f.fallbacks.Add(1)
-	return call(f.Fallback, ctx)
-}
-
-// Get implements limiter.Store.
-func (f *Failover) Get(ctx context.Context, key string, rate limiter.Rate) (limiter.Context, error) {
-	return f.do(ctx, func(s limiter.Store, ctx context.Context) (limiter.Context, error) { return s.Get(ctx, key, rate) })
-}
-
-// Peek implements limiter.Store.
-func (f *Failover) Peek(ctx context.Context, key string, rate limiter.Rate) (limiter.Context, error) {
-	return f.do(ctx, func(s limiter.Store, ctx context.Context) (limiter.Context, error) { return s.Peek(ctx, key, rate) })
-}
-
-// Reset implements limiter.Store.
-func (f *Failover) Reset(ctx context.Context, key string, rate limiter.Rate) (limiter.Context, error) {
-	return f.do(ctx, func(s limiter.Store, ctx context.Context) (limiter.Context, error) { return s.Reset(ctx, key, rate) })
-}
-
-// Increment implements limiter.Store.
-func (f *Failover) Increment(ctx context.Context, key string, n int64, rate limiter.Rate) (limiter.Context, error) {
-	return f.do(ctx, func(s limiter.Store, ctx context.Context) (limiter.Context, error) {
-		return s.Increment(ctx, key, n, rate)
-	})
+	return f.Fallback.Take(ctx, counters)
 }

@@ -25,7 +25,7 @@ import (
 // returns, so the dashboard shows chats made a moment ago.
 type recordNow struct{ log vrrec.InteractionLog }
 
-func (r recordNow) Log(it vrrec.Interaction) { _ = r.log.Record(context.Background(), it) }
+func (r recordNow) Log(ctx context.Context, it vrrec.Interaction) error { return r.log.Record(ctx, it) }
 
 const xssQuery = `<img src=x onerror="window.__xss=1"> learn anatomy`
 

@@ -7,16 +7,20 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/ulule/limiter/v3"
 
 	"github.com/vrrec/vrrec/internal/testenv"
+	"github.com/vrrec/vrrec/ratelimit"
 	"github.com/vrrec/vrrec/web"
 )
 
@@ -216,5 +220,115 @@ func TestBrowserWidgetOnAnotherSite(t *testing.T) {
 	}
 	if expanded := eval[string](t, ctx, `document.querySelector('button[aria-expanded]').getAttribute('aria-expanded')`); expanded != "true" {
 		t.Errorf("aria-expanded = %q after opening", expanded)
+	}
+}
+
+// retryRecorder remembers when the server last refused a request with 429
+// and the Retry-After it sent.
+type retryRecorder struct {
+	http.ResponseWriter
+	seen func(retryAfter string)
+}
+
+func (r retryRecorder) WriteHeader(code int) {
+	if code == http.StatusTooManyRequests {
+		r.seen(r.Header().Get("Retry-After"))
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets the event stream reach Flush.
+func (r retryRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// Issue 15, item 4: over the chat limit, the page says so in the
+// conversation, in view above the input bar, with the time to wait
+// counting down; nothing can be sent, and no "Try again" is offered, until
+// the time given in Retry-After has passed. Before, the refusal showed a
+// "Try again" button at once, with no time, below the visible part of a
+// long conversation.
+func TestBrowserShowsTheLimitAndWaits(t *testing.T) {
+	ctx := browser(t)
+	srv := newServer(t, nil, func(c *web.Config) {
+		c.Limits = &web.Limits{Limiter: &ratelimit.Limiter{Store: &ratelimit.Memory{}},
+			Chat: []limiter.Rate{{Formatted: "1/4s", Period: 4 * time.Second, Limit: 1}}}
+	})
+	var mu sync.Mutex
+	var refusedAt time.Time
+	var retryAfter int
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		srv.Handler().ServeHTTP(retryRecorder{w, func(v string) {
+			mu.Lock()
+			defer mu.Unlock()
+			refusedAt, retryAfter = time.Now(), 0
+			retryAfter, _ = strconv.Atoi(v)
+		}}, r)
+	}))
+	defer ts.Close()
+
+	if err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(900, 600),
+		chromedp.Navigate(ts.URL+"/"), ready, ask("anatomy", 1),
+		chromedp.SendKeys(chromedp.CSS("#message"), "astronomy"),
+		chromedp.Click(chromedp.CSS("#send")),
+		chromedp.WaitVisible(chromedp.CSS("#log li.msg.limit")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	refused, wait := refusedAt, retryAfter
+	mu.Unlock()
+	if wait < 1 || wait > 4 {
+		t.Fatalf("Retry-After %d, want 1-4 seconds", wait)
+	}
+	notice := eval[string](t, ctx, `document.querySelector('#log li.msg.limit').textContent`)
+	if !regexp.MustCompile(`You can ask again in [1-4] seconds?\.`).MatchString(notice) {
+		t.Errorf("the notice says %q; want the time to wait", notice)
+	}
+	// In view, above the input bar, not hidden under it.
+	if inView := eval[bool](t, ctx, `(() => {
+		const n = document.querySelector('#log li.msg.limit').getBoundingClientRect();
+		const bar = document.querySelector('#ask').getBoundingClientRect();
+		const hit = document.elementFromPoint(n.left + n.width / 2, n.bottom - 4);
+		return n.top >= 0 && n.bottom <= bar.top + 1 && hit !== null && hit.closest('li.msg.limit') !== null;
+	})()`); !inView {
+		t.Error("the notice is not in view above the input bar")
+	}
+	if buttons := eval[int](t, ctx, `document.querySelectorAll('#log li.msg.limit button, #log li.msg.error button').length`); buttons != 0 {
+		t.Errorf("%d buttons offer to try again before the limit resets", buttons)
+	}
+	label := eval[string](t, ctx, `document.querySelector('#send').textContent`)
+	if !eval[bool](t, ctx, `document.querySelector('#send').disabled`) || !regexp.MustCompile(`^Wait 0:0[1-4]$`).MatchString(label) {
+		t.Errorf("send button %q, disabled %v; want disabled with a countdown", label, eval[bool](t, ctx, `document.querySelector('#send').disabled`))
+	}
+	// Enter does not send either: the text stays for later.
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#message"), "geology\r"), chromedp.Sleep(300*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	if users, text := eval[int](t, ctx, `document.querySelectorAll('#log li.msg.user').length`), eval[string](t, ctx, `document.querySelector('#message').value`); users != 2 || strings.TrimSpace(text) != "geology" {
+		t.Errorf("while waiting, Enter sent something: %d messages shown, box holds %q", users, text)
+	}
+
+	// The send button comes back once the wait is over, not before.
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#send:not([disabled])"))); err != nil {
+		t.Fatal(err)
+	}
+	if waited := time.Since(refused); waited < time.Duration(wait)*time.Second-100*time.Millisecond {
+		t.Errorf("the send button came back after %s; Retry-After said %d s", waited, wait)
+	}
+	if label := eval[string](t, ctx, `document.querySelector('#send').textContent`); label != "Send" {
+		t.Errorf("send button %q after the wait", label)
+	}
+	if notice := eval[string](t, ctx, `document.querySelector('#log li.msg.limit').textContent`); !strings.Contains(notice, "You can ask again now.") {
+		t.Errorf("after the wait the notice says %q", notice)
+	}
+	// Now, and only now, the refused message can go again.
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS("#log li.msg.limit button")),
+		chromedp.WaitVisible(chromedp.CSS("#log li.msg.limit ~ li.msg.bot")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if users := eval[int](t, ctx, `document.querySelectorAll('#log li.msg.user').length`); users != 2 {
+		t.Errorf("%d user messages shown; sending again must not repeat the question", users)
 	}
 }

@@ -116,7 +116,14 @@ func (s *Server) chatStream(w http.ResponseWriter, r *http.Request) {
 	send("result", s.respondChat(r, reply))
 }
 
-// record gives an answered chat to the journal.
+// record gives an answered chat to the journal and waits until it is
+// durable (on disk, not yet in the database), so an answer a client
+// receives is never lost by a crash after it. When it cannot be made
+// durable in time (the request's context ended, the spool is full or
+// failing), the chat is answered anyway: the journal keeps the interaction
+// in memory for the database and counts it as not durable (its NotDurable
+// metric); here it is only logged at debug level, since the journal already
+// logs each episode.
 func (s *Server) record(r *http.Request, message string, reply *chat.Reply, start time.Time, source string) {
 	if s.cfg.Journal == nil {
 		return
@@ -131,11 +138,14 @@ func (s *Server) record(r *http.Request, message string, reply *chat.Reply, star
 	if reply.App != nil && len(apps) == 0 {
 		apps = append(apps, reply.App.AppID) // "tell me more about X" shows X
 	}
-	s.cfg.Journal.Log(vrrec.Interaction{
+	it := vrrec.Interaction{
 		ID: newUUID(), UserID: reply.UserID, SessionID: reply.SessionID, Query: message, Intent: reply.Intent,
 		Response: reply.Response, Apps: apps, LatencyMS: float64(time.Since(start).Microseconds()) / 1000,
 		Source: source, Time: start.UTC(),
-	})
+	}
+	if err := s.cfg.Journal.Log(r.Context(), it); err != nil {
+		s.cfg.Log.DebugContext(r.Context(), "answered chat not durable", "id", it.ID, "err", err)
+	}
 }
 
 // history answers GET /api/history with the caller's own conversation.

@@ -54,17 +54,24 @@ func (s *Server) verify(value string) string {
 // it was given (userToken in replies) and sends it back in this header.
 const userHeader = "X-Vrrec-User"
 
+// verifiedUser returns the id the request proves it holds: its signed
+// user_id cookie, else the signed X-Vrrec-User header the widget sends; ""
+// when it has neither. It issues nothing, so the rate limiter can count per
+// student before the handler runs.
+func (s *Server) verifiedUser(r *http.Request) string {
+	if c, err := r.Cookie(userCookie); err == nil {
+		if id := s.verify(c.Value); id != "" {
+			return id
+		}
+	}
+	return s.verify(r.Header.Get(userHeader))
+}
+
 // identify returns the caller's user id, issuing a new signed cookie when
 // the request has no valid one. Every response refreshes the cookie so a
 // returning student keeps the id for another 30 days.
 func (s *Server) identify(w http.ResponseWriter, r *http.Request) string {
-	id := ""
-	if c, err := r.Cookie(userCookie); err == nil {
-		id = s.verify(c.Value)
-	}
-	if id == "" {
-		id = s.verify(r.Header.Get(userHeader))
-	}
+	id := s.verifiedUser(r)
 	if id == "" {
 		id = newUUID()
 	}

@@ -18,10 +18,11 @@ type collected struct {
 	items []vrrec.Interaction
 }
 
-func (c *collected) Log(it vrrec.Interaction) {
+func (c *collected) Log(_ context.Context, it vrrec.Interaction) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.items = append(c.items, it)
+	return nil
 }
 
 func TestAnsweredChatsAreJournaled(t *testing.T) {

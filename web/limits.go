@@ -12,15 +12,53 @@ import (
 	"github.com/vrrec/vrrec/ratelimit"
 )
 
-// Limits are the per-client-IP request limits. Every limited route counts
-// against Default; chat routes also against Chat, the login route against
-// Login.
+// Limits decide how many requests each client may make, counted in
+// Limiter. Three kinds of requests are limited, each against its own
+// budgets:
+//
+//   - chats (POST /chat and /chat/stream) against the student's Default and
+//     Chat and the address's IPDefault and IPChat;
+//   - page loads and cheap reads (every GET and HEAD outside /api/admin/:
+//     the pages, /api/history, /api/auth/check, GET /chat, unknown paths)
+//     against the address's Pages ceiling only, so a student who used up
+//     the chat budget, or staff behind the same address, can still open
+//     every page;
+//   - everything else (login, logout, the staff API without a session)
+//     against the student's Default and the address's IPDefault; login also
+//     against the address's Login, whoever asks, since a password guesser
+//     drops cookies.
+//
+// A student is the signed id of the user_id cookie or of the widget's
+// X-Vrrec-User token (web/identity.go), which a client cannot forge; a
+// request without a valid one counts against its address's budgets only.
+// So students behind one campus NAT address each get their own Default and
+// Chat, and a script that drops its cookie is held by the address's
+// ceilings (IPDefault, IPChat), which are set well above one student's.
+// A request is counted against all of its limits or none (ratelimit.Limiter):
+// a refused request uses no budget. Empty rates limit nothing. Probes,
+// metrics, static assets, the widget loader, CORS preflights and staff with
+// a session on /api/admin/* are never limited.
 type Limits struct {
-	Limiter              *ratelimit.Limiter
-	Default, Chat, Login []limiter.Rate
-	// OnReject, when set, is told each refused request's rule and route.
+	Limiter *ratelimit.Limiter
+	// Per student.
+	Default, Chat []limiter.Rate
+	// Per client address: the ceiling over every student behind it, and
+	// the only limit of a request without a valid identity.
+	IPDefault, IPChat []limiter.Rate
+	// Per client address: login attempts, and page loads.
+	Login, Pages []limiter.Rate
+	// OnReject, when set, is told each refused request's kind: "chat",
+	// "pages", "login" or "default".
 	OnReject func(route string)
 }
+
+// The kinds of limited requests, as OnReject names them.
+const (
+	routeChat    = "chat"
+	routePages   = "pages"
+	routeLogin   = "login"
+	routeDefault = "default"
+)
 
 // exempt lists what is never limited: probes, metrics and static assets.
 func exempt(path string) bool {
@@ -36,8 +74,62 @@ func isLogin(r *http.Request) bool {
 	return r.Method == http.MethodPost && r.URL.Path == "/api/auth/login"
 }
 
-// rateLimit refuses requests over their limits with 429, and tells every
-// limited response how much budget is left.
+// routeOf tells which kind of limited request r is.
+func routeOf(r *http.Request) string {
+	switch {
+	case isChat(r):
+		return routeChat
+	case isLogin(r):
+		return routeLogin
+	case (r.Method == http.MethodGet || r.Method == http.MethodHead) && !strings.HasPrefix(r.URL.Path, "/api/admin/"):
+		return routePages
+	}
+	return routeDefault
+}
+
+// rules lists the budgets a request of kind route counts against: the
+// student's first, so that of two limits with as much left the student's
+// is the one reported in X-RateLimit-*.
+func (s *Server) rules(r *http.Request, route string) []ratelimit.Rule {
+	l := s.cfg.Limits
+	ip := "ip:" + clientKey(s.clientIP(r))
+	if route == routePages {
+		return []ratelimit.Rule{{Name: "pages", Client: ip, Rates: l.Pages}}
+	}
+	var rules []ratelimit.Rule
+	if id := s.verifiedUser(r); id != "" {
+		student := "user:" + id
+		rules = append(rules, ratelimit.Rule{Name: "default", Client: student, Rates: l.Default})
+		if route == routeChat {
+			rules = append(rules, ratelimit.Rule{Name: "chat", Client: student, Rates: l.Chat})
+		}
+	}
+	rules = append(rules, ratelimit.Rule{Name: "ip-default", Client: ip, Rates: l.IPDefault})
+	switch route {
+	case routeChat:
+		rules = append(rules, ratelimit.Rule{Name: "ip-chat", Client: ip, Rates: l.IPChat})
+	case routeLogin:
+		rules = append(rules, ratelimit.Rule{Name: "login", Client: ip, Rates: l.Login})
+	}
+	return rules
+}
+
+// refusal is the 429 message for a request over the limit d reached.
+func refusal(d ratelimit.Decision) string {
+	switch d.Rule {
+	case "ip-default", "ip-chat":
+		return "Too many requests from your network: " + d.Rate + " for everyone sharing its address. Please wait before trying again."
+	case "pages":
+		return "Too many page loads from your address: " + d.Rate + ". Please wait before trying again."
+	case "login":
+		return "Too many login attempts: " + d.Rate + ". Please wait before trying again."
+	}
+	return "Rate limit exceeded: " + d.Rate + ". Please wait before trying again."
+}
+
+// rateLimit refuses requests over their limits with 429 and Retry-After,
+// and tells every limited response how much of its most constraining
+// budget is left.
 func (s *Server) rateLimit(next http.Handler) http.Handler {
 	l := s.cfg.Limits
 	if l == nil {
@@ -55,15 +147,8 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		rules := []ratelimit.Rule{{Name: "default", Rates: l.Default}}
-		route := "default"
-		switch {
-		case isChat(r):
-			rules, route = append(rules, ratelimit.Rule{Name: "chat", Rates: l.Chat}), "chat"
-		case isLogin(r):
-			rules, route = append(rules, ratelimit.Rule{Name: "login", Rates: l.Login}), "login"
-		}
-		d, err := l.Limiter.Take(r.Context(), clientKey(s.clientIP(r)), rules...)
+		route := routeOf(r)
+		d, err := l.Limiter.Take(r.Context(), s.rules(r, route)...)
 		if err != nil {
 			// Counting failed outright (only without a fallback store):
 			// serve rather than refuse a student for our own fault.
@@ -84,7 +169,7 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 			retry := d.RetryAfter(time.Now())
 			w.Header().Set("Retry-After", strconv.Itoa(retry))
 			writeJSON(w, http.StatusTooManyRequests, map[string]any{
-				"error":       "Rate limit exceeded: " + d.Rate + ". Please wait before trying again.",
+				"error":       refusal(d),
 				"retry_after": retry,
 			})
 			return

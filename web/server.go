@@ -45,9 +45,12 @@ type Observer interface {
 	RequestDone(route, method string, status int, d time.Duration)
 }
 
-// Journal records answered chats off the request path (journal.Writer).
+// Journal records answered chats (journal.Writer). Log returns once the
+// interaction is durable, without waiting on the database; an error means
+// it is not known to be durable (the context ended, the spool is full or
+// failing), and the chat is answered anyway.
 type Journal interface {
-	Log(vrrec.Interaction)
+	Log(ctx context.Context, it vrrec.Interaction) error
 }
 
 // Config is what the server needs.

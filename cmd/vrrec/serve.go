@@ -18,8 +18,6 @@ import (
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
-	"github.com/ulule/limiter/v3"
-	memstore "github.com/ulule/limiter/v3/drivers/store/memory"
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/admin"
@@ -103,12 +101,14 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		log.Warn("no admin configured: staff login answers 503 until ADMIN_PASSWORD_HASH (vrrec hash-password) is set")
 	}
 	svc := chat.New(func() chat.Engine { return live.current().eng }, db, log)
-	jw, err := journal.Start(db, filepath.Join(cfg.DataDir, "spool", "interactions.jsonl"), journal.Options{}, log)
+	// Every answered chat is fsynced into the spool before its answer goes
+	// out; the journal copies the spool to the database.
+	jw, err := journal.Start(db, filepath.Join(cfg.DataDir, "spool"), journal.Options{MaxBytes: cfg.JournalSpoolMax}, log)
 	if err != nil {
 		return err
 	}
 	defer func() {
-		// Shutdown drains the queue into the database or the spool.
+		// Shutdown stores what waits, briefly; the spool keeps the rest.
 		cctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		if err := jw.Close(cctx); err != nil {
@@ -199,9 +199,13 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// Neo4j is rebuilt by a job, so instances sharing it never build at once
 	// and staff see the rebuild in the history.
 	go graphs.watch(jobsCtx, graphWatchInterval, served, graphs.autoRebuild(runner, db, live))
-	m.GaugeFunc("vrrec_journal_queue_depth", "Interactions waiting in memory for the database.", func() float64 { return float64(jw.QueueDepth()) })
-	m.GaugeFunc("vrrec_journal_spool_bytes", "Size of the spool of interactions waiting for the database.", func() float64 { return float64(jw.SpoolBytes()) })
+	m.GaugeFunc("vrrec_journal_queue_depth", "Interactions not durable (spool full or failing), waiting in memory for the database.", func() float64 { return float64(jw.QueueDepth()) })
+	m.GaugeFunc("vrrec_journal_spool_bytes", "Size of the interaction spool on disk (capped by JOURNAL_SPOOL_MAX).", func() float64 { return float64(jw.SpoolBytes()) })
+	m.GaugeFunc("vrrec_journal_backlog_bytes", "Bytes of the spool not yet written to the database.", func() float64 { return float64(jw.BacklogBytes()) })
 	m.CounterFunc("vrrec_journal_written_total", "Interactions written to the database.", func() float64 { return float64(jw.Written()) })
+	m.CounterFunc("vrrec_journal_not_durable_total", "Answered chats whose interaction was not durable when the answer went out.", func() float64 { return float64(jw.NotDurable()) })
+	m.CounterFunc("vrrec_journal_spool_full_total", "Interactions the full spool turned away (kept in memory instead).", func() float64 { return float64(jw.SpoolFull()) })
+	m.CounterFunc("vrrec_journal_lost_total", "Interactions dropped: not durable and no room in memory, or not stored at shutdown.", func() float64 { return float64(jw.Lost()) })
 	// Counts of the ranker in use (they restart when staff change the LLM).
 	llmStat := func(pick func(*llm.Stats) *atomic.Int64) func() float64 {
 		return func() float64 {
@@ -262,7 +266,8 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			l := live.current()
 			return map[string]any{"recommender": "ready", "catalog_version": l.version, "catalog_source": l.source,
 				"apps": len(l.eng.Apps()), "database": describeDB(cfg), "graph": graphs.describe(l.version), "rate_limits": limitStore(), "llm": llmInfo(),
-				"journal": map[string]any{"queue": jw.QueueDepth(), "spool_bytes": jw.SpoolBytes(), "written": jw.Written()}}
+				"journal": map[string]any{"queue": jw.QueueDepth(), "spool_bytes": jw.SpoolBytes(), "backlog_bytes": jw.BacklogBytes(),
+					"written": jw.Written(), "not_durable": jw.NotDurable(), "lost": jw.Lost()}}
 		},
 		Log:                log,
 		TrustedProxies:     cfg.TrustedProxies,
@@ -331,11 +336,12 @@ func withStoredSettings(ctx context.Context, cfg config.Config, settings *admin.
 // set, falling back to memory while Redis is down; in memory otherwise. The
 // returned func describes the store in use, for /health.
 func newLimits(cfg config.Config, client *goredis.Client, log *slog.Logger, m *metrics.Metrics) (*web.Limits, func() string) {
-	memory := memstore.NewStoreWithOptions(limiter.StoreOptions{Prefix: "vrrec", CleanUpInterval: time.Minute})
-	store, describe := memory, func() string { return "memory" }
+	memory := &ratelimit.Memory{}
+	var store ratelimit.Store = memory
+	describe := func() string { return "memory" }
 	storeName := func() string { return "memory" }
 	if client != nil {
-		f := &ratelimit.Failover{Primary: &redis.LimiterStore{Client: client, Prefix: "vrrec"}, Fallback: memory, Log: log, OnSwitch: m.StoreSwitched}
+		f := &ratelimit.Failover{Primary: &redis.RateLimitStore{Client: client}, Fallback: memory, Log: log, OnSwitch: m.StoreSwitched}
 		storeName = func() string {
 			if f.Mode() == ratelimit.ModeFallback {
 				return "memory"
@@ -353,6 +359,7 @@ func newLimits(cfg config.Config, client *goredis.Client, log *slog.Logger, m *m
 	return &web.Limits{
 		Limiter: &ratelimit.Limiter{Store: store},
 		Default: cfg.RateLimitDefault, Chat: cfg.RateLimitChat, Login: cfg.RateLimitLogin,
+		IPDefault: cfg.RateLimitIPDefault, IPChat: cfg.RateLimitIPChat, Pages: cfg.RateLimitIPPages,
 		OnReject: func(route string) { m.RateLimited(route, storeName()) },
 	}, describe
 }

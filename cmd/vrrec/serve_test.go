@@ -94,6 +94,9 @@ func TestServeExposesMovingMetrics(t *testing.T) {
 		"LLM_BASE_URL":    llm.URL,
 		"REDIS_URL":       "redis://" + freeAddr(t) + "/0", // nothing listens there
 		"RATE_LIMIT_CHAT": "3/minute",
+		// The chats below carry no cookie: they count against the
+		// address's ceiling.
+		"RATE_LIMIT_IP_CHAT": "3/minute",
 	})
 
 	statuses := map[int]int{}

@@ -17,6 +17,10 @@
   const TOKEN_KEY = 'vrrec.user';
   let sessionId = localStorage.getItem(SESSION_KEY) || '';
   let pending = false;
+  // While over a rate limit: when asking is allowed again (ms since the
+  // epoch), and the notice counting down to it.
+  let waitUntil = 0;
+  let waitNotice = null;
 
   const STAGES = {
     understanding: 'Understanding your question…',
@@ -26,9 +30,11 @@
   };
 
   class HttpError extends Error {
-    constructor(status, message) {
+    // retryAfter: the seconds a 429 asks to wait (Retry-After), or 0.
+    constructor(status, message, retryAfter) {
       super(message || 'The server answered ' + status);
       this.status = status;
+      this.retryAfter = retryAfter || 0;
     }
   }
 
@@ -232,10 +238,13 @@
 
   async function errorOf(res) {
     let message = '';
+    let retryAfter = Number(res.headers.get('Retry-After')) || 0;
     try {
-      message = (await res.json()).error;
+      const body = await res.json();
+      message = body.error;
+      if (!retryAfter) retryAfter = Number(body.retry_after) || 0;
     } catch (_) { /* not JSON */ }
-    return new HttpError(res.status, message);
+    return new HttpError(res.status, message, retryAfter);
   }
 
   // StreamBroken is a stream that failed after the server started answering:
@@ -293,7 +302,77 @@
     return res.json();
   }
 
+  function waiting() {
+    return Date.now() < waitUntil;
+  }
+
+  // "42 seconds", "3 min 5 s", "1 h 20 min".
+  function spell(seconds) {
+    if (seconds < 60) return seconds + (seconds === 1 ? ' second' : ' seconds');
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    return h ? h + ' h ' + m + ' min' : m + ' min ' + s + ' s';
+  }
+
+  // "0:42", "3:05", "1:20:00".
+  function clock(seconds) {
+    const two = (n) => String(n).padStart(2, '0');
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    return h ? h + ':' + two(m) + ':' + two(s) : m + ':' + two(s);
+  }
+
+  // showLimit answers a 429: a notice in the conversation with the time
+  // to wait, counting down, and the send button disabled until then. Only
+  // when the time is up does the notice offer to send the message again.
+  function showLimit(err, message) {
+    const seconds = Math.max(1, Math.ceil(err.retryAfter || 60));
+    waitUntil = Date.now() + seconds * 1000;
+    if (waitNotice) waitNotice.remove();
+    const li = el('li', 'msg limit');
+    li.appendChild(el('p', 'limit-title', 'You have reached the limit for now.'));
+    const wait = el('p', 'limit-wait');
+    li.appendChild(wait);
+    if (err.message) li.appendChild(el('p', 'limit-detail', err.message));
+    log.appendChild(li);
+    waitNotice = li;
+    const at = new Date(waitUntil).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    const tick = () => {
+      const left = Math.ceil((waitUntil - Date.now()) / 1000);
+      if (left > 0) {
+        wait.textContent = 'You can ask again in ' + spell(left) + (left >= 120 ? ' (at ' + at + ').' : '.');
+        sendButton.disabled = true;
+        sendButton.classList.add('waiting');
+        sendButton.textContent = 'Wait ' + clock(left);
+        return;
+      }
+      clearInterval(timer);
+      waitUntil = 0;
+      wait.textContent = 'You can ask again now.';
+      sendButton.classList.remove('waiting');
+      sendButton.textContent = 'Send';
+      sendButton.disabled = pending;
+      const again = el('button', '', 'Send it again');
+      again.type = 'button';
+      again.addEventListener('click', () => {
+        again.remove();
+        send(message, false);
+      });
+      li.appendChild(again);
+    };
+    const timer = setInterval(tick, 250);
+    tick();
+    li.scrollIntoView({ block: 'end' });
+  }
+
   async function send(message, echo) {
+    if (waiting()) {
+      // Nothing goes out before the limit resets; point at the notice.
+      if (waitNotice) waitNotice.scrollIntoView({ block: 'end' });
+      return;
+    }
     if (pending) return;
     pending = true;
     sendButton.disabled = true;
@@ -313,13 +392,17 @@
       remember(reply);
       addBot(reply);
     } catch (err) {
-      const retryable = !(err instanceof HttpError) || err.status >= 500 || err.status === 429;
+      if (err instanceof HttpError && err.status === 429) {
+        showLimit(err, message);
+        return;
+      }
+      const retryable = !(err instanceof HttpError) || err.status >= 500;
       const text = err instanceof HttpError || err instanceof StreamBroken ? err.message : 'Could not reach the server. Check your connection.';
       addError(text, retryable ? message : null);
     } finally {
       setStatus(null);
       pending = false;
-      sendButton.disabled = false;
+      sendButton.disabled = waiting();
       input.focus();
     }
   }
@@ -332,7 +415,7 @@
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const message = input.value;
-    if (!message.trim() || pending) return;
+    if (!message.trim() || pending || waiting()) return;
     input.value = '';
     submit(message);
   });
