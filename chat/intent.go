@@ -23,6 +23,8 @@ const (
 	followCheaper = "cheaper" // cheaper than what was shown
 	followFree    = "free"    // only free apps
 	followMore    = "more"    // the next apps for the same query
+	// followNothingShown refers back when no apps were shown yet.
+	followNothingShown = "nothing_shown"
 )
 
 // intent is what a message asks for, with what it refers to.
@@ -78,6 +80,12 @@ func classify(msg string, apps []vrrec.VRApp, prev *vrrec.Message) intent {
 			// "tell me about the second one", "the last one?"
 			return intent{name: IntentAppDetails, ordinal: ord}
 		}
+	}
+	if (prev == nil || len(prev.Apps) == 0) && named == nil && topicWords(words, nil) == 0 &&
+		(similarWords.MatchString(msg) || moreWords.MatchString(msg) || ord != 0) {
+		// "more like the second one" with no apps shown yet: nothing to
+		// refer back to, and no subject to search for.
+		return intent{name: IntentFollowUp, follow: followNothingShown}
 	}
 	if named != nil && (detailsVerbs.MatchString(msg) || isBareName(words, named)) {
 		return intent{name: IntentAppDetails, app: named}

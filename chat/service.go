@@ -6,14 +6,17 @@ package chat
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/rag"
@@ -36,11 +39,13 @@ const (
 	StageRanking       = "ranking"
 )
 
-// Event is what Answer reports while it works: a stage starting, or a piece
-// of the language model's text as it streams.
+// Event is what Answer reports while it works: a stage starting, or how
+// much the language model has written (in characters) as it streams. The
+// model's text itself is never reported: it reaches the student only in
+// the reply, once validated.
 type Event struct {
-	Stage string
-	Token string
+	Stage   string
+	Writing int
 }
 
 // Explainer re-orders and explains a result, or returns it unchanged but
@@ -85,6 +90,7 @@ type Service struct {
 	sessions vrrec.SessionStore
 	log      *slog.Logger
 	now      func() time.Time
+	timeout  time.Duration
 }
 
 type explainerBox struct{ e Explainer }
@@ -99,6 +105,17 @@ func (s *Service) SetExplainer(e Explainer) {
 	}
 	s.explainer.Store(&explainerBox{e})
 }
+
+// SetTimeout bounds answering one message (0, the default: no bound).
+// Every stage works within it: the session store, the embeddings server,
+// the graph, the language model. The model gets what is left less a
+// reserve (llmReserve), so a model too slow still leaves time to answer
+// from retrieval. Call it before the service answers.
+func (s *Service) SetTimeout(d time.Duration) { s.timeout = d }
+
+// llmReserve is the part of a chat's time the language model may not use:
+// enough to answer from retrieval and save the conversation.
+func llmReserve(timeout time.Duration) time.Duration { return min(2*time.Second, timeout/5) }
 
 // New returns a service. engine is called once per message, so the caller
 // may swap the engine (a reloaded catalog) between messages.
@@ -134,6 +151,11 @@ func (s *Service) Answer(ctx context.Context, userID, sessionID, message string,
 	if err != nil {
 		return nil, err
 	}
+	if s.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.timeout)
+		defer cancel()
+	}
 	progress(StageUnderstanding)
 	eng := s.engine()
 	sctx, cancel := context.WithTimeout(ctx, sessionTimeout)
@@ -164,8 +186,12 @@ func (s *Service) Answer(ctx context.Context, userID, sessionID, message string,
 		reply.Query = similarQuery(*app) // what "show me more" or "anything cheaper?" then refer to
 		reply.Response = Details(*app)
 	case IntentFollowUp:
+		if in.follow == followNothingShown {
+			reply.Response = nothingShownText
+			break
+		}
 		if err := s.followUp(ctx, eng, in, prev, reply, progress); err != nil {
-			return nil, err
+			return nil, s.failed(ctx, err)
 		}
 	default:
 		progress(StageRetrieving)
@@ -176,14 +202,14 @@ func (s *Service) Answer(ctx context.Context, userID, sessionID, message string,
 		}
 		res, err := eng.Recommend(ctx, message, want)
 		if err != nil {
-			return nil, fmt.Errorf("recommend: %w", err)
+			return nil, s.failed(ctx, fmt.Errorf("recommend: %w", err))
 		}
 		progress(StageRanking)
 		if box != nil {
 			// The model orders and explains, and may say nothing fits; the
 			// reply still shows only apps retrieval is confident enough
 			// about (Picks), so it cannot promote a weak candidate.
-			res = box.e.Rerank(ctx, res, func(tok string) { events(Event{Token: tok}) })
+			res = s.rerank(ctx, box.e, res, events)
 		}
 		reply.Query, reply.Apps = res.Query, Shown(res)
 		reply.ExplainedBy, reply.Understanding, reply.LLMFallback = res.ExplainedBy, res.Understanding, res.LLMFallback
@@ -201,7 +227,9 @@ func (s *Service) Answer(ctx context.Context, userID, sessionID, message string,
 		shown = []vrrec.AppRecommendation{{AppID: reply.App.AppID, Name: reply.App.Name, Category: reply.App.Category}}
 	}
 	now := s.now()
-	sctx, cancel = context.WithTimeout(ctx, sessionTimeout)
+	// Saved even when the chat's time ran out in the model: the answer
+	// goes out, so the conversation must hold it.
+	sctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), sessionTimeout)
 	defer cancel()
 	err = s.sessions.Append(sctx, userID, sessionID,
 		vrrec.Message{Role: vrrec.RoleUser, Content: message, Intent: in.name, Time: now},
@@ -210,6 +238,46 @@ func (s *Service) Answer(ctx context.Context, userID, sessionID, message string,
 		s.log.WarnContext(ctx, "conversation not saved", "err", err)
 	}
 	return reply, nil
+}
+
+// failed turns a retrieval error into what the student is told: a chat
+// that ran out of time is a dependency too slow (503, try again), not a
+// bug.
+func (s *Service) failed(ctx context.Context, err error) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return vrrec.Unavailable(err, "Finding apps took too long right now. Please try again in a moment.")
+	}
+	return err
+}
+
+// rerank lets the model order and explain res within the chat's time less
+// llmReserve, reporting how much it has written. The model's call may
+// outlive this answer (it is shared with identical questions): what it
+// writes after rerank returns is not reported.
+func (s *Service) rerank(ctx context.Context, e Explainer, res *vrrec.Result, events func(Event)) *vrrec.Result {
+	if deadline, ok := ctx.Deadline(); ok && s.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-llmReserve(s.timeout)))
+		defer cancel()
+	}
+	var (
+		mu      sync.Mutex
+		done    bool
+		written int
+	)
+	out := e.Rerank(ctx, res, func(tok string) {
+		mu.Lock()
+		defer mu.Unlock()
+		if done {
+			return
+		}
+		written += utf8.RuneCountInString(tok)
+		events(Event{Writing: written})
+	})
+	mu.Lock()
+	done = true
+	mu.Unlock()
+	return out
 }
 
 // CheckMessage returns the message without surrounding space, or EINVALID
@@ -432,6 +500,9 @@ func orUnknown(s string) string {
 
 const greetingText = "Hi! I recommend Meta Quest VR apps that build the skills you study. " +
 	"Tell me a subject (\"anatomy\"), a skill (\"public speaking\", \"Python\") or a course number (\"15-112\")."
+
+const nothingShownText = "I haven't shown you any apps yet in this conversation, so there is nothing to compare with. " +
+	"Tell me what you study or want to learn (\"anatomy\", \"public speaking\") or a course number (\"15-112\"), and I'll suggest some."
 
 const helpText = "**How to use me**\n\n" +
 	"- Say what you study or want to learn: \"I'm studying anatomy\", \"public speaking\", \"data visualization\".\n" +

@@ -78,6 +78,11 @@ type Config struct {
 	// ChatQueueTimeout is how long a chat waits for a slot before a 503:
 	// CHAT_QUEUE_TIMEOUT, default 5s.
 	ChatQueueTimeout time.Duration
+	// ChatTimeout bounds answering one chat once it has a slot, every
+	// stage included (embeddings server, graph, LLM): CHAT_TIMEOUT,
+	// default 45s, at most MaxChatTimeout (under the server's write
+	// timeout, so a chat always ends before its connection is cut).
+	ChatTimeout time.Duration
 	// CORSOrigins may call the API from their pages with credentials:
 	// CORS_ALLOWED_ORIGINS, comma-separated origins, default none.
 	CORSOrigins []string
@@ -137,6 +142,11 @@ const (
 
 // LLMEnabled reports whether a language model is configured.
 func (c Config) LLMEnabled() bool { return c.LLMAPIKey != "" || c.llmBaseSet }
+
+// MaxChatTimeout is the longest CHAT_TIMEOUT: under the HTTP server's
+// write timeout (120 s), which cuts a connection without ending its
+// request.
+const MaxChatTimeout = 110 * time.Second
 
 // Load reads the configuration from getenv (os.Getenv in production).
 func Load(getenv func(string) string) (Config, error) {
@@ -223,6 +233,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.LLMCacheTTL, err = time.ParseDuration(get("LLM_CACHE_TTL", "24h")); err != nil || c.LLMCacheTTL <= 0 {
 		errs = append(errs, fmt.Errorf("LLM_CACHE_TTL: want a positive duration like 24h, got %q", getenv("LLM_CACHE_TTL")))
+	}
+	if c.ChatTimeout, err = time.ParseDuration(get("CHAT_TIMEOUT", "45s")); err != nil || c.ChatTimeout <= 0 || c.ChatTimeout > MaxChatTimeout {
+		errs = append(errs, fmt.Errorf("CHAT_TIMEOUT: want a duration from 1s to %s, got %q", MaxChatTimeout, getenv("CHAT_TIMEOUT")))
 	}
 	if c.ChatQueueTimeout, err = time.ParseDuration(get("CHAT_QUEUE_TIMEOUT", "5s")); err != nil || c.ChatQueueTimeout < 0 {
 		errs = append(errs, fmt.Errorf("CHAT_QUEUE_TIMEOUT: want a duration like 5s, got %q", getenv("CHAT_QUEUE_TIMEOUT")))

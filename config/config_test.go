@@ -128,3 +128,15 @@ func TestLoadRateLimitSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestChatTimeout(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil || c.ChatTimeout != 45*time.Second {
+		t.Fatalf("default CHAT_TIMEOUT %s (%v), want 45s", c.ChatTimeout, err)
+	}
+	for _, v := range []string{"0", "-1s", "5m", "soon"} {
+		if _, err := config.Load(env(map[string]string{"CHAT_TIMEOUT": v})); err == nil || !strings.Contains(err.Error(), "CHAT_TIMEOUT") {
+			t.Errorf("CHAT_TIMEOUT=%q: error %v, want one naming the variable", v, err)
+		}
+	}
+}

@@ -103,32 +103,4 @@ func TestNewRejectsBadURI(t *testing.T) {
 
 // silentListener returns the bolt:// URI of a listener that accepts
 // connections and never says a word, as a hung server would.
-func silentListener(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		var conns []net.Conn
-		defer func() {
-			for _, c := range conns {
-				c.Close()
-			}
-		}()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c)
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		<-done
-	})
-	return "bolt://" + ln.Addr().String()
-}
+func silentListener(t *testing.T) string { return "bolt://" + testenv.SilentListener(t) }

@@ -24,9 +24,10 @@ type EmbedderConfig struct {
 
 // Embedder calls POST {BaseURL}/embeddings.
 type Embedder struct {
-	client sdk.Client
-	model  string
-	base   string
+	client  sdk.Client
+	model   string
+	base    string
+	timeout time.Duration
 }
 
 var _ vrrec.Embedder = (*Embedder)(nil)
@@ -47,12 +48,11 @@ func NewEmbedder(cfg EmbedderConfig) (*Embedder, error) {
 	opts := []option.RequestOption{
 		option.WithBaseURL(cfg.BaseURL),
 		option.WithMaxRetries(cfg.Retries),
-		option.WithRequestTimeout(cfg.Timeout),
 	}
 	// The SDK would otherwise read OPENAI_API_KEY from the environment; the
 	// key comes from vrrec's configuration only.
 	opts = append(opts, option.WithAPIKey(cfg.APIKey))
-	return &Embedder{client: sdk.NewClient(opts...), model: cfg.Model, base: cfg.BaseURL}, nil
+	return &Embedder{client: sdk.NewClient(opts...), model: cfg.Model, base: cfg.BaseURL, timeout: cfg.Timeout}, nil
 }
 
 // Name implements vrrec.Embedder.
@@ -64,6 +64,10 @@ func (e *Embedder) Embed(ctx context.Context, texts []string) ([][]float32, erro
 	if len(texts) == 0 {
 		return nil, nil
 	}
+	// One deadline for the call, retries and their waits included (the
+	// SDK's request timeout would apply to each attempt).
+	ctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
 	// Servers reject empty inputs; a space embeds to a neutral vector.
 	in := make([]string, len(texts))
 	for i, t := range texts {

@@ -177,3 +177,29 @@ func TestNewEmbedderNeedsURLAndModel(t *testing.T) {
 		t.Errorf("missing base URL: %v", err)
 	}
 }
+
+// EmbedderConfig.Timeout bounds the whole call: a server that fails slowly
+// is not retried past it (the SDK's own timeout is per attempt, which let
+// three slow attempts and their backoff hold a chat for minutes).
+func TestEmbedTimeoutCoversRetries(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		select {
+		case <-time.After(700 * time.Millisecond):
+		case <-r.Context().Done():
+			return
+		}
+		w.Header().Set("Retry-After", "0")
+		http.Error(w, `{"error": {"message": "overloaded"}}`, http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	e, _ := openai.NewEmbedder(openai.EmbedderConfig{BaseURL: srv.URL, Model: "m", Timeout: time.Second, Retries: 5})
+	start := time.Now()
+	if _, err := e.Embed(context.Background(), []string{"x"}); err == nil {
+		t.Fatal("want an error from a server that keeps failing")
+	}
+	if d := time.Since(start); d > 3*time.Second || calls.Load() > 2 {
+		t.Errorf("took %s and %d attempts with a 1 s timeout: the timeout does not cover the retries", d, calls.Load())
+	}
+}

@@ -26,11 +26,23 @@ type chatResponse struct {
 var sessionIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // readChat decodes and checks a chat request, filling in a new session id.
-func readChat(w http.ResponseWriter, r *http.Request) (chatRequest, error) {
+func (s *Server) readChat(w http.ResponseWriter, r *http.Request) (chatRequest, error) {
 	var req chatRequest
+	// The body gets its own short deadline (ReadTimeout is for uploads
+	// too): a client sending a few bytes a second is refused soon, and
+	// never holds a chat slot, which is taken only after this.
+	// Once it is in, the deadline goes: the server's watch for a client
+	// hanging up reads on, and a deadline passing there would cancel the
+	// answer (the chat's own deadline, chat.Service.SetTimeout, bounds it).
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(s.cfg.ChatBodyTimeout))
 	if err := decodeJSON(w, r, &req); err != nil {
+		// The deadline stays: what is left of a slow body is not waited
+		// for, the connection closes after the error.
+		w.Header().Set("Connection", "close")
 		return req, err
 	}
+	_ = rc.SetReadDeadline(time.Time{})
 	if _, err := chat.CheckMessage(req.Message); err != nil {
 		return req, err
 	}
@@ -54,11 +66,16 @@ func (s *Server) respondChat(r *http.Request, reply *chat.Reply) chatResponse {
 // chat answers POST /chat.
 func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	user := s.identify(w, r)
-	req, err := readChat(w, r)
+	req, err := s.readChat(w, r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	release, ok := s.acquireSlot(w, r)
+	if !ok {
+		return
+	}
+	defer release()
 	start := time.Now()
 	reply, err := s.cfg.Chat.Answer(r.Context(), user, req.SessionID, req.Message, nil)
 	if err != nil {
@@ -79,17 +96,22 @@ func (s *Server) chatUsage(w http.ResponseWriter, r *http.Request) {
 }
 
 // chatStream answers POST /chat/stream as Server-Sent Events: "progress"
-// events ({"stage"}), "token" events ({"text"}) while a language model
-// writes, then one "result" event with the /chat response, or
-// one "error" event. Bad requests are refused with a JSON error before the
+// events ({"stage"}), "writing" events ({"chars"}: how much a language
+// model has written; its text arrives only in the result, validated), then
+// one "result" event with the /chat response, or one "error" event. Bad requests are refused with a JSON error before the
 // stream starts, so a client can tell them from a broken stream.
 func (s *Server) chatStream(w http.ResponseWriter, r *http.Request) {
 	user := s.identify(w, r)
-	req, err := readChat(w, r)
+	req, err := s.readChat(w, r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	release, ok := s.acquireSlot(w, r)
+	if !ok {
+		return
+	}
+	defer release()
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
@@ -102,8 +124,8 @@ func (s *Server) chatStream(w http.ResponseWriter, r *http.Request) {
 	}
 	start := time.Now()
 	reply, err := s.cfg.Chat.Answer(r.Context(), user, req.SessionID, req.Message, func(e chat.Event) {
-		if e.Token != "" {
-			send("token", map[string]string{"text": e.Token})
+		if e.Writing > 0 {
+			send("writing", map[string]int{"chars": e.Writing})
 		} else {
 			send("progress", map[string]string{"stage": e.Stage})
 		}

@@ -168,6 +168,10 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 			}
 			retry := d.RetryAfter(time.Now())
 			w.Header().Set("Retry-After", strconv.Itoa(retry))
+			if wantsPage(r) {
+				writePage(w, http.StatusTooManyRequests, refusal(d))
+				return
+			}
 			writeJSON(w, http.StatusTooManyRequests, map[string]any{
 				"error":       refusal(d),
 				"retry_after": retry,
@@ -188,32 +192,32 @@ func clientKey(ip netip.Addr) string {
 	return ip.String()
 }
 
-// backpressure caps chats in flight: beyond the cap a request waits up to
-// ChatQueueTimeout for a slot, then gets 503 with Retry-After rather than
-// piling up.
-func (s *Server) backpressure(next http.HandlerFunc) http.HandlerFunc {
+// acquireSlot caps chats in flight: it takes a slot for a chat whose body
+// has been read, waiting up to ChatQueueTimeout when all are taken, and
+// returns the function that frees it. When none frees in time it answers
+// 503 with Retry-After (or nothing, when the client left) and reports
+// false. A chat takes its slot only once its body is in, so clients that
+// send slowly hold no slot while they do.
+func (s *Server) acquireSlot(w http.ResponseWriter, r *http.Request) (release func(), ok bool) {
 	if s.chatSlots == nil {
-		return next
+		return func() {}, true
 	}
-	slots, wait := s.chatSlots, s.cfg.ChatQueueTimeout
-	return func(w http.ResponseWriter, r *http.Request) {
-		select { // a free slot is taken at once, whatever the timeout
-		case slots <- struct{}{}:
-			defer func() { <-slots }()
-			next(w, r)
-			return
-		default:
-		}
-		timer := time.NewTimer(wait)
-		defer timer.Stop()
-		select {
-		case slots <- struct{}{}:
-			defer func() { <-slots }()
-			next(w, r)
-		case <-timer.C:
-			w.Header().Set("Retry-After", "1")
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "The advisor is busy right now. Please try again in a moment."})
-		case <-r.Context().Done():
-		}
+	slots := s.chatSlots
+	release = func() { <-slots }
+	select { // a free slot is taken at once, whatever the timeout
+	case slots <- struct{}{}:
+		return release, true
+	default:
 	}
+	timer := time.NewTimer(s.cfg.ChatQueueTimeout)
+	defer timer.Stop()
+	select {
+	case slots <- struct{}{}:
+		return release, true
+	case <-timer.C:
+		w.Header().Set("Retry-After", "1")
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "The advisor is busy right now. Please try again in a moment."})
+	case <-r.Context().Done():
+	}
+	return nil, false
 }

@@ -57,7 +57,9 @@ func TestChatWithModelExplains(t *testing.T) {
 	}
 }
 
-func TestChatStreamForwardsModelTokens(t *testing.T) {
+// The stream says how much the model has written, never what: its text
+// reaches the student only in the result, after validation.
+func TestChatStreamReportsWritingNotRawText(t *testing.T) {
 	base, _ := llmServer(t, false)
 	req, _ := http.NewRequest("POST", base+"/chat/stream", strings.NewReader(`{"message":"public speaking"}`))
 	req.Header.Set("Content-Type", "application/json")
@@ -67,15 +69,20 @@ func TestChatStreamForwardsModelTokens(t *testing.T) {
 	}
 	defer res.Body.Close()
 	counts := map[string]int{}
+	event := ""
 	sc := bufio.NewScanner(res.Body)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		if ev, ok := strings.CutPrefix(sc.Text(), "event: "); ok {
+			event = ev
 			counts[ev]++
 		}
+		if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok && event != "result" && strings.Contains(data, "Model reason") {
+			t.Errorf("a %s event carries the model's raw text: %s", event, data)
+		}
 	}
-	if counts["token"] < 2 || counts["progress"] != 3 || counts["result"] != 1 {
-		t.Errorf("events %v: want progress, several tokens, one result", counts)
+	if counts["writing"] < 2 || counts["token"] != 0 || counts["progress"] != 3 || counts["result"] != 1 {
+		t.Errorf("events %v: want progress, several writing, one result", counts)
 	}
 }
 

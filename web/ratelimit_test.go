@@ -5,6 +5,7 @@ import (
 	"net/http/cookiejar"
 	"net/netip"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -327,6 +328,13 @@ func TestPageCeilingPerAddress(t *testing.T) {
 	}
 	if res := chatFrom(t, student, base, ""); res.status != 200 || res.header.Get("X-RateLimit-Remaining") != "9" {
 		t.Errorf("a chat after the page ceiling: %d, remaining %q", res.status, res.header.Get("X-RateLimit-Remaining"))
+	}
+	// A browser loading a page gets a page saying what happened and when
+	// to come back, never raw JSON.
+	page := do(t, student, "GET", base+"/", "", "", map[string]string{"Accept": "text/html,application/xhtml+xml"})
+	if page.status != http.StatusTooManyRequests || !strings.HasPrefix(page.header.Get("Content-Type"), "text/html") ||
+		!strings.Contains(string(page.body), "Too many page loads") || !strings.Contains(string(page.body), "Please try again in") {
+		t.Errorf("a limited page load: %d %s\n%s", page.status, page.header.Get("Content-Type"), page.body)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -31,6 +32,8 @@ func status(code string) int {
 		return http.StatusServiceUnavailable
 	case "too_large":
 		return http.StatusRequestEntityTooLarge
+	case "too_slow":
+		return http.StatusRequestTimeout
 	default:
 		return http.StatusInternalServerError
 	}
@@ -116,6 +119,8 @@ func (s *Server) publicMessage(r *http.Request, err error) string {
 
 var errTooLarge = &vrrec.Error{Code: "too_large", Message: fmt.Sprintf("Request body too large: the limit is %d KiB", MaxBodyBytes>>10)}
 
+var errTooSlow = &vrrec.Error{Code: "too_slow", Message: "Request body arrived too slowly: please send it again"}
+
 // decodeJSON reads one JSON object from a request of type application/json
 // no larger than MaxBodyBytes.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
@@ -131,6 +136,9 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		}
 		if errors.Is(err, io.EOF) {
 			return vrrec.Errorf(vrrec.EINVALID, "Request body is empty: send a JSON object")
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return errTooSlow
 		}
 		return vrrec.Errorf(vrrec.EINVALID, "Malformed JSON: %v", err)
 	}

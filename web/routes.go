@@ -25,8 +25,8 @@ func (s *Server) routes() http.Handler {
 
 	// Chat API.
 	mux.HandleFunc("GET /chat", s.chatUsage)
-	mux.HandleFunc("POST /chat", s.backpressure(s.chat))
-	mux.HandleFunc("POST /chat/stream", s.backpressure(s.chatStream))
+	mux.HandleFunc("POST /chat", s.chat)
+	mux.HandleFunc("POST /chat/stream", s.chatStream)
 	mux.HandleFunc("GET /api/history", s.history)
 
 	// Staff. State-changing requests must come from this origin (CSRF).

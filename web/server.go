@@ -27,6 +27,7 @@ const (
 	IdleTimeout       = 120 * time.Second
 	ShutdownTimeout   = 30 * time.Second // in-flight requests get this long to finish
 	MaxBodyBytes      = 64 << 10
+	ChatBodyTimeout   = 10 * time.Second // default for Config.ChatBodyTimeout
 )
 
 // Check is a readiness probe of one dependency; nil means ready. An
@@ -90,6 +91,9 @@ type Config struct {
 	// it waits up to ChatQueueTimeout for a slot, then gets 503.
 	MaxConcurrentChats int
 	ChatQueueTimeout   time.Duration
+	// ChatBodyTimeout bounds reading a chat's body, before it takes a
+	// slot (default ChatBodyTimeout).
+	ChatBodyTimeout time.Duration
 	// CORSOrigins may call the API from their pages, with credentials.
 	CORSOrigins []string
 }
@@ -113,6 +117,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Info == nil {
 		cfg.Info = func() map[string]any { return nil }
+	}
+	if cfg.ChatBodyTimeout <= 0 {
+		cfg.ChatBodyTimeout = ChatBodyTimeout
 	}
 	s := &Server{cfg: cfg}
 	if cfg.MaxConcurrentChats > 0 {

@@ -500,3 +500,15 @@ func TestErrorsAreJSONOrPages(t *testing.T) {
 		t.Errorf("the error page echoes markup: %s", hostile.body)
 	}
 }
+
+// A question with no apps to show answers an empty array, as the OpenAPI
+// document says, never null.
+func TestNoAppsIsAnEmptyArray(t *testing.T) {
+	base := start(t, newServer(t, nil, nil))
+	for _, q := range []string{"99-999", "hi", "more like the second one"} {
+		res := postChat(t, nil, base, q)
+		if res.status != http.StatusOK || !strings.Contains(string(res.body), `"apps":[]`) {
+			t.Errorf("%q: %d %s", q, res.status, res.body)
+		}
+	}
+}

@@ -101,6 +101,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		log.Warn("no admin configured: staff login answers 503 until ADMIN_PASSWORD_HASH (vrrec hash-password) is set")
 	}
 	svc := chat.New(func() chat.Engine { return live.current().eng }, db, log)
+	svc.SetTimeout(cfg.ChatTimeout)
 	// Every answered chat is fsynced into the spool before its answer goes
 	// out; the journal copies the spool to the database.
 	jw, err := journal.Start(db, filepath.Join(cfg.DataDir, "spool"), journal.Options{MaxBytes: cfg.JournalSpoolMax}, log)
@@ -129,7 +130,14 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	var rankerModel atomic.Value // string
 	useLLM := func(ctx context.Context) error {
 		c := effective(ctx)
-		r, err := newRanker(c, redisClient, log, m)
+		r, err := newRanker(c, redisClient, log, m, func() []string {
+			apps := live.current().eng.Apps()
+			names := make([]string, len(apps))
+			for i, a := range apps {
+				names[i] = a.Name
+			}
+			return names
+		})
 		if err != nil {
 			return err
 		}
@@ -221,8 +229,17 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		"prompt_tokens":     func(s *llm.Stats) *atomic.Int64 { return &s.PromptTokens },
 		"completion_tokens": func(s *llm.Stats) *atomic.Int64 { return &s.OutputTokens },
 		"breaker_rejects":   func(s *llm.Stats) *atomic.Int64 { return &s.BreakerRejects },
+		"shared":            func(s *llm.Stats) *atomic.Int64 { return &s.Shared },
+		"rejected":          func(s *llm.Stats) *atomic.Int64 { return &s.Rejected },
 	} {
-		m.CounterFunc("vrrec_llm_"+name+"_total", "LLM "+strings.ReplaceAll(name, "_", " ")+".", llmStat(pick))
+		help := map[string]string{
+			"shared":   "LLM answers served by an identical question's call already in flight.",
+			"rejected": "LLM sentences replaced by the deterministic reason: they named an app outside the candidates, linked or gave instructions.",
+		}[name]
+		if help == "" {
+			help = "LLM " + strings.ReplaceAll(name, "_", " ") + "."
+		}
+		m.CounterFunc("vrrec_llm_"+name+"_total", help, llmStat(pick))
 	}
 	llmInfo := func() any {
 		r := ranker.Load()
@@ -230,7 +247,8 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			return "off"
 		}
 		return map[string]any{"model": rankerModel.Load(), "calls": r.Stats.Calls.Load(), "errors": r.Stats.Errors.Load(),
-			"cache_hits": r.Stats.CacheHits.Load(), "breaker_rejects": r.Stats.BreakerRejects.Load()}
+			"cache_hits": r.Stats.CacheHits.Load(), "breaker_rejects": r.Stats.BreakerRejects.Load(),
+			"shared": r.Stats.Shared.Load(), "rejected": r.Stats.Rejected.Load()}
 	}
 	srv, err := web.New(web.Config{
 		Chat:            svc,
@@ -388,8 +406,9 @@ func serveMetrics(ctx context.Context, addr string, m *metrics.Metrics, log *slo
 
 // newRanker returns the LLM ranker when a model is configured, caching its
 // answers in Redis when there is one and in memory otherwise; nil without a
-// model.
-func newRanker(cfg config.Config, client *goredis.Client, log *slog.Logger, m *metrics.Metrics) (*llm.Ranker, error) {
+// model. appNames lists the served catalog's apps, so the model's free text
+// naming one outside the candidates is caught.
+func newRanker(cfg config.Config, client *goredis.Client, log *slog.Logger, m *metrics.Metrics, appNames func() []string) (*llm.Ranker, error) {
 	if !cfg.LLMEnabled() {
 		log.Info("no LLM configured: reasons come from the matched skills (set OPENROUTER_API_KEY or LLM_BASE_URL)")
 		return nil, nil
@@ -404,7 +423,7 @@ func newRanker(cfg config.Config, client *goredis.Client, log *slog.Logger, m *m
 		cache = &redis.Cache{Client: client}
 	}
 	log.Info("LLM explains recommendations", "model", cfg.LLMModel, "base_url", cfg.LLMBaseURL)
-	return llm.New(model, cache, llm.Options{Timeout: cfg.LLMTimeout, CacheTTL: cfg.LLMCacheTTL, OnCall: m.LLMCall}, log), nil
+	return llm.New(model, cache, llm.Options{Timeout: cfg.LLMTimeout, CacheTTL: cfg.LLMCacheTTL, OnCall: m.LLMCall, AppNames: appNames}, log), nil
 }
 
 // minSecretLength is the shortest SECRET_KEY accepted: anything shorter can

@@ -145,7 +145,6 @@
     if (app.matched_skills && app.matched_skills.length) {
       card.appendChild(el('p', 'skills', 'Skills: ' + app.matched_skills.join(', ')));
     }
-    if (app.bridge_explanation) card.appendChild(el('p', 'bridge', app.bridge_explanation));
     const actions = el('div', 'actions');
     const details = el('button', '', 'Details');
     details.type = 'button';
@@ -289,7 +288,7 @@
         }
         const payload = data ? JSON.parse(data) : {};
         if (event === 'progress') setStatus(payload.stage);
-        else if (event === 'token') setStatus('writing');
+        else if (event === 'writing') setStatus('writing');
         else if (event === 'result') return payload;
         else if (event === 'error') throw new HttpError(payload.status || 500, payload.error);
       }
