@@ -187,3 +187,22 @@ func TestLanguageDetectionEdges(t *testing.T) {
 		}
 	}
 }
+
+// "learning" and "studying" before what is studied are framing; in names
+// of subjects they stay.
+func TestStudyVerbsAreFraming(t *testing.T) {
+	for q, want := range map[string]string{
+		"im a compsci major learning python and data structures": "computer science python and data structures",
+		"physics student studying optics":                        "physics student optics",
+		"learning about the solar system":                        "the solar system",
+		"studying organic chemistry":                             "organic chemistry",
+		"I'm taking intro to machine learning":                   "introduction to machine learning",
+		"language learning apps for Spanish":                     "language learning apps for spanish",
+		"learning and memory":                                    "learning and memory",
+		"help for students with learning disabilities":           "help for students with learning disabilities",
+	} {
+		if got := strings.ToLower(recommend(t, q).Topic); got != want {
+			t.Errorf("%q: topic %q, want %q", q, got, want)
+		}
+	}
+}

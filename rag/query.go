@@ -46,7 +46,7 @@ var framing = compileAll(
 	`\b(is there|are there|do you have|have you got|you got|got|any recommendations for|any suggestions for|any ideas for|ideas for)( any| anything| something| some| an?)?\b`,
 	`\b(whats|what is|what are|which)( the| some| any)?( best| good| great| top| cool)?( vr)?(( apps?| games?| experiences?| options?)( for| to| that| about))?\b`,
 	`^\s*(any|some|good|cool|fun|best|great)?\s*(vr )?((anything|something|stuff)( that (helps?|teach(es)?|builds?))?( (for|about|on|with|to help with|to|in))?|(apps?|games?|programs?|experiences?|options?)( that (helps?|teach(es)?|builds?))? (for|about|on|with|to help with|to|in))\b`,
-	`^\s*(learning|studying|learn|study)( about| more about)?\b`,
+	`^\s*(learn|study)( about| more about)?\b|^\s*(learning|studying)( about| more about)\b`,
 	`\b(for|in|during) (my|our|a|the|this|next) (class|classes|course|courses|degree|program|programme|major|minor|exam|exams|midterm|midterms|final|finals|homework|semester|term|project|studies)\b`,
 	`\b(this|next|last) (semester|term|year|fall|spring|summer|winter|quarter|week)\b`,
 	`\b(in|on|with|using) (vr|virtual reality|the quest|my quest|a quest|quest|meta quest)\b`,
@@ -84,8 +84,44 @@ func stripFraming(words []string) string {
 		}
 		s = re.ReplaceAllString(s, " ")
 	}
-	return s
+	return dropStudyVerbs(s)
 }
+
+// dropStudyVerbs removes "learning" and "studying" used as verbs inside a
+// request ("cs major learning python"): followed by what is studied, and
+// not part of a name such as "machine learning" or "learning design".
+func dropStudyVerbs(s string) string {
+	words := strings.Fields(s)
+	out := words[:0]
+	for i, w := range words {
+		if (w != "learning" && w != "studying") || i+1 == len(words) {
+			out = append(out, w)
+			continue
+		}
+		next := words[i+1]
+		// "learning and memory" is a subject; "learning about x" a request.
+		object := !text.IsFunctionWord(next) || next == "about" || next == "how"
+		if i > 0 && learningModifiers[words[i-1]] || learningNouns[next] || !object {
+			out = append(out, w)
+		}
+	}
+	return " " + strings.Join(out, " ") + " "
+}
+
+// learningModifiers make "learning" part of a name: "machine learning",
+// "language learning".
+var learningModifiers = map[string]bool{"machine": true, "deep": true, "language": true, "languages": true,
+	"distance": true, "online": true, "e": true, "reinforcement": true, "lifelong": true, "active": true,
+	"experiential": true, "social": true, "emotional": true, "statistical": true, "supervised": true,
+	"unsupervised": true, "transfer": true, "blended": true, "mobile": true, "adaptive": true, "self": true,
+	"collaborative": true, "based": true, "vocabulary": true, "bible": true}
+
+// learningNouns follow "learning" in names of their own: "learning
+// disabilities", "learning science".
+var learningNouns = map[string]bool{"disabilities": true, "disability": true, "styles": true, "style": true,
+	"theory": true, "theories": true, "outcomes": true, "science": true, "sciences": true, "analytics": true,
+	"design": true, "environment": true, "environments": true, "experience": true, "experiences": true,
+	"curve": true, "objectives": true, "strategies": true, "management": true, "platform": true, "platforms": true}
 
 var courseIDInQuery = regexp.MustCompile(`\b(\d{2})-?(\d{3})\b`)
 
