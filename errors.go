@@ -14,6 +14,8 @@ const (
 	ECONFLICT     = "conflict"     // the request clashes with current state (a job is already running)
 	EUNAUTHORIZED = "unauthorized" // the caller must authenticate
 	EUNAVAILABLE  = "unavailable"  // a dependency is down or overloaded; retrying later may succeed
+	ETOOLARGE     = "too_large"    // the input is over a size limit
+	ETOOSLOW      = "too_slow"     // the input did not arrive in time
 	EINTERNAL     = "internal"     // a bug or an unexpected failure
 )
 

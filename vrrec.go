@@ -9,7 +9,9 @@
 package vrrec
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -185,6 +187,38 @@ type Edge struct {
 	From   string  // course_id or app_id
 	Skill  string  // canonical skill name
 	Weight float64 // 0-1
+}
+
+// SortEdges puts edges in the order every Graph returns: weight
+// descending, then source id, then skill name.
+func SortEdges(edges []Edge) {
+	slices.SortFunc(edges, func(a, b Edge) int {
+		if c := cmp.Compare(b.Weight, a.Weight); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.From, b.From); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Skill, b.Skill)
+	})
+}
+
+// SkillKeys is the table every Graph resolves skill names through: the
+// SkillKey of each canonical name and alias, mapped to the canonical
+// name. A canonical name takes precedence over any alias with the same key,
+// and an alias two skills claim belongs to the first. Backends that store the
+// graph elsewhere store this table, so they resolve exactly as the in-memory graph does.
+func SkillKeys(skills []Skill) map[string]string {
+	resolve := make(map[string]string, len(skills)*2)
+	for _, s := range skills {
+		resolve[SkillKey(s.Name)] = s.Name
+		for _, a := range s.Aliases {
+			if _, taken := resolve[SkillKey(a)]; !taken {
+				resolve[SkillKey(a)] = s.Name
+			}
+		}
+	}
+	return resolve
 }
 
 // Graph is the knowledge graph (Course)-[:TEACHES]->(Skill)<-[:DEVELOPS]-(VRApp)

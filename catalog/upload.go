@@ -7,13 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"path"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
-	"testing/fstest"
+	"time"
 
 	"github.com/vrrec/vrrec"
 )
@@ -33,9 +34,9 @@ func ReadUploads(base *vrrec.Catalog, uploads map[string][]byte) (*vrrec.Catalog
 	if err != nil {
 		return nil, nil, err
 	}
-	files := fstest.MapFS{}
+	files := memFS{}
 	for name, b := range encoded {
-		files[name] = &fstest.MapFile{Data: b}
+		files[name] = b
 	}
 	uploadedAs := map[string]string{}
 	for name, data := range uploads {
@@ -56,7 +57,7 @@ func ReadUploads(base *vrrec.Catalog, uploads map[string][]byte) (*vrrec.Catalog
 				return nil, nil, vrrec.Errorf(vrrec.EINVALID, "%s: %v", base, err)
 			}
 		}
-		files[target] = &fstest.MapFile{Data: data}
+		files[target] = data
 		uploadedAs[target] = base
 	}
 	cat, rep, err := ReadDir(files)
@@ -182,3 +183,29 @@ func csvValue(kind reflect.Kind, cell string) any {
 	}
 	return cell
 }
+
+// memFS serves files held in memory, by name: the catalog as it stands
+// with the uploads laid over it.
+type memFS map[string][]byte
+
+func (m memFS) Open(name string) (fs.File, error) {
+	b, ok := m[name]
+	if !ok {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return &memFile{Reader: bytes.NewReader(b), name: name}, nil
+}
+
+// memFile is an open memFS file, its own fs.FileInfo.
+type memFile struct {
+	*bytes.Reader
+	name string
+}
+
+func (f *memFile) Stat() (fs.FileInfo, error) { return f, nil }
+func (f *memFile) Close() error               { return nil }
+func (f *memFile) Name() string               { return f.name }
+func (f *memFile) Mode() fs.FileMode          { return 0o444 }
+func (f *memFile) ModTime() time.Time         { return time.Time{} }
+func (f *memFile) IsDir() bool                { return false }
+func (f *memFile) Sys() any                   { return nil }

@@ -4,7 +4,6 @@
 package graph
 
 import (
-	"cmp"
 	"context"
 	"slices"
 
@@ -26,7 +25,7 @@ var _ vrrec.Graph = (*Memory)(nil)
 // New builds the graph of a validated catalog.
 func New(cat *vrrec.Catalog) *Memory {
 	g := &Memory{
-		resolve:        SkillKeys(cat.Skills),
+		resolve:        vrrec.SkillKeys(cat.Skills),
 		appsBySkill:    map[string][]vrrec.Edge{},
 		skillsByCourse: map[string][]vrrec.Edge{},
 		coursesBySkill: map[string][]vrrec.Edge{},
@@ -41,35 +40,17 @@ func New(cat *vrrec.Catalog) *Memory {
 		g.coursesBySkill[m.SkillName] = append(g.coursesBySkill[m.SkillName], e)
 	}
 	for skill, edges := range g.appsBySkill {
-		SortEdges(edges)
+		vrrec.SortEdges(edges)
 		g.active = append(g.active, skill)
 	}
 	for _, edges := range g.skillsByCourse {
-		SortEdges(edges)
+		vrrec.SortEdges(edges)
 	}
 	for _, edges := range g.coursesBySkill {
-		SortEdges(edges)
+		vrrec.SortEdges(edges)
 	}
 	slices.Sort(g.active)
 	return g
-}
-
-// SkillKeys is the table every vrrec.Graph resolves skill names through: the
-// vrrec.SkillKey of each canonical name and alias, mapped to the canonical
-// name. A canonical name takes precedence over any alias with the same key,
-// and an alias two skills claim belongs to the first. Backends that store the
-// graph elsewhere store this table, so they resolve exactly as Memory does.
-func SkillKeys(skills []vrrec.Skill) map[string]string {
-	resolve := make(map[string]string, len(skills)*2)
-	for _, s := range skills {
-		resolve[vrrec.SkillKey(s.Name)] = s.Name
-		for _, a := range s.Aliases {
-			if _, taken := resolve[vrrec.SkillKey(a)]; !taken {
-				resolve[vrrec.SkillKey(a)] = s.Name
-			}
-		}
-	}
-	return resolve
 }
 
 // Canonical resolves a skill name or alias to its canonical name.
@@ -99,7 +80,7 @@ func (g *Memory) intoSkills(index map[string][]vrrec.Edge, skills []string) []vr
 		seen[c] = true
 		out = append(out, index[c]...)
 	}
-	SortEdges(out)
+	vrrec.SortEdges(out)
 	return out
 }
 
@@ -113,25 +94,11 @@ func (g *Memory) SkillsTaughtBy(_ context.Context, courseIDs []string) ([]vrrec.
 			out = append(out, g.skillsByCourse[id]...)
 		}
 	}
-	SortEdges(out)
+	vrrec.SortEdges(out)
 	return out, nil
 }
 
 // ActiveSkills implements vrrec.Graph.
 func (g *Memory) ActiveSkills(context.Context) ([]string, error) {
 	return slices.Clone(g.active), nil
-}
-
-// SortEdges puts edges in the order every vrrec.Graph returns: weight
-// descending, then source id, then skill name.
-func SortEdges(edges []vrrec.Edge) {
-	slices.SortFunc(edges, func(a, b vrrec.Edge) int {
-		if c := cmp.Compare(b.Weight, a.Weight); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.From, b.From); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Skill, b.Skill)
-	})
 }

@@ -10,7 +10,6 @@ import (
 	neo4jdriver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/vrrec/vrrec"
-	"github.com/vrrec/vrrec/graph"
 )
 
 // BuildOptions tune Build. The zero value writes in batches of
@@ -326,7 +325,7 @@ func checkCatalog(cat *vrrec.Catalog) error {
 
 func skillRows(skills []vrrec.Skill) []map[string]any {
 	keysOf := map[string][]string{}
-	for key, name := range graph.SkillKeys(skills) {
+	for key, name := range vrrec.SkillKeys(skills) {
 		keysOf[name] = append(keysOf[name], key)
 	}
 	for _, keys := range keysOf {

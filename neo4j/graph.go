@@ -7,7 +7,7 @@
 // Skill names are resolved as graph.Memory resolves them: every
 // vrrec.SkillKey of a canonical name or alias is a (:SkillKey {key}) node
 // with a RESOLVES_TO relationship to its canonical (:Skill), written from
-// graph.SkillKeys, and queries look keys up there.
+// vrrec.SkillKeys, and queries look keys up there.
 package neo4j
 
 import (

@@ -8,10 +8,9 @@ import (
 	neo4jdriver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/vrrec/vrrec"
-	"github.com/vrrec/vrrec/graph"
 )
 
-// The queries return edges unordered: Go sorts them with graph.SortEdges,
+// The queries return edges unordered: Go sorts them with vrrec.SortEdges,
 // because Cypher compares strings by UTF-16 code unit and Go by byte, which
 // disagree on some non-ASCII names, and every backend must agree on order.
 
@@ -102,7 +101,7 @@ func (g *Graph) edges(ctx context.Context, what, cypher, param string, list []st
 		}
 		out = append(out, e)
 	}
-	graph.SortEdges(out)
+	vrrec.SortEdges(out)
 	return out, nil
 }
 

@@ -136,7 +136,7 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseMultipartForm(MaxUploadBytes); err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			s.writeError(w, r, &vrrec.Error{Code: "too_large", Message: fmt.Sprintf("Upload too large: the limit is %d MB", MaxUploadBytes>>20)})
+			s.writeError(w, r, &vrrec.Error{Code: vrrec.ETOOLARGE, Message: fmt.Sprintf("Upload too large: the limit is %d MB", MaxUploadBytes>>20)})
 			return
 		}
 		s.writeError(w, r, vrrec.Errorf(vrrec.EINVALID, "Send the files as multipart/form-data in the field \"files\": %v", err))

@@ -30,9 +30,9 @@ func status(code string) int {
 		return http.StatusUnauthorized
 	case vrrec.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
-	case "too_large":
+	case vrrec.ETOOLARGE:
 		return http.StatusRequestEntityTooLarge
-	case "too_slow":
+	case vrrec.ETOOSLOW:
 		return http.StatusRequestTimeout
 	default:
 		return http.StatusInternalServerError
@@ -103,7 +103,7 @@ func writePage(w http.ResponseWriter, code int, message string) {
 // library message reaches a student.
 func (s *Server) publicMessage(r *http.Request, err error) string {
 	switch code := vrrec.ErrorCode(err); code {
-	case vrrec.EINVALID, vrrec.ENOTFOUND, vrrec.ECONFLICT, vrrec.EUNAUTHORIZED, "too_large":
+	case vrrec.EINVALID, vrrec.ENOTFOUND, vrrec.ECONFLICT, vrrec.EUNAUTHORIZED, vrrec.ETOOLARGE, vrrec.ETOOSLOW:
 		return vrrec.ErrorMessage(err)
 	case vrrec.EUNAVAILABLE:
 		s.cfg.Log.WarnContext(r.Context(), "dependency unavailable", "path", r.URL.Path, "err", err)
@@ -117,9 +117,9 @@ func (s *Server) publicMessage(r *http.Request, err error) string {
 	}
 }
 
-var errTooLarge = &vrrec.Error{Code: "too_large", Message: fmt.Sprintf("Request body too large: the limit is %d KiB", MaxBodyBytes>>10)}
+var errTooLarge = &vrrec.Error{Code: vrrec.ETOOLARGE, Message: fmt.Sprintf("Request body too large: the limit is %d KiB", MaxBodyBytes>>10)}
 
-var errTooSlow = &vrrec.Error{Code: "too_slow", Message: "Request body arrived too slowly: please send it again"}
+var errTooSlow = &vrrec.Error{Code: vrrec.ETOOSLOW, Message: "Request body arrived too slowly: please send it again"}
 
 // decodeJSON reads one JSON object from a request of type application/json
 // no larger than MaxBodyBytes.
