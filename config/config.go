@@ -18,8 +18,6 @@ import (
 
 	"github.com/joho/godotenv"
 	"github.com/ulule/limiter/v3"
-
-	"github.com/vrrec/vrrec/ratelimit"
 )
 
 // Embedder choices.
@@ -216,7 +214,7 @@ func Load(getenv func(string) string) (Config, error) {
 		{"RATE_LIMIT_IP_CHAT", "200/minute", &c.RateLimitIPChat},
 		{"RATE_LIMIT_IP_PAGES", "1200/minute", &c.RateLimitIPPages},
 	} {
-		rates, err := ratelimit.ParseRates(get(r.name, r.def))
+		rates, err := ParseRates(get(r.name, r.def))
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", r.name, err))
 		}

@@ -140,3 +140,21 @@ func TestChatTimeout(t *testing.T) {
 		}
 	}
 }
+
+func TestParseRates(t *testing.T) {
+	r, err := config.ParseRates("200/day; 50/hour, 10 per minute")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r) != 3 || r[0].Limit != 200 || r[0].Period != 24*time.Hour || r[1].Period != time.Hour || r[2].Limit != 10 || r[2].Period != time.Minute {
+		t.Errorf("rates = %+v", r)
+	}
+	if r, err := config.ParseRates(""); err != nil || len(r) != 0 {
+		t.Errorf("empty: %v, %v", r, err)
+	}
+	for _, bad := range []string{"10/fortnight", "ten/minute", "0/minute", "-1/hour", "10"} {
+		if _, err := config.ParseRates(bad); err == nil {
+			t.Errorf("%q parsed", bad)
+		}
+	}
+}

@@ -1,3 +1,10 @@
+// Package ratelimit limits requests per client: rates as ulule/limiter's
+// Rate (config.ParseRates reads the old system's notation,
+// "200/day;50/hour"), fixed-window counters in Redis (redis.RateLimitStore,
+// shared by instances) or in memory (Memory), and a store that counts in
+// Redis and falls back to memory within the same request when Redis fails,
+// switching back once it answers again (Failover). A request is counted
+// against all of its limits or none: a refused request uses no budget.
 package ratelimit
 
 import (

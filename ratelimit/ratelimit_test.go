@@ -11,28 +11,11 @@ import (
 
 	"github.com/ulule/limiter/v3"
 
+	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/ratelimit"
 	"github.com/vrrec/vrrec/redis"
 )
-
-func TestParseRates(t *testing.T) {
-	r, err := ratelimit.ParseRates("200/day; 50/hour, 10 per minute")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(r) != 3 || r[0].Limit != 200 || r[0].Period != 24*time.Hour || r[1].Period != time.Hour || r[2].Limit != 10 || r[2].Period != time.Minute {
-		t.Errorf("rates = %+v", r)
-	}
-	if r, err := ratelimit.ParseRates(""); err != nil || len(r) != 0 {
-		t.Errorf("empty: %v, %v", r, err)
-	}
-	for _, bad := range []string{"10/fortnight", "ten/minute", "0/minute", "-1/hour", "10"} {
-		if _, err := ratelimit.ParseRates(bad); err == nil {
-			t.Errorf("%q parsed", bad)
-		}
-	}
-}
 
 func must[T any](v T, err error) T {
 	if err != nil {
@@ -67,8 +50,8 @@ func TestTakeReportsTheMostConstrainingLimit(t *testing.T) {
 		l := &ratelimit.Limiter{Store: newStore()}
 		rules := func(client string) []ratelimit.Rule {
 			return []ratelimit.Rule{
-				{Name: "default", Client: client, Rates: must(ratelimit.ParseRates("50/hour"))},
-				{Name: "chat", Client: client, Rates: must(ratelimit.ParseRates("3/minute"))},
+				{Name: "default", Client: client, Rates: must(config.ParseRates("50/hour"))},
+				{Name: "chat", Client: client, Rates: must(config.ParseRates("3/minute"))},
 			}
 		}
 		ctx := context.Background()
@@ -98,8 +81,8 @@ func TestRefusedRequestsUseNoBudget(t *testing.T) {
 	stores(t, func(t *testing.T, newStore func() ratelimit.Store) {
 		l := &ratelimit.Limiter{Store: newStore()}
 		rules := []ratelimit.Rule{
-			{Name: "default", Client: "u:1", Rates: must(ratelimit.ParseRates("5/hour"))},
-			{Name: "chat", Client: "u:1", Rates: must(ratelimit.ParseRates("3/second"))},
+			{Name: "default", Client: "u:1", Rates: must(config.ParseRates("5/hour"))},
+			{Name: "chat", Client: "u:1", Rates: must(config.ParseRates("3/second"))},
 		}
 		ctx := context.Background()
 		allowed := 0
@@ -133,8 +116,8 @@ func TestTakeIsExactUnderConcurrency(t *testing.T) {
 		instances := []*ratelimit.Limiter{{Store: newStore()}, {Store: newStore()}, {Store: newStore()}}
 		student := func(id string) []ratelimit.Rule {
 			return []ratelimit.Rule{
-				{Name: "chat", Client: id, Rates: must(ratelimit.ParseRates("5/minute;100/hour"))},
-				{Name: "ip-chat", Client: "ip:10.0.0.1", Rates: must(ratelimit.ParseRates("8/minute;100/hour"))},
+				{Name: "chat", Client: id, Rates: must(config.ParseRates("5/minute;100/hour"))},
+				{Name: "ip-chat", Client: "ip:10.0.0.1", Rates: must(config.ParseRates("8/minute;100/hour"))},
 			}
 		}
 		var wg sync.WaitGroup
@@ -163,7 +146,7 @@ func TestTakeIsExactUnderConcurrency(t *testing.T) {
 		}
 		// The hour counters hold the 8 allowed requests and nothing else:
 		// a student with room left gets exactly 100-8 more of the hour.
-		probe := []ratelimit.Rule{{Name: "ip-chat", Client: "ip:10.0.0.1", Rates: must(ratelimit.ParseRates("100/hour"))}}
+		probe := []ratelimit.Rule{{Name: "ip-chat", Client: "ip:10.0.0.1", Rates: must(config.ParseRates("100/hour"))}}
 		if d := must(instances[0].Take(context.Background(), probe...)); !d.Allowed || d.Remaining != 100-8-1 {
 			t.Errorf("the address's hour after the burst: %+v; want %d left", d, 100-8-1)
 		}
@@ -174,7 +157,7 @@ func TestMemoryWindowsEnd(t *testing.T) {
 	now := time.Unix(1_700_000_000, 0)
 	m := &ratelimit.Memory{Now: func() time.Time { return now }}
 	l := &ratelimit.Limiter{Store: m}
-	rule := ratelimit.Rule{Name: "chat", Client: "u:1", Rates: must(ratelimit.ParseRates("2/minute"))}
+	rule := ratelimit.Rule{Name: "chat", Client: "u:1", Rates: must(config.ParseRates("2/minute"))}
 	for i := 0; i < 2; i++ {
 		if !must(l.Take(context.Background(), rule)).Allowed {
 			t.Fatal("refused within the limit")
@@ -210,7 +193,7 @@ func TestFailoverSwitchesAndComesBack(t *testing.T) {
 	var switched []string
 	f := &ratelimit.Failover{Primary: primary, Fallback: &ratelimit.Memory{}, RetryAfter: 50 * time.Millisecond,
 		OnSwitch: func(to string) { switched = append(switched, to) }}
-	counters := []ratelimit.Counter{{Key: "k", Rate: must(ratelimit.ParseRates("100/minute"))[0]}}
+	counters := []ratelimit.Counter{{Key: "k", Rate: must(config.ParseRates("100/minute"))[0]}}
 	ctx := context.Background()
 
 	if _, _, err := f.Take(ctx, counters); err != nil || f.Mode() != ratelimit.ModePrimary {
@@ -262,7 +245,7 @@ func TestRedisDownIsAnError(t *testing.T) {
 
 func ExampleLimiter_Take() {
 	l := &ratelimit.Limiter{Store: &ratelimit.Memory{}}
-	student := ratelimit.Rule{Name: "chat", Client: "u:42", Rates: must(ratelimit.ParseRates("2/minute"))}
+	student := ratelimit.Rule{Name: "chat", Client: "u:42", Rates: must(config.ParseRates("2/minute"))}
 	for i := 0; i < 3; i++ {
 		d, _ := l.Take(context.Background(), student)
 		fmt.Println(d.Allowed, d.Remaining)

@@ -13,6 +13,7 @@ import (
 	"github.com/ulule/limiter/v3"
 
 	"github.com/vrrec/vrrec/admin"
+	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/ratelimit"
 	"github.com/vrrec/vrrec/redis"
@@ -21,7 +22,7 @@ import (
 
 func rates(t *testing.T, s string) []limiter.Rate {
 	t.Helper()
-	r, err := ratelimit.ParseRates(s)
+	r, err := config.ParseRates(s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,11 +1,4 @@
-// Package ratelimit limits requests per client: rates in the old system's
-// notation ("200/day;50/hour", ulule/limiter's Rate), fixed-window counters
-// in Redis (Redis, shared by instances) or in memory (Memory), and a store
-// that counts in Redis and falls back to memory within the same request
-// when Redis fails, switching back once it answers again (Failover). A
-// request is counted against all of its limits or none: a refused request
-// uses no budget.
-package ratelimit
+package config
 
 import (
 	"fmt"
