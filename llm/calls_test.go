@@ -12,8 +12,8 @@ import (
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/chat"
 	"github.com/vrrec/vrrec/eval"
-	"github.com/vrrec/vrrec/inmem"
 	"github.com/vrrec/vrrec/internal/fakeopenai"
+	"github.com/vrrec/vrrec/internal/inmem"
 	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/llm"
 )

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/vrrec/vrrec/chat"
-	"github.com/vrrec/vrrec/inmem"
 	"github.com/vrrec/vrrec/internal/fakeopenai"
+	"github.com/vrrec/vrrec/internal/inmem"
 	"github.com/vrrec/vrrec/llm"
 	"github.com/vrrec/vrrec/openai"
 	"github.com/vrrec/vrrec/web"

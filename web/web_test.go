@@ -19,7 +19,7 @@ import (
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/admin"
 	"github.com/vrrec/vrrec/chat"
-	"github.com/vrrec/vrrec/inmem"
+	"github.com/vrrec/vrrec/internal/inmem"
 	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/rag"
 	"github.com/vrrec/vrrec/web"

@@ -1,6 +1,6 @@
-// Package inmem holds in-memory implementations of the domain's stores, the
-// zero-setup default when no database is configured. Their contents live as
-// long as the process.
+// Package inmem holds in-memory implementations of the domain's stores, for
+// tests that need a store and no database. Their contents live as long as
+// the process.
 package inmem
 
 import (

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/vrrec/vrrec"
-	"github.com/vrrec/vrrec/inmem"
+	"github.com/vrrec/vrrec/internal/inmem"
 	"github.com/vrrec/vrrec/internal/storetest"
 )
 
