@@ -63,15 +63,24 @@ func (s *Server) respondChat(r *http.Request, reply *chat.Reply) chatResponse {
 	return out
 }
 
-// chat answers POST /chat.
-func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
-	user := s.identify(w, r)
+// beginChat identifies the student, reads the chat's body and then takes
+// a chat slot, in that order (a slow body holds no slot). When it reports
+// false it has answered already; otherwise the caller frees the slot with
+// release.
+func (s *Server) beginChat(w http.ResponseWriter, r *http.Request) (user string, req chatRequest, release func(), ok bool) {
+	user = s.identify(w, r)
 	req, err := s.readChat(w, r)
 	if err != nil {
 		s.writeError(w, r, err)
-		return
+		return "", req, nil, false
 	}
-	release, ok := s.acquireSlot(w, r)
+	release, ok = s.acquireSlot(w, r)
+	return user, req, release, ok
+}
+
+// chat answers POST /chat.
+func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
+	user, req, release, ok := s.beginChat(w, r)
 	if !ok {
 		return
 	}
@@ -98,16 +107,11 @@ func (s *Server) chatUsage(w http.ResponseWriter, r *http.Request) {
 // chatStream answers POST /chat/stream as Server-Sent Events: "progress"
 // events ({"stage"}), "writing" events ({"chars"}: how much a language
 // model has written; its text arrives only in the result, validated), then
-// one "result" event with the /chat response, or one "error" event. Bad requests are refused with a JSON error before the
-// stream starts, so a client can tell them from a broken stream.
+// one "result" event with the /chat response, or one "error" event. Bad
+// requests are refused with a JSON error before the stream starts, so a
+// client can tell them from a broken stream.
 func (s *Server) chatStream(w http.ResponseWriter, r *http.Request) {
-	user := s.identify(w, r)
-	req, err := s.readChat(w, r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	release, ok := s.acquireSlot(w, r)
+	user, req, release, ok := s.beginChat(w, r)
 	if !ok {
 		return
 	}
