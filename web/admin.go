@@ -2,8 +2,8 @@ package web
 
 import (
 	"context"
+	"math"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -116,13 +116,13 @@ func (s *Server) adminStats(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, vrrec.Errorf(vrrec.EUNAVAILABLE, "no interaction log"))
 		return
 	}
+	days, err := queryInt(r, "days", 0, 1, 3660)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	since := time.Time{}
-	if v := r.URL.Query().Get("days"); v != "" {
-		days, err := strconv.Atoi(v)
-		if err != nil || days < 1 || days > 3660 {
-			s.writeError(w, r, vrrec.Errorf(vrrec.EINVALID, "days must be 1-3660"))
-			return
-		}
+	if days > 0 {
 		// Whole days: today and the days-1 before it, in UTC as the per-day counts.
 		since = time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -(days - 1))
 	}
@@ -141,19 +141,15 @@ func (s *Server) adminLogs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	limit, offset := 50, 0
-	var err error
-	if v := q.Get("limit"); v != "" {
-		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 500 {
-			s.writeError(w, r, vrrec.Errorf(vrrec.EINVALID, "limit must be 1-500"))
-			return
-		}
+	limit, err := queryInt(r, "limit", 50, 1, 500)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
 	}
-	if v := q.Get("offset"); v != "" {
-		if offset, err = strconv.Atoi(v); err != nil || offset < 0 {
-			s.writeError(w, r, vrrec.Errorf(vrrec.EINVALID, "offset must be 0 or more"))
-			return
-		}
+	offset, err := queryInt(r, "offset", 0, 0, math.MaxInt)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
 	}
 	logs, total, err := s.cfg.Interactions.Interactions(r.Context(), vrrec.InteractionFilter{UserID: q.Get("user_id"), Limit: limit, Offset: offset})
 	if err != nil {

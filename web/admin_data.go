@@ -8,7 +8,6 @@ import (
 	"maps"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -198,14 +197,10 @@ func (s *Server) rebuildGraph(w http.ResponseWriter, r *http.Request) {
 
 // listJobs answers GET /api/admin/jobs?limit=20: the history, newest first.
 func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {
-	limit := 20
-	if v := r.URL.Query().Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 200 {
-			s.writeError(w, r, vrrec.Errorf(vrrec.EINVALID, "limit must be 1-200"))
-			return
-		}
-		limit = n
+	limit, err := queryInt(r, "limit", 20, 1, 200)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
 	}
 	list, err := s.cfg.DataAdmin.Jobs.Jobs(r.Context(), limit)
 	if err != nil {
@@ -250,18 +245,14 @@ func (s *Server) cancelJob(w http.ResponseWriter, r *http.Request) {
 
 // auditTrail answers GET /api/admin/audit?limit=50.
 func (s *Server) auditTrail(w http.ResponseWriter, r *http.Request) {
+	limit, err := queryInt(r, "limit", 50, 1, 500)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	if s.cfg.Audit == nil {
 		writeJSON(w, http.StatusOK, map[string]any{"entries": []vrrec.AuditEntry{}})
 		return
-	}
-	limit := 50
-	if v := r.URL.Query().Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			s.writeError(w, r, vrrec.Errorf(vrrec.EINVALID, "limit must be 1-500"))
-			return
-		}
-		limit = n
 	}
 	entries, err := s.cfg.Audit.AuditEntries(r.Context(), limit)
 	if err != nil {

@@ -79,8 +79,16 @@ func TestAdminLoginFlow(t *testing.T) {
 			t.Errorf("days=%s: %d", bad, res.status)
 		}
 	}
-	if bad := do(t, client, "GET", base+"/api/admin/logs?limit=0", "", "", nil); bad.status != 400 {
-		t.Errorf("limit=0: %d", bad.status)
+	for query, msg := range map[string]string{
+		"logs?limit=0":      "limit must be 1-500",
+		"logs?offset=-1":    "offset must be 0 or more",
+		"audit?limit=many":  "limit must be 1-500",
+		"stats?days=100000": "days must be 1-3660",
+	} {
+		bad := do(t, client, "GET", base+"/api/admin/"+query, "", "", nil)
+		if bad.status != 400 || bad.json(t)["error"] != msg {
+			t.Errorf("%s: %d %s, want 400 %q", query, bad.status, bad.body, msg)
+		}
 	}
 
 	// A cross-site POST carrying the admin cookie is refused (CSRF).

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"os"
@@ -120,6 +121,23 @@ func (s *Server) publicMessage(r *http.Request, err error) string {
 var errTooLarge = &vrrec.Error{Code: vrrec.ETOOLARGE, Message: fmt.Sprintf("Request body too large: the limit is %d KiB", MaxBodyBytes>>10)}
 
 var errTooSlow = &vrrec.Error{Code: vrrec.ETOOSLOW, Message: "Request body arrived too slowly: please send it again"}
+
+// queryInt reads the integer query parameter name: def when it is absent,
+// EINVALID naming the range when it is not a number from min to max.
+func queryInt(r *http.Request, name string, def, min, max int) (int, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < min || n > max {
+		if max == math.MaxInt {
+			return 0, vrrec.Errorf(vrrec.EINVALID, "%s must be %d or more", name, min)
+		}
+		return 0, vrrec.Errorf(vrrec.EINVALID, "%s must be %d-%d", name, min, max)
+	}
+	return n, nil
+}
 
 // decodeJSON reads one JSON object from a request of type application/json
 // no larger than MaxBodyBytes.
