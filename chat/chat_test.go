@@ -94,8 +94,10 @@ func TestFollowUpsUseTheSessionsLastAnswer(t *testing.T) {
 	if cheaper.Intent != chat.IntentFollowUp {
 		t.Fatalf("intent %q", cheaper.Intent)
 	}
-	if len(cheaper.Apps) > 0 && !strings.HasPrefix(cheaper.Response, "Options cheaper than") && !strings.HasPrefix(cheaper.Response, "Options free") {
-		t.Errorf("reply: %s", cheaper.Response)
+	// The embedded catalog has rhythm and fitness apps cheaper than the
+	// top pick, and free ones: the lists below must not be empty.
+	if len(cheaper.Apps) == 0 || !strings.HasPrefix(cheaper.Response, "Options cheaper than") && !strings.HasPrefix(cheaper.Response, "Options free") {
+		t.Errorf("cheaper: %d apps, reply: %s", len(cheaper.Apps), cheaper.Response)
 	}
 	eng := testenv.DefaultEngine(t)
 	for _, a := range cheaper.Apps {
@@ -106,6 +108,9 @@ func TestFollowUpsUseTheSessionsLastAnswer(t *testing.T) {
 	}
 
 	free := ask(t, s, "u", "s2", "free ones?")
+	if len(free.Apps) == 0 {
+		t.Errorf("no free apps after a fitness question: %s", free.Response)
+	}
 	for _, a := range free.Apps {
 		app, _ := eng.App(a.AppID)
 		if chat.Price(app.Price) != 0 {
@@ -113,8 +118,17 @@ func TestFollowUpsUseTheSessionsLastAnswer(t *testing.T) {
 		}
 	}
 
-	more := ask(t, s, "u", "s3", "teamwork")
+	// "creativity" matches more apps than one answer shows.
+	more := ask(t, s, "u", "s3", "creativity")
 	next := ask(t, s, "u", "s3", "show me more")
+	if len(more.Apps) == 0 || len(next.Apps) == 0 {
+		t.Errorf("'creativity' showed %d apps and 'show me more' %d: both should show some", len(more.Apps), len(next.Apps))
+	}
+	// "teamwork" has five clear matches and then nothing real: more says so.
+	ask(t, s, "u", "s4", "teamwork")
+	if end := ask(t, s, "u", "s4", "show me more"); len(end.Apps) != 0 || !strings.HasPrefix(end.Response, "That's everything I found") {
+		t.Errorf("'show me more' past the real matches: %d apps, %q", len(end.Apps), end.Response)
+	}
 	for _, a := range next.Apps {
 		for _, b := range more.Apps {
 			if a.AppID == b.AppID {

@@ -174,12 +174,9 @@ func (s *Service) Answer(ctx context.Context, userID, sessionID, message string,
 	case IntentHelp:
 		reply.Response = helpText
 	case IntentAppDetails:
-		app := in.app
+		app := in.target(eng, prev)
 		if app == nil {
-			app = pickFrom(eng, prev, in.ordinal)
-		}
-		if app == nil {
-			reply.Response = fmt.Sprintf("I only showed %d apps. Which one do you mean?", len(prev.Apps))
+			reply.Response = whichOne(prev)
 			break
 		}
 		reply.App = app
@@ -315,6 +312,25 @@ func lastAnswer(msgs []vrrec.Message) *vrrec.Message {
 	return nil
 }
 
+// target is the app a message refers to: the one it names, else the one at
+// its ordinal in the previous answer; nil when neither resolves.
+func (in intent) target(eng Engine, prev *vrrec.Message) *vrrec.VRApp {
+	if in.app != nil {
+		return in.app
+	}
+	return pickFrom(eng, prev, in.ordinal)
+}
+
+// whichOne asks which app a message meant when its ordinal is past the
+// previous answer's end.
+func whichOne(prev *vrrec.Message) string {
+	n := 0
+	if prev != nil {
+		n = len(prev.Apps)
+	}
+	return fmt.Sprintf("I only showed %d apps. Which one do you mean?", n)
+}
+
 // pickFrom returns the app at a 1-based position of the previous answer
 // (-1 for the last), or nil.
 func pickFrom(eng Engine, prev *vrrec.Message, ord int) *vrrec.VRApp {
@@ -346,12 +362,9 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 	progress(StageRetrieving)
 	switch in.follow {
 	case followSimilar:
-		base := in.app
+		base := in.target(eng, prev)
 		if base == nil {
-			base = pickFrom(eng, prev, in.ordinal)
-		}
-		if base == nil {
-			reply.Response = fmt.Sprintf("I only showed %d apps. Which one do you mean?", len(prev.Apps))
+			reply.Response = whichOne(prev)
 			return nil
 		}
 		res, err := eng.Search(ctx, similarQuery(*base), "apps like "+base.Name, TopK+1)
