@@ -89,11 +89,15 @@ func (r response) json(t *testing.T) map[string]any {
 	return m
 }
 
+// do sends one request. It may run on any goroutine: a request that fails
+// is reported with t.Errorf (never t.Fatal, which only the test's own
+// goroutine may call) and answers status 0, which no caller expects.
 func do(t *testing.T, client *http.Client, method, url, contentType, body string, header map[string]string) response {
 	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
-		t.Fatal(err)
+		t.Errorf("%s %s: %v", method, url, err)
+		return response{body: []byte(err.Error())}
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
@@ -106,7 +110,8 @@ func do(t *testing.T, client *http.Client, method, url, contentType, body string
 	}
 	res, err := client.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		t.Errorf("%s %s: %v", method, url, err)
+		return response{body: []byte(err.Error())}
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
