@@ -86,16 +86,22 @@ func (d *Data) Import(uploads map[string][]byte) Func {
 	names := slices.Sorted(maps.Keys(uploads))
 	return func(ctx context.Context, run *Run) error {
 		run.Logf("importing %s", strings.Join(names, ", "))
-		base, err := d.Base(ctx)
-		if err != nil {
-			return err
-		}
-		cat, rep, err := catalog.ReadUploads(base, uploads)
-		if err != nil {
-			return err
-		}
-		return d.save(ctx, run, cat, rep)
+		return d.importOver(ctx, run, uploads)
 	}
+}
+
+// importOver reads files over the stored catalog, saves the result and
+// serves it.
+func (d *Data) importOver(ctx context.Context, run *Run, files map[string][]byte) error {
+	base, err := d.Base(ctx)
+	if err != nil {
+		return err
+	}
+	cat, rep, err := catalog.ReadUploads(base, files)
+	if err != nil {
+		return err
+	}
+	return d.save(ctx, run, cat, rep)
 }
 
 // save logs an import report, stores the catalog and serves it.
@@ -224,18 +230,10 @@ func (d *Data) UpdateFrom(kind string) (Func, error) {
 			files[name] = b
 		}
 		run.Progress("downloading", 2, 2)
-		base, err := d.Base(ctx)
-		if err != nil {
-			return err
-		}
-		cat, rep, err := catalog.ReadUploads(base, files)
-		if err != nil {
-			return err
-		}
 		if _, ok := files[optional]; !ok {
 			run.Logf("new %s have no skills yet: run Extract skills to link them", strings.TrimSuffix(want, ".json"))
 		}
-		return d.save(ctx, run, cat, rep)
+		return d.importOver(ctx, run, files)
 	}, nil
 }
 
