@@ -2,10 +2,12 @@
 // the query (framing, typos, abbreviations, course numbers and titles),
 // gathers dense (sentence-model), lexical (BM25) and knowledge-graph
 // evidence for every app, fuses it into a calibrated probability that the
-// app fits, diversifies the top of the list, explains each pick and formats
-// the reply. It depends only on the domain interfaces (vrrec.Graph,
-// vrrec.Embedder), never on a concrete backend. docs/retrieval.md describes
-// the pipeline and how its weights were fitted.
+// app fits, diversifies the top of the list and explains each pick (the
+// chat package formats the reply). It reaches backends only through the
+// domain interfaces (vrrec.Graph, vrrec.Embedder, vrrec.VectorStore behind
+// embedding.Cache), and uses the project's pure helpers (text, embedding),
+// never a concrete backend. docs/retrieval.md describes the pipeline and
+// how its weights were fitted.
 package rag
 
 import (
