@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vrrec/vrrec/internal/fixture"
+
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/graph"
 	"github.com/vrrec/vrrec/graph/graphtest"
@@ -50,7 +52,7 @@ func TestFailoverContract(t *testing.T) {
 
 func TestFailoverSwitchesAndComesBack(t *testing.T) {
 	ctx := context.Background()
-	cat := graphtest.Fixture()
+	cat := fixture.Small()
 	primary := &breakable{Graph: graph.New(cat)}
 	var changes []bool
 	h := graph.NewHealth(func(up bool, err error) { changes = append(changes, up) })
@@ -106,7 +108,7 @@ func TestFailoverSwitchesAndComesBack(t *testing.T) {
 
 // A student who leaves cancels the request: that is not an outage.
 func TestFailoverIgnoresCancelledRequests(t *testing.T) {
-	cat := graphtest.Fixture()
+	cat := fixture.Small()
 	h := graph.NewHealth(nil)
 	h.Up("v1")
 	f := &graph.Failover{Primary: &breakable{Graph: graph.New(cat)}, Fallback: graph.New(cat), Health: h, Version: "v1"}
@@ -132,7 +134,7 @@ func (hanging) AppsDeveloping(ctx context.Context, _ []string) ([]vrrec.Edge, er
 // A database that stops answering is taken for down after QueryTimeout, and
 // the question is answered from the fallback, within the caller's time.
 func TestFailoverAnswersWhenTheDatabaseHangs(t *testing.T) {
-	cat := graphtest.Fixture()
+	cat := fixture.Small()
 	h := graph.NewHealth(nil)
 	h.Up("v1")
 	f := &graph.Failover{Primary: hanging{graph.New(cat)}, Fallback: graph.New(cat), Health: h, Version: "v1", QueryTimeout: 50 * time.Millisecond}

@@ -3,8 +3,9 @@ package graph_test
 import (
 	"testing"
 
+	"github.com/vrrec/vrrec/internal/fixture"
+
 	"github.com/vrrec/vrrec"
-	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/graph"
 	"github.com/vrrec/vrrec/graph/graphtest"
 )
@@ -14,7 +15,7 @@ func TestMemoryContract(t *testing.T) {
 }
 
 func TestCanonical(t *testing.T) {
-	g := graph.New(graphtest.Fixture())
+	g := graph.New(fixture.Small())
 	for in, want := range map[string]string{"python": "Python Programming", "CYBER-SECURITY": "Cybersecurity", "Teamwork": "Teamwork"} {
 		if got, ok := g.Canonical(in); !ok || got != want {
 			t.Errorf("Canonical(%q) = %q, %v; want %q", in, got, ok, want)
@@ -23,14 +24,4 @@ func TestCanonical(t *testing.T) {
 	if _, ok := g.Canonical("Basket Weaving"); ok {
 		t.Error("an unknown skill resolved")
 	}
-}
-
-// The recommendation contract holds trivially for the in-memory graph; this
-// keeps the query list and the comparison themselves working.
-func TestMemorySameRecommendations(t *testing.T) {
-	cat, err := catalog.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	graphtest.SameRecommendations(t, cat, graph.New(cat))
 }

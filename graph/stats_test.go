@@ -4,14 +4,15 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/vrrec/vrrec/internal/fixture"
+
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/graph"
-	"github.com/vrrec/vrrec/graph/graphtest"
 )
 
 func TestStatsOfFixture(t *testing.T) {
-	cat := graphtest.Fixture()
+	cat := fixture.Small()
 	cat.Skills[1].SourceCount = 4 // Teamwork: two courses, two apps
 	cat.Skills[0].SourceCount = 2
 	got := graph.StatsOf(cat)

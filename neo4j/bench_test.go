@@ -4,8 +4,9 @@ import (
 	"context"
 	"testing"
 
+	"github.com/vrrec/vrrec/rag/ragtest"
+
 	"github.com/vrrec/vrrec/catalog"
-	"github.com/vrrec/vrrec/graph/graphtest"
 	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/rag"
 )
@@ -24,7 +25,7 @@ func BenchmarkRecommend(b *testing.B) {
 		b.Fatal(err)
 	}
 	for i := 0; b.Loop(); i++ {
-		if _, err := eng.Recommend(ctx, graphtest.RecommendQueries[i%len(graphtest.RecommendQueries)], 8); err != nil {
+		if _, err := eng.Recommend(ctx, ragtest.RecommendQueries[i%len(ragtest.RecommendQueries)], 8); err != nil {
 			b.Fatal(err)
 		}
 	}

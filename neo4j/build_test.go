@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vrrec/vrrec/internal/fixture"
+	"github.com/vrrec/vrrec/rag/ragtest"
+
 	neo4jdriver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/vrrec/vrrec"
@@ -58,7 +61,7 @@ func mustStats(t *testing.T, g *neo4j.Graph) vrrec.GraphStats {
 }
 
 func TestStatsMatchInMemory(t *testing.T) {
-	for name, cat := range map[string]*vrrec.Catalog{"default": testenv.DefaultCatalog(t), "fixture": graphtest.Fixture()} {
+	for name, cat := range map[string]*vrrec.Catalog{"default": testenv.DefaultCatalog(t), "fixture": fixture.Small()} {
 		g := buildShared(t, cat)
 		if got, want := mustStats(t, g), graph.StatsOf(cat); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s catalog: Neo4j stats\n%+v\nin-memory stats\n%+v", name, got, want)
@@ -88,13 +91,13 @@ func TestBuildTwiceChangesNothing(t *testing.T) {
 	if again := mustStats(t, g); !reflect.DeepEqual(again, stats) {
 		t.Errorf("a second build changed the stats\nbefore %+v\nafter  %+v", stats, again)
 	}
-	graphtest.SameRecommendations(t, cat, g)
+	ragtest.SameRecommendations(t, cat, g)
 }
 
 func TestRebuildRemovesWhatTheCatalogDropped(t *testing.T) {
 	ctx := context.Background()
 	g := buildShared(t, testenv.DefaultCatalog(t))
-	small := graphtest.Fixture()
+	small := fixture.Small()
 	if err := g.Build(ctx, small, neo4j.BuildOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -113,8 +116,8 @@ func TestRebuildRemovesWhatTheCatalogDropped(t *testing.T) {
 
 func TestRebuildFollowsChangedAliasesAndWeights(t *testing.T) {
 	ctx := context.Background()
-	g := buildShared(t, graphtest.Fixture())
-	changed := graphtest.Fixture()
+	g := buildShared(t, fixture.Small())
+	changed := fixture.Small()
 	// "Python" moves from Python Programming to Teamwork; a weight changes.
 	changed.Skills[0].Aliases = nil
 	changed.Skills[1].Aliases = []string{"Python"}
@@ -139,7 +142,7 @@ func TestRebuildFollowsChangedAliasesAndWeights(t *testing.T) {
 // over an alias, and the first skill to claim an alias keeps it.
 func TestAliasCollisionsResolveAsInMemory(t *testing.T) {
 	ctx := context.Background()
-	cat := graphtest.Fixture()
+	cat := fixture.Small()
 	cat.Skills[0].Aliases = []string{"Python", "Shared Alias", "teamwork"}
 	cat.Skills[2].Aliases = []string{"shared-alias", "Anatomy"}
 	cat.Skills[3].Aliases = []string{"ANATOMY", "Human Anatomy"}
@@ -164,21 +167,21 @@ func TestAliasCollisionsResolveAsInMemory(t *testing.T) {
 
 func TestClear(t *testing.T) {
 	ctx := context.Background()
-	g := buildShared(t, graphtest.Fixture())
+	g := buildShared(t, fixture.Small())
 	cypher(t, "CREATE (:Unrelated {note: 'someone else'})")
-	if err := g.Build(ctx, graphtest.Fixture(), neo4j.BuildOptions{}); err != nil {
+	if err := g.Build(ctx, fixture.Small(), neo4j.BuildOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if census(t)["Unrelated"] != 1 {
 		t.Error("a build without Clear deleted a node that was not its own")
 	}
-	if err := g.Build(ctx, graphtest.Fixture(), neo4j.BuildOptions{Clear: true}); err != nil {
+	if err := g.Build(ctx, fixture.Small(), neo4j.BuildOptions{Clear: true}); err != nil {
 		t.Fatal(err)
 	}
 	if n := census(t)["Unrelated"]; n != 0 {
 		t.Errorf("Clear left %d unrelated nodes", n)
 	}
-	if got, want := mustStats(t, g), graph.StatsOf(graphtest.Fixture()); !reflect.DeepEqual(got, want) {
+	if got, want := mustStats(t, g), graph.StatsOf(fixture.Small()); !reflect.DeepEqual(got, want) {
 		t.Errorf("after Clear got %+v, want %+v", got, want)
 	}
 }
@@ -222,7 +225,7 @@ func TestBuildReportsProgress(t *testing.T) {
 func TestBuiltVersion(t *testing.T) {
 	ctx := context.Background()
 	g := openShared(t)
-	cat := graphtest.Fixture()
+	cat := fixture.Small()
 	if err := g.Build(ctx, cat, neo4j.BuildOptions{Clear: true, Version: "v1"}); err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +256,7 @@ func TestBuiltVersion(t *testing.T) {
 
 func TestBuildRefusesUnvalidatedCatalog(t *testing.T) {
 	ctx := context.Background()
-	g := buildShared(t, graphtest.Fixture())
+	g := buildShared(t, fixture.Small())
 	before := census(t)
 	for name, spoil := range map[string]func(*vrrec.Catalog){
 		"unknown skill":     func(c *vrrec.Catalog) { c.AppSkills[0].SkillName = "Basket Weaving" },
@@ -265,7 +268,7 @@ func TestBuildRefusesUnvalidatedCatalog(t *testing.T) {
 		"duplicate course":  func(c *vrrec.Catalog) { c.Courses = append(c.Courses, c.Courses[0]) },
 		"duplicate app":     func(c *vrrec.Catalog) { c.Apps = append(c.Apps, c.Apps[0]) },
 	} {
-		cat := graphtest.Fixture()
+		cat := fixture.Small()
 		spoil(cat)
 		err := g.Build(ctx, cat, neo4j.BuildOptions{Clear: true})
 		if err == nil || !strings.Contains(err.Error(), "validate the catalog") {

@@ -6,8 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vrrec/vrrec/internal/fixture"
+
 	"github.com/vrrec/vrrec/graph"
-	"github.com/vrrec/vrrec/graph/graphtest"
 	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/neo4j"
 )
@@ -23,7 +24,7 @@ func TestOutageAndRecovery(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer g.Close(ctx)
-	cat := graphtest.Fixture()
+	cat := fixture.Small()
 	if err := g.Build(ctx, cat, neo4j.BuildOptions{Version: "before the outage"}); err != nil {
 		t.Fatal(err)
 	}

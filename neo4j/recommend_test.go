@@ -4,9 +4,10 @@ import (
 	"os"
 	"testing"
 
+	"github.com/vrrec/vrrec/rag/ragtest"
+
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/catalog"
-	"github.com/vrrec/vrrec/graph/graphtest"
 	"github.com/vrrec/vrrec/internal/testenv"
 )
 
@@ -19,12 +20,12 @@ func TestSameRecommendationsDefaultCatalog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	graphtest.SameRecommendations(t, cat, buildShared(t, cat))
+	ragtest.SameRecommendations(t, cat, buildShared(t, cat))
 }
 
 func TestSameRecommendationsUpstreamCatalog(t *testing.T) {
 	cat := upstreamCatalog(t)
-	graphtest.SameRecommendations(t, cat, buildShared(t, cat))
+	ragtest.SameRecommendations(t, cat, buildShared(t, cat))
 }
 
 func upstreamCatalog(t *testing.T) *vrrec.Catalog {

@@ -8,47 +8,15 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/vrrec/vrrec/internal/fixture"
+
 	"github.com/vrrec/vrrec"
 )
 
-// Fixture is the small catalog the contract is checked on. Mappings are
-// listed out of weight order and one app mapping names its skill by alias.
-func Fixture() *vrrec.Catalog {
-	return &vrrec.Catalog{
-		Skills: []vrrec.Skill{
-			{Name: "Python Programming", Aliases: []string{"Python"}, Category: "technical", Weight: 0.9},
-			{Name: "Teamwork", Aliases: []string{"Collaboration"}, Category: "soft", Weight: 0.7},
-			{Name: "Human Anatomy", Category: "domain", Weight: 0.8},
-			{Name: "Cybersecurity", Aliases: []string{"Cyber Security"}, Category: "technical", Weight: 0.9},
-		},
-		Courses: []vrrec.Course{
-			{CourseID: "95-888", Title: "Data-Focused Python", Department: "Heinz College"},
-			{CourseID: "95-752", Title: "Introduction to Information Security", Department: "Heinz College"},
-		},
-		Apps: []vrrec.VRApp{
-			{AppID: "cubism", Name: "Cubism", Category: "entertainment"},
-			{AppID: "organon", Name: "3D Organon VR Anatomy", Category: "education"},
-			{AppID: "workrooms", Name: "Horizon Workrooms", Category: "productivity"},
-		},
-		CourseSkills: []vrrec.Mapping{
-			{SourceID: "95-888", SourceType: "course", SkillName: "Teamwork", Weight: 0.5},
-			{SourceID: "95-888", SourceType: "course", SkillName: "Python Programming", Weight: 1.0},
-			{SourceID: "95-752", SourceType: "course", SkillName: "Cybersecurity", Weight: 1.0},
-			{SourceID: "95-752", SourceType: "course", SkillName: "Teamwork", Weight: 0.6},
-		},
-		AppSkills: []vrrec.Mapping{
-			{SourceID: "workrooms", SourceType: "app", SkillName: "Teamwork", Weight: 0.9},
-			{SourceID: "cubism", SourceType: "app", SkillName: "Teamwork", Weight: 0.6},
-			{SourceID: "organon", SourceType: "app", SkillName: "Human Anatomy", Weight: 1.0},
-			{SourceID: "cubism", SourceType: "app", SkillName: "Python Programming", Weight: 0.6},
-		},
-	}
-}
-
-// Run checks a backend built by open from Fixture().
+// Run checks a backend built by open from fixture.Small().
 func Run(t *testing.T, open func(t *testing.T, cat *vrrec.Catalog) vrrec.Graph) {
 	ctx := context.Background()
-	g := open(t, Fixture())
+	g := open(t, fixture.Small())
 
 	t.Run("AppsDeveloping orders by weight then id and resolves aliases", func(t *testing.T) {
 		got, err := g.AppsDeveloping(ctx, []string{"collaboration", "Python", "Nonexistent Skill", "Teamwork"})

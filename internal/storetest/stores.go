@@ -8,8 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vrrec/vrrec/internal/fixture"
+
 	"github.com/vrrec/vrrec"
-	"github.com/vrrec/vrrec/graph/graphtest"
 )
 
 // Catalog checks a vrrec.CatalogStore.
@@ -29,7 +30,7 @@ func Catalog(t *testing.T, open func(t *testing.T) vrrec.CatalogStore) {
 	})
 	t.Run("save, load, replace", func(t *testing.T) {
 		s := open(t)
-		cat := graphtest.Fixture()
+		cat := fixture.Small()
 		cat.Courses[0].Prerequisites, cat.Courses[0].LearningOutcomes = []string{"15-112"}, []string{"Write Python"}
 		cat.Apps[0].Features, cat.Apps[0].SkillsDeveloped, cat.Apps[0].Rating, cat.Apps[0].Price = []string{"Puzzles"}, []string{"Spatial Reasoning"}, 4.8, "$9.99"
 		before := time.Now().Add(-time.Second)
@@ -50,7 +51,7 @@ func Catalog(t *testing.T, open func(t *testing.T) vrrec.CatalogStore) {
 		if !reflect.DeepEqual(got, cat) {
 			t.Errorf("round trip changed the catalog:\n got %+v\nwant %+v", got, cat)
 		}
-		smaller := graphtest.Fixture()
+		smaller := fixture.Small()
 		smaller.Apps = smaller.Apps[:1]
 		smaller.AppSkills = smaller.AppSkills[1:2]
 		if _, err := s.SaveCatalog(ctx, smaller, "v2"); err != nil {

@@ -1,4 +1,7 @@
-package graphtest
+// Package ragtest checks that recommendations do not depend on the graph
+// backend: a recommender over any vrrec.Graph answers exactly as one over
+// the in-memory graph.
+package ragtest
 
 import (
 	"context"
@@ -17,8 +20,8 @@ import (
 // RecommendQueries are the student queries every graph backend must answer
 // exactly as the in-memory graph does. They reach every retrieval path:
 // direct skills, aliases, course numbers of the embedded and the upstream
-// catalogs, course titles, topics, misspellings, app names, the semantic
-// bridge and a query nothing matches.
+// catalogs, course titles, topics, misspellings, app names, unknown course
+// numbers and a query nothing matches.
 var RecommendQueries = []string{
 	"I'm learning Python",
 	"cybersecurity tools",
