@@ -72,7 +72,11 @@ func (h *Health) State() (up bool, version string, err error) {
 // in-memory graph of that catalog) otherwise: a database outage, or a
 // database still holding another catalog, changes nothing a student sees.
 // A Primary error marks Health down; a request cancelled by its caller
-// does not.
+// does not. Unlike the other fallbacks (the Redis cache, the rate-limit
+// store, the LLM), which use sony/gobreaker, this one is not a per-call
+// breaker: whether Neo4j is asked depends on Health, which a prober and
+// the graph rebuilds keep, because a database that answers but still holds
+// another catalog's graph must not be asked either.
 type Failover struct {
 	Primary  vrrec.Graph
 	Fallback vrrec.Graph
