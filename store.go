@@ -26,6 +26,62 @@ type CatalogStore interface {
 	CatalogSavedAt(ctx context.Context) (time.Time, error)
 }
 
+// Revision is one kept catalog: a draft staff have not published yet, the
+// catalog students get (the store's CatalogVersion), or an earlier one they
+// may roll back to. Every catalog change makes one; only publishing it
+// changes what students get.
+type Revision struct {
+	// Version is the catalog's content version (catalog.Version), its id.
+	Version string `json:"version"`
+	// Origin says what made it: an upload, a source update, skill
+	// extraction, the command line.
+	Origin    string    `json:"origin"`
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+	// Base is the version that was live when the revision was made: what
+	// it changes.
+	Base    string `json:"base,omitempty"`
+	Summary string `json:"summary,omitempty"`
+	// PublishedAt and PublishedBy record its last publication; zero for a
+	// draft never published.
+	PublishedAt time.Time     `json:"published_at,omitzero"`
+	PublishedBy string        `json:"published_by,omitempty"`
+	Counts      CatalogCounts `json:"counts"`
+}
+
+// CatalogCounts sizes a catalog.
+type CatalogCounts struct {
+	Courses      int `json:"courses"`
+	Apps         int `json:"apps"`
+	Skills       int `json:"skills"`
+	CourseSkills int `json:"course_skills"`
+	AppSkills    int `json:"app_skills"`
+}
+
+// CountCatalog returns the sizes of c.
+func CountCatalog(c *Catalog) CatalogCounts {
+	return CatalogCounts{Courses: len(c.Courses), Apps: len(c.Apps), Skills: len(c.Skills),
+		CourseSkills: len(c.CourseSkills), AppSkills: len(c.AppSkills)}
+}
+
+// RevisionStore keeps catalog revisions beside the live catalog. Errors mean
+// the store could not be reached; a revision not kept answers ENOTFOUND.
+type RevisionStore interface {
+	// SaveRevision keeps cat as rev (rev.Version must be cat's version). A
+	// version already kept stays as it was: existed is true and stored is
+	// the kept one.
+	SaveRevision(ctx context.Context, rev Revision, cat *Catalog) (stored Revision, existed bool, err error)
+	// Revisions returns the kept revisions, newest first.
+	Revisions(ctx context.Context) ([]Revision, error)
+	// LoadRevision returns a kept revision and its catalog.
+	LoadRevision(ctx context.Context, version string) (*Catalog, Revision, error)
+	// MarkPublished records that version was published by whom and when.
+	MarkPublished(ctx context.Context, version, by string, at time.Time) error
+	// DeleteRevision forgets a kept revision; forgetting one not kept is
+	// not an error.
+	DeleteRevision(ctx context.Context, version string) error
+}
+
 // Interaction is one answered chat message, as logged for staff.
 type Interaction struct {
 	ID        string    `json:"id"` // unique: recording the same id twice stores it once
@@ -224,11 +280,12 @@ func TextKey(text string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// Store is a backend that keeps everything: the catalog and its vectors,
+// Store is a backend that keeps everything: the catalog, its revisions and vectors,
 // interactions, sessions, settings, jobs and the audit trail (SQLite,
 // MongoDB).
 type Store interface {
 	CatalogStore
+	RevisionStore
 	VectorStore
 	InteractionLog
 	SessionStore

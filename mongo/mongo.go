@@ -91,6 +91,7 @@ func (d *DB) ensureIndexes(ctx context.Context) error {
 		colJobs:         {{{Key: "started_at", Value: -1}}},
 		colJobLogs:      {{{Key: "job_id", Value: 1}, {Key: "ts", Value: -1}}},
 		colAudit:        {{{Key: "ts", Value: -1}}},
+		colRevisions:    {{{Key: "created_at", Value: -1}}},
 	}
 	for col, keys := range idx {
 		models := make([]mongo.IndexModel, len(keys))

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/internal/fixture"
 
 	"github.com/vrrec/vrrec"
@@ -299,6 +300,8 @@ func Audit(t *testing.T, open func(t *testing.T) vrrec.AuditLog) {
 // All runs every contract on a full backend.
 func All[S vrrec.Store](t *testing.T, open func(t *testing.T) S) {
 	t.Run("catalog", func(t *testing.T) { Catalog(t, func(t *testing.T) vrrec.CatalogStore { return open(t) }) })
+	t.Run("revisions", func(t *testing.T) { Revisions(t, func(t *testing.T) vrrec.RevisionStore { return open(t) }) })
+	t.Run("history", func(t *testing.T) { History(t, func(t *testing.T) catalog.HistoryStore { return open(t) }) })
 	t.Run("vectors", func(t *testing.T) { Vectors(t, func(t *testing.T) vrrec.VectorStore { return open(t) }) })
 	t.Run("interactions", func(t *testing.T) { Interactions(t, func(t *testing.T) vrrec.InteractionLog { return open(t) }) })
 	t.Run("sessions", func(t *testing.T) { Sessions(t, func(t *testing.T) vrrec.SessionStore { return open(t) }) })

@@ -1,0 +1,42 @@
+package catalog_test
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/catalog"
+)
+
+func TestCompare(t *testing.T) {
+	from := &vrrec.Catalog{
+		Apps:      []vrrec.VRApp{{AppID: "a", Name: "A", Price: "Free"}, {AppID: "b", Name: "B"}},
+		Skills:    []vrrec.Skill{{Name: "Python"}},
+		AppSkills: []vrrec.Mapping{{SourceID: "a", SourceType: "app", SkillName: "Python", Weight: 0.5}},
+	}
+	to := &vrrec.Catalog{
+		Apps:   []vrrec.VRApp{{AppID: "c", Name: "C"}, {AppID: "a", Name: "A", Price: "$9.99", Rating: 4}},
+		Skills: []vrrec.Skill{{Name: "Python"}},
+		AppSkills: []vrrec.Mapping{{SourceID: "a", SourceType: "app", SkillName: "Python", Weight: 0.9},
+			{SourceID: "c", SourceType: "app", SkillName: "Python", Weight: 1}},
+	}
+	d := catalog.Compare(from, to)
+	want := catalog.Changes{Added: []string{"c"}, Removed: []string{"b"},
+		Changed: []catalog.Changed{{Key: "a", Fields: []string{"price", "rating"}}}}
+	if !reflect.DeepEqual(d.Apps, want) {
+		t.Errorf("apps: %+v, want %+v", d.Apps, want)
+	}
+	if d.Skills.Count() != 0 || d.Courses.Count() != 0 {
+		t.Errorf("unchanged tables differ: %+v %+v", d.Skills, d.Courses)
+	}
+	if len(d.AppSkills.Added) != 1 || d.AppSkills.Added[0] != "c → Python" || len(d.AppSkills.Changed) != 1 ||
+		d.AppSkills.Changed[0].Fields[0] != "weight" {
+		t.Errorf("app skills: %+v", d.AppSkills)
+	}
+	if got, want := d.Summary(), "apps +1 -1 ~1; app skills +1 ~1"; got != want {
+		t.Errorf("summary %q, want %q", got, want)
+	}
+	if same := catalog.Compare(to, to); !same.Empty() || same.Summary() != "no changes" {
+		t.Errorf("a catalog against itself: %+v", same)
+	}
+}
