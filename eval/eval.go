@@ -85,6 +85,13 @@ func LoadSet(path string) (*Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load query set: %w", err)
 	}
+	return ParseSet(path, b)
+}
+
+// ParseSet reads a query set from its JSON text; name says where it came
+// from in errors.
+func ParseSet(name string, b []byte) (*Set, error) {
+	path := name
 	var s Set
 	if err := json.Unmarshal(b, &s); err != nil {
 		return nil, fmt.Errorf("load query set %s: %w", path, err)
