@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"strconv"
 	"time"
 )
@@ -47,6 +48,10 @@ type Revision struct {
 	PublishedAt time.Time     `json:"published_at,omitzero"`
 	PublishedBy string        `json:"published_by,omitempty"`
 	Counts      CatalogCounts `json:"counts"`
+	// Quality is how the revision scored against the labeled evaluation
+	// sets beside the catalog live when it was made (eval.Quality as
+	// JSON); empty when it was not measured.
+	Quality json.RawMessage `json:"quality,omitempty"`
 }
 
 // CatalogCounts sizes a catalog.

@@ -55,16 +55,17 @@ type Entry struct {
 	State string `json:"state"`
 }
 
-// Draft keeps cat as a draft made by who, from origin. A catalog identical
-// to the live one, or to a kept revision, makes no new revision: the kept
-// one is returned with existed set.
-func (h *History) Draft(ctx context.Context, cat *vrrec.Catalog, origin, by, summary string) (rev vrrec.Revision, existed bool, err error) {
+// Draft keeps cat as a draft described by rev (its origin, who made it,
+// a summary, its quality); Draft fills in the version, time, base and
+// counts. A catalog identical to the live one, or to a kept revision,
+// makes no new revision: the kept one is returned with existed set.
+func (h *History) Draft(ctx context.Context, cat *vrrec.Catalog, rev vrrec.Revision) (_ vrrec.Revision, existed bool, err error) {
 	live, err := h.keepLive(ctx)
 	if err != nil {
 		return vrrec.Revision{}, false, err
 	}
-	rev = vrrec.Revision{Version: Version(cat), Origin: origin, CreatedBy: by, CreatedAt: h.now(), Base: live,
-		Summary: summary, Counts: vrrec.CountCatalog(cat)}
+	rev.Version, rev.CreatedAt, rev.Base, rev.Counts = Version(cat), h.now(), live, vrrec.CountCatalog(cat)
+	rev.PublishedAt, rev.PublishedBy = time.Time{}, ""
 	rev, existed, err = h.Store.SaveRevision(ctx, rev, cat)
 	if err != nil {
 		return vrrec.Revision{}, false, fmt.Errorf("keep the draft: %w", err)

@@ -2,9 +2,13 @@ package eval
 
 import (
 	"cmp"
+	"context"
 	"embed"
 	"fmt"
+	"maps"
 	"slices"
+
+	"github.com/vrrec/vrrec"
 )
 
 // The repository's labeled sets travel in the binary, so a running service
@@ -120,3 +124,44 @@ func honesty(q QueryResult) float64 {
 }
 
 func top(ids []string) []string { return slices.Clone(ids[:min(5, len(ids))]) }
+
+// Quality is how a draft catalog scores beside the live one on every
+// labeled set that fits the live catalog.
+type Quality struct {
+	Sets []Delta `json:"sets"`
+	// Worsened is set when any set scores worse on the draft.
+	Worsened bool `json:"worsened"`
+	// Note says why nothing was measured, when nothing was.
+	Note string `json:"note,omitempty"`
+}
+
+// Measure runs the sets that fit the live catalog (every labeled app in
+// it) on both recommenders and compares them. Labeled apps the draft lacks
+// count as missed there.
+func Measure(ctx context.Context, liveCat *vrrec.Catalog, live, draft vrrec.Recommender, sets map[string]*Set) (Quality, error) {
+	q := Quality{Sets: []Delta{}}
+	for _, name := range slices.Sorted(maps.Keys(sets)) {
+		s := sets[name]
+		if s.Check(liveCat) != nil {
+			continue
+		}
+		before, err := Run(ctx, live, s)
+		if err != nil {
+			return Quality{}, fmt.Errorf("measure the live catalog on %s: %w", name, err)
+		}
+		after, err := Run(ctx, draft, s)
+		if err != nil {
+			return Quality{}, fmt.Errorf("measure the draft on %s: %w", name, err)
+		}
+		d, err := Compare(name, before, after)
+		if err != nil {
+			return Quality{}, err
+		}
+		q.Sets = append(q.Sets, d)
+		q.Worsened = q.Worsened || d.Worsened()
+	}
+	if len(q.Sets) == 0 {
+		q.Note = "no labeled query set fits the live catalog (their apps are not in it), so quality was not measured"
+	}
+	return q, nil
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/eval"
+	"github.com/vrrec/vrrec/internal/testenv"
 )
 
 func TestCompareFindsTheQueriesADraftMakesWorse(t *testing.T) {
@@ -70,5 +71,59 @@ func TestBuiltinSetsFitTheEmbeddedCatalog(t *testing.T) {
 	}
 	if sets["upstream"] == nil || len(sets["upstream"].Queries) == 0 {
 		t.Error("the built-in upstream set is missing")
+	}
+}
+
+func TestMeasureSeesAnAppRemoved(t *testing.T) {
+	sets, err := eval.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The draft loses every app labeled relevant for the first query.
+	gone := map[string]bool{}
+	for _, id := range sets["default"].Queries[0].Relevant {
+		gone[id] = true
+	}
+	draft := *live
+	draft.Apps = nil
+	for _, a := range live.Apps {
+		if !gone[a.AppID] {
+			draft.Apps = append(draft.Apps, a)
+		}
+	}
+	draft.AppSkills = nil
+	for _, m := range live.AppSkills {
+		if !gone[m.SourceID] {
+			draft.AppSkills = append(draft.AppSkills, m)
+		}
+	}
+	only := map[string]*eval.Set{"default": sets["default"]}
+	liveEng := testenv.Engine(t, live)
+	q, err := eval.Measure(context.Background(), live, liveEng, testenv.Engine(t, &draft), only)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q.Sets) != 1 || !q.Worsened || q.Sets[0].Worse == 0 || q.Sets[0].Worst[0].Query == "" {
+		t.Fatalf("quality %+v: want the default set measured and worse", q)
+	}
+	found := false
+	for _, w := range q.Sets[0].Worst {
+		found = found || w.Query == sets["default"].Queries[0].Query
+	}
+	if !found {
+		t.Errorf("the query whose apps were removed is not among the worst: %+v", q.Sets[0].Worst)
+	}
+	same, err := eval.Measure(context.Background(), live, liveEng, liveEng, only)
+	if err != nil || same.Worsened || same.Sets[0].Worse != 0 {
+		t.Errorf("the live catalog against itself: %+v, %v", same, err)
+	}
+	// A catalog no set fits is not measured, and says so.
+	none, err := eval.Measure(context.Background(), &draft, liveEng, liveEng, only)
+	if err != nil || len(none.Sets) != 0 || none.Note == "" || none.Worsened {
+		t.Errorf("a catalog no set fits: %+v, %v", none, err)
 	}
 }

@@ -48,7 +48,7 @@ func History(t *testing.T, open func(t *testing.T) catalog.HistoryStore) {
 		t.Fatalf("a fresh store: %v, live %q, %v; want no revisions, the embedded default live", entries, live, err)
 	}
 	a := fixture.Small()
-	revA, existed, err := h.Draft(ctx, a, "upload", "admin", "three apps")
+	revA, existed, err := h.Draft(ctx, a, vrrec.Revision{Origin: "upload", CreatedBy: "admin", Summary: "three apps"})
 	if err != nil || existed || revA.Version != catalog.Version(a) || revA.Base != catalog.Version(def) || revA.Counts.Apps != 3 {
 		t.Fatalf("draft A: %+v, existed %v, %v", revA, existed, err)
 	}
@@ -75,7 +75,7 @@ func History(t *testing.T, open func(t *testing.T) catalog.HistoryStore) {
 	b.Apps[0].Description = "A puzzle game of glowing cubes."
 	b.Apps = b.Apps[:2]
 	b.AppSkills = nil
-	revB, _, err := h.Draft(ctx, b, "skill extraction", "admin", "")
+	revB, _, err := h.Draft(ctx, b, vrrec.Revision{Origin: "skill extraction", CreatedBy: "admin"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func History(t *testing.T, open func(t *testing.T) catalog.HistoryStore) {
 		t.Errorf("after the rollback: %q with %d apps, %v", v, len(got.Apps), err)
 	}
 	// The live catalog again is no new draft.
-	if rev, existed, err := h.Draft(ctx, fixture.Small(), "cli import", "cli", ""); err != nil || !existed || rev.Origin != "upload" {
+	if rev, existed, err := h.Draft(ctx, fixture.Small(), vrrec.Revision{Origin: "cli import", CreatedBy: "cli"}); err != nil || !existed || rev.Origin != "upload" {
 		t.Errorf("drafting the live catalog again: %+v, existed %v, %v", rev, existed, err)
 	}
 	if _, err := h.Publish(ctx, "not-kept", "admin"); vrrec.ErrorCode(err) != vrrec.ENOTFOUND {
@@ -109,7 +109,7 @@ func History(t *testing.T, open func(t *testing.T) catalog.HistoryStore) {
 	for i := range 4 {
 		c := fixture.Small()
 		c.Apps[1].Rating = float64(i + 1)
-		if _, _, err := h.Draft(ctx, c, "upload", "admin", ""); err != nil {
+		if _, _, err := h.Draft(ctx, c, vrrec.Revision{Origin: "upload", CreatedBy: "admin"}); err != nil {
 			t.Fatal(err)
 		}
 	}

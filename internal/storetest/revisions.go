@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"reflect"
 	"testing"
 	"time"
@@ -34,7 +35,7 @@ func Revisions(t *testing.T, open func(t *testing.T) vrrec.RevisionStore) {
 		cat := fixture.Small()
 		cat.Apps[0].Features, cat.Apps[0].Price = []string{"Puzzles"}, "$9.99"
 		first := vrrec.Revision{Version: "v1", Origin: "upload", CreatedBy: "admin", CreatedAt: at, Summary: "3 apps",
-			Counts: vrrec.CountCatalog(cat)}
+			Counts: vrrec.CountCatalog(cat), Quality: json.RawMessage(`{"sets":[{"set":"default","worse":2}]}`)}
 		got, existed, err := s.SaveRevision(ctx, first, cat)
 		if err != nil || existed || !reflect.DeepEqual(got, first) {
 			t.Fatalf("first save: %+v, existed %v, %v", got, existed, err)
