@@ -14,6 +14,7 @@ import (
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/catalog"
+	"github.com/vrrec/vrrec/eval"
 	"github.com/vrrec/vrrec/skills"
 )
 
@@ -49,6 +50,13 @@ type Data struct {
 	Source func() string
 	// Client fetches from Source; default one with a 60s timeout.
 	Client *http.Client
+	// History keeps every change as a draft until staff publish it.
+	History *catalog.History
+	// Engine builds a recommender over a catalog and Sets are the labeled
+	// queries, to measure a draft beside the live catalog; without them
+	// drafts are kept unmeasured.
+	Engine func(ctx context.Context, cat *vrrec.Catalog, progress func(done, total int)) (vrrec.Recommender, error)
+	Sets   map[string]*eval.Set
 }
 
 // saveTimeout bounds writing a catalog, which a cancel does not interrupt.
@@ -58,10 +66,18 @@ const saveTimeout = 5 * time.Minute
 // response carries the whole report.
 const problemLines = 20
 
-// Base is the catalog jobs build on: the stored one, or the embedded
-// default when nothing was imported. EUNAVAILABLE when the store does not
-// answer, so nothing is built on a stale copy.
+// Base is the catalog jobs build on: the newest draft made from the live
+// catalog, so an upload then a skill extraction make one draft with both;
+// else the stored one, or the embedded default when nothing was imported.
+// EUNAVAILABLE when the store does not answer, so nothing is built on a
+// stale copy.
 func (d *Data) Base(ctx context.Context) (*vrrec.Catalog, error) {
+	if d.History != nil {
+		cat, _, err := d.workingDraft(ctx)
+		if cat != nil || err != nil {
+			return cat, err
+		}
+	}
 	cat, _, err := d.Store.LoadCatalog(ctx)
 	if vrrec.ErrorCode(err) == vrrec.ENOTFOUND {
 		return catalog.Default()
@@ -86,13 +102,13 @@ func (d *Data) Import(uploads map[string][]byte) Func {
 	names := slices.Sorted(maps.Keys(uploads))
 	return func(ctx context.Context, run *Run) error {
 		run.Logf("importing %s", strings.Join(names, ", "))
-		return d.importOver(ctx, run, uploads)
+		return d.importOver(ctx, run, uploads, OriginUpload)
 	}
 }
 
 // importOver reads files over the stored catalog, saves the result and
 // serves it.
-func (d *Data) importOver(ctx context.Context, run *Run, files map[string][]byte) error {
+func (d *Data) importOver(ctx context.Context, run *Run, files map[string][]byte, origin string) error {
 	base, err := d.Base(ctx)
 	if err != nil {
 		return err
@@ -101,11 +117,12 @@ func (d *Data) importOver(ctx context.Context, run *Run, files map[string][]byte
 	if err != nil {
 		return err
 	}
-	return d.save(ctx, run, cat, rep)
+	return d.save(ctx, run, cat, rep, origin)
 }
 
-// save logs an import report, stores the catalog and serves it.
-func (d *Data) save(ctx context.Context, run *Run, cat *vrrec.Catalog, rep *catalog.Report) error {
+// save logs an import report and keeps the catalog as a draft (History
+// set), or stores and serves it.
+func (d *Data) save(ctx context.Context, run *Run, cat *vrrec.Catalog, rep *catalog.Report, origin string) error {
 	if rep != nil {
 		// Problems first, so the summary ends the log staff see.
 		for i, p := range rep.Problems {
@@ -125,6 +142,9 @@ func (d *Data) save(ctx context.Context, run *Run, cat *vrrec.Catalog, rep *cata
 	}
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if d.History != nil {
+		return d.draft(ctx, run, cat, origin)
 	}
 	run.Progress("saving", 0, 1)
 	version := catalog.Version(cat)
@@ -186,7 +206,7 @@ func (d *Data) ExtractSkills() Func {
 		run.Progress("merging skills", 1, 1)
 		next, rep := catalog.Validate(&vrrec.Catalog{Courses: cat.Courses, Apps: cat.Apps, Skills: sk, CourseSkills: cs, AppSkills: as})
 		run.Logf("%d skills, %d course-skill and %d app-skill links", len(next.Skills), len(next.CourseSkills), len(next.AppSkills))
-		return d.save(ctx, run, next, rep)
+		return d.save(ctx, run, next, rep, OriginExtraction)
 	}
 }
 
@@ -233,7 +253,7 @@ func (d *Data) UpdateFrom(kind string) (Func, error) {
 		if _, ok := files[optional]; !ok {
 			run.Logf("new %s have no skills yet: run Extract skills to link them", strings.TrimSuffix(want, ".json"))
 		}
-		return d.importOver(ctx, run, files)
+		return d.importOver(ctx, run, files, OriginSource)
 	}, nil
 }
 
