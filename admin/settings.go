@@ -22,16 +22,6 @@ var Managed = []string{"OPENROUTER_API_KEY", "OPENROUTER_MODEL", "LLM_BASE_URL",
 // secret reports whether a managed setting must be masked when shown.
 func secret(key string) bool { return strings.HasSuffix(key, "_KEY") || strings.HasSuffix(key, "_URI") }
 
-// Setting is one managed setting as staff see it.
-type Setting struct {
-	Key    string `json:"key"`
-	Value  string `json:"value"`  // masked for secrets
-	Source string `json:"source"` // database, environment or unset
-	Secret bool   `json:"secret"`
-	// Applies says when a change takes effect, for the config page.
-	Applies string `json:"applies"`
-}
-
 // applies says when a change to a managed setting takes effect.
 func applies(key string) string {
 	switch key {
@@ -124,7 +114,7 @@ func Mask(v string) string {
 }
 
 // List returns every managed setting with where its value comes from.
-func (s *Settings) List(ctx context.Context) ([]Setting, error) {
+func (s *Settings) List(ctx context.Context) ([]vrrec.Setting, error) {
 	raw, err := s.store.Config(ctx)
 	if err != nil {
 		return nil, err
@@ -133,9 +123,9 @@ func (s *Settings) List(ctx context.Context) ([]Setting, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Setting, 0, len(Managed))
+	out := make([]vrrec.Setting, 0, len(Managed))
 	for _, k := range Managed {
-		st := Setting{Key: k, Secret: secret(k), Source: "unset", Applies: applies(k)}
+		st := vrrec.Setting{Key: k, Secret: secret(k), Source: "unset", Applies: applies(k)}
 		switch {
 		case stored[k] != "":
 			st.Value, st.Source = stored[k], "database"

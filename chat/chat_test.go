@@ -19,7 +19,7 @@ func newService(t *testing.T) *chat.Service {
 	return chat.New(func() chat.Engine { return eng }, inmem.NewSessions(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
-func ask(t *testing.T, s *chat.Service, user, session, msg string) *chat.Reply {
+func ask(t *testing.T, s *chat.Service, user, session, msg string) *vrrec.Reply {
 	t.Helper()
 	r, err := s.Answer(context.Background(), user, session, msg, nil)
 	if err != nil {
@@ -173,7 +173,7 @@ func TestRejectsBadMessages(t *testing.T) {
 
 func TestProgressStages(t *testing.T) {
 	var stages []string
-	if _, err := newService(t).Answer(context.Background(), "u", "s", "public speaking", func(e chat.Event) { stages = append(stages, e.Stage) }); err != nil {
+	if _, err := newService(t).Answer(context.Background(), "u", "s", "public speaking", func(e vrrec.ChatEvent) { stages = append(stages, e.Stage) }); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{chat.StageUnderstanding, chat.StageRetrieving, chat.StageRanking}

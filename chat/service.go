@@ -39,47 +39,10 @@ const (
 	StageRanking       = "ranking"
 )
 
-// Event is what Answer reports while it works: a stage starting, or how
-// much the language model has written (in characters) as it streams. The
-// model's text itself is never reported: it reaches the student only in
-// the reply, once validated.
-type Event struct {
-	Stage   string
-	Writing int
-}
-
 // Explainer re-orders and explains a result, or returns it unchanged but
 // marked when it cannot (llm.Ranker).
 type Explainer interface {
 	Rerank(ctx context.Context, res *vrrec.Result, onToken func(string)) *vrrec.Result
-}
-
-// Reply is the answer to one message. JSON names follow the old /chat
-// response (response, type, user_id) plus structured fields.
-type Reply struct {
-	Response  string                    `json:"response"` // markdown
-	Type      string                    `json:"type"`     // always "success"
-	UserID    string                    `json:"user_id"`
-	SessionID string                    `json:"session_id"`
-	Intent    string                    `json:"intent"`
-	Query     string                    `json:"query,omitempty"` // what the apps answer
-	Apps      []vrrec.AppRecommendation `json:"apps"`
-	App       *vrrec.VRApp              `json:"app,omitempty"` // for app details
-	// ExplainedBy is "llm" or "deterministic" for recommendations;
-	// LLMFallback marks a configured model that could not answer.
-	ExplainedBy   string `json:"explained_by,omitempty"`
-	Understanding string `json:"understanding,omitempty"`
-	LLMFallback   bool   `json:"llm_fallback,omitempty"`
-	// NothingFits says the catalog has nothing that clearly fits: Apps are
-	// the nearest weak matches, NearestAreas what the catalog covers
-	// nearby. Language is the query's language when the model reads
-	// English only (the reply says so in that language).
-	NothingFits  bool     `json:"nothing_fits,omitempty"`
-	NearestAreas []string `json:"nearest_areas,omitempty"`
-	Language     string   `json:"language,omitempty"`
-	// UnknownCourses are course numbers the message named that the catalog
-	// does not have.
-	UnknownCourses []string `json:"unknown_courses,omitempty"`
 }
 
 // Service answers chat messages. Safe for concurrent use.
@@ -142,12 +105,12 @@ const historyLimit = 100
 // overlong message and otherwise means no answer could be computed (the
 // recommender failed); a session store that fails is logged and does not stop
 // the answer.
-func (s *Service) Answer(ctx context.Context, userID, sessionID, message string, events func(Event)) (*Reply, error) {
+func (s *Service) Answer(ctx context.Context, userID, sessionID, message string, events func(vrrec.ChatEvent)) (*vrrec.Reply, error) {
 	if events == nil {
-		events = func(Event) {}
+		events = func(vrrec.ChatEvent) {}
 	}
-	progress := func(stage string) { events(Event{Stage: stage}) }
-	message, err := CheckMessage(message)
+	progress := func(stage string) { events(vrrec.ChatEvent{Stage: stage}) }
+	message, err := s.CheckMessage(message)
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +130,7 @@ func (s *Service) Answer(ctx context.Context, userID, sessionID, message string,
 	prev := lastAnswer(past)
 	in := classify(message, eng.Apps(), prev)
 
-	reply := &Reply{Type: "success", UserID: userID, SessionID: sessionID, Intent: in.name, Apps: []vrrec.AppRecommendation{}}
+	reply := &vrrec.Reply{Type: "success", UserID: userID, SessionID: sessionID, Intent: in.name, Apps: []vrrec.AppRecommendation{}}
 	switch in.name {
 	case IntentGreeting:
 		reply.Response = greetingText
@@ -251,7 +214,7 @@ func (s *Service) failed(ctx context.Context, err error) error {
 // llmReserve, reporting how much it has written. The model's call may
 // outlive this answer (it is shared with identical questions): what it
 // writes after rerank returns is not reported.
-func (s *Service) rerank(ctx context.Context, e Explainer, res *vrrec.Result, events func(Event)) *vrrec.Result {
+func (s *Service) rerank(ctx context.Context, e Explainer, res *vrrec.Result, events func(vrrec.ChatEvent)) *vrrec.Result {
 	if deadline, ok := ctx.Deadline(); ok && s.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-llmReserve(s.timeout)))
@@ -269,7 +232,7 @@ func (s *Service) rerank(ctx context.Context, e Explainer, res *vrrec.Result, ev
 			return
 		}
 		written += utf8.RuneCountInString(tok)
-		events(Event{Writing: written})
+		events(vrrec.ChatEvent{Writing: written})
 	})
 	mu.Lock()
 	done = true
@@ -278,8 +241,9 @@ func (s *Service) rerank(ctx context.Context, e Explainer, res *vrrec.Result, ev
 }
 
 // CheckMessage returns the message without surrounding space, or EINVALID
-// when it is empty or longer than rag.MaxQueryLength characters.
-func CheckMessage(message string) (string, error) {
+// when it is empty or longer than rag.MaxQueryLength characters: what
+// Answer refuses, for a caller to refuse before it waits for a slot.
+func (s *Service) CheckMessage(message string) (string, error) {
 	message = strings.TrimSpace(message)
 	if message == "" {
 		return "", vrrec.Errorf(vrrec.EINVALID, "Message required")
@@ -347,7 +311,7 @@ func pickFrom(eng Engine, prev *vrrec.Message, ord int) *vrrec.VRApp {
 	return &app
 }
 
-func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrrec.Message, reply *Reply, progress func(string)) error {
+func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrrec.Message, reply *vrrec.Reply, progress func(string)) error {
 	shown := map[string]bool{}
 	for _, a := range prev.Apps {
 		shown[a.AppID] = true

@@ -20,6 +20,17 @@ type AdminAuth interface {
 	Logout(ctx context.Context) error
 }
 
+// SettingsStore keeps the managed settings staff change at run time
+// (admin.Settings). An error from List, or from Update other than EINVALID
+// (an unknown key or a bad value), means the database does not answer.
+type SettingsStore interface {
+	// List returns every managed setting, secrets masked.
+	List(ctx context.Context) ([]vrrec.Setting, error)
+	// Update stores values (masked values posted back are ignored) and
+	// returns the keys that changed.
+	Update(ctx context.Context, values map[string]string) ([]string, error)
+}
+
 const adminCookie = "vrrec_admin"
 
 // isAdmin reports whether the request carries a live admin session; a

@@ -5,24 +5,48 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"net/http"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/vrrec/vrrec"
-	"github.com/vrrec/vrrec/catalog"
-	"github.com/vrrec/vrrec/jobs"
 )
+
+// DataJobs starts and stops the data-management jobs (jobs.Control), one at
+// a time across every instance. A start answers ECONFLICT while another job
+// runs, EUNAVAILABLE when the database does not answer, EINVALID when it
+// cannot be done as asked (no source configured, an unreadable file);
+// nothing is started then.
+type DataJobs interface {
+	// Import reads uploaded upstream files, by name (courses.json,
+	// vr_apps.csv, ...), and starts importing them. The report, shown to
+	// staff as JSON, lists every row problem by file and row.
+	Import(ctx context.Context, files map[string][]byte) (job vrrec.Job, report any, err error)
+	UpdateCourses(ctx context.Context) (vrrec.Job, error)
+	UpdateApps(ctx context.Context) (vrrec.Job, error)
+	ExtractSkills(ctx context.Context) (vrrec.Job, error)
+	Rebuild(ctx context.Context) (vrrec.Job, error)
+	// Cancel stops a running job; ENOTFOUND when no job of that id runs.
+	Cancel(ctx context.Context, id string) error
+	// Status describes the catalog being served (version, row counts, last
+	// update, source), as JSON fields of the data page's status.
+	Status(ctx context.Context) map[string]any
+}
+
+// JobHistory reads the jobs staff started (vrrec.JobStore). An error other
+// than ENOTFOUND means the database does not answer.
+type JobHistory interface {
+	// Job returns one job with its latest log lines; ENOTFOUND if none.
+	Job(ctx context.Context, id string) (vrrec.Job, error)
+	// Jobs returns the latest jobs, newest first.
+	Jobs(ctx context.Context, limit int) ([]vrrec.Job, error)
+}
 
 // DataAdmin is the data-management side of the dashboard.
 type DataAdmin struct {
-	Runner *jobs.Runner
-	Data   *jobs.Data
-	Jobs   vrrec.JobStore
+	Jobs    DataJobs
+	History JobHistory
 	// Info adds to /api/admin/data/status what the server knows beyond
-	// the catalog: the graph backend and its statistics, the source URL.
+	// the catalog: the graph backend and its statistics.
 	Info func(ctx context.Context) map[string]any
 }
 
@@ -49,19 +73,8 @@ func (s *Server) needData(h http.HandlerFunc) http.HandlerFunc {
 func (s *Server) dataStatus(w http.ResponseWriter, r *http.Request) {
 	d := s.cfg.DataAdmin
 	ctx := r.Context()
-	cat := d.Data.Current()
-	out := map[string]any{
-		"catalog_version": catalog.Version(cat),
-		"counts": map[string]int{"courses": len(cat.Courses), "apps": len(cat.Apps), "skills": len(cat.Skills),
-			"course_skills": len(cat.CourseSkills), "app_skills": len(cat.AppSkills)},
-	}
-	if at, err := d.Data.Store.CatalogSavedAt(ctx); err != nil {
-		out["store_error"] = "the database did not answer"
-		s.cfg.Log.WarnContext(ctx, "catalog saved-at", "err", err)
-	} else if !at.IsZero() {
-		out["updated_at"] = at
-	}
-	recent, err := d.Jobs.Jobs(ctx, 20)
+	out := d.Jobs.Status(ctx)
+	recent, err := d.History.Jobs(ctx, 20)
 	if err != nil {
 		s.writeError(w, r, vrrec.Unavailable(err, "Jobs are unavailable: the database does not answer"))
 		return
@@ -70,14 +83,11 @@ func (s *Server) dataStatus(w http.ResponseWriter, r *http.Request) {
 	out["current_job"] = nil
 	for _, j := range recent {
 		if j.State == vrrec.JobRunning {
-			if full, err := d.Jobs.Job(ctx, j.ID); err == nil {
+			if full, err := d.History.Job(ctx, j.ID); err == nil {
 				out["current_job"] = full
 			}
 			break
 		}
-	}
-	if d.Data.Source != nil {
-		out["catalog_source"] = d.Data.Source()
 	}
 	if d.Info != nil {
 		for k, v := range d.Info(ctx) {
@@ -87,9 +97,9 @@ func (s *Server) dataStatus(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// startJob answers a job start: 202 with the job, 409 naming the running one.
-func (s *Server) startJob(w http.ResponseWriter, r *http.Request, jobType string, params map[string]string, fn jobs.Func, extra map[string]any) {
-	job, err := s.cfg.DataAdmin.Runner.Start(r.Context(), jobType, params, fn)
+// startJob answers a job start: 202 with the job (and extra fields), 409
+// naming the running one.
+func (s *Server) startJob(w http.ResponseWriter, r *http.Request, job vrrec.Job, err error, extra map[string]any) {
 	if vrrec.ErrorCode(err) == vrrec.ECONFLICT {
 		body := map[string]any{"error": "Another job is running; wait for it or cancel it"}
 		if running, rerr := s.runningJob(r.Context()); rerr == nil && running != "" {
@@ -102,7 +112,7 @@ func (s *Server) startJob(w http.ResponseWriter, r *http.Request, jobType string
 		s.writeError(w, r, err)
 		return
 	}
-	s.audit(r, "start_job", jobType+" "+job.ID)
+	s.audit(r, "start_job", job.Type+" "+job.ID)
 	body := map[string]any{"job_id": job.ID, "job": job}
 	for k, v := range extra {
 		body[k] = v
@@ -111,7 +121,7 @@ func (s *Server) startJob(w http.ResponseWriter, r *http.Request, jobType string
 }
 
 func (s *Server) runningJob(ctx context.Context) (string, error) {
-	recent, err := s.cfg.DataAdmin.Jobs.Jobs(ctx, 5)
+	recent, err := s.cfg.DataAdmin.History.Jobs(ctx, 5)
 	if err != nil {
 		return "", err
 	}
@@ -131,68 +141,53 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 	// An upload near the limit may take longer than the server's
 	// ReadTimeout on a slow link.
 	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadReadTimeout))
+	files, err := readUploads(w, r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	job, report, err := s.cfg.DataAdmin.Jobs.Import(r.Context(), files)
+	s.startJob(w, r, job, err, map[string]any{"report": report})
+}
+
+// readUploads returns the multipart form's "files" by name, whole; two
+// files of one name are refused rather than one silently dropped.
+func readUploads(w http.ResponseWriter, r *http.Request) (map[string][]byte, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxUploadBytes)
 	if err := r.ParseMultipartForm(MaxUploadBytes); err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			s.writeError(w, r, &vrrec.Error{Code: vrrec.ETOOLARGE, Message: fmt.Sprintf("Upload too large: the limit is %d MB", MaxUploadBytes>>20)})
-			return
+			return nil, &vrrec.Error{Code: vrrec.ETOOLARGE, Message: fmt.Sprintf("Upload too large: the limit is %d MB", MaxUploadBytes>>20)}
 		}
-		s.writeError(w, r, vrrec.Errorf(vrrec.EINVALID, "Send the files as multipart/form-data in the field \"files\": %v", err))
-		return
+		return nil, vrrec.Errorf(vrrec.EINVALID, "Send the files as multipart/form-data in the field \"files\": %v", err)
 	}
 	defer r.MultipartForm.RemoveAll()
-	uploads := map[string][]byte{}
+	files := map[string][]byte{}
 	for _, fh := range r.MultipartForm.File["files"] {
+		if _, dup := files[fh.Filename]; dup {
+			return nil, vrrec.Errorf(vrrec.EINVALID, "%s was uploaded twice; send each file once", fh.Filename)
+		}
 		f, err := fh.Open()
 		if err != nil {
-			s.writeError(w, r, vrrec.Errorf(vrrec.EINVALID, "read %s: %v", fh.Filename, err))
-			return
+			return nil, vrrec.Errorf(vrrec.EINVALID, "read %s: %v", fh.Filename, err)
 		}
 		b, err := io.ReadAll(f)
 		f.Close()
 		if err != nil {
-			s.writeError(w, r, vrrec.Errorf(vrrec.EINVALID, "read %s: %v", fh.Filename, err))
-			return
+			return nil, vrrec.Errorf(vrrec.EINVALID, "read %s: %v", fh.Filename, err)
 		}
-		uploads[fh.Filename] = b
+		files[fh.Filename] = b
 	}
-	// Read now, to answer unreadable files with 400 and give the report at
-	// once; the job reads them again over the catalog stored by then.
-	base, err := s.cfg.DataAdmin.Data.Base(r.Context())
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	_, rep, err := catalog.ReadUploads(base, uploads)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	s.startJob(w, r, jobs.TypeImport, map[string]string{"files": strings.Join(slices.Sorted(maps.Keys(uploads)), ", ")},
-		s.cfg.DataAdmin.Data.Import(uploads), map[string]any{"report": rep})
+	return files, nil
 }
 
-// updateFromSource answers POST /api/admin/data/update/{courses,apps}.
-func (s *Server) updateFromSource(jobType string) http.HandlerFunc {
+// startWith answers a job start without parameters, such as
+// POST /api/admin/data/process/graph.
+func (s *Server) startWith(start func(DataJobs, context.Context) (vrrec.Job, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		fn, err := s.cfg.DataAdmin.Data.UpdateFrom(jobType)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.startJob(w, r, jobType, nil, fn, nil)
+		job, err := start(s.cfg.DataAdmin.Jobs, r.Context())
+		s.startJob(w, r, job, err, nil)
 	}
-}
-
-// extractSkills answers POST /api/admin/data/process/skills.
-func (s *Server) extractSkills(w http.ResponseWriter, r *http.Request) {
-	s.startJob(w, r, jobs.TypeExtractSkills, nil, s.cfg.DataAdmin.Data.ExtractSkills(), nil)
-}
-
-// rebuildGraph answers POST /api/admin/data/process/graph.
-func (s *Server) rebuildGraph(w http.ResponseWriter, r *http.Request) {
-	s.startJob(w, r, jobs.TypeRebuild, nil, s.cfg.DataAdmin.Data.Rebuild(), nil)
 }
 
 // listJobs answers GET /api/admin/jobs?limit=20: the history, newest first.
@@ -202,7 +197,7 @@ func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	list, err := s.cfg.DataAdmin.Jobs.Jobs(r.Context(), limit)
+	list, err := s.cfg.DataAdmin.History.Jobs(r.Context(), limit)
 	if err != nil {
 		s.writeError(w, r, vrrec.Unavailable(err, "Jobs are unavailable: the database does not answer"))
 		return
@@ -213,7 +208,7 @@ func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {
 // getJob answers GET /api/admin/jobs/{id}: state, progress, latest lines.
 // The page polls it while a job runs.
 func (s *Server) getJob(w http.ResponseWriter, r *http.Request) {
-	job, err := s.cfg.DataAdmin.Jobs.Job(r.Context(), r.PathValue("id"))
+	job, err := s.cfg.DataAdmin.History.Job(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, vrrec.Unavailable(err, "Jobs are unavailable: the database does not answer"))
 		return
@@ -224,11 +219,11 @@ func (s *Server) getJob(w http.ResponseWriter, r *http.Request) {
 // cancelJob answers POST /api/admin/jobs/{id}/cancel.
 func (s *Server) cancelJob(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	if err := s.cfg.DataAdmin.Runner.Cancel(r.Context(), id); err != nil {
+	if err := s.cfg.DataAdmin.Jobs.Cancel(r.Context(), id); err != nil {
 		if vrrec.ErrorCode(err) == vrrec.ENOTFOUND {
 			// No running job of that id: 404 when there is no such job at
 			// all, 409 when it has already finished.
-			if _, jerr := s.cfg.DataAdmin.Jobs.Job(r.Context(), id); jerr == nil {
+			if _, jerr := s.cfg.DataAdmin.History.Job(r.Context(), id); jerr == nil {
 				err = vrrec.Errorf(vrrec.ECONFLICT, "Job %s is not running", id)
 			} else if vrrec.ErrorCode(jerr) == vrrec.ENOTFOUND {
 				err = vrrec.Errorf(vrrec.ENOTFOUND, "No job %s", id)

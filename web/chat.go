@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -8,18 +9,32 @@ import (
 	"time"
 
 	"github.com/vrrec/vrrec"
-	"github.com/vrrec/vrrec/chat"
 )
+
+// Chatter answers students' messages (chat.Service).
+type Chatter interface {
+	// CheckMessage returns the message trimmed, or EINVALID when Answer
+	// would refuse it (empty, too long), so a chat is refused before it
+	// waits for a slot.
+	CheckMessage(message string) (string, error)
+	// Answer answers one message of a student's session, reporting its
+	// progress to events (which may be nil). Its errors carry the code to
+	// answer with (EINVALID, EUNAVAILABLE, ...).
+	Answer(ctx context.Context, userID, sessionID, message string, events func(vrrec.ChatEvent)) (*vrrec.Reply, error)
+	// History returns the student's recent messages, oldest first; an error
+	// means the session store does not answer.
+	History(ctx context.Context, userID string) ([]vrrec.Message, error)
+}
 
 type chatRequest struct {
 	Message   string `json:"message"`
 	SessionID string `json:"session_id"`
 }
 
-// chatResponse is chat.Reply plus, for the embedded widget, the signed id to
+// chatResponse is the reply plus, for the embedded widget, the signed id to
 // send back in X-Vrrec-User.
 type chatResponse struct {
-	*chat.Reply
+	*vrrec.Reply
 	UserToken string `json:"user_token,omitempty"`
 }
 
@@ -43,7 +58,7 @@ func (s *Server) readChat(w http.ResponseWriter, r *http.Request) (chatRequest, 
 		return req, err
 	}
 	_ = rc.SetReadDeadline(time.Time{})
-	if _, err := chat.CheckMessage(req.Message); err != nil {
+	if _, err := s.cfg.Chat.CheckMessage(req.Message); err != nil {
 		return req, err
 	}
 	switch {
@@ -55,7 +70,7 @@ func (s *Server) readChat(w http.ResponseWriter, r *http.Request) (chatRequest, 
 	return req, nil
 }
 
-func (s *Server) respondChat(r *http.Request, reply *chat.Reply) chatResponse {
+func (s *Server) respondChat(r *http.Request, reply *vrrec.Reply) chatResponse {
 	out := chatResponse{Reply: reply}
 	if r.Header.Get("X-Vrrec-Embed") == "1" {
 		out.UserToken = s.sign(reply.UserID)
@@ -127,7 +142,7 @@ func (s *Server) chatStream(w http.ResponseWriter, r *http.Request) {
 		_ = rc.Flush()
 	}
 	start := time.Now()
-	reply, err := s.cfg.Chat.Answer(r.Context(), user, req.SessionID, req.Message, func(e chat.Event) {
+	reply, err := s.cfg.Chat.Answer(r.Context(), user, req.SessionID, req.Message, func(e vrrec.ChatEvent) {
 		if e.Writing > 0 {
 			send("writing", map[string]int{"chars": e.Writing})
 		} else {
@@ -150,7 +165,7 @@ func (s *Server) chatStream(w http.ResponseWriter, r *http.Request) {
 // in memory for the database and counts it as not durable (its NotDurable
 // metric); here it is only logged at debug level, since the journal already
 // logs each episode.
-func (s *Server) record(r *http.Request, message string, reply *chat.Reply, start time.Time, source string) {
+func (s *Server) record(r *http.Request, message string, reply *vrrec.Reply, start time.Time, source string) {
 	if s.cfg.Journal == nil {
 		return
 	}

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/vrrec/vrrec"
-	"github.com/vrrec/vrrec/jobs"
 )
 
 // routes lists every route and, in order, the middleware around them.
@@ -46,10 +45,10 @@ func (s *Server) routes() http.Handler {
 	staff.HandleFunc("GET /api/admin/audit", s.auditTrail)
 	staff.HandleFunc("GET /api/admin/data/status", s.needData(s.dataStatus))
 	staff.HandleFunc("POST /api/admin/data/import", s.needData(s.importUpload))
-	staff.HandleFunc("POST /api/admin/data/update/courses", s.needData(s.updateFromSource(jobs.TypeUpdateCourses)))
-	staff.HandleFunc("POST /api/admin/data/update/apps", s.needData(s.updateFromSource(jobs.TypeUpdateApps)))
-	staff.HandleFunc("POST /api/admin/data/process/skills", s.needData(s.extractSkills))
-	staff.HandleFunc("POST /api/admin/data/process/graph", s.needData(s.rebuildGraph))
+	staff.HandleFunc("POST /api/admin/data/update/courses", s.needData(s.startWith(DataJobs.UpdateCourses)))
+	staff.HandleFunc("POST /api/admin/data/update/apps", s.needData(s.startWith(DataJobs.UpdateApps)))
+	staff.HandleFunc("POST /api/admin/data/process/skills", s.needData(s.startWith(DataJobs.ExtractSkills)))
+	staff.HandleFunc("POST /api/admin/data/process/graph", s.needData(s.startWith(DataJobs.Rebuild)))
 	staff.HandleFunc("GET /api/admin/jobs", s.needData(s.listJobs))
 	staff.HandleFunc("GET /api/admin/jobs/{id}", s.needData(s.getJob))
 	staff.HandleFunc("POST /api/admin/jobs/{id}/cancel", s.needData(s.cancelJob))

@@ -15,8 +15,6 @@ import (
 	"time"
 
 	"github.com/vrrec/vrrec"
-	"github.com/vrrec/vrrec/admin"
-	"github.com/vrrec/vrrec/chat"
 )
 
 // Timeouts chosen for a chat whose answers may wait on a slow LLM.
@@ -56,7 +54,7 @@ type Journal interface {
 
 // Config is what the server needs.
 type Config struct {
-	Chat *chat.Service
+	Chat Chatter
 	// Journal, when set, is given every answered chat.
 	Journal Journal
 	// Observer, when set, is told about every request.
@@ -67,7 +65,7 @@ type Config struct {
 	Interactions vrrec.InteractionLog
 	// Settings are the managed settings staff change at run time;
 	// SettingsChanged is told which keys changed.
-	Settings        *admin.Settings
+	Settings        SettingsStore
 	SettingsChanged func(ctx context.Context, keys []string)
 	// Audit keeps what staff did.
 	Audit vrrec.AuditLog

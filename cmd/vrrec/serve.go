@@ -259,7 +259,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Settings:        settings,
 		SettingsChanged: settingsChanged,
 		Audit:           db,
-		DataAdmin: &web.DataAdmin{Runner: runner, Data: dataJobs, Jobs: db, Info: func(ctx context.Context) map[string]any {
+		DataAdmin: &web.DataAdmin{Jobs: jobs.Control{Runner: runner, Data: dataJobs}, History: db, Info: func(ctx context.Context) map[string]any {
 			l := live.current()
 			info := graphs.describe(l.version)
 			info["stats"] = graphs.stats(ctx, l.cat, l.version)

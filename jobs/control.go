@@ -1,0 +1,101 @@
+package jobs
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/catalog"
+)
+
+// Control is what the staff dashboard asks of the data-management jobs
+// (web.DataJobs): start one, cancel one, describe the catalog they work on.
+// Every start answers ECONFLICT while another job runs on any instance and
+// EUNAVAILABLE when the database does not answer; nothing is started then.
+type Control struct {
+	Runner *Runner
+	Data   *Data
+}
+
+// Import reads uploaded upstream files (named courses.json, vr_apps.csv,
+// ...) over the stored catalog at once, so a file that cannot be read at all
+// fails with EINVALID before anything starts, then starts importing them.
+// The report (*catalog.Report) lists every row problem by file and row, for
+// the response; the job reads the files again under the job lock, over the
+// catalog stored by then.
+func (c Control) Import(ctx context.Context, files map[string][]byte) (job vrrec.Job, report any, err error) {
+	base, err := c.Data.Base(ctx)
+	if err != nil {
+		return vrrec.Job{}, nil, err
+	}
+	_, rep, err := catalog.ReadUploads(base, files)
+	if err != nil {
+		return vrrec.Job{}, nil, err
+	}
+	params := map[string]string{"files": strings.Join(slices.Sorted(maps.Keys(files)), ", ")}
+	job, err = c.Runner.Start(ctx, TypeImport, params, c.Data.Import(files))
+	if err != nil {
+		return vrrec.Job{}, nil, err
+	}
+	return job, rep, nil
+}
+
+// UpdateCourses starts fetching the courses from the configured source;
+// EINVALID when no usable source is configured.
+func (c Control) UpdateCourses(ctx context.Context) (vrrec.Job, error) {
+	return c.update(ctx, TypeUpdateCourses)
+}
+
+// UpdateApps starts fetching the apps from the configured source; EINVALID
+// when no usable source is configured.
+func (c Control) UpdateApps(ctx context.Context) (vrrec.Job, error) {
+	return c.update(ctx, TypeUpdateApps)
+}
+
+func (c Control) update(ctx context.Context, kind string) (vrrec.Job, error) {
+	fn, err := c.Data.UpdateFrom(kind)
+	if err != nil {
+		return vrrec.Job{}, err
+	}
+	return c.Runner.Start(ctx, kind, nil, fn)
+}
+
+// ExtractSkills starts re-reading the skills of every course and app.
+func (c Control) ExtractSkills(ctx context.Context) (vrrec.Job, error) {
+	return c.Runner.Start(ctx, TypeExtractSkills, nil, c.Data.ExtractSkills())
+}
+
+// Rebuild starts rebuilding the graph and vectors from the stored catalog.
+func (c Control) Rebuild(ctx context.Context) (vrrec.Job, error) {
+	return c.Runner.Start(ctx, TypeRebuild, nil, c.Data.Rebuild())
+}
+
+// Cancel stops a running job; ENOTFOUND when no job of that id runs.
+func (c Control) Cancel(ctx context.Context, id string) error {
+	return c.Runner.Cancel(ctx, id)
+}
+
+// Status describes the catalog being served, for the data page:
+// catalog_version, counts (of each file's rows), updated_at (when the store
+// last changed; store_error instead when the database did not answer) and
+// catalog_source (the configured source URL).
+func (c Control) Status(ctx context.Context) map[string]any {
+	cat := c.Data.Current()
+	out := map[string]any{
+		"catalog_version": catalog.Version(cat),
+		"counts": map[string]int{"courses": len(cat.Courses), "apps": len(cat.Apps), "skills": len(cat.Skills),
+			"course_skills": len(cat.CourseSkills), "app_skills": len(cat.AppSkills)},
+	}
+	if at, err := c.Data.Store.CatalogSavedAt(ctx); err != nil {
+		out["store_error"] = "the database did not answer"
+		c.Runner.opts.Log.WarnContext(ctx, "catalog saved-at", "err", err)
+	} else if !at.IsZero() {
+		out["updated_at"] = at
+	}
+	if c.Data.Source != nil {
+		out["catalog_source"] = c.Data.Source()
+	}
+	return out
+}

@@ -1,0 +1,39 @@
+package vrrec
+
+// Reply is the chat's answer to one message. JSON names follow the old
+// /chat response (response, type, user_id) plus structured fields.
+type Reply struct {
+	Response  string              `json:"response"` // markdown
+	Type      string              `json:"type"`     // always "success"
+	UserID    string              `json:"user_id"`
+	SessionID string              `json:"session_id"`
+	Intent    string              `json:"intent"`
+	Query     string              `json:"query,omitempty"` // what the apps answer
+	Apps      []AppRecommendation `json:"apps"`
+	App       *VRApp              `json:"app,omitempty"` // for app details
+	// ExplainedBy is "llm" or "deterministic" for recommendations;
+	// LLMFallback marks a configured model that could not answer.
+	ExplainedBy   string `json:"explained_by,omitempty"`
+	Understanding string `json:"understanding,omitempty"`
+	LLMFallback   bool   `json:"llm_fallback,omitempty"`
+	// NothingFits says the catalog has nothing that clearly fits: Apps are
+	// the nearest weak matches, NearestAreas what the catalog covers
+	// nearby. Language is the query's language when the model reads
+	// English only (the reply says so in that language).
+	NothingFits  bool     `json:"nothing_fits,omitempty"`
+	NearestAreas []string `json:"nearest_areas,omitempty"`
+	Language     string   `json:"language,omitempty"`
+	// UnknownCourses are course numbers the message named that the catalog
+	// does not have.
+	UnknownCourses []string `json:"unknown_courses,omitempty"`
+}
+
+// ChatEvent is what the chat reports while it answers: a Stage starting
+// (understanding, retrieving, ranking), or how much the language model has
+// written (Writing, in characters) as it streams. The model's text itself
+// is never reported: it reaches the student only in the reply, once
+// validated.
+type ChatEvent struct {
+	Stage   string
+	Writing int
+}
