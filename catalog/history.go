@@ -28,7 +28,7 @@ const (
 const DefaultKeep = 10
 
 // PublishTimeout bounds writing a published catalog into the store.
-const PublishTimeout = 2 * time.Minute
+const PublishTimeout = 5 * time.Minute
 
 // HistoryStore is what History needs of a backend.
 type HistoryStore interface {

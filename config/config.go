@@ -126,6 +126,11 @@ type Config struct {
 	// the database and are not durable.
 	JournalSpoolMax int64
 
+	// CatalogVersionsKeep is how many catalog versions (drafts, the live
+	// one, earlier ones to roll back to) the store keeps:
+	// CATALOG_VERSIONS_KEEP, default 10, at least 2.
+	CatalogVersionsKeep int
+
 	// MetricsAddr serves Prometheus metrics at /metrics on a separate
 	// listen address, e.g. :9090 (kept off the public port): METRICS_ADDR,
 	// default empty (no metrics endpoint).
@@ -222,6 +227,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.MaxConcurrentChats, err = strconv.Atoi(get("MAX_CONCURRENT_CHATS", "64")); err != nil || c.MaxConcurrentChats < 0 {
 		errs = append(errs, fmt.Errorf("MAX_CONCURRENT_CHATS: want a number, 0 for no cap, got %q", getenv("MAX_CONCURRENT_CHATS")))
+	}
+	if c.CatalogVersionsKeep, err = strconv.Atoi(get("CATALOG_VERSIONS_KEEP", "10")); err != nil || c.CatalogVersionsKeep < 2 {
+		errs = append(errs, fmt.Errorf("CATALOG_VERSIONS_KEEP: want a number of versions, at least 2 (the live one and a draft), got %q", getenv("CATALOG_VERSIONS_KEEP")))
 	}
 	if c.JournalSpoolMax, err = parseBytes(get("JOURNAL_SPOOL_MAX", "1GiB")); err != nil || c.JournalSpoolMax <= 0 {
 		errs = append(errs, fmt.Errorf("JOURNAL_SPOOL_MAX: want a size like 1GiB, 512MiB or 1048576 (bytes), got %q", getenv("JOURNAL_SPOOL_MAX")))

@@ -88,7 +88,7 @@ func (c Control) Status(ctx context.Context) map[string]any {
 		"counts": map[string]int{"courses": len(cat.Courses), "apps": len(cat.Apps), "skills": len(cat.Skills),
 			"course_skills": len(cat.CourseSkills), "app_skills": len(cat.AppSkills)},
 	}
-	if at, err := c.Data.Store.CatalogSavedAt(ctx); err != nil {
+	if at, err := c.Data.History.Store.CatalogSavedAt(ctx); err != nil {
 		out["store_error"] = "the database did not answer"
 		c.Runner.opts.Log.WarnContext(ctx, "catalog saved-at", "err", err)
 	} else if !at.IsZero() {

@@ -27,11 +27,14 @@ const (
 	TypeRebuild       = "rebuild_graph"
 )
 
-// Data is what the data-management jobs work on. The catalog store is the
-// source of truth: jobs write it, then Reload makes this instance serve it
-// (other instances notice the new version on their own).
+// Data is what the data-management jobs work on. Every change becomes a
+// draft kept in History; publishing one writes the catalog store, the
+// source of truth, then Reload makes this instance serve it (other
+// instances notice the new version on their own).
 type Data struct {
-	Store vrrec.CatalogStore
+	// History keeps the drafts and earlier versions beside the live
+	// catalog.
+	History *catalog.History
 	// Current returns the catalog being served, for the status page. Jobs
 	// build on the stored catalog (Base), which may be newer.
 	Current func() *vrrec.Catalog
@@ -50,13 +53,14 @@ type Data struct {
 	Source func() string
 	// Client fetches from Source; default one with a 60s timeout.
 	Client *http.Client
-	// History keeps every change as a draft until staff publish it.
-	History *catalog.History
 	// Engine builds a recommender over a catalog and Sets are the labeled
 	// queries, to measure a draft beside the live catalog; without them
 	// drafts are kept unmeasured.
 	Engine func(ctx context.Context, cat *vrrec.Catalog, progress func(done, total int)) (vrrec.Recommender, error)
 	Sets   map[string]*eval.Set
+	// By names who makes drafts and publishes ("staff" when empty; the
+	// command line says so).
+	By string
 }
 
 // saveTimeout bounds writing a catalog, which a cancel does not interrupt.
@@ -72,20 +76,17 @@ const problemLines = 20
 // EUNAVAILABLE when the store does not answer, so nothing is built on a
 // stale copy.
 func (d *Data) Base(ctx context.Context) (*vrrec.Catalog, error) {
-	if d.History != nil {
-		cat, _, err := d.workingDraft(ctx)
-		if cat != nil || err != nil {
-			return cat, err
-		}
+	if cat, _, err := d.workingDraft(ctx); cat != nil || err != nil {
+		return cat, err
 	}
-	cat, _, err := d.Store.LoadCatalog(ctx)
+	cat, _, err := d.History.Store.LoadCatalog(ctx)
 	if vrrec.ErrorCode(err) == vrrec.ENOTFOUND {
 		return catalog.Default()
 	}
 	if err == nil {
 		return cat, nil
 	}
-	if _, verr := d.Store.CatalogVersion(ctx); verr == nil && d.Current != nil {
+	if _, verr := d.History.Store.CatalogVersion(ctx); verr == nil && d.Current != nil {
 		// The database answers but holds no whole catalog (an import cut
 		// off half-way): build on the one being served, so the next
 		// import repairs it.
@@ -94,9 +95,9 @@ func (d *Data) Base(ctx context.Context) (*vrrec.Catalog, error) {
 	return nil, vrrec.Unavailable(err, "The database holding the catalog does not answer; nothing was changed")
 }
 
-// Import reads uploaded upstream files over the stored catalog
-// (catalog.ReadUploads), saves the result and serves it. The files are read
-// again here, under the job lock, so an import another instance finished
+// Import reads uploaded upstream files over the catalog jobs build on
+// (Base, catalog.ReadUploads) and keeps the result as a draft. The files
+// are read again here, under the job lock, so a draft another instance made
 // meanwhile is built on, not overwritten.
 func (d *Data) Import(uploads map[string][]byte) Func {
 	names := slices.Sorted(maps.Keys(uploads))
@@ -106,8 +107,8 @@ func (d *Data) Import(uploads map[string][]byte) Func {
 	}
 }
 
-// importOver reads files over the stored catalog, saves the result and
-// serves it.
+// importOver reads files over the catalog jobs build on (Base) and keeps
+// the result as a draft.
 func (d *Data) importOver(ctx context.Context, run *Run, files map[string][]byte, origin string) error {
 	base, err := d.Base(ctx)
 	if err != nil {
@@ -120,8 +121,7 @@ func (d *Data) importOver(ctx context.Context, run *Run, files map[string][]byte
 	return d.save(ctx, run, cat, rep, origin)
 }
 
-// save logs an import report and keeps the catalog as a draft (History
-// set), or stores and serves it.
+// save logs an import report and keeps the catalog as a draft.
 func (d *Data) save(ctx context.Context, run *Run, cat *vrrec.Catalog, rep *catalog.Report, origin string) error {
 	if rep != nil {
 		// Problems first, so the summary ends the log staff see.
@@ -143,31 +143,7 @@ func (d *Data) save(ctx context.Context, run *Run, cat *vrrec.Catalog, rep *cata
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if d.History != nil {
-		return d.draft(ctx, run, cat, origin)
-	}
-	run.Progress("saving", 0, 1)
-	version := catalog.Version(cat)
-	// Once writing starts it finishes: MongoDB replaces the catalog
-	// collection by collection, and a cancel half-way would leave less
-	// than either catalog.
-	saveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), saveTimeout)
-	changed, err := d.Store.SaveCatalog(saveCtx, cat, version)
-	cancel()
-	if err != nil {
-		return fmt.Errorf("save catalog: %w", err)
-	}
-	run.Progress("saving", 1, 1)
-	if !changed {
-		run.Logf("catalog unchanged: version %s is already stored", version)
-	} else {
-		run.Logf("saved version %s: %d courses, %d apps, %d skills", version, len(cat.Courses), len(cat.Apps), len(cat.Skills))
-	}
-	if ctx.Err() != nil {
-		run.Logf("the catalog is saved; the stop came before the rebuild, which every instance does on its own within seconds")
-		return ctx.Err()
-	}
-	return d.Reload(ctx, run)
+	return d.draft(ctx, run, cat, origin)
 }
 
 // Rebuild rebuilds the graph and vectors from the stored catalog.
@@ -175,8 +151,9 @@ func (d *Data) Rebuild() Func {
 	return func(ctx context.Context, run *Run) error { return d.Reload(ctx, run) }
 }
 
-// ExtractSkills reads the skills of every course and app of the served
-// catalog, merges near-duplicates, and saves and serves the result. Items
+// ExtractSkills reads the skills of every course and app of the catalog
+// jobs build on (Base), merges near-duplicates, and keeps the result as a
+// draft. Items
 // already read by the same extractor are not read again, so a cancelled or
 // failed run resumes where it stopped.
 func (d *Data) ExtractSkills() Func {

@@ -28,10 +28,10 @@ func (s slowSave) SaveCatalog(ctx context.Context, cat *vrrec.Catalog, version s
 	return s.DB.SaveCatalog(ctx, cat, version)
 }
 
-// A cancel (or stop) during a save does not cut the save: the catalog is
-// stored whole, the job keeps its heartbeat, so no other job starts on top
-// of it, and it ends as cancelled without rebuilding.
-func TestCancelDuringSaveLetsTheSaveFinish(t *testing.T) {
+// A cancel (or stop) while publishing does not cut the save: the catalog
+// is stored whole, the job keeps its heartbeat, so no other job starts on
+// top of it, and it ends as cancelled without rebuilding.
+func TestCancelDuringPublishLetsTheSaveFinish(t *testing.T) {
 	ctx := context.Background()
 	db := testenv.SQLite(t)
 	store := slowSave{DB: db, saving: make(chan struct{}), release: make(chan struct{})}
@@ -39,10 +39,25 @@ func TestCancelDuringSaveLetsTheSaveFinish(t *testing.T) {
 	r := jobs.New(ctx, db, fast)
 	go r.SweepStale(ctx, 20*time.Millisecond)
 	reloads := 0
-	data := &jobs.Data{Store: store, Current: func() *vrrec.Catalog { return testenv.DefaultCatalog(t) },
+	data := &jobs.Data{History: &catalog.History{Store: store}, Current: func() *vrrec.Catalog { return testenv.DefaultCatalog(t) },
 		Reload: func(context.Context, *jobs.Run) error { reloads++; return nil }}
 	apps := `[{"app_id": "cubism", "name": "Cubism", "category": "entertainment", "description": "Spatial puzzles"}]`
 	job, err := r.Start(ctx, jobs.TypeImport, nil, data.Import(map[string][]byte{"vr_apps.json": []byte(apps)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := waitState(t, db, job.ID); got.State != vrrec.JobCompleted {
+		t.Fatalf("import: %+v", got)
+	}
+	revs, err := db.Revisions(ctx)
+	if err != nil || len(revs) != 2 {
+		t.Fatalf("after the import: %d versions, %v", len(revs), err)
+	}
+	publish, _, err := data.Publish(ctx, revs[0].Version, "staff", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	job, err = r.Start(ctx, jobs.TypePublish, nil, publish)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,8 +77,8 @@ func TestCancelDuringSaveLetsTheSaveFinish(t *testing.T) {
 		t.Errorf("job: %+v", got)
 	}
 	cat, version, err := db.LoadCatalog(ctx)
-	if err != nil || len(cat.Apps) != 1 || version != catalog.Version(cat) {
-		t.Errorf("stored after the cancelled save: %v apps, version %q, %v", len(cat.Apps), version, err)
+	if err != nil || len(cat.Apps) != 1 || version != catalog.Version(cat) || version != revs[0].Version {
+		t.Errorf("stored after the cancelled publish: %v apps, version %q, %v", len(cat.Apps), version, err)
 	}
 	if reloads != 0 {
 		t.Errorf("rebuilt %d times after the cancel", reloads)

@@ -1,9 +1,11 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/catalog"
@@ -20,6 +22,7 @@ const (
 	OriginUpload     = "upload"
 	OriginSource     = "update from source"
 	OriginExtraction = "skill extraction"
+	OriginCLI        = "import (command line)"
 )
 
 // draft keeps cat as a draft beside the live catalog, with what it
@@ -36,7 +39,7 @@ func (d *Data) draft(ctx context.Context, run *Run, cat *vrrec.Catalog, origin s
 		return nil
 	}
 	run.Logf("changes against the live catalog: %s", diff.Summary())
-	rev := vrrec.Revision{Origin: origin, CreatedBy: "staff", Summary: diff.Summary()}
+	rev := vrrec.Revision{Origin: origin, CreatedBy: cmp.Or(d.By, "staff"), Summary: diff.Summary()}
 	if q, ok := d.measure(ctx, run, live, cat); ok {
 		if rev.Quality, err = json.Marshal(q); err != nil {
 			return fmt.Errorf("quality: %w", err)
@@ -182,4 +185,61 @@ func (d *Data) workingDraft(ctx context.Context) (*vrrec.Catalog, vrrec.Revision
 		}
 	}
 	return nil, vrrec.Revision{}, nil
+}
+
+// Versions lists the kept catalog versions, newest first
+// ([]catalog.Entry), and the live one.
+func (c Control) Versions(ctx context.Context) (string, any, error) {
+	entries, live, err := c.Data.History.List(ctx)
+	if err != nil {
+		return "", nil, vrrec.Unavailable(err, "Catalog versions are unavailable: the database does not answer")
+	}
+	return live, entries, nil
+}
+
+// Version describes one kept version: its record and state, what it
+// changes against the live catalog (catalog.Diff) and how it scored
+// (eval.Quality, in the record). ENOTFOUND when it is not kept.
+func (c Control) Version(ctx context.Context, version string) (any, error) {
+	entries, live, err := c.Data.History.List(ctx)
+	if err != nil {
+		return nil, vrrec.Unavailable(err, "Catalog versions are unavailable: the database does not answer")
+	}
+	i := slices.IndexFunc(entries, func(e catalog.Entry) bool { return e.Version == version })
+	if i < 0 {
+		return nil, vrrec.Errorf(vrrec.ENOTFOUND, "Catalog version %s is not kept", version)
+	}
+	diff, _, err := c.Data.History.Compare(ctx, version)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"version": entries[i], "live": live, "diff": diff, "summary": diff.Summary()}, nil
+}
+
+// Publish starts making version what students get (a rollback when it
+// was published before). A draft measured worse needs confirmWorse.
+func (c Control) Publish(ctx context.Context, version string, confirmWorse bool) (vrrec.Job, error) {
+	fn, rev, err := c.Data.Publish(ctx, version, cmp.Or(c.Data.By, "staff"), confirmWorse)
+	if err != nil {
+		return vrrec.Job{}, err
+	}
+	params := map[string]string{"version": version}
+	if !rev.PublishedAt.IsZero() {
+		params["rollback"] = "true"
+	}
+	if confirmWorse {
+		params["confirmed_worse"] = "true"
+	}
+	return c.Runner.Start(ctx, TypePublish, params, fn)
+}
+
+// Discard forgets a draft.
+func (c Control) Discard(ctx context.Context, version string) error {
+	return c.Data.Discard(ctx, version)
+}
+
+// Draft returns the job that keeps cat, read elsewhere (the command line),
+// as a draft from origin, as an upload's is.
+func (d *Data) Draft(cat *vrrec.Catalog, origin string) Func {
+	return func(ctx context.Context, run *Run) error { return d.save(ctx, run, cat, nil, origin) }
 }

@@ -49,7 +49,7 @@ func checkDrafts(t *testing.T, store versionStore) {
 	r := jobs.New(ctx, store, jobs.Options{})
 	t.Cleanup(r.Wait)
 	reloads := 0
-	data := &jobs.Data{Store: store, History: &catalog.History{Store: store},
+	data := &jobs.Data{History: &catalog.History{Store: store},
 		Reload: func(context.Context, *jobs.Run) error { reloads++; return nil },
 		Engine: func(_ context.Context, cat *vrrec.Catalog, _ func(done, total int)) (vrrec.Recommender, error) {
 			return testenv.Engine(t, cat), nil

@@ -30,6 +30,7 @@ type DataJobs interface {
 	// Status describes the catalog being served (version, row counts, last
 	// update, source), as JSON fields of the data page's status.
 	Status(ctx context.Context) map[string]any
+	CatalogVersions
 }
 
 // JobHistory reads the jobs staff started (vrrec.JobStore). An error other

@@ -38,6 +38,7 @@ type dataEnv struct {
 	stop    context.CancelFunc
 	source  atomic.Value // string
 	reloads atomic.Int32
+	data    *jobs.Data
 
 	mu   sync.Mutex
 	cat  *vrrec.Catalog
@@ -86,7 +87,7 @@ func newDataEnvOn(t *testing.T, store vrrec.Store, mutate ...func(*web.Config, *
 	e.runner = jobs.New(ctx, e.db, jobs.Options{CancelPoll: 20 * time.Millisecond, Log: slog.New(slog.DiscardHandler)})
 	t.Cleanup(func() { stop(); e.runner.Wait() })
 	data := &jobs.Data{
-		Store:   e.db,
+		History: &catalog.History{Store: e.db},
 		Current: e.current,
 		Reload: func(ctx context.Context, run *jobs.Run) error {
 			e.mu.Lock()
@@ -115,6 +116,7 @@ func newDataEnvOn(t *testing.T, store vrrec.Store, mutate ...func(*web.Config, *
 		ExtractState: t.TempDir() + "/extract.jsonl",
 		Source:       func() string { return e.source.Load().(string) },
 	}
+	e.data = data
 	auth, err := admin.New("", "staff-password", testKey, e.db)
 	if err != nil {
 		t.Fatal(err)
@@ -166,6 +168,25 @@ func (e *dataEnv) wait(t *testing.T, id string) vrrec.Job {
 	}
 	t.Fatalf("job %s still running", id)
 	return vrrec.Job{}
+}
+
+// publishNewest publishes the newest draft, as staff do from the data
+// page, confirming it if it scores worse, and returns the publishing job.
+func (e *dataEnv) publishNewest(t *testing.T) vrrec.Job {
+	t.Helper()
+	var list struct {
+		Versions []catalog.Entry `json:"versions"`
+	}
+	res := do(t, e.client, "GET", e.base+"/api/admin/data/versions", "", "", nil)
+	if err := json.Unmarshal(res.body, &list); err != nil || res.status != 200 || len(list.Versions) == 0 || list.Versions[0].State != catalog.StateDraft {
+		t.Fatalf("versions: %d %s, want a draft first", res.status, res.body)
+	}
+	job := e.wait(t, jobID(t, do(t, e.client, "POST", e.base+"/api/admin/data/versions/"+list.Versions[0].Version+"/publish",
+		"application/json", `{"confirm_worse": true}`, nil)))
+	if job.State != vrrec.JobCompleted {
+		t.Fatalf("publish: %+v", job)
+	}
+	return job
 }
 
 func jobID(t *testing.T, res response) string {
@@ -235,10 +256,18 @@ func testImportUploadRunsAJob(t *testing.T, e *dataEnv) {
 		t.Fatalf("import job: %+v", job)
 	}
 	logText := strings.Join(job.Log, "\n")
-	for _, want := range []string{"courses.csv: 3 rows read, 2 kept", "courses.csv[1]", "saved version", "serving"} {
+	for _, want := range []string{"courses.csv: 3 rows read, 2 kept", "courses.csv[1]", "changes against the live catalog: courses", "draft "} {
 		if !strings.Contains(logText, want) {
 			t.Errorf("job log lacks %q:\n%s", want, logText)
 		}
+	}
+	// A draft: students still get the embedded catalog.
+	if v, _ := e.db.CatalogVersion(context.Background()); v != "" || len(e.current().Courses) == 2 {
+		t.Fatalf("the import changed what students get before publishing (stored version %q)", v)
+	}
+	publish := e.publishNewest(t)
+	if !strings.Contains(strings.Join(publish.Log, "\n"), "serving") {
+		t.Errorf("publish log: %q", publish.Log)
 	}
 	stored, _, err := e.db.LoadCatalog(context.Background())
 	if err != nil || len(stored.Courses) != 2 || len(stored.Apps) == 0 {
@@ -253,7 +282,8 @@ func testImportUploadRunsAJob(t *testing.T, e *dataEnv) {
 		t.Errorf("status after import: %v", status)
 	}
 	entries, _ := e.db.AuditEntries(context.Background(), 5)
-	if len(entries) == 0 || entries[0].Action != "start_job" || !strings.Contains(entries[0].Detail, "import") {
+	if len(entries) < 3 || entries[0].Action != "start_job" || !strings.Contains(entries[0].Detail, jobs.TypePublish) ||
+		entries[1].Action != "publish_catalog" || !strings.Contains(entries[2].Detail, "import") {
 		t.Errorf("audit: %+v", entries)
 	}
 }
@@ -379,6 +409,7 @@ func TestUpdateCoursesFromSource(t *testing.T) {
 	if !strings.Contains(strings.Join(job.Log, "\n"), "course_skills.json: not at the source") {
 		t.Errorf("log: %q", job.Log)
 	}
+	e.publishNewest(t)
 	if c := e.current().Courses; len(c) != 1 || c[0].CourseID != "95-888" {
 		t.Errorf("served courses: %+v", c)
 	}
@@ -405,6 +436,7 @@ func TestExtractSkillsJob(t *testing.T) {
 	if !strings.Contains(strings.Join(job.Log, "\n"), fmt.Sprintf("extracting skills from %d courses and apps with offline", items)) {
 		t.Errorf("log: %q", job.Log)
 	}
+	e.publishNewest(t)
 	stored, _, err := e.db.LoadCatalog(context.Background())
 	if err != nil || len(stored.AppSkills) == 0 || len(stored.CourseSkills) == 0 {
 		t.Fatalf("no skills stored: %v", err)

@@ -29,7 +29,7 @@ func cmdExtractSkills(ctx context.Context, cfg config.Config, log *slog.Logger, 
 	perSecond := fs.Float64("rate", 2, "items started per second toward the LLM provider (0: no limit)")
 	distance := fs.Float64("merge-distance", 0.2, "merge skills whose vectors are closer than this cosine distance")
 	offline := fs.Bool("offline", false, "match the known vocabulary instead of asking the LLM")
-	doImport := fs.Bool("import", false, "also import the result into DATA_DIR")
+	doImport := fs.Bool("import", false, "also keep the result as a catalog draft in the database (publish it with vrrec catalog publish)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -93,18 +93,19 @@ func cmdExtractSkills(ctx context.Context, cfg config.Config, log *slog.Logger, 
 		fmt.Fprintln(stdout, "Not imported: some items were not read; run again to finish them, then import.")
 	}
 	if *doImport && runErr == nil {
-		var changed bool
-		err = runAsJob(ctx, db, jobs.TypeImport, map[string]string{"by": "vrrec extract-skills --import"}, func(ctx context.Context, run *jobs.Run) error {
-			var err error
-			changed, err = db.SaveCatalog(context.WithoutCancel(ctx), checked, catalog.Version(checked)) // a save, once begun, finishes
-			return err
-		})
+		data, err := cliDataJobs(cfg, db, log, stderr)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "Imported into %s (changed: %v)\n", describeDB(cfg), changed)
-		if err := storeVectors(ctx, db, emb, checked, stderr, log); err != nil {
+		if err := runAsJob(ctx, db, jobs.TypeExtractSkills, map[string]string{"by": "vrrec extract-skills --import"}, data.Draft(checked, jobs.OriginExtraction)); err != nil {
 			return err
+		}
+		v := catalog.Version(checked)
+		if _, rev, err := db.LoadRevision(ctx, v); err == nil {
+			fmt.Fprintf(stdout, "Kept as draft %s in %s.%s\nReview it with \"vrrec catalog diff %s\", publish it with \"vrrec catalog publish %s\".\n",
+				v, describeDB(cfg), qualityLine(rev.Quality), v, v)
+		} else {
+			fmt.Fprintf(stdout, "Nothing to keep: the result is the catalog students already get (version %s).\n", v)
 		}
 	}
 	return runErr

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/jobs"
@@ -18,6 +19,8 @@ func cmdImport(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	dir := fs.String("dir", "", "directory with courses.json, vr_apps.json, skills.json, course_skills.json, app_skills.json")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	publish := fs.Bool("publish", false, "publish the draft at once")
+	confirm := fs.Bool("confirm-worse", false, "with --publish: publish even if the draft scores worse than the live catalog")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -36,35 +39,48 @@ func cmdImport(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 		return err
 	}
 	defer db.Close()
-	emb, err := newEmbedder(cfg)
+	data, err := cliDataJobs(cfg, db, log, stderr)
 	if err != nil {
 		return err
 	}
 	version := catalog.Version(cat)
-	var changed bool
-	err = runAsJob(ctx, db, jobs.TypeImport, map[string]string{"by": "vrrec import", "dir": *dir}, func(ctx context.Context, run *jobs.Run) error {
-		var err error
-		if changed, err = db.SaveCatalog(context.WithoutCancel(ctx), cat, version); err != nil { // a save, once begun, finishes
-			return err
-		}
-		run.Logf("saved version %s: %d courses, %d apps, %d skills (changed: %v)", version, len(cat.Courses), len(cat.Apps), len(cat.Skills), changed)
-		// Embedded here, once, so every process that loads the catalog
-		// reads its vectors.
-		return storeVectors(ctx, db, emb, cat, stderr, log)
-	})
+	// A draft, measured beside the live catalog, as an upload on the data
+	// page is.
+	if err := runAsJob(ctx, db, jobs.TypeImport, map[string]string{"by": "vrrec import", "dir": *dir}, data.Draft(cat, jobs.OriginCLI)); err != nil {
+		return err
+	}
+	_, rev, err := db.LoadRevision(ctx, version)
+	if err != nil && vrrec.ErrorCode(err) != vrrec.ENOTFOUND {
+		return err
+	}
+	_, live, err := data.History.Live(ctx)
 	if err != nil {
 		return err
 	}
+	published := false
+	if *publish && version != live {
+		fn, _, err := data.Publish(ctx, version, data.By, *confirm)
+		if err != nil {
+			if vrrec.ErrorCode(err) == vrrec.EINVALID {
+				return fmt.Errorf("the draft is kept but not published: %s (add --confirm-worse)", vrrec.ErrorMessage(err))
+			}
+			return err
+		}
+		if err := runAsJob(ctx, db, jobs.TypePublish, map[string]string{"by": "vrrec import --publish", "version": version}, fn); err != nil {
+			return err
+		}
+		published, live = true, version
+	}
 	path := describeDB(cfg)
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
+		return writeJSONTo(stdout, struct {
 			*catalog.Report
-			Version string `json:"version"`
-			Changed bool   `json:"changed"`
-			Path    string `json:"path"`
-		}{rep, version, changed, path})
+			Version   string          `json:"version"`
+			Live      string          `json:"live"`
+			Published bool            `json:"published"`
+			Quality   json.RawMessage `json:"quality,omitempty"`
+			Path      string          `json:"path"`
+		}{rep, version, live, published, rev.Quality, path})
 	}
 	fmt.Fprintf(stdout, "Importing %s\n\n", *dir)
 	fmt.Fprintf(stdout, "  %-20s %6s %6s\n", "file", "read", "kept")
@@ -78,10 +94,14 @@ func cmdImport(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 		}
 	}
 	fmt.Fprintf(stdout, "\n%d rows dropped, %d fixed.\n", rep.Count(catalog.Dropped), rep.Count(catalog.Fixed))
-	if changed {
-		fmt.Fprintf(stdout, "Catalog saved to %s (version %s): %d courses, %d apps, %d skills.\n", path, version, len(cat.Courses), len(cat.Apps), len(cat.Skills))
-	} else {
-		fmt.Fprintf(stdout, "Catalog unchanged: %s already holds version %s.\n", path, version)
+	switch {
+	case published:
+		fmt.Fprintf(stdout, "Published version %s in %s: %d courses, %d apps, %d skills.%s\n", version, path, len(cat.Courses), len(cat.Apps), len(cat.Skills), qualityLine(rev.Quality))
+	case version == live:
+		fmt.Fprintf(stdout, "Nothing to publish: %s already serves version %s.\n", path, version)
+	default:
+		fmt.Fprintf(stdout, "Draft %s kept in %s: %d courses, %d apps, %d skills.%s\nStudents still get version %s. Review it with \"vrrec catalog diff %s\", publish it with \"vrrec catalog publish %s\".\n",
+			version, path, len(cat.Courses), len(cat.Apps), len(cat.Skills), qualityLine(rev.Quality), live, version, version)
 	}
 	return nil
 }

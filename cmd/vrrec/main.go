@@ -25,7 +25,8 @@ Usage:
   vrrec healthcheck                                    exit 0 when the local service answers /health
   vrrec hash-password < password.txt                   print an ADMIN_PASSWORD_HASH (argon2id) for a password
   vrrec recommend [--json] [--reply] [--top N] "QUERY"   rank apps for a query
-  vrrec import --dir DIR [--json]                      import a catalog in the upstream JSON format
+  vrrec import --dir DIR [--json] [--publish]          keep a catalog in the upstream format as a draft (--publish: make it live)
+  vrrec catalog list|diff|publish|rollback|discard     review, publish and roll back catalog versions ("vrrec catalog" for details)
   vrrec eval --queries FILE [--catalog DIR] [--json]   measure precision@5, recall@8, nDCG@5
   vrrec extract-skills [--offline] [--out DIR] [--import]  re-extract course and app skills (LLM or vocabulary)
   vrrec build-graph [--clear] [--json]                 write the catalog into Neo4j (GRAPH_BACKEND=neo4j); print graph statistics
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdRecommend(ctx, cfg, log, rest, stdout, stderr)
 	case "import":
 		return cmdImport(ctx, cfg, log, rest, stdout, stderr)
+	case "catalog":
+		return cmdCatalog(ctx, cfg, log, rest, stdout, stderr)
 	case "eval":
 		return cmdEval(ctx, cfg, log, rest, stdout, stderr)
 	case "healthcheck":

@@ -106,11 +106,36 @@ func TestImportUpstreamThenRecommendAndEval(t *testing.T) {
 	if n := len(problem.FindAllString(out, -1)); n < 24 {
 		t.Errorf("%d bad rows reported by file and index, want dozens:\n%s", n, out)
 	}
-	if !strings.Contains(out, "rows dropped") || !strings.Contains(out, "Catalog saved to") {
+	if !strings.Contains(out, "rows dropped") || !strings.Contains(out, "Students still get version") {
 		t.Errorf("no summary:\n%s", out)
 	}
+	// A draft: the database serves nothing yet.
+	if db, err := openDB(context.Background(), config.Config{DataDir: dir}); err != nil {
+		t.Fatal(err)
+	} else if v, err := db.CatalogVersion(context.Background()); err != nil || v != "" {
+		t.Errorf("the import published version %q, %v", v, err)
+	} else {
+		db.Close()
+	}
+	out, err = runCLI(t, dir, "catalog", "list")
+	draft := regexp.MustCompile(`(?m)^([0-9a-f]{16})  draft `).FindStringSubmatch(out)
+	if err != nil || draft == nil || !regexp.MustCompile(`(?m)^[0-9a-f]{16}  live +.+embedded default`).MatchString(out) {
+		t.Fatalf("catalog list: %v\n%s", err, out)
+	}
+	out, err = runCLI(t, dir, "catalog", "diff", draft[1])
+	if err != nil || !strings.Contains(out, "apps:") || !strings.Contains(out, "Quality on the labeled queries") {
+		t.Errorf("catalog diff: %v\n%s", err, out)
+	}
+	// The old system's catalog answers the embedded catalog's labeled
+	// queries worse: publishing needs a confirmation.
+	if _, err := runCLI(t, dir, "catalog", "publish", draft[1]); err == nil || !strings.Contains(err.Error(), "--confirm-worse") {
+		t.Errorf("publishing a worse draft without confirmation: %v", err)
+	}
+	if out, err := runCLI(t, dir, "catalog", "publish", draft[1], "--confirm-worse"); err != nil || !strings.Contains(out, "Published version "+draft[1]) {
+		t.Fatalf("publish: %v\n%s", err, out)
+	}
 	out, err = runCLI(t, dir, "import", "--dir", upstream)
-	if err != nil || !strings.Contains(out, "Catalog unchanged") {
+	if err != nil || !strings.Contains(out, "Nothing to publish") {
 		t.Errorf("re-import: %v\n%s", err, out)
 	}
 
@@ -145,6 +170,13 @@ func TestImportUpstreamThenRecommendAndEval(t *testing.T) {
 		!strings.Contains(err.Error(), "not in the catalog") {
 		t.Errorf("mismatched query set: %v", err)
 	}
+	// Roll back: the embedded catalog is live again.
+	if out, err := runCLI(t, dir, "catalog", "rollback"); err != nil || !strings.Contains(out, "embedded default") {
+		t.Fatalf("rollback: %v\n%s", err, out)
+	}
+	if def := testenv.DefaultCatalog(t); len(loadStored(t, dir).Apps) != len(def.Apps) {
+		t.Error("after the rollback the database does not hold the embedded catalog")
+	}
 }
 
 func TestSigningKeyRefusesWeakSecrets(t *testing.T) {
@@ -175,8 +207,12 @@ func TestExtractSkillsOfflineAndResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !regexp.MustCompile(`228 of 228 items read; \d+ skills`).MatchString(out) || !strings.Contains(out, "Imported into") {
-		t.Errorf("output:\n%s", out)
+	draft := regexp.MustCompile(`Kept as draft ([0-9a-f]{16})`).FindStringSubmatch(out)
+	if !regexp.MustCompile(`228 of 228 items read; \d+ skills`).MatchString(out) || draft == nil {
+		t.Fatalf("output:\n%s", out)
+	}
+	if out, err := runCLI(t, dir, "catalog", "publish", draft[1], "--confirm-worse"); err != nil {
+		t.Fatalf("publish the extraction: %v\n%s", err, out)
 	}
 	if imported := loadStored(t, dir); len(imported.AppSkills) == 0 || len(imported.CourseSkills) == 0 {
 		t.Fatal("the imported catalog has no mappings")

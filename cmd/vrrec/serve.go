@@ -173,35 +173,35 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// Jobs a crashed process left running (on any instance) stop beating and
 	// are marked interrupted.
 	go runner.SweepStale(jobsCtx, 10*time.Second)
-	dataJobs := &jobs.Data{
-		Store:   db,
-		Current: func() *vrrec.Catalog { return live.current().cat },
-		Reload: func(ctx context.Context, run *jobs.Run) error {
-			run.Progress("rebuilding graph and vectors", 0, 1)
-			start := time.Now()
-			if _, err := live.reload(ctx, true, run.Progress); err != nil {
-				return fmt.Errorf("rebuild: %w", err)
-			}
-			l := live.current()
-			run.Progress("rebuilding graph and vectors", 1, 1)
-			run.Logf("serving version %s (%s): %d apps, %d skills; rebuilt in %s", l.version, l.source, len(l.cat.Apps), len(l.cat.Skills),
-				time.Since(start).Round(time.Millisecond))
-			return graphs.buildJob(live)(ctx, run)
-		},
-		Extractor: func() skills.Extractor {
-			ex, _, err := newExtractor(effective(ctx), live.current().cat, false)
-			if err != nil {
-				log.Warn("LLM extractor unavailable, using the vocabulary", "err", err)
-				ex = skills.NewOfflineExtractor(live.current().cat.Skills)
-			}
-			return ex
-		},
-		Embedder:     emb,
-		ExtractState: filepath.Join(cfg.DataDir, "extract-skills.jsonl"),
-		Source: func() string {
-			v, _ := settings.Effective(ctx, "CATALOG_SOURCE_URL")
-			return v
-		},
+	dataJobs, err := newDataJobs(cfg, db, emb, log, ragOpts, func(ctx context.Context, run *jobs.Run) error {
+		run.Progress("rebuilding graph and vectors", 0, 1)
+		start := time.Now()
+		if _, err := live.reload(ctx, true, run.Progress); err != nil {
+			return fmt.Errorf("rebuild: %w", err)
+		}
+		l := live.current()
+		run.Progress("rebuilding graph and vectors", 1, 1)
+		run.Logf("serving version %s (%s): %d apps, %d skills; rebuilt in %s", l.version, l.source, len(l.cat.Apps), len(l.cat.Skills),
+			time.Since(start).Round(time.Millisecond))
+		return graphs.buildJob(live)(ctx, run)
+	})
+	if err != nil {
+		return err
+	}
+	dataJobs.Current = func() *vrrec.Catalog { return live.current().cat }
+	dataJobs.Extractor = func() skills.Extractor {
+		ex, _, err := newExtractor(effective(ctx), live.current().cat, false)
+		if err != nil {
+			log.Warn("LLM extractor unavailable, using the vocabulary", "err", err)
+			ex = skills.NewOfflineExtractor(live.current().cat.Skills)
+		}
+		return ex
+	}
+	dataJobs.Embedder = emb
+	dataJobs.ExtractState = filepath.Join(cfg.DataDir, "extract-skills.jsonl")
+	dataJobs.Source = func() string {
+		v, _ := settings.Effective(ctx, "CATALOG_SOURCE_URL")
+		return v
 	}
 	served := func() string { return live.current().version }
 	// Neo4j is rebuilt by a job, so instances sharing it never build at once

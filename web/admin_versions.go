@@ -1,0 +1,111 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+
+	"github.com/vrrec/vrrec"
+)
+
+// CatalogVersions lists, compares, publishes and discards catalog versions
+// (jobs.Control). Every catalog change is a draft; students get a version
+// once staff publish it, and publishing an earlier one rolls back.
+type CatalogVersions interface {
+	// Versions lists the kept versions, newest first, as JSON, and the
+	// live one.
+	Versions(ctx context.Context) (live string, versions any, err error)
+	// Version describes one kept version as JSON: its record and state,
+	// its diff against the live catalog, its measured quality.
+	// ENOTFOUND when it is not kept.
+	Version(ctx context.Context, version string) (any, error)
+	// Publish starts making a version live; EINVALID when a draft scores
+	// worse and confirmWorse is not set.
+	Publish(ctx context.Context, version string, confirmWorse bool) (vrrec.Job, error)
+	// Discard forgets a draft; EINVALID for the live or an earlier
+	// version.
+	Discard(ctx context.Context, version string) error
+}
+
+// versionID is what a catalog version looks like (catalog.Version).
+var versionID = regexp.MustCompile(`^[0-9a-f]{16}$`)
+
+// pathVersion returns the {version} of the path, EINVALID when it cannot
+// be a catalog version.
+func pathVersion(r *http.Request) (string, error) {
+	v := r.PathValue("version")
+	if !versionID.MatchString(v) {
+		return "", vrrec.Errorf(vrrec.EINVALID, "%q is not a catalog version (16 hexadecimal digits)", v)
+	}
+	return v, nil
+}
+
+// listVersions answers GET /api/admin/data/versions.
+func (s *Server) listVersions(w http.ResponseWriter, r *http.Request) {
+	live, list, err := s.cfg.DataAdmin.Jobs.Versions(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"live": live, "versions": list})
+}
+
+// getVersion answers GET /api/admin/data/versions/{version}: the record,
+// the diff against the live catalog and the measured quality.
+func (s *Server) getVersion(w http.ResponseWriter, r *http.Request) {
+	v, err := pathVersion(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out, err := s.cfg.DataAdmin.Jobs.Version(r.Context(), v)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// publishVersion answers POST /api/admin/data/versions/{version}/publish
+// with {"confirm_worse": true} when the draft scores worse: 202 with the
+// publishing job. The audit trail records a confirmed worse publication.
+func (s *Server) publishVersion(w http.ResponseWriter, r *http.Request) {
+	v, err := pathVersion(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var body struct {
+		ConfirmWorse bool `json:"confirm_worse"`
+	}
+	if r.ContentLength != 0 {
+		if err := decodeJSON(w, r, &body); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
+	job, err := s.cfg.DataAdmin.Jobs.Publish(r.Context(), v, body.ConfirmWorse)
+	if err == nil {
+		detail := v
+		if body.ConfirmWorse {
+			detail += " (confirmed although it scores worse)"
+		}
+		s.audit(r, "publish_catalog", detail)
+	}
+	s.startJob(w, r, job, err, nil)
+}
+
+// discardVersion answers DELETE /api/admin/data/versions/{version}.
+func (s *Server) discardVersion(w http.ResponseWriter, r *http.Request) {
+	v, err := pathVersion(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.cfg.DataAdmin.Jobs.Discard(r.Context(), v); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.audit(r, "discard_catalog_draft", v)
+	writeJSON(w, http.StatusOK, map[string]any{"success": true, "version": v})
+}
