@@ -76,9 +76,7 @@ func (s *Server) dataStatus(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
-	if d.Data.Source != nil {
-		out["catalog_source"] = d.Data.Source()
-	}
+	out["sources"] = sourceStates(d.Data)
 	if d.Info != nil {
 		for k, v := range d.Info(ctx) {
 			out[k] = v
@@ -173,7 +171,25 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 		s.cfg.DataAdmin.Data.Import(uploads), map[string]any{"report": rep})
 }
 
-// updateFromSource answers POST /api/admin/data/update/{courses,apps}.
+// sourceStates tells the data page, per source job, whether it can start
+// and what it would read, or which setting it waits for.
+func sourceStates(d *jobs.Data) map[string]any {
+	out := map[string]any{}
+	for _, t := range jobs.SourceTypes {
+		if d.Sources == nil {
+			continue
+		}
+		if src, err := d.Sources(t); err != nil {
+			out[t] = map[string]any{"ready": false, "about": vrrec.ErrorMessage(err)}
+		} else {
+			out[t] = map[string]any{"ready": true, "about": src.About()}
+		}
+	}
+	return out
+}
+
+// updateFromSource answers POST /api/admin/data/update/{courses,apps},
+// /scrape/courses and /search/apps.
 func (s *Server) updateFromSource(jobType string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		fn, err := s.cfg.DataAdmin.Data.UpdateFrom(jobType)

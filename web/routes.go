@@ -48,6 +48,8 @@ func (s *Server) routes() http.Handler {
 	staff.HandleFunc("POST /api/admin/data/import", s.needData(s.importUpload))
 	staff.HandleFunc("POST /api/admin/data/update/courses", s.needData(s.updateFromSource(jobs.TypeUpdateCourses)))
 	staff.HandleFunc("POST /api/admin/data/update/apps", s.needData(s.updateFromSource(jobs.TypeUpdateApps)))
+	staff.HandleFunc("POST /api/admin/data/scrape/courses", s.needData(s.updateFromSource(jobs.TypeScrapeCourses)))
+	staff.HandleFunc("POST /api/admin/data/search/apps", s.needData(s.updateFromSource(jobs.TypeSearchApps)))
 	staff.HandleFunc("POST /api/admin/data/process/skills", s.needData(s.extractSkills))
 	staff.HandleFunc("POST /api/admin/data/process/graph", s.needData(s.rebuildGraph))
 	staff.HandleFunc("GET /api/admin/jobs", s.needData(s.listJobs))
