@@ -1,6 +1,8 @@
 package main
 
 import (
+	"time"
+
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/firecrawl"
@@ -10,6 +12,9 @@ import (
 	"github.com/vrrec/vrrec/tavily"
 	"github.com/vrrec/vrrec/webfetch"
 )
+
+// sourceLLMTimeout is the least time one LLM call of a source gets.
+const sourceLLMTimeout = 3 * time.Minute
 
 // newSource builds the source a data job reads from cfg, the settings in
 // effect when the job starts.
@@ -23,7 +28,10 @@ func newSource(cfg config.Config, jobType string) (sources.Source, error) {
 	}
 	var model sources.Completer
 	if cfg.LLMEnabled() {
-		chat, err := openai.NewChat(openai.ChatConfig{BaseURL: cfg.LLMBaseURL, APIKey: cfg.LLMAPIKey, Model: cfg.LLMModel, Temperature: 0, AttemptTimeout: cfg.LLMTimeout})
+		// Reading a catalog page writes a long answer: more time than a
+		// chat's LLM_TIMEOUT.
+		chat, err := openai.NewChat(openai.ChatConfig{BaseURL: cfg.LLMBaseURL, APIKey: cfg.LLMAPIKey, Model: cfg.LLMModel, Temperature: 0,
+			AttemptTimeout: max(cfg.LLMTimeout, sourceLLMTimeout)})
 		if err != nil {
 			return nil, err
 		}
