@@ -99,11 +99,16 @@ func ruleCourses(page string) []vrrec.Course {
 	dept := ""
 	var cur *vrrec.Course
 	var desc []string
-	valueNext := false // a label ended its line: the next line is its value, not description
+	valueNext := false  // a label ended its line: the next line is its value, not description
+	prereqList := false // "Prerequisites:" ended its line: the lines naming courses are its list
 	flush := func() {
 		if cur != nil {
 			cur.Description = strings.Join(desc, " ")
-			out = append(out, *cur)
+			// A number and title alone is a mention (a prerequisite
+			// listed on its own line), not the course's entry.
+			if cur.Description != "" || cur.Units != 0 {
+				out = append(out, *cur)
+			}
 		}
 		cur, desc = nil, nil
 	}
@@ -112,7 +117,7 @@ func ruleCourses(page string) []vrrec.Course {
 			flush()
 			continue
 		}
-		if m := courseHead.FindStringSubmatch(l.text); m != nil && !strings.Contains(strings.ToLower(m[2]), "prerequisite") {
+		if m := courseHead.FindStringSubmatch(l.text); m != nil && !prereqList && !strings.Contains(strings.ToLower(m[2]), "prerequisite") {
 			flush()
 			cur = &vrrec.Course{CourseID: m[1], Department: dept, Prerequisites: []string{}, LearningOutcomes: []string{}}
 			cur.Title, cur.Units = splitTitle(m[2])
@@ -128,6 +133,15 @@ func ruleCourses(page string) []vrrec.Course {
 		if cur == nil || l.text == "" {
 			continue
 		}
+		if prereqList && courseNumber.MatchString(l.text) {
+			for _, n := range numbers(l.text) {
+				if !slices.Contains(cur.Prerequisites, n) {
+					cur.Prerequisites = append(cur.Prerequisites, n)
+				}
+			}
+			continue
+		}
+		prereqList = false
 		if valueNext {
 			valueNext = false
 			continue
@@ -138,6 +152,7 @@ func ruleCourses(page string) []vrrec.Course {
 			switch {
 			case strings.HasPrefix(label, "pre"):
 				cur.Prerequisites = numbers(m[2])
+				prereqList, valueNext = valueNext, false
 			case strings.HasPrefix(label, "dep"):
 				cur.Department = strings.TrimSpace(m[2])
 			case strings.HasPrefix(label, "unit") || strings.HasPrefix(label, "credit"):

@@ -1,6 +1,7 @@
 package sources
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -87,8 +88,10 @@ func (s *CoursePages) Fetch(ctx context.Context, base *vrrec.Catalog, r Reporter
 	return encodeRows(catalog.CoursesFile, merged)
 }
 
-// mergeCourses lays found over base by course number (a later page wins),
-// and counts the numbers base did not have.
+// mergeCourses lays found over base by course number: what a page states
+// replaces the stored field, what it leaves out (learning outcomes, often
+// units or department) stays; a later page wins. It counts the numbers
+// base did not have.
 func mergeCourses(base, found []vrrec.Course) ([]vrrec.Course, int) {
 	out := slices.Clone(base)
 	at := map[string]int{}
@@ -97,13 +100,25 @@ func mergeCourses(base, found []vrrec.Course) ([]vrrec.Course, int) {
 	}
 	added := 0
 	for _, c := range found {
-		if i, ok := at[c.CourseID]; ok {
-			out[i] = c
+		i, ok := at[c.CourseID]
+		if !ok {
+			at[c.CourseID] = len(out)
+			out = append(out, c)
+			added++
 			continue
 		}
-		at[c.CourseID] = len(out)
-		out = append(out, c)
-		added++
+		old := out[i]
+		c.Title = cmp.Or(c.Title, old.Title)
+		c.Department = cmp.Or(c.Department, old.Department)
+		c.Description = cmp.Or(c.Description, old.Description)
+		c.Units = cmp.Or(c.Units, old.Units)
+		if len(c.Prerequisites) == 0 {
+			c.Prerequisites = old.Prerequisites
+		}
+		if len(c.LearningOutcomes) == 0 {
+			c.LearningOutcomes = old.LearningOutcomes
+		}
+		out[i] = c
 	}
 	return out, added
 }

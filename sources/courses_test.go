@@ -101,6 +101,8 @@ func TestRulesReadCatalogLayouts(t *testing.T) {
 				"Python for data analysis: data structures, pandas, visualization and a project on a public data set."),
 			course("94-806", "Privacy in the Digital Age", "Heinz College of Information Systems and Public Policy", 6,
 				"How personal information is collected, used and protected; privacy law and policy in the US and EU."),
+			course("95-702", "Distributed Systems for Information Systems Management", "Heinz College of Information Systems and Public Policy", 12,
+				"Distributed systems concepts through programming projects.", "95-712", "95-706"),
 		}},
 		{"design-table.md", []vrrec.Course{
 			course("05-418", "Design Educational Games", "Human-Computer Interaction Institute", 12,
@@ -183,7 +185,9 @@ func TestModelReadsOtherLayouts(t *testing.T) {
 // rest; one failing page fails the whole fetch.
 func TestCoursePagesMergeAndFail(t *testing.T) {
 	site := catalogPages(t)
-	base := &vrrec.Catalog{Courses: []vrrec.Course{course("15-112", "Old title", "", 10, "old"), course("76-101", "Interpretation and Argument", "English", 9, "Writing.")}}
+	old := course("15-112", "Old title", "", 10, "old")
+	old.LearningOutcomes = []string{"Write programs of a few hundred lines"}
+	base := &vrrec.Catalog{Courses: []vrrec.Course{old, course("76-101", "Interpretation and Argument", "English", 9, "Writing.")}}
 	src, _ := sources.NewCoursePages([]string{site + "/cmu-scs.html", site + "/heinz.md"}, &webfetch.Client{}, "plain HTTP", nil)
 	got, rep, err := fetchCourses(t, src, base)
 	if err != nil {
@@ -193,10 +197,15 @@ func TestCoursePagesMergeAndFail(t *testing.T) {
 	for _, c := range got {
 		ids = append(ids, c.CourseID)
 	}
-	if strings.Join(ids, " ") != "15-112 76-101 15-122 15-466 95-729 95-888 94-806" || got[0].Title != "Fundamentals of Programming and Computer Science" {
-		t.Errorf("merged: %v, first %+v", ids, got[0])
+	if strings.Join(ids, " ") != "15-112 76-101 15-122 15-466 95-729 95-888 94-806 95-702" {
+		t.Errorf("merged: %v", ids)
 	}
-	if !strings.Contains(rep.String(), "6 courses found: 5 new, 1 updated") {
+	// What the page states replaces the stored fields; the rest stays.
+	if c := got[0]; c.Title != "Fundamentals of Programming and Computer Science" || c.Units != 12 || c.Department != "School of Computer Science" ||
+		!reflect.DeepEqual(c.LearningOutcomes, old.LearningOutcomes) || !reflect.DeepEqual(c.Prerequisites, []string{"15-110", "15-051"}) {
+		t.Errorf("15-112 after the update: %+v", c)
+	}
+	if !strings.Contains(rep.String(), "7 courses found: 6 new, 1 updated") {
 		t.Errorf("log: %s", rep)
 	}
 	src, _ = sources.NewCoursePages([]string{site + "/cmu-scs.html", site + "/gone.html"}, &webfetch.Client{}, "plain HTTP", nil)
