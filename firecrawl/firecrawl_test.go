@@ -43,6 +43,8 @@ func TestMarkdownFailures(t *testing.T) {
 			[]string{"rate limit", "429", "again in 30s"}},
 		{"server error", fakeweb.FirecrawlKey, fakeweb.Page{Reply: fakeweb.Reply{Status: 500, Error: "Internal server error"}}, []string{"HTTP 500", "Internal server error"}},
 		{"garbage", fakeweb.FirecrawlKey, fakeweb.Page{Reply: fakeweb.Reply{Raw: "<html>Bad gateway</html>"}}, []string{"not its JSON", "Bad gateway"}},
+		{"page gone", fakeweb.FirecrawlKey, fakeweb.Page{Markdown: "Not Found", PageStatus: 404}, []string{"https://catalog.example.edu/scs answered Firecrawl with HTTP 404"}},
+		{"not scraped", fakeweb.FirecrawlKey, fakeweb.Page{Reply: fakeweb.Reply{Raw: `{"success": false, "error": "All scraping engines failed"}`}}, []string{"could not scrape", "All scraping engines failed"}},
 		{"empty", fakeweb.FirecrawlKey, fakeweb.Page{Reply: fakeweb.Reply{Raw: " "}}, []string{"not its JSON", "empty answer"}},
 		{"timeout", fakeweb.FirecrawlKey, fakeweb.Page{Reply: fakeweb.Reply{Delay: 2 * time.Second}}, []string{"did not answer within 200ms"}},
 	} {

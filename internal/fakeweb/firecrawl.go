@@ -1,6 +1,7 @@
 package fakeweb
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +17,9 @@ const FirecrawlKey = "fc-test-key"
 type Page struct {
 	Reply
 	Markdown string
+	// PageStatus is the status the scraped site answered (metadata
+	// statusCode); 0 means 200.
+	PageStatus int
 }
 
 // Firecrawl speaks Firecrawl's v1 scrape API: POST /v1/scrape with {"url",
@@ -73,7 +77,7 @@ func (s *Firecrawl) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(map[string]any{"success": true, "data": map[string]any{
 		"markdown": a.Markdown,
-		"metadata": map[string]any{"title": strings.TrimLeft(title, "# "), "sourceURL": req.URL, "url": req.URL, "statusCode": 200},
+		"metadata": map[string]any{"title": strings.TrimLeft(title, "# "), "sourceURL": req.URL, "url": req.URL, "statusCode": cmp.Or(a.PageStatus, http.StatusOK)},
 	}})
 }
 
