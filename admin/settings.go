@@ -15,9 +15,10 @@ import (
 
 // Managed are the settings staff may change at run time, as in the old
 // system. A value stored in the database wins over the environment.
-// LLM_BASE_URL and CATALOG_SOURCE_URL are this system's additions.
+// LLM_BASE_URL, CATALOG_SOURCE_URL, COURSE_CATALOG_URLS and
+// APP_SEARCH_TOPICS are this system's additions.
 var Managed = []string{"OPENROUTER_API_KEY", "OPENROUTER_MODEL", "LLM_BASE_URL", "FIRECRAWL_API_KEY", "TAVILY_API_KEY",
-	"MONGODB_URI", "NEO4J_URI", "CATALOG_SOURCE_URL"}
+	"MONGODB_URI", "NEO4J_URI", "CATALOG_SOURCE_URL", "COURSE_CATALOG_URLS", "APP_SEARCH_TOPICS"}
 
 // secret reports whether a managed setting must be masked when shown.
 func secret(key string) bool { return strings.HasSuffix(key, "_KEY") || strings.HasSuffix(key, "_URI") }
@@ -29,8 +30,8 @@ func applies(key string) string {
 		return "environment only: the database is chosen before stored settings can be read"
 	case "NEO4J_URI":
 		return "at the next start"
-	case "FIRECRAWL_API_KEY", "TAVILY_API_KEY":
-		return "kept for scraping and search providers, which this version does not call"
+	case "FIRECRAWL_API_KEY", "TAVILY_API_KEY", "COURSE_CATALOG_URLS", "APP_SEARCH_TOPICS", "CATALOG_SOURCE_URL":
+		return "at the next job that reads it"
 	default:
 		return "at once"
 	}

@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -112,6 +113,16 @@ type Config struct {
 	// vr_apps.json, ...) the "update courses/apps" jobs download:
 	// CATALOG_SOURCE_URL, default empty; staff may set it at run time.
 	CatalogSourceURL string
+	// The "read course catalog pages" job reads COURSE_CATALOG_URLS
+	// (separated by commas or new lines) through Firecrawl when
+	// FIRECRAWL_API_KEY is set, with a plain HTTP GET otherwise; the
+	// "search the web for apps" job searches Tavily (TAVILY_API_KEY) for
+	// each of APP_SEARCH_TOPICS (commas or new lines). Staff may set all
+	// four at run time.
+	CourseCatalogURLs []string
+	AppSearchTopics   []string
+	FirecrawlAPIKey   string
+	TavilyAPIKey      string
 
 	// Staff login: ADMIN_PASSWORD_HASH (argon2id or bcrypt, from `vrrec
 	// hash-password`) or, for old .env files, ADMIN_PASSWORD in plain text.
@@ -190,6 +201,10 @@ func Load(getenv func(string) string) (Config, error) {
 	c.Neo4jPassword = get("NEO4J_PASSWORD", "")
 	c.Neo4jDatabase = get("NEO4J_DATABASE", "neo4j")
 	c.CatalogSourceURL = get("CATALOG_SOURCE_URL", "")
+	c.CourseCatalogURLs = List(getenv("COURSE_CATALOG_URLS"))
+	c.AppSearchTopics = List(getenv("APP_SEARCH_TOPICS"))
+	c.FirecrawlAPIKey = get("FIRECRAWL_API_KEY", "")
+	c.TavilyAPIKey = get("TAVILY_API_KEY", "")
 	c.AdminPasswordHash = get("ADMIN_PASSWORD_HASH", "")
 	c.AdminPassword = get("ADMIN_PASSWORD", "")
 	c.Env = strings.ToLower(get("VRREC_ENV", "development"))
@@ -326,4 +341,16 @@ func FromEnvironment() (Config, error) {
 		return Config{}, err
 	}
 	return Load(os.Getenv)
+}
+
+// List splits a setting separated by commas or new lines, dropping empty
+// entries and repeats.
+func List(v string) []string {
+	var out []string
+	for _, item := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
+		if item = strings.TrimSpace(item); item != "" && !slices.Contains(out, item) {
+			out = append(out, item)
+		}
+	}
+	return out
 }

@@ -77,6 +77,21 @@ func TestLoadServiceSettings(t *testing.T) {
 	}
 }
 
+// Staff list catalog pages and search topics one a line or with commas.
+func TestSourceLists(t *testing.T) {
+	c, err := config.Load(env(map[string]string{
+		"COURSE_CATALOG_URLS": "https://catalog.example.edu/scs,\r\n https://catalog.example.edu/heinz\n\nhttps://catalog.example.edu/scs",
+		"APP_SEARCH_TOPICS":   " anatomy , public speaking,,",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(c.CourseCatalogURLs, "|") != "https://catalog.example.edu/scs|https://catalog.example.edu/heinz" ||
+		strings.Join(c.AppSearchTopics, "|") != "anatomy|public speaking" {
+		t.Errorf("urls %q, topics %q", c.CourseCatalogURLs, c.AppSearchTopics)
+	}
+}
+
 func TestJournalSpoolMax(t *testing.T) {
 	for v, want := range map[string]int64{"": 1 << 30, "512MiB": 512 << 20, "2 GiB": 2 << 30, "64kb": 64 << 10, "1048576": 1 << 20} {
 		c, err := config.Load(env(map[string]string{"JOURNAL_SPOOL_MAX": v}))

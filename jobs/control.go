@@ -54,6 +54,18 @@ func (c Control) UpdateApps(ctx context.Context) (vrrec.Job, error) {
 	return c.update(ctx, TypeUpdateApps)
 }
 
+// ScrapeCourses starts reading the course catalog pages
+// (COURSE_CATALOG_URLS); EINVALID when none is configured.
+func (c Control) ScrapeCourses(ctx context.Context) (vrrec.Job, error) {
+	return c.update(ctx, TypeScrapeCourses)
+}
+
+// SearchApps starts searching the web for apps on the configured topics
+// (APP_SEARCH_TOPICS, TAVILY_API_KEY); EINVALID when they are not set.
+func (c Control) SearchApps(ctx context.Context) (vrrec.Job, error) {
+	return c.update(ctx, TypeSearchApps)
+}
+
 func (c Control) update(ctx context.Context, kind string) (vrrec.Job, error) {
 	fn, err := c.Data.UpdateFrom(kind)
 	if err != nil {
@@ -80,7 +92,8 @@ func (c Control) Cancel(ctx context.Context, id string) error {
 // Status describes the catalog being served, for the data page:
 // catalog_version, counts (of each file's rows), updated_at (when the store
 // last changed; store_error instead when the database did not answer) and
-// catalog_source (the configured source URL).
+// sources (per source job: ready, and what it reads or which setting it
+// waits for).
 func (c Control) Status(ctx context.Context) map[string]any {
 	cat := c.Data.Current()
 	out := map[string]any{
@@ -94,8 +107,23 @@ func (c Control) Status(ctx context.Context) map[string]any {
 	} else if !at.IsZero() {
 		out["updated_at"] = at
 	}
-	if c.Data.Source != nil {
-		out["catalog_source"] = c.Data.Source()
+	out["sources"] = c.sourceStates()
+	return out
+}
+
+// sourceStates tells the data page, per source job, whether it can start
+// and what it would read, or which setting it waits for.
+func (c Control) sourceStates() map[string]any {
+	out := map[string]any{}
+	if c.Data.Sources == nil {
+		return out
+	}
+	for _, t := range SourceTypes {
+		if src, err := c.Data.Sources(t); err != nil {
+			out[t] = map[string]any{"ready": false, "about": vrrec.ErrorMessage(err)}
+		} else {
+			out[t] = map[string]any{"ready": true, "about": src.About()}
+		}
 	}
 	return out
 }

@@ -4,10 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
-	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -16,6 +13,7 @@ import (
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/eval"
 	"github.com/vrrec/vrrec/skills"
+	"github.com/vrrec/vrrec/sources"
 )
 
 // Job types, as stored and shown.
@@ -23,9 +21,15 @@ const (
 	TypeImport        = "import"
 	TypeUpdateCourses = "update_courses"
 	TypeUpdateApps    = "update_apps"
+	TypeScrapeCourses = "scrape_courses"
+	TypeSearchApps    = "search_apps"
 	TypeExtractSkills = "extract_skills"
 	TypeRebuild       = "rebuild_graph"
 )
+
+// SourceTypes are the jobs that update the catalog from a source outside:
+// upstream files (courses, apps), course catalog pages, a web search.
+var SourceTypes = []string{TypeUpdateCourses, TypeUpdateApps, TypeScrapeCourses, TypeSearchApps}
 
 // Data is what the data-management jobs work on. Every change becomes a
 // draft kept in History; publishing one writes the catalog store, the
@@ -48,11 +52,10 @@ type Data struct {
 	Embedder  vrrec.Embedder
 	// ExtractState is the file that lets an interrupted extraction resume.
 	ExtractState string
-	// Source returns the base URL serving the upstream files
-	// (courses.json, vr_apps.json, ...), "" when none is configured.
-	Source func() string
-	// Client fetches from Source; default one with a 60s timeout.
-	Client *http.Client
+	// Sources returns the source a job of SourceTypes reads, configured
+	// from the settings as they are now; EINVALID, naming the setting to
+	// set, when it is not configured.
+	Sources func(jobType string) (sources.Source, error)
 	// Engine builds a recommender over a catalog and Sets are the labeled
 	// queries, to measure a draft beside the live catalog; without them
 	// drafts are kept unmeasured.
@@ -103,17 +106,17 @@ func (d *Data) Import(uploads map[string][]byte) Func {
 	names := slices.Sorted(maps.Keys(uploads))
 	return func(ctx context.Context, run *Run) error {
 		run.Logf("importing %s", strings.Join(names, ", "))
-		return d.importOver(ctx, run, uploads, OriginUpload)
+		base, err := d.Base(ctx)
+		if err != nil {
+			return err
+		}
+		return d.importOver(ctx, run, base, uploads, OriginUpload)
 	}
 }
 
-// importOver reads files over the catalog jobs build on (Base) and keeps
-// the result as a draft.
-func (d *Data) importOver(ctx context.Context, run *Run, files map[string][]byte, origin string) error {
-	base, err := d.Base(ctx)
-	if err != nil {
-		return err
-	}
+// importOver reads files over base, the catalog jobs build on (Base), and
+// keeps the result as a draft.
+func (d *Data) importOver(ctx context.Context, run *Run, base *vrrec.Catalog, files map[string][]byte, origin string) error {
 	cat, rep, err := catalog.ReadUploads(base, files)
 	if err != nil {
 		return err
@@ -187,85 +190,30 @@ func (d *Data) ExtractSkills() Func {
 	}
 }
 
-// UpdateFrom fetches files from the configured source and imports them over
-// the served catalog: the courses (with course_skills.json when the source
-// has it) or the apps (with app_skills.json).
-func (d *Data) UpdateFrom(kind string) (Func, error) {
-	var want, optional string
-	switch kind {
-	case TypeUpdateCourses:
-		want, optional = catalog.CoursesFile, catalog.CourseSkillsFile
-	case TypeUpdateApps:
-		want, optional = catalog.AppsFile, catalog.AppSkillsFile
-	default:
-		return nil, fmt.Errorf("unknown update %q", kind)
+// UpdateFrom fetches from the source of jobType (one of SourceTypes) and
+// keeps what it brings, over the catalog jobs build on, as a draft. A
+// source that fails changes nothing.
+func (d *Data) UpdateFrom(jobType string) (Func, error) {
+	if !slices.Contains(SourceTypes, jobType) || d.Sources == nil {
+		return nil, fmt.Errorf("no source for %q jobs", jobType)
 	}
-	base := ""
-	if d.Source != nil {
-		base = strings.TrimSpace(d.Source())
-	}
-	if base == "" {
-		return nil, vrrec.Errorf(vrrec.EINVALID, "no catalog source is configured: set CATALOG_SOURCE_URL on the configuration page")
-	}
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, vrrec.Errorf(vrrec.EINVALID, "CATALOG_SOURCE_URL must be an http(s) URL, not %q", base)
-	}
-	return func(ctx context.Context, run *Run) error {
-		files := map[string][]byte{}
-		for i, name := range []string{want, optional} {
-			run.Progress("downloading", i, 2)
-			b, err := d.fetch(ctx, u.JoinPath(name).String())
-			if errors.Is(err, errNotFound) && name == optional {
-				run.Logf("%s: not at the source; keeping the current one", name)
-				continue
-			}
-			if err != nil {
-				return fmt.Errorf("%s: %w", name, err)
-			}
-			run.Logf("%s: downloaded %d bytes", name, len(b))
-			files[name] = b
-		}
-		run.Progress("downloading", 2, 2)
-		if _, ok := files[optional]; !ok {
-			run.Logf("new %s have no skills yet: run Extract skills to link them", strings.TrimSuffix(want, ".json"))
-		}
-		return d.importOver(ctx, run, files, OriginSource)
-	}, nil
-}
-
-var errNotFound = errors.New("not found")
-
-// maxDownload bounds one downloaded file, as the importer bounds uploads.
-const maxDownload = 64 << 20
-
-func (d *Data) fetch(ctx context.Context, u string) ([]byte, error) {
-	client := d.Client
-	if client == nil {
-		client = &http.Client{Timeout: 60 * time.Second}
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	src, err := d.Sources(jobType)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Accept", "application/json")
-	res, err := client.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("download: %w", err)
-	}
-	defer res.Body.Close()
-	if res.StatusCode == http.StatusNotFound {
-		return nil, errNotFound
-	}
-	if res.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("download %s: the source answered %s", u, res.Status)
-	}
-	b, err := io.ReadAll(io.LimitReader(res.Body, maxDownload+1))
-	if err != nil {
-		return nil, fmt.Errorf("download %s: %w", u, err)
-	}
-	if len(b) > maxDownload {
-		return nil, fmt.Errorf("download %s: larger than %d MB", u, maxDownload>>20)
-	}
-	return b, nil
+	return func(ctx context.Context, run *Run) error {
+		run.Logf("%s", src.About())
+		base, err := d.Base(ctx)
+		if err != nil {
+			return err
+		}
+		files, err := src.Fetch(ctx, base, run)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return err
+		}
+		return d.importOver(ctx, run, base, files, OriginSource)
+	}, nil
 }

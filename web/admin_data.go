@@ -21,14 +21,21 @@ type DataJobs interface {
 	// vr_apps.csv, ...), and starts importing them. The report, shown to
 	// staff as JSON, lists every row problem by file and row.
 	Import(ctx context.Context, files map[string][]byte) (job vrrec.Job, report any, err error)
+	// UpdateCourses and UpdateApps read the upstream files at the
+	// configured source, ScrapeCourses the course catalog pages,
+	// SearchApps a web search; EINVALID names the setting a source waits
+	// for.
 	UpdateCourses(ctx context.Context) (vrrec.Job, error)
 	UpdateApps(ctx context.Context) (vrrec.Job, error)
+	ScrapeCourses(ctx context.Context) (vrrec.Job, error)
+	SearchApps(ctx context.Context) (vrrec.Job, error)
 	ExtractSkills(ctx context.Context) (vrrec.Job, error)
 	Rebuild(ctx context.Context) (vrrec.Job, error)
 	// Cancel stops a running job; ENOTFOUND when no job of that id runs.
 	Cancel(ctx context.Context, id string) error
 	// Status describes the catalog being served (version, row counts, last
-	// update, source), as JSON fields of the data page's status.
+	// update) and the sources (whether each can start, what it reads), as
+	// JSON fields of the data page's status.
 	Status(ctx context.Context) map[string]any
 	CatalogVersions
 }

@@ -24,7 +24,9 @@ import (
 	"github.com/vrrec/vrrec/jobs"
 	"github.com/vrrec/vrrec/mongo"
 	"github.com/vrrec/vrrec/skills"
+	"github.com/vrrec/vrrec/sources"
 	"github.com/vrrec/vrrec/web"
+	"github.com/vrrec/vrrec/webfetch"
 )
 
 // dataEnv is a server with data management on a SQLite store. Reload
@@ -114,7 +116,13 @@ func newDataEnvOn(t *testing.T, store vrrec.Store, mutate ...func(*web.Config, *
 		Extractor:    func() skills.Extractor { return skills.NewOfflineExtractor(e.current().Skills) },
 		Embedder:     testenv.Embedder(t),
 		ExtractState: t.TempDir() + "/extract.jsonl",
-		Source:       func() string { return e.source.Load().(string) },
+		Sources: func(jobType string) (sources.Source, error) {
+			file := map[string]string{jobs.TypeUpdateCourses: catalog.CoursesFile, jobs.TypeUpdateApps: catalog.AppsFile}[jobType]
+			if file == "" {
+				return nil, vrrec.Errorf(vrrec.EINVALID, "no %s source in this test", jobType)
+			}
+			return sources.NewUpstream(e.source.Load().(string), file, &webfetch.Client{})
+		},
 	}
 	e.data = data
 	auth, err := admin.New("", "staff-password", testKey, e.db)
@@ -400,7 +408,27 @@ func TestUpdateCoursesFromSource(t *testing.T) {
 		}
 	}))
 	defer src.Close()
+	var status struct {
+		Sources map[string]struct {
+			Ready bool   `json:"ready"`
+			About string `json:"about"`
+		} `json:"sources"`
+	}
+	readStatus := func() {
+		res := do(t, e.client, "GET", e.base+"/api/admin/data/status", "", "", nil)
+		if err := json.Unmarshal(res.body, &status); err != nil {
+			t.Fatalf("status: %v %s", err, res.body)
+		}
+	}
+	readStatus()
+	if s := status.Sources[jobs.TypeUpdateCourses]; s.Ready || !strings.Contains(s.About, "set CATALOG_SOURCE_URL") {
+		t.Errorf("status before a source is set: %+v", status.Sources)
+	}
 	e.source.Store(src.URL + "/catalog")
+	readStatus()
+	if s := status.Sources[jobs.TypeUpdateCourses]; !s.Ready || s.About != "download courses.json (and course_skills.json when present) from "+src.URL+"/catalog" {
+		t.Errorf("status with a source: %+v", status.Sources)
+	}
 	id := jobID(t, do(t, e.client, "POST", e.base+"/api/admin/data/update/courses", "application/json", `{}`, nil))
 	job := e.wait(t, id)
 	if job.State != vrrec.JobCompleted || job.Type != jobs.TypeUpdateCourses {

@@ -47,6 +47,8 @@ func (s *Server) routes() http.Handler {
 	staff.HandleFunc("POST /api/admin/data/import", s.needData(s.importUpload))
 	staff.HandleFunc("POST /api/admin/data/update/courses", s.needData(s.startWith(DataJobs.UpdateCourses)))
 	staff.HandleFunc("POST /api/admin/data/update/apps", s.needData(s.startWith(DataJobs.UpdateApps)))
+	staff.HandleFunc("POST /api/admin/data/scrape/courses", s.needData(s.startWith(DataJobs.ScrapeCourses)))
+	staff.HandleFunc("POST /api/admin/data/search/apps", s.needData(s.startWith(DataJobs.SearchApps)))
 	staff.HandleFunc("POST /api/admin/data/process/skills", s.needData(s.startWith(DataJobs.ExtractSkills)))
 	staff.HandleFunc("POST /api/admin/data/process/graph", s.needData(s.startWith(DataJobs.Rebuild)))
 	staff.HandleFunc("GET /api/admin/data/versions", s.needData(s.listVersions))

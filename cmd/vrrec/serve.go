@@ -34,6 +34,7 @@ import (
 	"github.com/vrrec/vrrec/ratelimit"
 	"github.com/vrrec/vrrec/redis"
 	"github.com/vrrec/vrrec/skills"
+	"github.com/vrrec/vrrec/sources"
 	"github.com/vrrec/vrrec/web"
 )
 
@@ -199,10 +200,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	dataJobs.Embedder = emb
 	dataJobs.ExtractState = filepath.Join(cfg.DataDir, "extract-skills.jsonl")
-	dataJobs.Source = func() string {
-		v, _ := settings.Effective(ctx, "CATALOG_SOURCE_URL")
-		return v
-	}
+	dataJobs.Sources = func(jobType string) (sources.Source, error) { return newSource(effective(ctx), jobType) }
 	served := func() string { return live.current().version }
 	// Neo4j is rebuilt by a job, so instances sharing it never build at once
 	// and staff see the rebuild in the history.

@@ -356,9 +356,10 @@
     $('data-updated').textContent = s.updated_at ? when(s.updated_at) : 'never imported (embedded default catalog)';
     renderGraph(s.graph);
     renderHistory(s.jobs || []);
-    for (const b of document.querySelectorAll('[data-job*="/update/"]')) {
-      b.disabled = !s.catalog_source;
-      b.title = s.catalog_source ? 'Download from ' + s.catalog_source : 'Set CATALOG_SOURCE_URL on the configuration page first';
+    for (const b of document.querySelectorAll('[data-source]')) {
+      const src = (s.sources || {})[b.dataset.source] || {ready: false, about: 'Not available on this server'};
+      b.disabled = !src.ready;
+      b.title = src.about;
     }
     if (s.current_job) {
       renderJob(s.current_job);
