@@ -2,7 +2,6 @@ package journal_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -20,6 +19,7 @@ import (
 	"time"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/journal"
 	"github.com/vrrec/vrrec/sqlite"
 )
@@ -426,7 +426,7 @@ func TestFullSpool(t *testing.T) {
 	dir := t.TempDir()
 	db := openDB(t, dir)
 	store := &outage{}
-	var logs syncBuffer
+	var logs testenv.LogBuffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	const max = 8 << 10
 	w := start(t, store, filepath.Join(dir, "spool"), journal.Options{MaxBytes: max, SegmentBytes: 2 << 10, QueueSize: 50, MaxBackoff: 100 * time.Millisecond}, log)
@@ -470,23 +470,6 @@ func TestFullSpool(t *testing.T) {
 	if !strings.Contains(logs.String(), "interaction spool has room again") {
 		t.Errorf("the end of the episode was not logged:\n%s", logs.String())
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TestSpoolOfEarlierProcesses starts on what earlier processes left: a
