@@ -3,6 +3,7 @@ package jobs_test
 import (
 	"context"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/vrrec/vrrec"
@@ -31,8 +32,16 @@ func (s slowSave) SaveCatalog(ctx context.Context, cat *vrrec.Catalog, version s
 // A cancel (or stop) while publishing does not cut the save: the catalog
 // is stored whole, the job keeps its heartbeat, so no other job starts on
 // top of it, and it ends as cancelled without rebuilding.
+//
+// It runs in a synctest bubble: heartbeats, sweeps and the wait below are on
+// the bubble's clock, so a loaded machine cannot make a heartbeat late.
 func TestCancelDuringPublishLetsTheSaveFinish(t *testing.T) {
-	ctx := context.Background()
+	synctest.Test(t, testCancelDuringPublishLetsTheSaveFinish)
+}
+
+func testCancelDuringPublishLetsTheSaveFinish(t *testing.T) {
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
 	db := testenv.SQLite(t)
 	store := slowSave{DB: db, saving: make(chan struct{}), release: make(chan struct{})}
 	fast := jobs.Options{CancelPoll: 10 * time.Millisecond, HeartbeatEvery: 20 * time.Millisecond, StaleAfter: 150 * time.Millisecond}

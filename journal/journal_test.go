@@ -2,7 +2,6 @@ package journal_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,9 +16,11 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/journal"
 	"github.com/vrrec/vrrec/sqlite"
 )
@@ -127,6 +128,11 @@ func count(t *testing.T, db *sqlite.DB) int {
 	return n
 }
 
+// waitFor polls cond. The tests that call it run in synctest bubbles
+// (except the one that kills a child process, whose timing is real), so the
+// polling, the journal's backoff and flush timers and the durations the
+// tests bound are on the bubble's clock: a loaded machine makes a test
+// slower, never wrong.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
@@ -156,107 +162,113 @@ func segments(t *testing.T, dir string) []string {
 }
 
 func TestDatabaseDownNothingLostNothingTwice(t *testing.T) {
-	dir := t.TempDir()
-	db := openDB(t, dir)
-	store := &outage{}
-	store.set(db)
-	w := start(t, store, filepath.Join(dir, "spool"), journal.Options{MaxBackoff: 200 * time.Millisecond, SegmentBytes: 4 << 10}, quiet)
-	for i := range 20 {
-		mustLog(t, w, interaction(i))
-	}
-	waitFor(t, "the first 20 stored", func() bool { return count(t, db) == 20 })
-
-	store.set(nil) // the database goes down: Log still returns at once
-	began := time.Now()
-	for i := 20; i < 220; i++ {
-		mustLog(t, w, interaction(i))
-	}
-	if d := time.Since(began); d > 5*time.Second {
-		t.Errorf("200 Logs took %s with the database down", d)
-	}
-	if w.BacklogBytes() == 0 || w.QueueDepth() != 0 {
-		t.Errorf("during the outage: backlog %d bytes, %d in memory; want all in the spool", w.BacklogBytes(), w.QueueDepth())
-	}
-	if n := count(t, db); n != 20 {
-		t.Fatalf("%d stored during the outage", n)
-	}
-
-	store.set(db) // back
-	waitFor(t, "the spool stored", func() bool { return w.BacklogBytes() == 0 && count(t, db) == 220 })
-	// Once idle and stored, the spool is empty: every segment is deleted.
-	waitFor(t, "the spool emptied", func() bool { return w.SpoolBytes() == 0 && len(segments(t, filepath.Join(dir, "spool"))) == 0 })
-	if err := w.Close(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	seen := stored(t, db)
-	for i := range 220 {
-		if n := seen[interaction(i).ID]; n != 1 {
-			t.Errorf("%s stored %d times", interaction(i).ID, n)
+	synctest.Test(t, func(t *testing.T) {
+		dir := t.TempDir()
+		db := openDB(t, dir)
+		store := &outage{}
+		store.set(db)
+		w := start(t, store, filepath.Join(dir, "spool"), journal.Options{MaxBackoff: 200 * time.Millisecond, SegmentBytes: 4 << 10}, quiet)
+		for i := range 20 {
+			mustLog(t, w, interaction(i))
 		}
-	}
-	if w.NotDurable() != 0 || w.Lost() != 0 {
-		t.Errorf("not durable %d, lost %d; want 0", w.NotDurable(), w.Lost())
-	}
+		waitFor(t, "the first 20 stored", func() bool { return count(t, db) == 20 })
+
+		store.set(nil) // the database goes down: Log still returns at once
+		began := time.Now()
+		for i := 20; i < 220; i++ {
+			mustLog(t, w, interaction(i))
+		}
+		if d := time.Since(began); d > 5*time.Second {
+			t.Errorf("200 Logs took %s with the database down", d)
+		}
+		if w.BacklogBytes() == 0 || w.QueueDepth() != 0 {
+			t.Errorf("during the outage: backlog %d bytes, %d in memory; want all in the spool", w.BacklogBytes(), w.QueueDepth())
+		}
+		if n := count(t, db); n != 20 {
+			t.Fatalf("%d stored during the outage", n)
+		}
+
+		store.set(db) // back
+		waitFor(t, "the spool stored", func() bool { return w.BacklogBytes() == 0 && count(t, db) == 220 })
+		// Once idle and stored, the spool is empty: every segment is deleted.
+		waitFor(t, "the spool emptied", func() bool { return w.SpoolBytes() == 0 && len(segments(t, filepath.Join(dir, "spool"))) == 0 })
+		if err := w.Close(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		seen := stored(t, db)
+		for i := range 220 {
+			if n := seen[interaction(i).ID]; n != 1 {
+				t.Errorf("%s stored %d times", interaction(i).ID, n)
+			}
+		}
+		if w.NotDurable() != 0 || w.Lost() != 0 {
+			t.Errorf("not durable %d, lost %d; want 0", w.NotDurable(), w.Lost())
+		}
+	})
 }
 
 func TestCloseStoresWhatWaits(t *testing.T) {
-	dir := t.TempDir()
-	db := openDB(t, dir)
-	w := start(t, db, filepath.Join(dir, "spool"), journal.Options{}, quiet)
-	for i := range 50 {
-		mustLog(t, w, interaction(i))
-	}
-	if err := w.Close(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if n := count(t, db); n != 50 {
-		t.Errorf("%d stored after Close, want all 50", n)
-	}
-	if files := segments(t, filepath.Join(dir, "spool")); len(files) != 0 || w.SpoolBytes() != 0 {
-		t.Errorf("after a clean Close the spool holds %d bytes in %v; want it empty", w.SpoolBytes(), files)
-	}
-	err := w.Log(context.Background(), interaction(99))
-	if !errors.Is(err, journal.ErrClosed) || !errors.Is(err, journal.ErrNotDurable) {
-		t.Errorf("Log after Close: %v, want ErrNotDurable and ErrClosed", err)
-	}
-	if w.Lost() != 1 {
-		t.Errorf("Lost %d after a Log past Close, want 1", w.Lost())
-	}
+	synctest.Test(t, func(t *testing.T) {
+		dir := t.TempDir()
+		db := openDB(t, dir)
+		w := start(t, db, filepath.Join(dir, "spool"), journal.Options{}, quiet)
+		for i := range 50 {
+			mustLog(t, w, interaction(i))
+		}
+		if err := w.Close(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, db); n != 50 {
+			t.Errorf("%d stored after Close, want all 50", n)
+		}
+		if files := segments(t, filepath.Join(dir, "spool")); len(files) != 0 || w.SpoolBytes() != 0 {
+			t.Errorf("after a clean Close the spool holds %d bytes in %v; want it empty", w.SpoolBytes(), files)
+		}
+		err := w.Log(context.Background(), interaction(99))
+		if !errors.Is(err, journal.ErrClosed) || !errors.Is(err, journal.ErrNotDurable) {
+			t.Errorf("Log after Close: %v, want ErrNotDurable and ErrClosed", err)
+		}
+		if w.Lost() != 1 {
+			t.Errorf("Lost %d after a Log past Close, want 1", w.Lost())
+		}
+	})
 }
 
 // TestHungStoreDoesNotSlowLog logs with a database that never answers:
 // every Log is durable at once, Close gives up quickly, and the next start
 // stores everything.
 func TestHungStoreDoesNotSlowLog(t *testing.T) {
-	dir := t.TempDir()
-	spool := filepath.Join(dir, "spool")
-	w, err := journal.Start(hung{}, spool, journal.Options{}, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	began := time.Now()
-	var wg sync.WaitGroup
-	for g := range 8 {
-		wg.Go(func() {
-			for i := range 25 {
-				mustLog(t, w, interaction(g*100+i))
-			}
-		})
-	}
-	wg.Wait()
-	if d := time.Since(began); d > 5*time.Second {
-		t.Errorf("200 Logs took %s with a hung database", d)
-	}
-	began = time.Now()
-	if err := w.Close(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if d := time.Since(began); d > 5*time.Second {
-		t.Errorf("Close took %s with a hung database", d)
-	}
-	db := openDB(t, dir)
-	again := start(t, db, spool, journal.Options{}, quiet)
-	waitFor(t, "the spool stored", func() bool { return again.BacklogBytes() == 0 && count(t, db) == 200 })
+	synctest.Test(t, func(t *testing.T) {
+		dir := t.TempDir()
+		spool := filepath.Join(dir, "spool")
+		w, err := journal.Start(hung{}, spool, journal.Options{}, quiet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		began := time.Now()
+		var wg sync.WaitGroup
+		for g := range 8 {
+			wg.Go(func() {
+				for i := range 25 {
+					mustLog(t, w, interaction(g*100+i))
+				}
+			})
+		}
+		wg.Wait()
+		if d := time.Since(began); d > 5*time.Second {
+			t.Errorf("200 Logs took %s with a hung database", d)
+		}
+		began = time.Now()
+		if err := w.Close(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(began); d > 5*time.Second {
+			t.Errorf("Close took %s with a hung database", d)
+		}
+		db := openDB(t, dir)
+		again := start(t, db, spool, journal.Options{}, quiet)
+		waitFor(t, "the spool stored", func() bool { return again.BacklogBytes() == 0 && count(t, db) == 200 })
+	})
 }
 
 // TestKilledProcessLosesNothingAcknowledged runs a child process that logs
@@ -347,74 +359,81 @@ func child(spool string) {
 }
 
 func TestLogRacingCloseLosesNothingAcknowledged(t *testing.T) {
-	dir := t.TempDir()
-	spool := filepath.Join(dir, "spool")
-	db := openDB(t, dir)
-	w, err := journal.Start(db, spool, journal.Options{}, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	acked := map[string]bool{}
-	for g := range 8 {
-		wg.Go(func() {
-			for i := range 50 {
-				it := interaction(g*1000 + i)
-				err := w.Log(context.Background(), it)
-				if err == nil {
-					mu.Lock()
-					acked[it.ID] = true
-					mu.Unlock()
-				} else if !errors.Is(err, journal.ErrClosed) {
-					t.Errorf("Log: %v, want nil or ErrClosed", err)
-				}
-			}
-		})
-	}
-	time.Sleep(time.Millisecond)
-	if err := w.Close(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	wg.Wait()
-	again := start(t, db, spool, journal.Options{}, quiet)
-	waitFor(t, "the spool stored", func() bool { return again.BacklogBytes() == 0 })
-	seen := stored(t, db)
-	for id := range acked {
-		if seen[id] != 1 {
-			t.Errorf("%s acknowledged, stored %d times", id, seen[id])
+	synctest.Test(t, func(t *testing.T) {
+		dir := t.TempDir()
+		spool := filepath.Join(dir, "spool")
+		db := openDB(t, dir)
+		w, err := journal.Start(db, spool, journal.Options{}, quiet)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if int(w.Lost()) != 400-len(acked) {
-		t.Errorf("%d acknowledged and %d counted lost; want 400 in all", len(acked), w.Lost())
-	}
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		acked := map[string]bool{}
+		for g := range 8 {
+			wg.Go(func() {
+				for i := range 50 {
+					it := interaction(g*1000 + i)
+					err := w.Log(context.Background(), it)
+					if err == nil {
+						mu.Lock()
+						acked[it.ID] = true
+						mu.Unlock()
+					} else if !errors.Is(err, journal.ErrClosed) {
+						t.Errorf("Log: %v, want nil or ErrClosed", err)
+					}
+				}
+			})
+		}
+		// Close while Logs are in flight: on the bubble's clock this sleep
+		// ends once every logger waits on the spool, so some Logs are
+		// acknowledged before Close and the rest race it.
+		time.Sleep(time.Millisecond)
+		if err := w.Close(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		wg.Wait()
+		again := start(t, db, spool, journal.Options{}, quiet)
+		waitFor(t, "the spool stored", func() bool { return again.BacklogBytes() == 0 })
+		seen := stored(t, db)
+		for id := range acked {
+			if seen[id] != 1 {
+				t.Errorf("%s acknowledged, stored %d times", id, seen[id])
+			}
+		}
+		if int(w.Lost()) != 400-len(acked) {
+			t.Errorf("%d acknowledged and %d counted lost; want 400 in all", len(acked), w.Lost())
+		}
+	})
 }
 
 // TestContextEndedBeforeDurable logs with contexts that have ended: Log
 // may not promise durability, says so with ErrNotDurable and counts it, and
 // the interactions still reach the database.
 func TestContextEndedBeforeDurable(t *testing.T) {
-	dir := t.TempDir()
-	db := openDB(t, dir)
-	w := start(t, db, filepath.Join(dir, "spool"), journal.Options{}, quiet)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	failed := 0
-	for i := range 100 {
-		if err := w.Log(ctx, interaction(i)); err != nil {
-			failed++
-			if !errors.Is(err, journal.ErrNotDurable) || !errors.Is(err, context.Canceled) {
-				t.Errorf("Log with an ended context: %v", err)
+	synctest.Test(t, func(t *testing.T) {
+		dir := t.TempDir()
+		db := openDB(t, dir)
+		w := start(t, db, filepath.Join(dir, "spool"), journal.Options{}, quiet)
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		failed := 0
+		for i := range 100 {
+			if err := w.Log(ctx, interaction(i)); err != nil {
+				failed++
+				if !errors.Is(err, journal.ErrNotDurable) || !errors.Is(err, context.Canceled) {
+					t.Errorf("Log with an ended context: %v", err)
+				}
 			}
 		}
-	}
-	if failed == 0 {
-		t.Error("no Log with an ended context reported it")
-	}
-	if int(w.NotDurable()) != failed {
-		t.Errorf("NotDurable %d, want %d", w.NotDurable(), failed)
-	}
-	waitFor(t, "all 100 stored", func() bool { return count(t, db) == 100 })
+		if failed == 0 {
+			t.Error("no Log with an ended context reported it")
+		}
+		if int(w.NotDurable()) != failed {
+			t.Errorf("NotDurable %d, want %d", w.NotDurable(), failed)
+		}
+		waitFor(t, "all 100 stored", func() bool { return count(t, db) == 100 })
+	})
 }
 
 // TestFullSpool fills a small spool while the database is down: Log keeps
@@ -423,70 +442,55 @@ func TestContextEndedBeforeDurable(t *testing.T) {
 // the database is back everything kept is stored, and the spool takes
 // appends again.
 func TestFullSpool(t *testing.T) {
-	dir := t.TempDir()
-	db := openDB(t, dir)
-	store := &outage{}
-	var logs syncBuffer
-	log := slog.New(slog.NewTextHandler(&logs, nil))
-	const max = 8 << 10
-	w := start(t, store, filepath.Join(dir, "spool"), journal.Options{MaxBytes: max, SegmentBytes: 2 << 10, QueueSize: 50, MaxBackoff: 100 * time.Millisecond}, log)
-	durable, full := 0, 0
-	began := time.Now()
-	for i := range 200 {
-		switch err := w.Log(context.Background(), interaction(i)); {
-		case err == nil:
-			durable++
-		case errors.Is(err, journal.ErrSpoolFull) && errors.Is(err, journal.ErrNotDurable):
-			full++
-		default:
-			t.Fatalf("Log %d: %v", i, err)
+	synctest.Test(t, func(t *testing.T) {
+		dir := t.TempDir()
+		db := openDB(t, dir)
+		store := &outage{}
+		var logs testenv.LogBuffer
+		log := slog.New(slog.NewTextHandler(&logs, nil))
+		const max = 8 << 10
+		w := start(t, store, filepath.Join(dir, "spool"), journal.Options{MaxBytes: max, SegmentBytes: 2 << 10, QueueSize: 50, MaxBackoff: 100 * time.Millisecond}, log)
+		durable, full := 0, 0
+		began := time.Now()
+		for i := range 200 {
+			switch err := w.Log(context.Background(), interaction(i)); {
+			case err == nil:
+				durable++
+			case errors.Is(err, journal.ErrSpoolFull) && errors.Is(err, journal.ErrNotDurable):
+				full++
+			default:
+				t.Fatalf("Log %d: %v", i, err)
+			}
 		}
-	}
-	if d := time.Since(began); d > 5*time.Second {
-		t.Errorf("200 Logs took %s against a full spool", d)
-	}
-	if durable == 0 || full == 0 || durable+full != 200 {
-		t.Fatalf("%d durable, %d refused by the full spool", durable, full)
-	}
-	if b := w.SpoolBytes(); b > max || b < max/2 {
-		t.Errorf("spool %d bytes, want at most the cap %d and near it", b, max)
-	}
-	if w.SpoolFull() != int64(full) || w.NotDurable() != int64(full) || w.QueueDepth() != 50 || w.Lost() != int64(full-50) {
-		t.Errorf("spool full %d, not durable %d, in memory %d, lost %d; want %d, %d, 50, %d",
-			w.SpoolFull(), w.NotDurable(), w.QueueDepth(), w.Lost(), full, full, full-50)
-	}
-	if n := strings.Count(logs.String(), "interaction spool full"); n != 1 {
-		t.Errorf("the full spool logged %d times, want once per episode:\n%s", n, logs.String())
-	}
+		if d := time.Since(began); d > 5*time.Second {
+			t.Errorf("200 Logs took %s against a full spool", d)
+		}
+		if durable == 0 || full == 0 || durable+full != 200 {
+			t.Fatalf("%d durable, %d refused by the full spool", durable, full)
+		}
+		if b := w.SpoolBytes(); b > max || b < max/2 {
+			t.Errorf("spool %d bytes, want at most the cap %d and near it", b, max)
+		}
+		if w.SpoolFull() != int64(full) || w.NotDurable() != int64(full) || w.QueueDepth() != 50 || w.Lost() != int64(full-50) {
+			t.Errorf("spool full %d, not durable %d, in memory %d, lost %d; want %d, %d, 50, %d",
+				w.SpoolFull(), w.NotDurable(), w.QueueDepth(), w.Lost(), full, full, full-50)
+		}
+		if n := strings.Count(logs.String(), "interaction spool full"); n != 1 {
+			t.Errorf("the full spool logged %d times, want once per episode:\n%s", n, logs.String())
+		}
 
-	store.set(db) // back: the spool and the memory queue drain
-	waitFor(t, "the spool and memory stored", func() bool { return w.BacklogBytes() == 0 && w.QueueDepth() == 0 })
-	if n := count(t, db); n != durable+50 {
-		t.Errorf("%d stored, want the %d durable and the 50 kept in memory", n, durable)
-	}
-	if err := w.Log(context.Background(), interaction(1000)); err != nil {
-		t.Errorf("Log once the spool has room: %v", err)
-	}
-	if !strings.Contains(logs.String(), "interaction spool has room again") {
-		t.Errorf("the end of the episode was not logged:\n%s", logs.String())
-	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+		store.set(db) // back: the spool and the memory queue drain
+		waitFor(t, "the spool and memory stored", func() bool { return w.BacklogBytes() == 0 && w.QueueDepth() == 0 })
+		if n := count(t, db); n != durable+50 {
+			t.Errorf("%d stored, want the %d durable and the 50 kept in memory", n, durable)
+		}
+		if err := w.Log(context.Background(), interaction(1000)); err != nil {
+			t.Errorf("Log once the spool has room: %v", err)
+		}
+		if !strings.Contains(logs.String(), "interaction spool has room again") {
+			t.Errorf("the end of the episode was not logged:\n%s", logs.String())
+		}
+	})
 }
 
 // TestSpoolOfEarlierProcesses starts on what earlier processes left: a
@@ -495,44 +499,46 @@ func (s *syncBuffer) String() string {
 // is stored, the cut line is skipped without swallowing what follows, and
 // the files are deleted.
 func TestSpoolOfEarlierProcesses(t *testing.T) {
-	dir := t.TempDir()
-	spool := filepath.Join(dir, "spool")
-	os.MkdirAll(spool, 0o700)
-	line := func(id string) string {
-		return `{"id":"` + id + `","user_id":"u","timestamp":"2026-11-25T10:00:00Z"}` + "\n"
-	}
-	files := map[string]string{
-		"interactions.jsonl.replaying":           line("old-replaying"),
-		"interactions.jsonl":                     line("old-live") + `{"id":"old-cut","us`,
-		"segment-00000000000000000007.jsonl":     line("seg-7a") + `{"id":"seg-7-cut","user`,
-		"segment-00000000000000000008.jsonl":     line("seg-8a") + line("seg-8b"),
-		"not-a-segment.txt":                      "ignored",
-		"segment-00000000000000000003.jsonl.tmp": "ignored",
-	}
-	for name, body := range files {
-		if err := os.WriteFile(filepath.Join(spool, name), []byte(body), 0o600); err != nil {
-			t.Fatal(err)
+	synctest.Test(t, func(t *testing.T) {
+		dir := t.TempDir()
+		spool := filepath.Join(dir, "spool")
+		os.MkdirAll(spool, 0o700)
+		line := func(id string) string {
+			return `{"id":"` + id + `","user_id":"u","timestamp":"2026-11-25T10:00:00Z"}` + "\n"
 		}
-	}
-	db := openDB(t, dir)
-	w := start(t, db, spool, journal.Options{}, quiet)
-	mustLog(t, w, vrrec.Interaction{ID: "new", UserID: "u", Time: time.Now()})
-	if _, err := os.Stat(filepath.Join(spool, "segment-00000000000000000009.jsonl")); err != nil {
-		t.Errorf("the new segment does not follow the last one found: %v", err)
-	}
-	waitFor(t, "everything stored and the spool emptied", func() bool { return w.BacklogBytes() == 0 && w.SpoolBytes() == 0 })
-	seen := stored(t, db)
-	for _, id := range []string{"old-replaying", "old-live", "seg-7a", "seg-8a", "seg-8b", "new"} {
-		if seen[id] != 1 {
-			t.Errorf("%s stored %d times, want once", id, seen[id])
+		files := map[string]string{
+			"interactions.jsonl.replaying":           line("old-replaying"),
+			"interactions.jsonl":                     line("old-live") + `{"id":"old-cut","us`,
+			"segment-00000000000000000007.jsonl":     line("seg-7a") + `{"id":"seg-7-cut","user`,
+			"segment-00000000000000000008.jsonl":     line("seg-8a") + line("seg-8b"),
+			"not-a-segment.txt":                      "ignored",
+			"segment-00000000000000000003.jsonl.tmp": "ignored",
 		}
-	}
-	if len(seen) != 6 {
-		t.Errorf("stored %v", seen)
-	}
-	if left := segments(t, spool); len(left) != 1 || !strings.HasSuffix(left[0], ".tmp") {
-		t.Errorf("spool files left: %v; want only the .tmp file, which is not the spool's", left)
-	}
+		for name, body := range files {
+			if err := os.WriteFile(filepath.Join(spool, name), []byte(body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		db := openDB(t, dir)
+		w := start(t, db, spool, journal.Options{}, quiet)
+		mustLog(t, w, vrrec.Interaction{ID: "new", UserID: "u", Time: time.Now()})
+		if _, err := os.Stat(filepath.Join(spool, "segment-00000000000000000009.jsonl")); err != nil {
+			t.Errorf("the new segment does not follow the last one found: %v", err)
+		}
+		waitFor(t, "everything stored and the spool emptied", func() bool { return w.BacklogBytes() == 0 && w.SpoolBytes() == 0 })
+		seen := stored(t, db)
+		for _, id := range []string{"old-replaying", "old-live", "seg-7a", "seg-8a", "seg-8b", "new"} {
+			if seen[id] != 1 {
+				t.Errorf("%s stored %d times, want once", id, seen[id])
+			}
+		}
+		if len(seen) != 6 {
+			t.Errorf("stored %v", seen)
+		}
+		if left := segments(t, spool); len(left) != 1 || !strings.HasSuffix(left[0], ".tmp") {
+			t.Errorf("spool files left: %v; want only the .tmp file, which is not the spool's", left)
+		}
+	})
 }
 
 // BenchmarkLogParallel measures a durable Log with concurrent callers:

@@ -115,9 +115,16 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]bool{"success": true})
 }
 
-// authCheck answers GET /api/auth/check.
+// authCheck answers GET /api/auth/check: {"is_admin"}, or 503 when a
+// session cookie cannot be checked (the database is down), so the staff
+// page says so instead of offering a login that cannot work either.
 func (s *Server) authCheck(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]bool{"is_admin": s.isAdmin(r)})
+	ok, err := s.checkAdmin(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]bool{"is_admin": ok})
 }
 
 // adminStats answers GET /api/admin/stats?days=N: totals, latency, popular
@@ -210,7 +217,7 @@ func (s *Server) updateConfig(w http.ResponseWriter, r *http.Request) {
 	}
 	changed, err := s.cfg.Settings.Update(r.Context(), values)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.writeError(w, r, vrrec.Unavailable(err, "Settings are unavailable: the database does not answer; nothing was changed"))
 		return
 	}
 	if len(changed) > 0 {

@@ -258,3 +258,25 @@ func run(expr string) chromedp.Action[chromedp.Void] {
 		return err
 	})
 }
+
+// With the database down, the staff page says so instead of offering a
+// login form that cannot work.
+func TestBrowserAdminWithTheDatabaseDown(t *testing.T) {
+	ctx := browser(t)
+	base, db := adminServer(t, "staff-password")
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/admin"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="login"]`)),
+		chromedp.SendKeys(chromedp.CSS("#password"), "staff-password"), chromedp.Click(chromedp.CSS("#login-button")),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-ready="dashboard"]`))); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/admin"), until(`!document.getElementById('notice').hidden`)); err != nil {
+		t.Fatal(err)
+	}
+	if msg := eval[string](t, ctx, `document.getElementById('notice').textContent`); !strings.Contains(msg, "database is unavailable") {
+		t.Errorf("the page says %q with the database down", msg)
+	}
+	if eval[bool](t, ctx, `!document.getElementById('login').hidden`) {
+		t.Error("the page offers a login form with the database down")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"time"
 
@@ -51,6 +52,7 @@ type JobHistory interface {
 
 // DataAdmin is the data-management side of the dashboard.
 type DataAdmin struct {
+	// Jobs starts and cancels jobs; History lists them.
 	Jobs    DataJobs
 	History JobHistory
 	// Info adds to /api/admin/data/status what the server knows beyond
@@ -81,7 +83,8 @@ func (s *Server) needData(h http.HandlerFunc) http.HandlerFunc {
 func (s *Server) dataStatus(w http.ResponseWriter, r *http.Request) {
 	d := s.cfg.DataAdmin
 	ctx := r.Context()
-	out := d.Jobs.Status(ctx)
+	out := map[string]any{}
+	maps.Copy(out, d.Jobs.Status(ctx))
 	recent, err := d.History.Jobs(ctx, 20)
 	if err != nil {
 		s.writeError(w, r, vrrec.Unavailable(err, "Jobs are unavailable: the database does not answer"))
@@ -98,9 +101,7 @@ func (s *Server) dataStatus(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if d.Info != nil {
-		for k, v := range d.Info(ctx) {
-			out[k] = v
-		}
+		maps.Copy(out, d.Info(ctx))
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -310,9 +310,22 @@ func TestImportRefusesBadUploads(t *testing.T) {
 	if res := do(t, e.client, "POST", e.base+"/api/admin/data/import", "application/json", `{}`, nil); res.status != 400 {
 		t.Errorf("not multipart: %d %s", res.status, res.body)
 	}
+	var twice bytes.Buffer
+	mw := multipart.NewWriter(&twice)
+	for _, rows := range []string{`[]`, `[{"course_id": "95-888", "title": "Data-Focused Python"}]`} {
+		part, _ := mw.CreateFormFile("files", "courses.json")
+		part.Write([]byte(rows))
+	}
+	mw.Close()
+	if res := do(t, e.client, "POST", e.base+"/api/admin/data/import", mw.FormDataContentType(), twice.String(), nil); res.status != 400 || !strings.Contains(string(res.body), "courses.json was uploaded twice") {
+		t.Errorf("one name uploaded twice: %d %s", res.status, res.body)
+	}
 	huge := e.upload(t, map[string]string{"courses.json": "[" + strings.Repeat(" ", web.MaxUploadBytes) + "]"})
 	if huge.status != http.StatusRequestEntityTooLarge {
 		t.Errorf("huge upload: %d %s", huge.status, huge.body)
+	}
+	if started, _ := e.db.Jobs(context.Background(), 5); len(started) != 0 {
+		t.Errorf("refused uploads started jobs: %+v", started)
 	}
 	// Every app dropped: the job fails and the catalog stays.
 	id := jobID(t, e.upload(t, map[string]string{"vr_apps.json": `[{"app_id": "", "name": ""}]`}))

@@ -178,4 +178,17 @@ func TestAdminWithTheDatabaseDown(t *testing.T) {
 	if res.status != http.StatusServiceUnavailable || res.header.Get("Retry-After") == "" || strings.Contains(string(res.body), "login_required") {
 		t.Errorf("staff request with the database down: %d %s (Retry-After %q)", res.status, res.body, res.header.Get("Retry-After"))
 	}
+	// The pages load; their session check answers 503 saying why rather
+	// than offering a login form that cannot work either.
+	if res := do(t, client, "GET", base+"/admin", "", "", map[string]string{"Accept": "text/html"}); res.status != http.StatusOK {
+		t.Errorf("/admin with the database down: %d", res.status)
+	}
+	res = do(t, client, "GET", base+"/api/auth/check", "", "", nil)
+	if res.status != http.StatusServiceUnavailable || !strings.Contains(string(res.body), "database is unavailable") {
+		t.Errorf("session check with the database down: %d %s", res.status, res.body)
+	}
+	// Without a session cookie nothing needs the database: no session.
+	if res := do(t, nil, "GET", base+"/api/auth/check", "", "", nil); res.status != 200 || !strings.Contains(string(res.body), `"is_admin":false`) {
+		t.Errorf("session check without a cookie: %d %s", res.status, res.body)
+	}
 }

@@ -440,18 +440,19 @@ func TestStudentsBehindOneAddress(t *testing.T) {
 }
 
 func TestBackpressureRefusesWhenFull(t *testing.T) {
-	slow := slowEngine{Engine: engine(), delay: 800 * time.Millisecond, started: make(chan struct{})}
-	base := start(t, newServer(t, slow, func(c *web.Config) {
+	held := newHeldEngine()
+	base := start(t, newServer(t, held, func(c *web.Config) {
 		c.MaxConcurrentChats = 1
 		c.ChatQueueTimeout = 100 * time.Millisecond
 	}))
 	first := make(chan response, 1)
 	go func() { first <- postChat(t, nil, base, "anatomy") }()
-	<-slow.started
+	<-held.started // the first chat holds the only slot until released
 	res := postChat(t, nil, base, "astronomy")
 	if res.status != http.StatusServiceUnavailable || res.header.Get("Retry-After") != "1" {
 		t.Errorf("a chat beyond the cap: %d, Retry-After %q; want 503 with Retry-After", res.status, res.header.Get("Retry-After"))
 	}
+	close(held.release)
 	if r := <-first; r.status != 200 {
 		t.Errorf("the chat holding the slot: %d", r.status)
 	}

@@ -1,7 +1,11 @@
 // Package web is vrrec's HTTP surface: the chat API (JSON and Server-Sent
 // Events), the chat page and embeddable widget, student identity cookies,
-// health and readiness. Handlers call the chat service; they know nothing of
-// databases or the recommender's internals.
+// health and readiness, and the staff pages' API. It depends only on the
+// domain and on small interfaces it defines for what it asks of the rest
+// (Chatter, AdminAuth, SettingsStore, DataJobs, JobHistory, Journal), which
+// cmd/vrrec fills with the chat service, the admin package and the jobs
+// package; handlers parse no catalog files and know nothing of databases or
+// the recommender's internals.
 package web
 
 import (
@@ -54,6 +58,7 @@ type Journal interface {
 
 // Config is what the server needs.
 type Config struct {
+	// Chat answers the students' messages.
 	Chat Chatter
 	// Journal, when set, is given every answered chat.
 	Journal Journal

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/vrrec/vrrec"
@@ -28,17 +29,22 @@ import (
 // engine is the recommender on the embedded catalog, shared by the tests.
 func engine() *rag.Engine { return testenv.DefaultEngine(nil) }
 
-// slowEngine delays every recommendation, to hold a request in flight.
-type slowEngine struct {
+// heldEngine holds its one recommendation until the test releases it, to
+// keep a request in flight as long as the test needs.
+type heldEngine struct {
 	*rag.Engine
-	delay   time.Duration
-	started chan struct{}
+	started chan struct{} // closed when the recommendation begins
+	release chan struct{} // closed by the test to let it finish
 }
 
-func (s slowEngine) Recommend(ctx context.Context, q string, k int) (*vrrec.Result, error) {
-	close(s.started)
-	time.Sleep(s.delay)
-	return s.Engine.Recommend(ctx, q, k)
+func newHeldEngine() heldEngine {
+	return heldEngine{Engine: engine(), started: make(chan struct{}), release: make(chan struct{})}
+}
+
+func (h heldEngine) Recommend(ctx context.Context, q string, k int) (*vrrec.Result, error) {
+	close(h.started)
+	<-h.release
+	return h.Engine.Recommend(ctx, q, k)
 }
 
 var testKey = []byte("0123456789abcdef0123456789abcdef")
@@ -358,36 +364,28 @@ func TestStreamSendsProgressThenResult(t *testing.T) {
 func TestHealthAndReadiness(t *testing.T) {
 	down := errors.New("database unreachable at /var/lib/vrrec/vrrec.db")
 	var failing atomic.Bool
-	var probes atomic.Int64
 	db := testenv.SQLite(t)
 	auth, err := admin.New("", "staff-password", testKey, db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := newServer(t, nil, func(c *web.Config) {
+	mutate := func(c *web.Config) {
 		c.Admin = auth
 		c.Info = func() map[string]any { return map[string]any{"catalog_version": "v1", "llm": "model-x"} }
 		c.Checks = append(c.Checks, web.Check{Name: "store", Probe: func(context.Context) error {
-			probes.Add(1)
 			if failing.Load() {
 				return down
 			}
 			return nil
 		}})
-	})
-	base := start(t, srv)
+	}
+	base := start(t, newServer(t, nil, mutate))
 	if res := do(t, nil, "GET", base+"/ready", "", "", nil); res.status != 200 {
 		t.Errorf("/ready = %d %s", res.status, res.body)
 	}
-	// A flood of probes costs one database ping a second.
-	for range 50 {
-		do(t, nil, "GET", base+"/health", "", "", nil)
-	}
-	if n := probes.Load(); n > 2 {
-		t.Errorf("51 probe requests pinged the store %d times", n)
-	}
+	// The store fails from here on; a new server has no cached round.
 	failing.Store(true)
-	time.Sleep(1100 * time.Millisecond) // past the cached round
+	base = start(t, newServer(t, nil, mutate))
 	res := do(t, nil, "GET", base+"/ready", "", "", nil)
 	if res.status != 503 || res.header.Get("Retry-After") == "" || !strings.Contains(string(res.body), `"store":"unavailable"`) {
 		t.Errorf("/ready with a failing store = %d %s", res.status, res.body)
@@ -414,6 +412,48 @@ func TestHealthAndReadiness(t *testing.T) {
 	if staff.status != 200 || !strings.Contains(string(staff.body), "unreachable") || !strings.Contains(string(staff.body), "model-x") {
 		t.Errorf("staff health: %d %s", staff.status, staff.body)
 	}
+}
+
+// /health and /ready are public and unlimited, so a round of probes is
+// reused for a second: a flood of them costs one database ping a second. On
+// the bubble's clock: the round is reused up to the second and not after.
+func TestProbeRoundsAreCachedForASecond(t *testing.T) {
+	eng := engine() // built outside the bubble, as the other tests share it
+	synctest.Test(t, func(t *testing.T) {
+		var failing atomic.Bool
+		var probes atomic.Int64
+		srv := newServer(t, eng, func(c *web.Config) {
+			c.Checks = append(c.Checks, web.Check{Name: "store", Probe: func(context.Context) error {
+				probes.Add(1)
+				if failing.Load() {
+					return errors.New("database unreachable")
+				}
+				return nil
+			}})
+		})
+		probe := func(path string) int {
+			rec := httptest.NewRecorder()
+			srv.Handler().ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+			return rec.Code
+		}
+		for i := range 50 {
+			if code := probe([]string{"/health", "/ready"}[i%2]); code != 200 {
+				t.Fatalf("probe %d: %d", i, code)
+			}
+		}
+		if n := probes.Load(); n != 1 {
+			t.Errorf("50 probe requests in one instant pinged the store %d times, want once", n)
+		}
+		failing.Store(true)
+		time.Sleep(999 * time.Millisecond)
+		if code := probe("/ready"); code != 200 || probes.Load() != 1 {
+			t.Errorf("within the second: /ready %d after %d pings; want the cached round", code, probes.Load())
+		}
+		time.Sleep(time.Millisecond)
+		if code := probe("/ready"); code != http.StatusServiceUnavailable || probes.Load() != 2 {
+			t.Errorf("a second later: /ready %d after %d pings; want a new round, failing", code, probes.Load())
+		}
+	})
 }
 
 func TestPagesAndSecurityHeaders(t *testing.T) {
@@ -445,8 +485,8 @@ func TestPagesAndSecurityHeaders(t *testing.T) {
 }
 
 func TestGracefulShutdownFinishesInFlightRequests(t *testing.T) {
-	slow := slowEngine{Engine: engine(), delay: 700 * time.Millisecond, started: make(chan struct{})}
-	srv := newServer(t, slow, nil)
+	held := newHeldEngine()
+	srv := newServer(t, held, nil)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -457,8 +497,21 @@ func TestGracefulShutdownFinishesInFlightRequests(t *testing.T) {
 
 	got := make(chan response, 1)
 	go func() { got <- postChat(t, nil, "http://"+ln.Addr().String(), "public speaking") }()
-	<-slow.started // the request is inside the recommender
+	<-held.started // the request is inside the recommender
 	cancel()       // as SIGTERM does
+	// Once the listener is closed the shutdown is under way; only then
+	// may the request finish.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		conn, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			break
+		}
+		conn.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("the server still accepts connections 10 s after the stop")
+		}
+	}
+	close(held.release)
 
 	res := <-got
 	if res.status != 200 || res.json(t)["intent"] != "recommendation" {
