@@ -150,21 +150,21 @@ func TestImportUpstreamThenRecommendAndEval(t *testing.T) {
 func TestSigningKeyRefusesWeakSecrets(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	dir := t.TempDir()
-	if _, err := signingKey(config.Config{SecretKey: "x", DataDir: dir}, log); err == nil {
+	if _, err := secretKey(config.Config{SecretKey: "x", DataDir: dir}, log); err == nil {
 		t.Error("a one-character SECRET_KEY was accepted")
 	}
-	a, err := signingKey(config.Config{DataDir: dir}, log)
+	a, err := secretKey(config.Config{DataDir: dir}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := signingKey(config.Config{DataDir: dir}, log)
+	b, err := secretKey(config.Config{DataDir: dir}, log)
 	if err != nil || string(a) != string(b) {
 		t.Error("the generated key must survive a restart")
 	}
 	if err := os.WriteFile(filepath.Join(dir, secretKeyFile), []byte("\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := signingKey(config.Config{DataDir: dir}, log); err == nil {
+	if _, err := secretKey(config.Config{DataDir: dir}, log); err == nil {
 		t.Error("an empty key file was accepted")
 	}
 }
@@ -262,7 +262,7 @@ func TestHashPasswordAndProductionSecret(t *testing.T) {
 		t.Error("a short password was hashed")
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if _, err := signingKey(config.Config{DataDir: t.TempDir(), Env: "production"}, log); err == nil || !strings.Contains(err.Error(), "SECRET_KEY") {
+	if _, err := secretKey(config.Config{DataDir: t.TempDir(), Env: "production"}, log); err == nil || !strings.Contains(err.Error(), "SECRET_KEY") {
 		t.Errorf("production without SECRET_KEY: %v", err)
 	}
 }

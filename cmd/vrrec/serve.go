@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -27,6 +26,7 @@ import (
 	"github.com/vrrec/vrrec/embedding"
 	"github.com/vrrec/vrrec/jobs"
 	"github.com/vrrec/vrrec/journal"
+	"github.com/vrrec/vrrec/keys"
 	"github.com/vrrec/vrrec/llm"
 	"github.com/vrrec/vrrec/metrics"
 	"github.com/vrrec/vrrec/openai"
@@ -61,6 +61,11 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	key, settings, err := openSettings(cfg, db, log)
 	if err != nil {
 		return err
+	}
+	if n, err := settings.Reseal(ctx); err != nil {
+		log.Warn("stored secrets not resealed with the current key; they are read either way", "err", err)
+	} else if n > 0 {
+		log.Info("stored secrets resealed with the HKDF-derived key", "settings", n)
 	}
 	effective := func(ctx context.Context) config.Config { return withStoredSettings(ctx, cfg, settings, log) }
 	m := metrics.New()
@@ -265,7 +270,8 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			info["stats"] = graphs.stats(ctx, l.cat, l.version)
 			return map[string]any{"graph": info}
 		}},
-		SecretKey:     key,
+		SecretKey:     keys.Derive(key, keys.CookieSigning),
+		OldSecretKeys: [][]byte{keys.Legacy(key, keys.CookieSigning)},
 		WidgetOrigins: cfg.WidgetOrigins,
 		Checks: []web.Check{
 			{Name: "recommender", Probe: func(context.Context) error {
@@ -316,14 +322,14 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 var graphWatchInterval = 5 * time.Second
 
 // openSettings returns the service's secret key and the managed settings
-// stored in db, sealed with it.
+// stored in db, sealed with a key derived from it.
 func openSettings(cfg config.Config, db vrrec.ConfigStore, log *slog.Logger) ([]byte, *admin.Settings, error) {
-	key, err := signingKey(cfg, log)
+	secret, err := secretKey(cfg, log)
 	if err != nil {
 		return nil, nil, err
 	}
-	settings, err := admin.NewSettings(db, os.Getenv, key)
-	return key, settings, err
+	settings, err := admin.NewSettings(db, os.Getenv, secret)
+	return secret, settings, err
 }
 
 // withStoredSettings is cfg with the managed settings staff stored in the
@@ -430,9 +436,10 @@ func newRanker(cfg config.Config, client *goredis.Client, log *slog.Logger, m *m
 // be guessed, and with it every student's identity forged.
 const minSecretLength = 16
 
-// signingKey derives the cookie-signing key from SECRET_KEY, or from a key
-// generated once and kept in DATA_DIR when none is configured.
-func signingKey(cfg config.Config, log *slog.Logger) ([]byte, error) {
+// secretKey returns SECRET_KEY, or a key generated once and kept in
+// DATA_DIR when none is configured. Every key the service uses is derived
+// from it (package keys).
+func secretKey(cfg config.Config, log *slog.Logger) ([]byte, error) {
 	secret := cfg.SecretKey
 	path := filepath.Join(cfg.DataDir, secretKeyFile)
 	if secret == "" && cfg.Env == "production" {
@@ -466,6 +473,5 @@ func signingKey(cfg config.Config, log *slog.Logger) ([]byte, error) {
 		log.Warn("SECRET_KEY is not set: using a key generated in "+path+"; set SECRET_KEY in production, "+
 			"and the same one on every instance", "path", path)
 	}
-	sum := sha256.Sum256([]byte("vrrec cookie signing\x00" + secret))
-	return sum[:], nil
+	return []byte(secret), nil
 }
