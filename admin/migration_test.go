@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"strings"
@@ -13,34 +11,9 @@ import (
 	"time"
 
 	"github.com/vrrec/vrrec/admin"
+	"github.com/vrrec/vrrec/internal/fixture"
 	"github.com/vrrec/vrrec/keys"
 )
-
-// legacySeal seals as versions before HKDF did: AES-GCM under
-// sha256(purpose, 0, sha256("vrrec cookie signing", 0, secret)), the nonce
-// in front. It is written out here, not taken from the keys package, so a
-// change there cannot hide a broken migration.
-func legacySeal(t *testing.T, secret []byte, purpose string, plain, ad []byte) []byte {
-	t.Helper()
-	cookie := sha256.Sum256(append([]byte("vrrec cookie signing\x00"), secret...))
-	key := sha256.Sum256(append([]byte(purpose+"\x00"), cookie[:]...))
-	return gcmSeal(t, key[:], plain, ad)
-}
-
-func gcmSeal(t *testing.T, key, plain, ad []byte) []byte {
-	t.Helper()
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	aead, err := cipher.NewGCM(block)
-	if err != nil {
-		t.Fatal(err)
-	}
-	nonce := make([]byte, aead.NonceSize())
-	rand.Read(nonce)
-	return aead.Seal(nonce, nonce, plain, ad)
-}
 
 func gcmOpen(key, sealed, ad []byte) ([]byte, error) {
 	block, err := aes.NewCipher(key)
@@ -61,7 +34,7 @@ func TestLegacySealedSettingIsReadAndResealed(t *testing.T) {
 	ctx := context.Background()
 	db := store(t)
 	const apiKey = "sk-or-v1-legacy-0123456789"
-	old := "enc:v1:" + base64.RawStdEncoding.EncodeToString(legacySeal(t, secretKey, "vrrec settings", []byte(apiKey), []byte("OPENROUTER_API_KEY")))
+	old := "enc:v1:" + base64.RawStdEncoding.EncodeToString(fixture.LegacySeal(secretKey, "vrrec settings", []byte(apiKey), []byte("OPENROUTER_API_KEY")))
 	if err := db.SetConfig(ctx, map[string]string{"OPENROUTER_API_KEY": old, "OPENROUTER_MODEL": "vendor/plain"}); err != nil {
 		t.Fatal(err)
 	}
@@ -109,11 +82,11 @@ func TestLegacyAdminSessionStillChecks(t *testing.T) {
 	}
 	now := time.Now()
 	plain, _ := json.Marshal(map[string]any{"sid": "legacy", "iat": now.UnixNano(), "exp": now.Add(time.Hour).UnixNano()})
-	old := base64.RawURLEncoding.EncodeToString(legacySeal(t, secret, "vrrec admin session", plain, []byte("admin")))
+	old := base64.RawURLEncoding.EncodeToString(fixture.LegacySeal(secret, "vrrec admin session", plain, []byte("admin")))
 	if ok, err := a.Check(ctx, old); !ok || err != nil {
 		t.Errorf("a legacy session cookie: %v, %v", ok, err)
 	}
-	forged := base64.RawURLEncoding.EncodeToString(legacySeal(t, []byte("another secret another secret!!"), "vrrec admin session", plain, []byte("admin")))
+	forged := base64.RawURLEncoding.EncodeToString(fixture.LegacySeal([]byte("another secret another secret!!"), "vrrec admin session", plain, []byte("admin")))
 	if ok, _ := a.Check(ctx, forged); ok {
 		t.Error("a cookie sealed under another secret was accepted")
 	}

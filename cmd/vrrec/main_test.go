@@ -4,21 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/internal/testenv"
-	"github.com/vrrec/vrrec/rag"
 )
 
 // runCLI runs the command in-process with DATA_DIR set to dataDir.
@@ -27,7 +26,7 @@ func runCLI(t *testing.T, dataDir string, args ...string) (string, error) {
 	t.Setenv("DATA_DIR", dataDir)
 	t.Setenv("EMBEDDER", "")
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), args, &out, &errOut)
+	err := run(context.Background(), args, nil, &out, &errOut)
 	return out.String(), err
 }
 
@@ -210,43 +209,29 @@ func loadStored(t *testing.T, dir string) *vrrec.Catalog {
 	return cat
 }
 
-func TestWatchCatalogReloadsAfterAnImport(t *testing.T) {
-	dir := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	db, err := openDB(ctx, config.Config{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
+// hash-password reads no configuration and healthcheck only PORT: a
+// broken environment, which stops serve, stops neither.
+func TestCommandsReadOnlyTheConfigurationTheyUse(t *testing.T) {
+	m, _, _ := startServe(t, nil)
+	t.Setenv("PORT", strconv.Itoa(m.Addr().(*net.TCPAddr).Port))
+	t.Setenv("LOG_LEVEL", "chatty")
+	t.Setenv("RATE_LIMIT_DEFAULT", "lots")
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"hash-password"}, strings.NewReader("a long enough password\n"), &out, io.Discard); err != nil ||
+		!strings.HasPrefix(out.String(), "$argon2id$") {
+		t.Errorf("hash-password with a broken environment: %v, printed %q", err, out.String())
 	}
-	defer db.Close()
-	reloaded := make(chan string, 4)
-	live := &liveCatalog{store: db, log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		build: func(_ context.Context, cat *vrrec.Catalog, _ progressFunc) (*rag.Engine, error) {
-			if len(cat.Apps) == 0 {
-				return nil, errors.New("empty")
-			}
-			reloaded <- catalog.Version(cat)
-			return nil, nil
-		}}
-	go live.watch(ctx, 20*time.Millisecond)
-	time.Sleep(50 * time.Millisecond)
-	cat, _ := catalog.Default()
-	cat.Apps = cat.Apps[1:]
-	if _, err := db.SaveCatalog(ctx, cat, catalog.Version(cat)); err != nil {
-		t.Fatal(err)
+	out.Reset()
+	if err := run(context.Background(), []string{"healthcheck"}, nil, &out, io.Discard); err != nil || out.String() != "healthy\n" {
+		t.Errorf("healthcheck with a broken environment: %v, printed %q", err, out.String())
 	}
-	select {
-	case v := <-reloaded:
-		if v != catalog.Version(cat) {
-			t.Errorf("reloaded version %q", v)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the new catalog was not picked up")
+	err := run(context.Background(), []string{"serve"}, nil, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "LOG_LEVEL") || !strings.Contains(err.Error(), "RATE_LIMIT_DEFAULT") {
+		t.Errorf("serve with a broken environment: %v, want both bad variables named", err)
 	}
-	select {
-	case v := <-reloaded:
-		t.Errorf("reloaded %q again with no change", v)
-	case <-time.After(100 * time.Millisecond):
+	t.Setenv("PORT", "not-a-port")
+	if err := run(context.Background(), []string{"healthcheck"}, nil, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "PORT") {
+		t.Errorf("healthcheck with a bad PORT: %v", err)
 	}
 }
 
