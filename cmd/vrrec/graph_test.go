@@ -125,10 +125,8 @@ func chatAnswer(t *testing.T, base, message string) ([]string, map[string][]stri
 // degraded; once Neo4j is back it is used again.
 func TestServeOnNeo4jSurvivesAnOutage(t *testing.T) {
 	srv := testenv.StartNeo4j(t)
-	graphWatchInterval = 200 * time.Millisecond
-	t.Cleanup(func() { graphWatchInterval = 5 * time.Second })
 	_, base, _ := startServe(t, map[string]string{"GRAPH_BACKEND": "neo4j", "NEO4J_URI": srv.URI, "RATE_LIMIT_CHAT": "1000/minute",
-		"RATE_LIMIT_DEFAULT": "10000/hour", "ADMIN_PASSWORD": staffPassword})
+		"RATE_LIMIT_DEFAULT": "10000/hour", "ADMIN_PASSWORD": staffPassword}, func(m *Main) { m.GraphCheck = 200 * time.Millisecond })
 	if g := graphHealth(t, base); g["backend"] != "neo4j" {
 		t.Fatalf("graph in /health: %v", g)
 	}

@@ -46,13 +46,6 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	return m.Close()
 }
 
-// How often serve looks for a newly imported catalog, and checks that Neo4j
-// answers and holds the served catalog.
-var (
-	catalogPollInterval = 5 * time.Second
-	graphWatchInterval  = 5 * time.Second
-)
-
 // Main is `vrrec serve`: Run opens the database, the catalog, the graph
 // and the outside services, starts the background work and serves HTTP;
 // Close stops serving and drains in order (jobs, journal, graph, database).
@@ -60,6 +53,9 @@ var (
 type Main struct {
 	Config config.Config
 	Log    *slog.Logger
+	// How often serve looks for a newly imported catalog, and checks that
+	// Neo4j answers and holds the served catalog (NewMain: 5 s each).
+	CatalogPoll, GraphCheck time.Duration
 
 	db       database
 	secret   []byte
@@ -91,13 +87,17 @@ type Main struct {
 // NewMain returns the service for cfg, logging to log; Run starts it.
 func NewMain(cfg config.Config, log *slog.Logger) *Main {
 	bg, stop := context.WithCancel(context.Background())
-	return &Main{Config: cfg, Log: log, metrics: metrics.New(), background: bg, stop: stop}
+	return &Main{Config: cfg, Log: log, CatalogPoll: 5 * time.Second, GraphCheck: 5 * time.Second,
+		metrics: metrics.New(), background: bg, stop: stop}
 }
 
 // Run opens everything and starts serving on PORT (0: any free port, see
 // Addr); it returns once the server listens. After an error, Close
 // releases what was opened.
 func (m *Main) Run(ctx context.Context) (err error) {
+	// ctx ending while Run opens (a signal during a long first embedding)
+	// stops the start; afterwards only Close stops the service.
+	defer context.AfterFunc(ctx, m.stop)()
 	cfg, log := m.Config, m.Log
 	if m.db, err = openDB(ctx, cfg); err != nil {
 		return err
@@ -125,7 +125,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.live.Start(m.background, cat, stored, src, func(cat *vrrec.Catalog) bool { return vectorsStored(ctx, m.db, m.emb, cat) }); err != nil {
 		return err
 	}
-	go every(m.background, catalogPollInterval, m.live.Watch)
+	go every(m.background, m.CatalogPoll, m.live.Watch)
 
 	m.chat = chat.New(func() chat.Engine { return m.live.Current().Engine }, m.db, log)
 	m.chat.SetTimeout(cfg.ChatTimeout)
@@ -273,7 +273,7 @@ func (m *Main) startJobs() {
 	m.runner = jobs.New(m.background, m.db, jobs.Options{Done: m.metrics.JobDone, Log: m.Log})
 	go m.runner.SweepStale(m.background, 10*time.Second)
 	served := func() string { return m.live.Current().Version }
-	go every(m.background, graphWatchInterval, func(ctx context.Context, ticks <-chan time.Time) {
+	go every(m.background, m.GraphCheck, func(ctx context.Context, ticks <-chan time.Time) {
 		m.graph.Watch(ctx, ticks, served, m.autoRebuild)
 	})
 }

@@ -47,8 +47,9 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 
 // startServe runs `vrrec serve` in this process (its Main) with env on a
 // fresh data directory and a port of its own, waits until /ready answers
-// 200, and stops it (expecting a clean stop) when the test ends.
-func startServe(t *testing.T, env map[string]string) (*Main, string, *syncBuffer) {
+// 200, and stops it (expecting a clean stop) when the test ends. adjust, when
+// given, changes the Main before it runs.
+func startServe(t *testing.T, env map[string]string, adjust ...func(*Main)) (*Main, string, *syncBuffer) {
 	t.Helper()
 	t.Setenv("DATA_DIR", t.TempDir())
 	for k, v := range env {
@@ -61,6 +62,9 @@ func startServe(t *testing.T, env map[string]string) (*Main, string, *syncBuffer
 	cfg.Port = 0
 	logs := &syncBuffer{}
 	m := NewMain(cfg, serviceLogger(logs, cfg.LogLevel))
+	for _, f := range adjust {
+		f(m)
+	}
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatalf("serve: %v (%v)\nlogs:\n%s", err, m.Close(), logs)
 	}
@@ -203,4 +207,28 @@ func postMessage(t *testing.T, base, message string) string {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return string(b)
+}
+
+// A start that fails (the port is taken) says why, and Close after it
+// releases what Run had opened without an error of its own.
+func TestServeFailsToStartCleanly(t *testing.T) {
+	taken, err := net.Listen("tcp", ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	t.Setenv("DATA_DIR", t.TempDir())
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Port = taken.Addr().(*net.TCPAddr).Port
+	m := NewMain(cfg, serviceLogger(io.Discard, cfg.LogLevel))
+	err = m.Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("listen on port %d", cfg.Port)) {
+		t.Fatalf("Run on a taken port: %v", err)
+	}
+	if err := m.Close(); err != nil {
+		t.Errorf("Close after a failed Run: %v", err)
+	}
 }
