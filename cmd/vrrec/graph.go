@@ -15,7 +15,8 @@ import (
 // openGraph prepares the configured graph backend without waiting for it:
 // the service starts on the in-memory graph and moves to Neo4j once it
 // answers and holds the served catalog.
-func (m *Main) openGraph(cfg config.Config) error {
+func (m *Main) openGraph(ctx context.Context) error {
+	cfg := m.effective(ctx)
 	if cfg.GraphBackend != config.GraphNeo4j {
 		m.graph = &graph.Keeper{}
 		return nil

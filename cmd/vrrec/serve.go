@@ -94,76 +94,101 @@ func NewMain(cfg config.Config, log *slog.Logger) *Main {
 // Run opens everything and starts serving on PORT (0: any free port, see
 // Addr); it returns once the server listens. After an error, Close
 // releases what was opened.
-func (m *Main) Run(ctx context.Context) (err error) {
+func (m *Main) Run(ctx context.Context) error {
 	// ctx ending while Run opens (a signal during a long first embedding)
 	// stops the start; afterwards only Close stops the service.
 	defer context.AfterFunc(ctx, m.stop)()
-	cfg, log := m.Config, m.Log
-	if m.db, err = openDB(ctx, cfg); err != nil {
+	for _, step := range []func(context.Context) error{
+		m.openDB,
+		m.openSettings,
+		m.openGraph, // after the settings: NEO4J_URI may be stored
+		m.startCatalog,
+		m.openJournal,
+		m.openRedis,
+		m.useLLM,
+		m.startJobs,
+		m.startServer,
+	} {
+		if err := step(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *Main) openDB(ctx context.Context) (err error) {
+	m.db, err = openDB(ctx, m.Config)
+	return err
+}
+
+// startCatalog serves the stored catalog (the embedded one while the
+// database is down or the stored one's vectors are computed) and watches
+// for new ones.
+func (m *Main) startCatalog(ctx context.Context) (err error) {
+	if m.emb, err = newEmbedder(m.Config); err != nil {
 		return err
 	}
 	cat, src, stored, err := live.Stored(ctx, m.db)
 	if err != nil {
-		// The database is down: serve the embedded catalog now; the
-		// watcher loads the stored one when the database answers.
-		log.Error("catalog unavailable, serving the embedded default until the database answers", "err", err)
+		// The watcher loads the stored catalog when the database answers.
+		m.Log.Error("catalog unavailable, serving the embedded default until the database answers", "err", err)
 		if cat, err = catalog.Default(); err != nil {
 			return err
 		}
 		src = live.SourceEmbedded
 	}
-	if err := m.openSettings(ctx); err != nil {
-		return err
-	}
-	if err := m.openGraph(m.effective(ctx)); err != nil { // NEO4J_URI may be stored
-		return err
-	}
-	if m.emb, err = newEmbedder(cfg); err != nil {
-		return err
-	}
-	m.live = &live.Catalog[*rag.Engine]{Store: m.db, Log: log, Build: m.buildEngine}
-	if err := m.live.Start(m.background, cat, stored, src, func(cat *vrrec.Catalog) bool { return vectorsStored(ctx, m.db, m.emb, cat) }); err != nil {
+	m.live = &live.Catalog[*rag.Engine]{Store: m.db, Log: m.Log, Build: m.buildEngine}
+	ready := func(cat *vrrec.Catalog) bool { return vectorsStored(ctx, m.db, m.emb, cat) }
+	if err := m.live.Start(m.background, cat, stored, src, ready); err != nil {
 		return err
 	}
 	go every(m.background, m.CatalogPoll, m.live.Watch)
+	m.chat = chat.New(func() chat.Engine { return m.live.Current().Engine }, m.db, m.Log)
+	m.chat.SetTimeout(m.Config.ChatTimeout)
+	return nil
+}
 
-	m.chat = chat.New(func() chat.Engine { return m.live.Current().Engine }, m.db, log)
-	m.chat.SetTimeout(cfg.ChatTimeout)
-	// Every answered chat is fsynced into the spool before its answer goes
-	// out; the journal copies the spool to the database.
-	if m.journal, err = journal.Start(m.db, filepath.Join(cfg.DataDir, "spool"), journal.Options{MaxBytes: cfg.JournalSpoolMax}, log); err != nil {
-		return err
+// openJournal starts the interaction journal: every answered chat is
+// fsynced into the spool before its answer goes out, and copied from there
+// to the database.
+func (m *Main) openJournal(context.Context) (err error) {
+	m.journal, err = journal.Start(m.db, filepath.Join(m.Config.DataDir, "spool"), journal.Options{MaxBytes: m.Config.JournalSpoolMax}, m.Log)
+	return err
+}
+
+// openRedis connects to REDIS_URL, when set, for rate limits and the LLM
+// cache.
+func (m *Main) openRedis(context.Context) (err error) {
+	if m.Config.RedisURL != "" {
+		m.redis, err = redis.Open(m.Config.RedisURL)
 	}
-	if cfg.RedisURL != "" {
-		if m.redis, err = redis.Open(cfg.RedisURL); err != nil {
-			return err
-		}
-	}
-	if err := m.useLLM(ctx); err != nil {
-		return err
-	}
-	m.startJobs()
+	return err
+}
+
+// startServer listens on PORT (and METRICS_ADDR) and serves until Close.
+func (m *Main) startServer(context.Context) error {
 	m.registerMetrics()
 	srv, err := m.newServer()
 	if err != nil {
 		return err
 	}
-	if m.ln, err = net.Listen("tcp", fmt.Sprintf(":%d", cfg.Port)); err != nil {
-		return fmt.Errorf("listen on port %d: %w", cfg.Port, err)
+	if m.ln, err = net.Listen("tcp", fmt.Sprintf(":%d", m.Config.Port)); err != nil {
+		return fmt.Errorf("listen on port %d: %w", m.Config.Port, err)
 	}
-	if cfg.MetricsAddr != "" {
-		if m.metricsLn, err = serveMetrics(m.background, cfg.MetricsAddr, m.metrics, log); err != nil {
+	if m.Config.MetricsAddr != "" {
+		if m.metricsLn, err = serveMetrics(m.background, m.Config.MetricsAddr, m.metrics, m.Log); err != nil {
 			return err
 		}
 	}
-	log.Info("serving", "addr", m.ln.Addr().String(), "catalog", src, "catalog_version", catalog.Version(cat), "apps", len(cat.Apps),
-		"embedder", cfg.Embedder, "database", describeDB(cfg))
-	var serveCtx context.Context
-	serveCtx, m.stopServing = context.WithCancel(context.Background())
+	l := m.live.Current()
+	m.Log.Info("serving", "addr", m.ln.Addr().String(), "catalog", l.Source, "catalog_version", l.Version, "apps", len(l.Catalog.Apps),
+		"embedder", m.Config.Embedder, "database", describeDB(m.Config))
+	var ctx context.Context
+	ctx, m.stopServing = context.WithCancel(context.Background())
 	m.served = make(chan struct{})
 	go func() {
 		defer close(m.served)
-		m.serveErr = srv.Serve(serveCtx, m.ln)
+		m.serveErr = srv.Serve(ctx, m.ln)
 	}()
 	return nil
 }
@@ -269,13 +294,14 @@ func (m *Main) buildEngine(ctx context.Context, cat *vrrec.Catalog, progress liv
 // startJobs starts the job runner, the sweep of jobs a crashed process
 // left running, and the graph watcher, whose rebuilds run as jobs so
 // instances sharing Neo4j never build at once and staff see them.
-func (m *Main) startJobs() {
+func (m *Main) startJobs(context.Context) error {
 	m.runner = jobs.New(m.background, m.db, jobs.Options{Done: m.metrics.JobDone, Log: m.Log})
 	go m.runner.SweepStale(m.background, 10*time.Second)
 	served := func() string { return m.live.Current().Version }
 	go every(m.background, m.GraphCheck, func(ctx context.Context, ticks <-chan time.Time) {
 		m.graph.Watch(ctx, ticks, served, m.autoRebuild)
 	})
+	return nil
 }
 
 // dataJobs are the staff's data-management jobs: they write the store,
