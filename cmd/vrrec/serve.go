@@ -8,6 +8,7 @@ import (
 	"net"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -73,9 +74,11 @@ type Main struct {
 	ranker      atomic.Pointer[llm.Ranker]
 	rankerModel atomic.Value // string
 
-	// background ends with Close: the watchers, the jobs, /metrics.
+	// background ends with Close: the watchers, the jobs, /metrics; loops
+	// are the watchers, which Close waits for.
 	background context.Context
 	stop       context.CancelFunc
+	loops      sync.WaitGroup
 
 	ln          net.Listener
 	metricsLn   net.Listener
@@ -142,7 +145,7 @@ func (m *Main) startCatalog(ctx context.Context) (err error) {
 	if err := m.live.Start(m.background, cat, stored, src, ready); err != nil {
 		return err
 	}
-	go every(m.background, m.CatalogPoll, m.live.Watch)
+	m.every(m.CatalogPoll, m.live.Watch)
 	m.chat = chat.New(func() chat.Engine { return m.live.Current().Engine }, m.db, m.Log)
 	m.chat.SetTimeout(m.Config.ChatTimeout)
 	return nil
@@ -219,6 +222,7 @@ func (m *Main) Close() error {
 	}
 	// Jobs cut by the stop record "interrupted" before the database closes.
 	m.stop()
+	m.loops.Wait()
 	if m.runner != nil {
 		m.runner.Wait()
 	}
@@ -247,11 +251,14 @@ func (m *Main) Close() error {
 	return errors.Join(errs...)
 }
 
-// every runs loop with a ticker of the given period until ctx ends.
-func every(ctx context.Context, period time.Duration, loop func(context.Context, <-chan time.Time)) {
-	t := time.NewTicker(period)
-	defer t.Stop()
-	loop(ctx, t.C)
+// every runs loop with a ticker of the given period in the background,
+// until Close.
+func (m *Main) every(period time.Duration, loop func(context.Context, <-chan time.Time)) {
+	m.loops.Go(func() {
+		t := time.NewTicker(period)
+		defer t.Stop()
+		loop(m.background, t.C)
+	})
 }
 
 // openSettings reads the secret key and the managed settings sealed with
@@ -296,9 +303,9 @@ func (m *Main) buildEngine(ctx context.Context, cat *vrrec.Catalog, progress liv
 // instances sharing Neo4j never build at once and staff see them.
 func (m *Main) startJobs(context.Context) error {
 	m.runner = jobs.New(m.background, m.db, jobs.Options{Done: m.metrics.JobDone, Log: m.Log})
-	go m.runner.SweepStale(m.background, 10*time.Second)
+	m.loops.Go(func() { m.runner.SweepStale(m.background, 10*time.Second) })
 	served := func() string { return m.live.Current().Version }
-	go every(m.background, m.GraphCheck, func(ctx context.Context, ticks <-chan time.Time) {
+	m.every(m.GraphCheck, func(ctx context.Context, ticks <-chan time.Time) {
 		m.graph.Watch(ctx, ticks, served, m.autoRebuild)
 	})
 	return nil
