@@ -146,7 +146,7 @@ func TestImportUpstreamThenRecommendAndEval(t *testing.T) {
 	}
 }
 
-func TestSigningKeyRefusesWeakSecrets(t *testing.T) {
+func TestSecretKeyRefusesWeakSecrets(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	dir := t.TempDir()
 	if _, err := secretKey(config.Config{SecretKey: "x", DataDir: dir}, log); err == nil {
