@@ -7,8 +7,6 @@ package admin
 
 import (
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -26,6 +24,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/keys"
 )
 
 // SessionLifetime is how long an admin session lasts.
@@ -39,7 +38,7 @@ const notBeforeKey = "admin_sessions_not_before"
 type Auth struct {
 	hash     string // argon2id or bcrypt hash
 	password string // plain, when no hash is configured
-	aead     cipher.AEAD
+	box      *box
 	settings vrrec.ConfigStore
 	now      func() time.Time
 	// checking bounds the password checks running at once: one argon2id
@@ -59,14 +58,14 @@ const CheckWait = 5 * time.Second
 // New returns an authenticator. secret is the service's secret key;
 // settings keeps the logout time.
 func New(passwordHash, password string, secret []byte, settings vrrec.ConfigStore) (*Auth, error) {
-	aead, err := newAEAD("vrrec admin session", secret)
+	b, err := newBox(secret, keys.AdminSession)
 	if err != nil {
 		return nil, err
 	}
 	if passwordHash != "" && !IsHash(passwordHash) {
 		return nil, fmt.Errorf("ADMIN_PASSWORD_HASH is not an argon2id or bcrypt hash (vrrec hash-password prints one)")
 	}
-	return &Auth{hash: passwordHash, password: password, aead: aead, settings: settings, now: time.Now,
+	return &Auth{hash: passwordHash, password: password, box: b, settings: settings, now: time.Now,
 		checking: make(chan struct{}, ConcurrentChecks)}, nil
 }
 
@@ -121,10 +120,7 @@ func (a *Auth) Login(ctx context.Context, password string) (string, time.Time, e
 	now := a.now()
 	s := session{ID: hex.EncodeToString(id[:]), IssuedAt: now.UnixNano(), ExpiresAt: now.Add(SessionLifetime).UnixNano()}
 	plain, _ := json.Marshal(s)
-	nonce := make([]byte, a.aead.NonceSize())
-	_, _ = rand.Read(nonce)
-	sealed := a.aead.Seal(nonce, nonce, plain, []byte("admin"))
-	return base64.RawURLEncoding.EncodeToString(sealed), time.Unix(0, s.ExpiresAt), nil
+	return base64.RawURLEncoding.EncodeToString(a.box.seal(plain, []byte("admin"))), time.Unix(0, s.ExpiresAt), nil
 }
 
 func (a *Auth) checkPassword(password string) bool {
@@ -149,11 +145,11 @@ func (a *Auth) checkPassword(password string) bool {
 // person to log in again.
 func (a *Auth) Check(ctx context.Context, value string) (bool, error) {
 	sealed, err := base64.RawURLEncoding.DecodeString(value)
-	if err != nil || len(sealed) < a.aead.NonceSize() {
+	if err != nil {
 		return false, nil
 	}
-	nonce, box := sealed[:a.aead.NonceSize()], sealed[a.aead.NonceSize():]
-	plain, err := a.aead.Open(nil, nonce, box, []byte("admin"))
+	// A session sealed with the legacy key stays valid until it expires.
+	plain, _, err := a.box.open(sealed, []byte("admin"))
 	if err != nil {
 		return false, nil
 	}
@@ -186,15 +182,4 @@ func (a *Auth) Logout(ctx context.Context) error {
 		return errors.Join(vrrec.Errorf(vrrec.EUNAVAILABLE, "Logout could not be recorded"), err)
 	}
 	return nil
-}
-
-// newAEAD returns AES-256-GCM keyed from the service's secret key for one
-// purpose, so the session cookie and the stored secrets never share a key.
-func newAEAD(purpose string, secret []byte) (cipher.AEAD, error) {
-	key := sha256.Sum256(append([]byte(purpose+"\x00"), secret...))
-	block, err := aes.NewCipher(key[:])
-	if err != nil {
-		return nil, err
-	}
-	return cipher.NewGCM(block)
 }

@@ -2,8 +2,6 @@ package admin
 
 import (
 	"context"
-	"crypto/cipher"
-	"crypto/rand"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -11,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/keys"
 )
 
 // Managed are the settings staff may change at run time, as in the old
@@ -43,45 +42,69 @@ func applies(key string) string {
 type Settings struct {
 	store vrrec.ConfigStore
 	env   func(string) string
-	aead  cipher.AEAD
+	box   *box
 }
 
 // NewSettings returns the managed settings kept in store over env
 // (os.Getenv in production); secret is the service's secret key.
 func NewSettings(store vrrec.ConfigStore, env func(string) string, secret []byte) (*Settings, error) {
-	aead, err := newAEAD("vrrec settings", secret)
+	b, err := newBox(secret, keys.Settings)
 	if err != nil {
 		return nil, err
 	}
-	return &Settings{store: store, env: env, aead: aead}, nil
+	return &Settings{store: store, env: env, box: b}, nil
 }
 
 // sealedPrefix marks an encrypted stored value.
 const sealedPrefix = "enc:v1:"
 
 func (s *Settings) seal(key, value string) string {
-	nonce := make([]byte, s.aead.NonceSize())
-	_, _ = rand.Read(nonce)
-	return sealedPrefix + base64.RawStdEncoding.EncodeToString(s.aead.Seal(nonce, nonce, []byte(value), []byte(key)))
+	return sealedPrefix + base64.RawStdEncoding.EncodeToString(s.box.seal([]byte(value), []byte(key)))
 }
 
 // errUnreadable is a stored secret sealed with another secret key.
 var errUnreadable = errors.New("stored value sealed with another SECRET_KEY")
 
-func (s *Settings) open(key, stored string) (string, error) {
+// open returns a stored value in plain text; legacy says it was sealed
+// with the key versions before HKDF derived.
+func (s *Settings) open(key, stored string) (plain string, legacy bool, err error) {
 	rest, sealed := strings.CutPrefix(stored, sealedPrefix)
 	if !sealed {
-		return stored, nil // stored before secrets were sealed, or not a secret
+		return stored, false, nil // stored before secrets were sealed, or not a secret
 	}
-	box, err := base64.RawStdEncoding.DecodeString(rest)
-	if err != nil || len(box) < s.aead.NonceSize() {
-		return "", errUnreadable
-	}
-	plain, err := s.aead.Open(nil, box[:s.aead.NonceSize()], box[s.aead.NonceSize():], []byte(key))
+	raw, err := base64.RawStdEncoding.DecodeString(rest)
 	if err != nil {
-		return "", errUnreadable
+		return "", false, errUnreadable
 	}
-	return string(plain), nil
+	b, legacy, err := s.box.open(raw, []byte(key))
+	if err != nil {
+		return "", false, errUnreadable
+	}
+	return string(b), legacy, nil
+}
+
+// Reseal seals again, with the current key, every stored secret that only
+// the legacy key opens, and returns how many it rewrote. Values reads such
+// secrets either way; serve calls Reseal at start so the legacy derivation
+// can one day be dropped.
+func (s *Settings) Reseal(ctx context.Context) (int, error) {
+	stored, err := s.store.Config(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("reseal settings: %w", err)
+	}
+	change := map[string]string{}
+	for _, k := range Managed {
+		if plain, legacy, err := s.open(k, stored[k]); err == nil && legacy {
+			change[k] = s.seal(k, plain)
+		}
+	}
+	if len(change) == 0 {
+		return 0, nil
+	}
+	if err := s.store.SetConfig(ctx, change); err != nil {
+		return 0, fmt.Errorf("reseal settings: %w", err)
+	}
+	return len(change), nil
 }
 
 // Values returns the managed settings stored in the database, decrypted;
@@ -94,7 +117,7 @@ func (s *Settings) Values(ctx context.Context) (map[string]string, error) {
 	out := map[string]string{}
 	for _, k := range Managed {
 		if v := stored[k]; v != "" {
-			if plain, err := s.open(k, v); err == nil {
+			if plain, _, err := s.open(k, v); err == nil {
 				out[k] = plain
 			}
 		}

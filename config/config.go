@@ -184,9 +184,9 @@ func Load(getenv func(string) string) (Config, error) {
 	c.llmBaseSet = strings.TrimSpace(getenv("LLM_BASE_URL")) != ""
 	c.LLMModel = get("OPENROUTER_MODEL", get("LLM_MODEL", "google/gemini-2.0-flash-001"))
 	var errs []error
-	port, err := strconv.Atoi(get("PORT", "5000"))
-	if err != nil || port < 1 || port > 65535 {
-		errs = append(errs, fmt.Errorf("PORT: want a port number 1-65535, got %q", getenv("PORT")))
+	port, err := Port(getenv)
+	if err != nil {
+		errs = append(errs, err)
 	}
 	c.Port = port
 	c.WidgetOrigins = origins("WIDGET_ALLOWED_ORIGINS", getenv, &errs)
@@ -333,6 +333,20 @@ func LoadEnvFile(path string) error {
 		return nil
 	}
 	return fmt.Errorf("read %s: %w", path, err)
+}
+
+// Port reads PORT (default 5000) alone, for commands that need nothing
+// else.
+func Port(getenv func(string) string) (int, error) {
+	v := strings.TrimSpace(getenv("PORT"))
+	if v == "" {
+		return 5000, nil
+	}
+	port, err := strconv.Atoi(v)
+	if err != nil || port < 1 || port > 65535 {
+		return port, fmt.Errorf("PORT: want a port number 1-65535, got %q", v)
+	}
+	return port, nil
 }
 
 // FromEnvironment loads .env from the working directory, then the config.

@@ -30,23 +30,27 @@ func newUUID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
-func (s *Server) sign(id string) string {
-	mac := hmac.New(sha256.New, s.cfg.SecretKey)
+func (s *Server) sign(id string) string { return signID(s.cfg.SecretKey, id) }
+
+func signID(key []byte, id string) string {
+	mac := hmac.New(sha256.New, key)
 	mac.Write([]byte("user_id:" + id))
 	return id + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
 
 // verify returns the id of a signed cookie value, or "" when the value is
-// not one this server signed.
+// not one this server signed, with SecretKey or one of OldSecretKeys.
 func (s *Server) verify(value string) string {
 	id, _, ok := strings.Cut(value, ".")
 	if !ok || !uuidPattern.MatchString(id) {
 		return ""
 	}
-	if !hmac.Equal([]byte(s.sign(id)), []byte(value)) {
-		return ""
+	for _, key := range append([][]byte{s.cfg.SecretKey}, s.cfg.OldSecretKeys...) {
+		if hmac.Equal([]byte(signID(key, id)), []byte(value)) {
+			return id
+		}
 	}
-	return id
+	return ""
 }
 
 // userHeader carries the signed id for the widget: inside a frame on another

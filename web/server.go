@@ -78,6 +78,9 @@ type Config struct {
 	DataAdmin *DataAdmin
 	// SecretKey signs the user_id cookie; at least 32 bytes.
 	SecretKey []byte
+	// OldSecretKeys still verify cookies signed before a key change; the
+	// cookie is then issued again, signed with SecretKey.
+	OldSecretKeys [][]byte
 	// WidgetOrigins may frame the chat page at /embed.
 	WidgetOrigins []string
 	// Checks decide /ready; /health reports them without failing.

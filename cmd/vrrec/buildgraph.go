@@ -13,6 +13,7 @@ import (
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/graph"
 	"github.com/vrrec/vrrec/jobs"
+	"github.com/vrrec/vrrec/live"
 	"github.com/vrrec/vrrec/neo4j"
 )
 
@@ -37,7 +38,7 @@ func cmdBuildGraph(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 		return err
 	}
 	cfg = withStoredSettings(ctx, cfg, settings, log)
-	cat, src, _, err := storedCatalog(ctx, db)
+	cat, src, _, err := live.Stored(ctx, db)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/embedding"
 	"github.com/vrrec/vrrec/graph"
+	"github.com/vrrec/vrrec/live"
 	"github.com/vrrec/vrrec/mongo"
 	"github.com/vrrec/vrrec/openai"
 	"github.com/vrrec/vrrec/rag"
@@ -121,12 +122,6 @@ func describeDB(cfg config.Config) string {
 	return filepath.Join(cfg.DataDir, databaseFile)
 }
 
-// Where a catalog came from.
-const (
-	sourceEmbedded = "embedded default"
-	sourceStore    = "imported"
-)
-
 // openCatalog returns the catalog in dir (upstream format) when dir is given,
 // else the one imported into the database, else the embedded default.
 func openCatalog(ctx context.Context, db vrrec.CatalogStore, dir string) (*vrrec.Catalog, string, error) {
@@ -137,22 +132,8 @@ func openCatalog(ctx context.Context, db vrrec.CatalogStore, dir string) (*vrrec
 		}
 		return cat, fmt.Sprintf("%s (%d rows dropped)", dir, rep.Count(catalog.Dropped)), nil
 	}
-	cat, src, _, err := storedCatalog(ctx, db)
+	cat, src, _, err := live.Stored(ctx, db)
 	return cat, src, err
-}
-
-// storedCatalog returns the imported catalog and its stored version, or the
-// embedded default (version "") when nothing was imported.
-func storedCatalog(ctx context.Context, store vrrec.CatalogStore) (*vrrec.Catalog, string, string, error) {
-	cat, version, err := store.LoadCatalog(ctx)
-	if vrrec.ErrorCode(err) == vrrec.ENOTFOUND {
-		cat, err = catalog.Default()
-		return cat, sourceEmbedded, "", err
-	}
-	if err != nil {
-		return nil, "", "", err
-	}
-	return cat, sourceStore, version, nil
 }
 
 // cliEngine builds the recommender a command uses: on the catalog in dir

@@ -17,6 +17,7 @@ import (
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/eval"
 	"github.com/vrrec/vrrec/graph"
+	"github.com/vrrec/vrrec/live"
 	"github.com/vrrec/vrrec/rag"
 )
 
@@ -199,7 +200,7 @@ func loadEvalSets(ctx context.Context, db vrrec.CatalogStore, queries, catDir, u
 			if cat, err = catalog.Default(); err != nil {
 				return nil, err
 			}
-			src = sourceEmbedded
+			src = live.SourceEmbedded
 		} else if cat, src, err = openCatalog(ctx, db, sp.dir); err != nil {
 			return nil, err
 		}

@@ -125,10 +125,8 @@ func chatAnswer(t *testing.T, base, message string) ([]string, map[string][]stri
 // degraded; once Neo4j is back it is used again.
 func TestServeOnNeo4jSurvivesAnOutage(t *testing.T) {
 	srv := testenv.StartNeo4j(t)
-	graphWatchInterval = 200 * time.Millisecond
-	t.Cleanup(func() { graphWatchInterval = 5 * time.Second })
-	base, _ := startServe(t, map[string]string{"GRAPH_BACKEND": "neo4j", "NEO4J_URI": srv.URI, "RATE_LIMIT_CHAT": "1000/minute",
-		"RATE_LIMIT_DEFAULT": "10000/hour", "ADMIN_PASSWORD": staffPassword})
+	_, base, _ := startServe(t, map[string]string{"GRAPH_BACKEND": "neo4j", "NEO4J_URI": srv.URI, "RATE_LIMIT_CHAT": "1000/minute",
+		"RATE_LIMIT_DEFAULT": "10000/hour", "ADMIN_PASSWORD": staffPassword}, func(m *Main) { m.GraphCheck = 200 * time.Millisecond })
 	if g := graphHealth(t, base); g["backend"] != "neo4j" {
 		t.Fatalf("graph in /health: %v", g)
 	}
@@ -202,7 +200,7 @@ func TestBuildGraphCommand(t *testing.T) {
 	want := graph.StatsOf(cat)
 	for _, args := range [][]string{{"build-graph", "--clear", "--json"}, {"build-graph", "--json"}} {
 		var out, errOut bytes.Buffer
-		if err := run(ctx, args, &out, &errOut); err != nil {
+		if err := run(ctx, args, nil, &out, &errOut); err != nil {
 			t.Fatalf("%v: %v\n%s", args, err, errOut.String())
 		}
 		var got vrrec.GraphStats
@@ -214,7 +212,7 @@ func TestBuildGraphCommand(t *testing.T) {
 		}
 	}
 	var out bytes.Buffer
-	if err := run(ctx, []string{"build-graph"}, &out, io.Discard); err != nil || !strings.Contains(out.String(), "Nodes: 529 (160 courses, 68 apps, 301 skills)") {
+	if err := run(ctx, []string{"build-graph"}, nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "Nodes: 529 (160 courses, 68 apps, 301 skills)") {
 		t.Errorf("text output: %v\n%s", err, out.String())
 	}
 
@@ -226,7 +224,7 @@ func TestBuildGraphCommand(t *testing.T) {
 	if err := db.StartJob(ctx, vrrec.Job{ID: "staff-import", Type: "import", StartedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	err = run(ctx, []string{"build-graph"}, io.Discard, io.Discard)
+	err = run(ctx, []string{"build-graph"}, nil, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "staff-import") {
 		t.Errorf("build-graph while a job runs: %v, want a refusal naming the job", err)
 	}

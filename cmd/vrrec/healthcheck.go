@@ -6,16 +6,14 @@ import (
 	"io"
 	"net/http"
 	"time"
-
-	"github.com/vrrec/vrrec/config"
 )
 
 // cmdHealthcheck asks the local server's /health, for container health
 // checks that have no curl: exit 0 when it answers 200.
-func cmdHealthcheck(ctx context.Context, cfg config.Config, stdout io.Writer) error {
+func cmdHealthcheck(ctx context.Context, port int, stdout io.Writer) error {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("http://127.0.0.1:%d/health", cfg.Port), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("http://127.0.0.1:%d/health", port), nil)
 	if err != nil {
 		return err
 	}

@@ -40,7 +40,7 @@ func main() {
 		<-ctx.Done()
 		stop() // a second signal stops the process at once
 	}()
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
@@ -50,22 +50,35 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// run runs one command. Each reads only the configuration it uses:
+// hash-password none, healthcheck the port, the others all of it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, usage)
 		return nil
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "hash-password":
+		return cmdHashPassword(stdin, stdout, stderr)
+	case "healthcheck":
+		if err := config.LoadEnvFile(".env"); err != nil {
+			return fmt.Errorf("configuration: %w", err)
+		}
+		port, err := config.Port(os.Getenv)
+		if err != nil {
+			return fmt.Errorf("configuration: %w", err)
+		}
+		return cmdHealthcheck(ctx, port, stdout)
 	}
 	cfg, err := config.FromEnvironment()
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
 	}
-	cmd, rest := args[0], args[1:]
-	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
-	log := slog.New(slog.NewTextHandler(stderr, opts))
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	switch cmd {
 	case "serve":
-		// A service logs JSON lines for log collectors.
-		return cmdServe(ctx, cfg, slog.New(web.LogHandler{Handler: slog.NewJSONHandler(stderr, opts)}))
+		return cmdServe(ctx, cfg, serviceLogger(stderr, cfg.LogLevel))
 	case "recommend":
 		return cmdRecommend(ctx, cfg, log, rest, stdout, stderr)
 	case "import":
@@ -74,10 +87,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdCatalog(ctx, cfg, log, rest, stdout, stderr)
 	case "eval":
 		return cmdEval(ctx, cfg, log, rest, stdout, stderr)
-	case "healthcheck":
-		return cmdHealthcheck(ctx, cfg, stdout)
-	case "hash-password":
-		return cmdHashPassword(os.Stdin, stdout, stderr)
 	case "extract-skills":
 		return cmdExtractSkills(ctx, cfg, log, rest, stdout, stderr)
 	case "build-graph":
@@ -86,6 +95,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
 	}
+}
+
+// serviceLogger is the service's log: JSON lines for log collectors, with
+// each request's id.
+func serviceLogger(w io.Writer, level slog.Level) *slog.Logger {
+	return slog.New(web.LogHandler{Handler: slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})})
 }
 
 // parseFlags parses flags that may come before or after positional arguments

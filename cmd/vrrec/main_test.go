@@ -4,21 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/internal/testenv"
-	"github.com/vrrec/vrrec/rag"
 )
 
 // runCLI runs the command in-process with DATA_DIR set to dataDir.
@@ -27,7 +26,7 @@ func runCLI(t *testing.T, dataDir string, args ...string) (string, error) {
 	t.Setenv("DATA_DIR", dataDir)
 	t.Setenv("EMBEDDER", "")
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), args, &out, &errOut)
+	err := run(context.Background(), args, nil, &out, &errOut)
 	return out.String(), err
 }
 
@@ -179,24 +178,24 @@ func TestImportUpstreamThenRecommendAndEval(t *testing.T) {
 	}
 }
 
-func TestSigningKeyRefusesWeakSecrets(t *testing.T) {
+func TestSecretKeyRefusesWeakSecrets(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	dir := t.TempDir()
-	if _, err := signingKey(config.Config{SecretKey: "x", DataDir: dir}, log); err == nil {
+	if _, err := secretKey(config.Config{SecretKey: "x", DataDir: dir}, log); err == nil {
 		t.Error("a one-character SECRET_KEY was accepted")
 	}
-	a, err := signingKey(config.Config{DataDir: dir}, log)
+	a, err := secretKey(config.Config{DataDir: dir}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := signingKey(config.Config{DataDir: dir}, log)
+	b, err := secretKey(config.Config{DataDir: dir}, log)
 	if err != nil || string(a) != string(b) {
 		t.Error("the generated key must survive a restart")
 	}
 	if err := os.WriteFile(filepath.Join(dir, secretKeyFile), []byte("\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := signingKey(config.Config{DataDir: dir}, log); err == nil {
+	if _, err := secretKey(config.Config{DataDir: dir}, log); err == nil {
 		t.Error("an empty key file was accepted")
 	}
 }
@@ -246,43 +245,29 @@ func loadStored(t *testing.T, dir string) *vrrec.Catalog {
 	return cat
 }
 
-func TestWatchCatalogReloadsAfterAnImport(t *testing.T) {
-	dir := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	db, err := openDB(ctx, config.Config{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
+// hash-password reads no configuration and healthcheck only PORT: a
+// broken environment, which stops serve, stops neither.
+func TestCommandsReadOnlyTheConfigurationTheyUse(t *testing.T) {
+	m, _, _ := startServe(t, nil)
+	t.Setenv("PORT", strconv.Itoa(m.Addr().(*net.TCPAddr).Port))
+	t.Setenv("LOG_LEVEL", "chatty")
+	t.Setenv("RATE_LIMIT_DEFAULT", "lots")
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"hash-password"}, strings.NewReader("a long enough password\n"), &out, io.Discard); err != nil ||
+		!strings.HasPrefix(out.String(), "$argon2id$") {
+		t.Errorf("hash-password with a broken environment: %v, printed %q", err, out.String())
 	}
-	defer db.Close()
-	reloaded := make(chan string, 4)
-	live := &liveCatalog{store: db, log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		build: func(_ context.Context, cat *vrrec.Catalog, _ progressFunc) (*rag.Engine, error) {
-			if len(cat.Apps) == 0 {
-				return nil, errors.New("empty")
-			}
-			reloaded <- catalog.Version(cat)
-			return nil, nil
-		}}
-	go live.watch(ctx, 20*time.Millisecond)
-	time.Sleep(50 * time.Millisecond)
-	cat, _ := catalog.Default()
-	cat.Apps = cat.Apps[1:]
-	if _, err := db.SaveCatalog(ctx, cat, catalog.Version(cat)); err != nil {
-		t.Fatal(err)
+	out.Reset()
+	if err := run(context.Background(), []string{"healthcheck"}, nil, &out, io.Discard); err != nil || out.String() != "healthy\n" {
+		t.Errorf("healthcheck with a broken environment: %v, printed %q", err, out.String())
 	}
-	select {
-	case v := <-reloaded:
-		if v != catalog.Version(cat) {
-			t.Errorf("reloaded version %q", v)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the new catalog was not picked up")
+	err := run(context.Background(), []string{"serve"}, nil, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "LOG_LEVEL") || !strings.Contains(err.Error(), "RATE_LIMIT_DEFAULT") {
+		t.Errorf("serve with a broken environment: %v, want both bad variables named", err)
 	}
-	select {
-	case v := <-reloaded:
-		t.Errorf("reloaded %q again with no change", v)
-	case <-time.After(100 * time.Millisecond):
+	t.Setenv("PORT", "not-a-port")
+	if err := run(context.Background(), []string{"healthcheck"}, nil, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "PORT") {
+		t.Errorf("healthcheck with a bad PORT: %v", err)
 	}
 }
 
@@ -298,7 +283,7 @@ func TestHashPasswordAndProductionSecret(t *testing.T) {
 		t.Error("a short password was hashed")
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if _, err := signingKey(config.Config{DataDir: t.TempDir(), Env: "production"}, log); err == nil || !strings.Contains(err.Error(), "SECRET_KEY") {
+	if _, err := secretKey(config.Config{DataDir: t.TempDir(), Env: "production"}, log); err == nil || !strings.Contains(err.Error(), "SECRET_KEY") {
 		t.Errorf("production without SECRET_KEY: %v", err)
 	}
 }

@@ -2,18 +2,13 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net"
-	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -25,445 +20,419 @@ import (
 	"github.com/vrrec/vrrec/chat"
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/embedding"
+	"github.com/vrrec/vrrec/graph"
 	"github.com/vrrec/vrrec/jobs"
 	"github.com/vrrec/vrrec/journal"
+	"github.com/vrrec/vrrec/keys"
+	"github.com/vrrec/vrrec/live"
 	"github.com/vrrec/vrrec/llm"
 	"github.com/vrrec/vrrec/metrics"
-	"github.com/vrrec/vrrec/openai"
+	"github.com/vrrec/vrrec/neo4j"
 	"github.com/vrrec/vrrec/rag"
-	"github.com/vrrec/vrrec/ratelimit"
 	"github.com/vrrec/vrrec/redis"
 	"github.com/vrrec/vrrec/skills"
 	"github.com/vrrec/vrrec/sources"
 	"github.com/vrrec/vrrec/web"
 )
 
-// secretKeyFile keeps a generated key across restarts, so students keep
-// their identity when no SECRET_KEY is configured.
-const secretKeyFile = "secret_key"
-
+// cmdServe runs the service until ctx ends, then stops it in order.
 func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
-	db, err := openDB(ctx, cfg)
-	if err != nil {
+	m := NewMain(cfg, log)
+	if err := m.Run(ctx); err != nil {
+		return errors.Join(err, m.Close())
+	}
+	select {
+	case <-ctx.Done():
+	case <-m.Done(): // the server failed
+	}
+	return m.Close()
+}
+
+// Main is `vrrec serve`: Run opens the database, the catalog, the graph
+// and the outside services, starts the background work and serves HTTP;
+// Close stops serving and drains in order (jobs, journal, graph, database).
+// Tests run it in-process on port 0.
+type Main struct {
+	Config config.Config
+	Log    *slog.Logger
+	// How often serve looks for a newly imported catalog, and checks that
+	// Neo4j answers and holds the served catalog (NewMain: 5 s each).
+	CatalogPoll, GraphCheck time.Duration
+
+	db       database
+	secret   []byte
+	settings *admin.Settings
+	metrics  *metrics.Metrics
+	neo      *neo4j.Graph // nil: GRAPH_BACKEND=memory
+	graph    *graph.Keeper
+	emb      vrrec.Embedder
+	live     *live.Catalog[*rag.Engine]
+	chat     *chat.Service
+	journal  *journal.Writer
+	redis    *goredis.Client // nil: no REDIS_URL
+	runner   *jobs.Runner
+
+	ranker      atomic.Pointer[llm.Ranker]
+	rankerModel atomic.Value // string
+
+	// background ends with Close: the watchers, the jobs, /metrics; loops
+	// are the watchers, which Close waits for.
+	background context.Context
+	stop       context.CancelFunc
+	loops      sync.WaitGroup
+
+	ln          net.Listener
+	metricsLn   net.Listener
+	stopServing context.CancelFunc
+	served      chan struct{} // closed when the HTTP server returns
+	serveErr    error
+}
+
+// NewMain returns the service for cfg, logging to log; Run starts it.
+func NewMain(cfg config.Config, log *slog.Logger) *Main {
+	bg, stop := context.WithCancel(context.Background())
+	return &Main{Config: cfg, Log: log, CatalogPoll: 5 * time.Second, GraphCheck: 5 * time.Second,
+		metrics: metrics.New(), background: bg, stop: stop}
+}
+
+// Run opens everything and starts serving on PORT (0: any free port, see
+// Addr); it returns once the server listens. After an error, Close
+// releases what was opened.
+func (m *Main) Run(ctx context.Context) error {
+	// ctx ending while Run opens (a signal during a long first embedding)
+	// stops the start; afterwards only Close stops the service.
+	defer context.AfterFunc(ctx, m.stop)()
+	for _, step := range []func(context.Context) error{
+		m.openDB,
+		m.openSettings,
+		m.openGraph, // after the settings: NEO4J_URI may be stored
+		m.startCatalog,
+		m.openJournal,
+		m.openRedis,
+		m.useLLM,
+		m.startJobs,
+		m.startServer,
+	} {
+		if err := step(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *Main) openDB(ctx context.Context) (err error) {
+	m.db, err = openDB(ctx, m.Config)
+	return err
+}
+
+// startCatalog serves the stored catalog (the embedded one while the
+// database is down or the stored one's vectors are computed) and watches
+// for new ones.
+func (m *Main) startCatalog(ctx context.Context) (err error) {
+	if m.emb, err = newEmbedder(m.Config); err != nil {
 		return err
 	}
-	defer db.Close()
-	cat, src, stored, err := storedCatalog(ctx, db)
+	cat, src, stored, err := live.Stored(ctx, m.db)
 	if err != nil {
-		// The database is down: serve the embedded catalog now; the
-		// watcher loads the stored one when the database answers.
-		log.Error("catalog unavailable, serving the embedded default until the database answers", "err", err)
+		// The watcher loads the stored catalog when the database answers.
+		m.Log.Error("catalog unavailable, serving the embedded default until the database answers", "err", err)
 		if cat, err = catalog.Default(); err != nil {
 			return err
 		}
-		src = sourceEmbedded
+		src = live.SourceEmbedded
 	}
-	// Settings staff stored in the database win over the environment.
-	key, settings, err := openSettings(cfg, db, log)
-	if err != nil {
+	m.live = &live.Catalog[*rag.Engine]{Store: m.db, Log: m.Log, Build: m.buildEngine}
+	ready := func(cat *vrrec.Catalog) bool { return vectorsStored(ctx, m.db, m.emb, cat) }
+	if err := m.live.Start(m.background, cat, stored, src, ready); err != nil {
 		return err
 	}
-	effective := func(ctx context.Context) config.Config { return withStoredSettings(ctx, cfg, settings, log) }
-	m := metrics.New()
-	ragOpts := rag.Options{Observe: m.Stage}
-	graphs, err := openGraphs(effective(ctx), log) // NEO4J_URI may be stored
-	if err != nil {
-		return err
-	}
-	defer graphs.close()
-	emb, err := newEmbedder(cfg)
-	if err != nil {
-		return err
-	}
-	live := &liveCatalog{store: db, log: log, build: func(ctx context.Context, cat *vrrec.Catalog, progress progressFunc) (*rag.Engine, error) {
-		opts := ragOpts
-		opts.Progress = func(done, total int) {
-			if progress != nil {
-				progress("embedding the catalog", done, total)
-			}
-			if done == total || done%(8*embedding.BatchSize) == 0 {
-				log.Info("embedding the catalog", "done", done, "of", total, "model", emb.Name())
-			}
-		}
-		// A cache per build: vectors come from the database, and those of
-		// earlier catalogs are not kept in memory.
-		return newEngine(ctx, log, cat, graphs.forCatalog(cat, catalog.Version(cat)), emb, newVectorCache(emb, db, log), opts)
-	}}
-	if err := live.start(ctx, cat, stored, src, func(cat *vrrec.Catalog) bool { return vectorsStored(ctx, db, emb, cat) }); err != nil {
-		return err
-	}
-	go live.watch(ctx, catalogPollInterval)
+	m.every(m.CatalogPoll, m.live.Watch)
+	m.chat = chat.New(func() chat.Engine { return m.live.Current().Engine }, m.db, m.Log)
+	m.chat.SetTimeout(m.Config.ChatTimeout)
+	return nil
+}
 
-	auth, err := admin.New(cfg.AdminPasswordHash, cfg.AdminPassword, key, db)
+// openJournal starts the interaction journal: every answered chat is
+// fsynced into the spool before its answer goes out, and copied from there
+// to the database.
+func (m *Main) openJournal(context.Context) (err error) {
+	m.journal, err = journal.Start(m.db, filepath.Join(m.Config.DataDir, "spool"), journal.Options{MaxBytes: m.Config.JournalSpoolMax}, m.Log)
+	return err
+}
+
+// openRedis connects to REDIS_URL, when set, for rate limits and the LLM
+// cache.
+func (m *Main) openRedis(context.Context) (err error) {
+	if m.Config.RedisURL != "" {
+		m.redis, err = redis.Open(m.Config.RedisURL)
+	}
+	return err
+}
+
+// startServer listens on PORT (and METRICS_ADDR) and serves until Close.
+func (m *Main) startServer(context.Context) error {
+	m.registerMetrics()
+	srv, err := m.newServer()
 	if err != nil {
 		return err
 	}
-	if !auth.Configured() {
-		log.Warn("no admin configured: staff login answers 503 until ADMIN_PASSWORD_HASH (vrrec hash-password) is set")
+	if m.ln, err = net.Listen("tcp", fmt.Sprintf(":%d", m.Config.Port)); err != nil {
+		return fmt.Errorf("listen on port %d: %w", m.Config.Port, err)
 	}
-	svc := chat.New(func() chat.Engine { return live.current().eng }, db, log)
-	svc.SetTimeout(cfg.ChatTimeout)
-	// Every answered chat is fsynced into the spool before its answer goes
-	// out; the journal copies the spool to the database.
-	jw, err := journal.Start(db, filepath.Join(cfg.DataDir, "spool"), journal.Options{MaxBytes: cfg.JournalSpoolMax}, log)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		// Shutdown stores what waits, briefly; the spool keeps the rest.
-		cctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		if err := jw.Close(cctx); err != nil {
-			log.Error("journal not drained", "err", err)
+	if m.Config.MetricsAddr != "" {
+		if m.metricsLn, err = serveMetrics(m.background, m.Config.MetricsAddr, m.metrics, m.Log); err != nil {
+			return err
 		}
+	}
+	l := m.live.Current()
+	m.Log.Info("serving", "addr", m.ln.Addr().String(), "catalog", l.Source, "catalog_version", l.Version, "apps", len(l.Catalog.Apps),
+		"embedder", m.Config.Embedder, "database", describeDB(m.Config))
+	var ctx context.Context
+	ctx, m.stopServing = context.WithCancel(context.Background())
+	m.served = make(chan struct{})
+	go func() {
+		defer close(m.served)
+		m.serveErr = srv.Serve(ctx, m.ln)
 	}()
-	var redisClient *goredis.Client
-	if cfg.RedisURL != "" {
-		if redisClient, err = redis.Open(cfg.RedisURL); err != nil {
-			return err
-		}
-		defer redisClient.Close()
-	}
-	limits, limitStore := newLimits(cfg, redisClient, log, m)
-	// The LLM: settings staff stored in the database win over the
-	// environment, and a change there swaps the ranker while serving.
-	var ranker atomic.Pointer[llm.Ranker]
-	var rankerModel atomic.Value // string
-	useLLM := func(ctx context.Context) error {
-		c := effective(ctx)
-		r, err := newRanker(c, redisClient, log, m, func() []string {
-			apps := live.current().eng.Apps()
-			names := make([]string, len(apps))
-			for i, a := range apps {
-				names[i] = a.Name
-			}
-			return names
-		})
-		if err != nil {
-			return err
-		}
-		ranker.Store(r)
-		rankerModel.Store(c.LLMModel)
-		if r == nil {
-			svc.SetExplainer(nil)
-		} else {
-			svc.SetExplainer(r)
-		}
+	return nil
+}
+
+// Addr is where Run serves HTTP.
+func (m *Main) Addr() net.Addr { return m.ln.Addr() }
+
+// MetricsAddr is where /metrics is served; nil without METRICS_ADDR.
+func (m *Main) MetricsAddr() net.Addr {
+	if m.metricsLn == nil {
 		return nil
 	}
-	if err := useLLM(ctx); err != nil {
+	return m.metricsLn.Addr()
+}
+
+// Done is closed when the HTTP server stops, after Close or on a failure.
+func (m *Main) Done() <-chan struct{} { return m.served }
+
+// Close stops serving (finishing requests in flight), then the jobs and
+// watchers, then stores what the journal holds, then closes the graph,
+// Redis and the database. It returns the server's error, if any.
+func (m *Main) Close() error {
+	var errs []error
+	if m.stopServing != nil {
+		m.stopServing()
+		<-m.served
+		errs = append(errs, m.serveErr)
+	}
+	// Jobs cut by the stop record "interrupted" before the database closes.
+	m.stop()
+	m.loops.Wait()
+	if m.runner != nil {
+		m.runner.Wait()
+	}
+	if m.live != nil {
+		m.live.Wait()
+	}
+	if m.journal != nil {
+		// Shutdown stores what waits, briefly; the spool keeps the rest.
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		if err := m.journal.Close(ctx); err != nil {
+			m.Log.Error("journal not drained", "err", err)
+		}
+		cancel()
+	}
+	if m.neo != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = m.neo.Close(ctx)
+		cancel()
+	}
+	if m.redis != nil {
+		_ = m.redis.Close()
+	}
+	if m.db != nil {
+		errs = append(errs, m.db.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// every runs loop with a ticker of the given period in the background,
+// until Close.
+func (m *Main) every(period time.Duration, loop func(context.Context, <-chan time.Time)) {
+	m.loops.Go(func() {
+		t := time.NewTicker(period)
+		defer t.Stop()
+		loop(m.background, t.C)
+	})
+}
+
+// openSettings reads the secret key and the managed settings sealed with
+// a key derived from it, and reseals what the legacy derivation sealed.
+func (m *Main) openSettings(ctx context.Context) error {
+	var err error
+	if m.secret, m.settings, err = openSettings(m.Config, m.db, m.Log); err != nil {
 		return err
 	}
-	settingsChanged := func(ctx context.Context, keys []string) {
-		for _, k := range keys {
-			if strings.HasPrefix(k, "OPENROUTER_") || strings.HasPrefix(k, "LLM_") {
-				if err := useLLM(ctx); err != nil {
-					log.ErrorContext(ctx, "LLM settings not applied", "err", err)
-				}
-				return
-			}
-		}
+	if n, err := m.settings.Reseal(ctx); err != nil {
+		m.Log.Warn("stored secrets not resealed with the current key; they are read either way", "err", err)
+	} else if n > 0 {
+		m.Log.Info("stored secrets resealed with the HKDF-derived key", "settings", n)
 	}
+	return nil
+}
 
-	// Data management: staff jobs write the store, then this instance
-	// serves the result at once (others notice the new version).
-	jobsCtx, stopJobs := context.WithCancel(ctx)
-	runner := jobs.New(jobsCtx, db, jobs.Options{Done: m.JobDone, Log: log})
-	defer runner.Wait() // jobs cut by the stop record "interrupted" before the database closes
-	defer stopJobs()    // first: also when serve fails to start, jobs stop rather than block the exit
-	// Jobs a crashed process left running (on any instance) stop beating and
-	// are marked interrupted.
-	go runner.SweepStale(jobsCtx, 10*time.Second)
-	dataJobs, err := newDataJobs(cfg, db, emb, log, ragOpts, func(ctx context.Context, run *jobs.Run) error {
+// effective is the configuration with the settings staff stored in the
+// database in place of the environment's.
+func (m *Main) effective(ctx context.Context) config.Config {
+	return withStoredSettings(ctx, m.Config, m.settings, m.Log)
+}
+
+// buildEngine builds the recommender for cat over the configured graph,
+// with vectors read from (and new ones written to) the database.
+func (m *Main) buildEngine(ctx context.Context, cat *vrrec.Catalog, progress live.Progress) (*rag.Engine, error) {
+	opts := rag.Options{Observe: m.metrics.Stage, Progress: func(done, total int) {
+		if progress != nil {
+			progress("embedding the catalog", done, total)
+		}
+		if done == total || done%(8*embedding.BatchSize) == 0 {
+			m.Log.Info("embedding the catalog", "done", done, "of", total, "model", m.emb.Name())
+		}
+	}}
+	// A cache per build: vectors come from the database, and those of
+	// earlier catalogs are not kept in memory.
+	return newEngine(ctx, m.Log, cat, m.graph.For(cat, catalog.Version(cat)), m.emb, newVectorCache(m.emb, m.db, m.Log), opts)
+}
+
+// startJobs starts the job runner, the sweep of jobs a crashed process
+// left running, and the graph watcher, whose rebuilds run as jobs so
+// instances sharing Neo4j never build at once and staff see them.
+func (m *Main) startJobs(context.Context) error {
+	m.runner = jobs.New(m.background, m.db, jobs.Options{Done: m.metrics.JobDone, Log: m.Log})
+	m.loops.Go(func() { m.runner.SweepStale(m.background, 10*time.Second) })
+	served := func() string { return m.live.Current().Version }
+	m.every(m.GraphCheck, func(ctx context.Context, ticks <-chan time.Time) {
+		m.graph.Watch(ctx, ticks, served, m.autoRebuild)
+	})
+	return nil
+}
+
+// dataJobs are the staff's data-management jobs: every change a draft;
+// publishing one writes the store, then this instance serves it at once
+// (others notice the new version).
+func (m *Main) dataJobs() (*jobs.Data, error) {
+	data, err := newDataJobs(m.Config, m.db, m.emb, m.Log, rag.Options{Observe: m.metrics.Stage}, func(ctx context.Context, run *jobs.Run) error {
 		run.Progress("rebuilding graph and vectors", 0, 1)
 		start := time.Now()
-		if _, err := live.reload(ctx, true, run.Progress); err != nil {
+		if _, err := m.live.Reload(ctx, true, run.Progress); err != nil {
 			return fmt.Errorf("rebuild: %w", err)
 		}
-		l := live.current()
+		l := m.live.Current()
 		run.Progress("rebuilding graph and vectors", 1, 1)
-		run.Logf("serving version %s (%s): %d apps, %d skills; rebuilt in %s", l.version, l.source, len(l.cat.Apps), len(l.cat.Skills),
+		run.Logf("serving version %s (%s): %d apps, %d skills; rebuilt in %s", l.Version, l.Source, len(l.Catalog.Apps), len(l.Catalog.Skills),
 			time.Since(start).Round(time.Millisecond))
-		return graphs.buildJob(live)(ctx, run)
+		return m.buildGraphJob(ctx, run)
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	dataJobs.Current = func() *vrrec.Catalog { return live.current().cat }
-	dataJobs.Extractor = func() skills.Extractor {
-		ex, _, err := newExtractor(effective(ctx), live.current().cat, false)
+	data.Current = func() *vrrec.Catalog { return m.live.Current().Catalog }
+	data.Extractor = func() skills.Extractor {
+		cat := m.live.Current().Catalog
+		ex, _, err := newExtractor(m.effective(m.background), cat, false)
 		if err != nil {
-			log.Warn("LLM extractor unavailable, using the vocabulary", "err", err)
-			ex = skills.NewOfflineExtractor(live.current().cat.Skills)
+			m.Log.Warn("LLM extractor unavailable, using the vocabulary", "err", err)
+			ex = skills.NewOfflineExtractor(cat.Skills)
 		}
 		return ex
 	}
-	dataJobs.Embedder = emb
-	dataJobs.ExtractState = filepath.Join(cfg.DataDir, "extract-skills.jsonl")
-	dataJobs.Sources = func(jobType string) (sources.Source, error) { return newSource(effective(ctx), jobType) }
-	served := func() string { return live.current().version }
-	// Neo4j is rebuilt by a job, so instances sharing it never build at once
-	// and staff see the rebuild in the history.
-	go graphs.watch(jobsCtx, graphWatchInterval, served, graphs.autoRebuild(runner, db, live))
-	m.GaugeFunc("vrrec_journal_queue_depth", "Interactions not durable (spool full or failing), waiting in memory for the database.", func() float64 { return float64(jw.QueueDepth()) })
-	m.GaugeFunc("vrrec_journal_spool_bytes", "Size of the interaction spool on disk (capped by JOURNAL_SPOOL_MAX).", func() float64 { return float64(jw.SpoolBytes()) })
-	m.GaugeFunc("vrrec_journal_backlog_bytes", "Bytes of the spool not yet written to the database.", func() float64 { return float64(jw.BacklogBytes()) })
-	m.CounterFunc("vrrec_journal_written_total", "Interactions written to the database.", func() float64 { return float64(jw.Written()) })
-	m.CounterFunc("vrrec_journal_not_durable_total", "Answered chats whose interaction was not durable when the answer went out.", func() float64 { return float64(jw.NotDurable()) })
-	m.CounterFunc("vrrec_journal_spool_full_total", "Interactions the full spool turned away (kept in memory instead).", func() float64 { return float64(jw.SpoolFull()) })
-	m.CounterFunc("vrrec_journal_lost_total", "Interactions dropped: not durable and no room in memory, or not stored at shutdown.", func() float64 { return float64(jw.Lost()) })
-	// Counts of the ranker in use (they restart when staff change the LLM).
-	llmStat := func(pick func(*llm.Stats) *atomic.Int64) func() float64 {
-		return func() float64 {
-			if r := ranker.Load(); r != nil {
-				return float64(pick(&r.Stats).Load())
+	data.Embedder = m.emb
+	data.ExtractState = filepath.Join(m.Config.DataDir, "extract-skills.jsonl")
+	data.Sources = func(jobType string) (sources.Source, error) { return newSource(m.effective(m.background), jobType) }
+	return data, nil
+}
+
+// settingsChanged applies settings staff changed: a new LLM swaps the
+// ranker while serving.
+func (m *Main) settingsChanged(ctx context.Context, keys []string) {
+	for _, k := range keys {
+		if strings.HasPrefix(k, "OPENROUTER_") || strings.HasPrefix(k, "LLM_") {
+			if err := m.useLLM(ctx); err != nil {
+				m.Log.ErrorContext(ctx, "LLM settings not applied", "err", err)
 			}
-			return 0
+			return
 		}
 	}
-	for name, pick := range map[string]func(*llm.Stats) *atomic.Int64{
-		"calls": func(s *llm.Stats) *atomic.Int64 { return &s.Calls }, "errors": func(s *llm.Stats) *atomic.Int64 { return &s.Errors },
-		"cache_hits":        func(s *llm.Stats) *atomic.Int64 { return &s.CacheHits },
-		"prompt_tokens":     func(s *llm.Stats) *atomic.Int64 { return &s.PromptTokens },
-		"completion_tokens": func(s *llm.Stats) *atomic.Int64 { return &s.OutputTokens },
-		"breaker_rejects":   func(s *llm.Stats) *atomic.Int64 { return &s.BreakerRejects },
-		"shared":            func(s *llm.Stats) *atomic.Int64 { return &s.Shared },
-		"rejected":          func(s *llm.Stats) *atomic.Int64 { return &s.Rejected },
-	} {
-		help := map[string]string{
-			"shared":   "LLM answers served by an identical question's call already in flight.",
-			"rejected": "LLM sentences replaced by the deterministic reason: they named an app outside the candidates, linked or gave instructions.",
-		}[name]
-		if help == "" {
-			help = "LLM " + strings.ReplaceAll(name, "_", " ") + "."
-		}
-		m.CounterFunc("vrrec_llm_"+name+"_total", help, llmStat(pick))
+}
+
+// newServer is the HTTP server over everything Run opened.
+func (m *Main) newServer() (*web.Server, error) {
+	cfg := m.Config
+	auth, err := admin.New(cfg.AdminPasswordHash, cfg.AdminPassword, m.secret, m.db)
+	if err != nil {
+		return nil, err
 	}
-	llmInfo := func() any {
-		r := ranker.Load()
-		if r == nil {
-			return "off"
-		}
-		return map[string]any{"model": rankerModel.Load(), "calls": r.Stats.Calls.Load(), "errors": r.Stats.Errors.Load(),
-			"cache_hits": r.Stats.CacheHits.Load(), "breaker_rejects": r.Stats.BreakerRejects.Load(),
-			"shared": r.Stats.Shared.Load(), "rejected": r.Stats.Rejected.Load()}
+	if !auth.Configured() {
+		m.Log.Warn("no admin configured: staff login answers 503 until ADMIN_PASSWORD_HASH (vrrec hash-password) is set")
 	}
-	srv, err := web.New(web.Config{
-		Chat:            svc,
-		Journal:         jw,
-		Observer:        m,
+	limits, limitStore := newLimits(cfg, m.redis, m.Log, m.metrics)
+	data, err := m.dataJobs()
+	if err != nil {
+		return nil, err
+	}
+	return web.New(web.Config{
+		Chat:            m.chat,
+		Journal:         m.journal,
+		Observer:        m.metrics,
 		Admin:           auth,
-		Interactions:    db,
-		Settings:        settings,
-		SettingsChanged: settingsChanged,
-		Audit:           db,
-		DataAdmin: &web.DataAdmin{Jobs: jobs.Control{Runner: runner, Data: dataJobs}, History: db, Info: func(ctx context.Context) map[string]any {
-			l := live.current()
-			info := graphs.describe(l.version)
-			info["stats"] = graphs.stats(ctx, l.cat, l.version)
+		Interactions:    m.db,
+		Settings:        m.settings,
+		SettingsChanged: m.settingsChanged,
+		Audit:           m.db,
+		DataAdmin: &web.DataAdmin{Jobs: jobs.Control{Runner: m.runner, Data: data}, History: m.db, Info: func(ctx context.Context) map[string]any {
+			l := m.live.Current()
+			info := m.describeGraph(l.Version)
+			info["stats"] = m.graph.Stats(ctx, l.Catalog, l.Version)
 			return map[string]any{"graph": info}
 		}},
-		SecretKey:     key,
+		SecretKey:     keys.Derive(m.secret, keys.CookieSigning),
+		OldSecretKeys: [][]byte{keys.Legacy(m.secret, keys.CookieSigning)},
 		WidgetOrigins: cfg.WidgetOrigins,
-		Checks: []web.Check{
-			{Name: "recommender", Probe: func(context.Context) error {
-				if len(live.current().eng.Apps()) == 0 {
-					return errors.New("the catalog has no apps")
-				}
-				return nil
-			}},
-			// Chat answers without the database (the catalog is loaded);
-			// its absence degrades history and logs, which the journal
-			// keeps until it is back.
-			{Name: "store", Optional: true, Probe: db.Ping},
-			graphs.readiness(served),
-		},
+		Checks:        m.checks(),
 		Info: func() map[string]any {
-			l := live.current()
-			return map[string]any{"recommender": "ready", "catalog_version": l.version, "catalog_source": l.source,
-				"apps": len(l.eng.Apps()), "database": describeDB(cfg), "graph": graphs.describe(l.version), "rate_limits": limitStore(), "llm": llmInfo(),
-				"journal": map[string]any{"queue": jw.QueueDepth(), "spool_bytes": jw.SpoolBytes(), "backlog_bytes": jw.BacklogBytes(),
-					"written": jw.Written(), "not_durable": jw.NotDurable(), "lost": jw.Lost()}}
+			info := m.health()
+			info["rate_limits"] = limitStore()
+			return info
 		},
-		Log:                log,
+		Log:                m.Log,
 		TrustedProxies:     cfg.TrustedProxies,
 		Limits:             limits,
 		MaxConcurrentChats: cfg.MaxConcurrentChats,
 		ChatQueueTimeout:   cfg.ChatQueueTimeout,
 		CORSOrigins:        cfg.CORSOrigins,
 	})
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", fmt.Sprintf(":%d", cfg.Port))
-	if err != nil {
-		return fmt.Errorf("listen on port %d: %w", cfg.Port, err)
-	}
-	if cfg.MetricsAddr != "" {
-		if err := serveMetrics(ctx, cfg.MetricsAddr, m, log); err != nil {
-			return err
-		}
-	}
-	log.Info("serving", "addr", ln.Addr().String(), "catalog", src, "catalog_version", catalog.Version(cat), "apps", len(cat.Apps),
-		"embedder", cfg.Embedder, "database", describeDB(cfg))
-	return srv.Serve(ctx, ln)
 }
 
-// graphWatchInterval is how often serve checks that Neo4j answers and holds
-// the served catalog.
-var graphWatchInterval = 5 * time.Second
-
-// openSettings returns the service's secret key and the managed settings
-// stored in db, sealed with it.
-func openSettings(cfg config.Config, db vrrec.ConfigStore, log *slog.Logger) ([]byte, *admin.Settings, error) {
-	key, err := signingKey(cfg, log)
-	if err != nil {
-		return nil, nil, err
-	}
-	settings, err := admin.NewSettings(db, os.Getenv, key)
-	return key, settings, err
-}
-
-// withStoredSettings is cfg with the managed settings staff stored in the
-// database in place of the environment's.
-func withStoredSettings(ctx context.Context, cfg config.Config, settings *admin.Settings, log *slog.Logger) config.Config {
-	stored, err := settings.Values(ctx)
-	if err != nil {
-		log.Warn("stored settings unreadable, using the environment's", "err", err)
-		return cfg
-	}
-	if len(stored) == 0 {
-		return cfg
-	}
-	c, err := config.Load(func(k string) string {
-		if v := stored[k]; v != "" {
-			return v
-		}
-		return os.Getenv(k)
-	})
-	if err != nil {
-		log.Warn("stored settings not applied", "err", err)
-		return cfg
-	}
-	return c
-}
-
-// newLimits builds the rate limiter: counters in Redis when REDIS_URL is
-// set, falling back to memory while Redis is down; in memory otherwise. The
-// returned func describes the store in use, for /health.
-func newLimits(cfg config.Config, client *goredis.Client, log *slog.Logger, m *metrics.Metrics) (*web.Limits, func() string) {
-	memory := &ratelimit.Memory{}
-	var store ratelimit.Store = memory
-	describe := func() string { return "memory" }
-	storeName := func() string { return "memory" }
-	if client != nil {
-		f := &ratelimit.Failover{Primary: &redis.RateLimitStore{Client: client}, Fallback: memory, Log: log, OnSwitch: m.StoreSwitched}
-		storeName = func() string {
-			if f.Mode() == ratelimit.ModeFallback {
-				return "memory"
+// checks decide /ready.
+func (m *Main) checks() []web.Check {
+	return []web.Check{
+		{Name: "recommender", Probe: func(context.Context) error {
+			if len(m.live.Current().Engine.Apps()) == 0 {
+				return errors.New("the catalog has no apps")
 			}
-			return "redis"
-		}
-		store = f
-		describe = func() string {
-			if f.Mode() == ratelimit.ModeFallback {
-				return fmt.Sprintf("redis unreachable, counting in memory (%d switches)", f.Switches())
-			}
-			return fmt.Sprintf("redis (%d switches)", f.Switches())
-		}
+			return nil
+		}},
+		// Chat answers without the database (the catalog is loaded); its
+		// absence degrades history and logs, which the journal keeps until
+		// it is back.
+		{Name: "store", Optional: true, Probe: m.db.Ping},
+		// Neo4j down is degraded, never unready: the in-memory graph
+		// answers the same.
+		{Name: "graph", Optional: true, Probe: func(context.Context) error { return m.graph.Problem(m.live.Current().Version) }},
 	}
-	return &web.Limits{
-		Limiter: &ratelimit.Limiter{Store: store},
-		Default: cfg.RateLimitDefault, Chat: cfg.RateLimitChat, Login: cfg.RateLimitLogin,
-		IPDefault: cfg.RateLimitIPDefault, IPChat: cfg.RateLimitIPChat, Pages: cfg.RateLimitIPPages,
-		OnReject: func(route string) { m.RateLimited(route, storeName()) },
-	}, describe
 }
 
-// serveMetrics serves /metrics on its own address until ctx ends.
-func serveMetrics(ctx context.Context, addr string, m *metrics.Metrics, log *slog.Logger) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("metrics: listen on %s: %w", addr, err)
-	}
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", m.Handler())
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	go func() {
-		<-ctx.Done()
-		srv.Close()
-	}()
-	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Error("metrics server stopped", "err", err)
-		}
-	}()
-	log.Info("metrics", "addr", ln.Addr().String())
-	return nil
-}
-
-// newRanker returns the LLM ranker when a model is configured, caching its
-// answers in Redis when there is one and in memory otherwise; nil without a
-// model. appNames lists the served catalog's apps, so the model's free text
-// naming one outside the candidates is caught.
-func newRanker(cfg config.Config, client *goredis.Client, log *slog.Logger, m *metrics.Metrics, appNames func() []string) (*llm.Ranker, error) {
-	if !cfg.LLMEnabled() {
-		log.Info("no LLM configured: reasons come from the matched skills (set OPENROUTER_API_KEY or LLM_BASE_URL)")
-		return nil, nil
-	}
-	model, err := openai.NewChat(openai.ChatConfig{BaseURL: cfg.LLMBaseURL, APIKey: cfg.LLMAPIKey, Model: cfg.LLMModel,
-		Temperature: 0.3, AttemptTimeout: cfg.LLMTimeout})
-	if err != nil {
-		return nil, err
-	}
-	var cache llm.Cache = llm.NewMemoryCache(10000, cfg.LLMCacheTTL)
-	if client != nil {
-		cache = &redis.Cache{Client: client}
-	}
-	log.Info("LLM explains recommendations", "model", cfg.LLMModel, "base_url", cfg.LLMBaseURL)
-	return llm.New(model, cache, llm.Options{Timeout: cfg.LLMTimeout, CacheTTL: cfg.LLMCacheTTL, OnCall: m.LLMCall, AppNames: appNames}, log), nil
-}
-
-// minSecretLength is the shortest SECRET_KEY accepted: anything shorter can
-// be guessed, and with it every student's identity forged.
-const minSecretLength = 16
-
-// signingKey derives the cookie-signing key from SECRET_KEY, or from a key
-// generated once and kept in DATA_DIR when none is configured.
-func signingKey(cfg config.Config, log *slog.Logger) ([]byte, error) {
-	secret := cfg.SecretKey
-	path := filepath.Join(cfg.DataDir, secretKeyFile)
-	if secret == "" && cfg.Env == "production" {
-		return nil, errors.New("VRREC_ENV=production needs SECRET_KEY: every instance must sign cookies with the same key")
-	}
-	if secret == "" {
-		b, err := os.ReadFile(path)
-		switch {
-		case err == nil:
-			secret = strings.TrimSpace(string(b))
-			if len(secret) < minSecretLength {
-				return nil, fmt.Errorf("secret key: %s holds %d characters, fewer than %d: delete it to generate a new one, or set SECRET_KEY", path, len(secret), minSecretLength)
-			}
-		case errors.Is(err, fs.ErrNotExist):
-			var raw [32]byte
-			_, _ = rand.Read(raw[:])
-			secret = hex.EncodeToString(raw[:])
-			if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
-				return nil, fmt.Errorf("secret key: %w", err)
-			}
-			if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
-				return nil, fmt.Errorf("secret key: %w", err)
-			}
-		default:
-			return nil, fmt.Errorf("secret key: %w", err)
-		}
-	} else if len(secret) < minSecretLength {
-		return nil, fmt.Errorf("SECRET_KEY has %d characters; use at least %d random ones (for example: openssl rand -hex 32)", len(secret), minSecretLength)
-	}
-	if cfg.SecretKey == "" {
-		log.Warn("SECRET_KEY is not set: using a key generated in "+path+"; set SECRET_KEY in production, "+
-			"and the same one on every instance", "path", path)
-	}
-	sum := sha256.Sum256([]byte("vrrec cookie signing\x00" + secret))
-	return sum[:], nil
+// health is what /health reports beyond the checks.
+func (m *Main) health() map[string]any {
+	l := m.live.Current()
+	jw := m.journal
+	return map[string]any{"recommender": "ready", "catalog_version": l.Version, "catalog_source": l.Source,
+		"apps": len(l.Engine.Apps()), "database": describeDB(m.Config), "graph": m.describeGraph(l.Version), "llm": m.llmInfo(),
+		"journal": map[string]any{"queue": jw.QueueDepth(), "spool_bytes": jw.SpoolBytes(), "backlog_bytes": jw.BacklogBytes(),
+			"written": jw.Written(), "not_durable": jw.NotDurable(), "lost": jw.Lost()}}
 }

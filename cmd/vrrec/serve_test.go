@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -44,36 +45,43 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
-// startServe runs `vrrec serve` in this process with env on a fresh data
-// directory and a free port, waits until /ready answers 200, and stops it
-// (expecting a clean exit) when the test ends.
-func startServe(t *testing.T, env map[string]string) (string, *syncBuffer) {
+// startServe runs `vrrec serve` in this process (its Main) with env on a
+// fresh data directory and a port of its own, waits until /ready answers
+// 200, and stops it (expecting a clean stop) when the test ends. adjust, when
+// given, changes the Main before it runs.
+func startServe(t *testing.T, env map[string]string, adjust ...func(*Main)) (*Main, string, *syncBuffer) {
 	t.Helper()
-	_, port, _ := net.SplitHostPort(freeAddr(t))
 	t.Setenv("DATA_DIR", t.TempDir())
-	t.Setenv("PORT", port)
 	for k, v := range env {
 		t.Setenv(k, v)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Port = 0
 	logs := &syncBuffer{}
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve"}, io.Discard, logs) }()
+	m := NewMain(cfg, serviceLogger(logs, cfg.LogLevel))
+	for _, f := range adjust {
+		f(m)
+	}
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatalf("serve: %v (%v)\nlogs:\n%s", err, m.Close(), logs)
+	}
 	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
+		if err := m.Close(); err != nil {
+			t.Errorf("serve stopped with %v", err)
 		}
 		if t.Failed() {
 			t.Logf("logs:\n%s", logs)
 		}
 	})
-	base := "http://127.0.0.1:" + port
+	base := fmt.Sprintf("http://127.0.0.1:%d", m.Addr().(*net.TCPAddr).Port)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		if res, err := http.Get(base + "/ready"); err == nil && res.StatusCode == 200 {
 			res.Body.Close()
-			return base, logs
+			return m, base, logs
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("serve did not become ready; logs:\n%s", logs)
@@ -88,9 +96,8 @@ func startServe(t *testing.T, env map[string]string) (string, *syncBuffer) {
 func TestServeExposesMovingMetrics(t *testing.T) {
 	llm := fakeopenai.Start(fakeopenai.Ranker(0))
 	defer llm.Close()
-	metricsAddr := freeAddr(t)
-	base, logs := startServe(t, map[string]string{
-		"METRICS_ADDR":    metricsAddr,
+	m, base, logs := startServe(t, map[string]string{
+		"METRICS_ADDR":    "127.0.0.1:0",
 		"LLM_BASE_URL":    llm.URL,
 		"REDIS_URL":       "redis://" + freeAddr(t) + "/0", // nothing listens there
 		"RATE_LIMIT_CHAT": "3/minute",
@@ -114,7 +121,7 @@ func TestServeExposesMovingMetrics(t *testing.T) {
 	}
 	time.Sleep(400 * time.Millisecond) // the journal flushes every 200 ms
 
-	res, err := http.Get("http://" + metricsAddr + "/metrics")
+	res, err := http.Get("http://" + m.MetricsAddr().String() + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +184,7 @@ func TestServeStartsBeforeTheStoredCatalogIsEmbedded(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	base, logs := startServe(t, map[string]string{"DATA_DIR": dir})
+	_, base, logs := startServe(t, map[string]string{"DATA_DIR": dir})
 	if !strings.Contains(logs.String(), "serving the embedded catalog while they are computed") {
 		t.Errorf("the start did not say it serves the embedded catalog first; logs:\n%s", logs)
 	}
@@ -200,4 +207,28 @@ func postMessage(t *testing.T, base, message string) string {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return string(b)
+}
+
+// A start that fails (the port is taken) says why, and Close after it
+// releases what Run had opened without an error of its own.
+func TestServeFailsToStartCleanly(t *testing.T) {
+	taken, err := net.Listen("tcp", ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	t.Setenv("DATA_DIR", t.TempDir())
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Port = taken.Addr().(*net.TCPAddr).Port
+	m := NewMain(cfg, serviceLogger(io.Discard, cfg.LogLevel))
+	err = m.Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("listen on port %d", cfg.Port)) {
+		t.Fatalf("Run on a taken port: %v", err)
+	}
+	if err := m.Close(); err != nil {
+		t.Errorf("Close after a failed Run: %v", err)
+	}
 }

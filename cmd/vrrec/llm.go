@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"sync/atomic"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/vrrec/vrrec/config"
+	"github.com/vrrec/vrrec/llm"
+	"github.com/vrrec/vrrec/metrics"
+	"github.com/vrrec/vrrec/openai"
+	"github.com/vrrec/vrrec/redis"
+)
+
+// useLLM builds the ranker from the effective settings (staff's stored
+// ones win over the environment) and makes chat explain with it; nil
+// without a model.
+func (m *Main) useLLM(ctx context.Context) error {
+	c := m.effective(ctx)
+	r, err := newRanker(c, m.redis, m.Log, m.metrics, m.appNames)
+	if err != nil {
+		return err
+	}
+	m.ranker.Store(r)
+	m.rankerModel.Store(c.LLMModel)
+	if r == nil {
+		m.chat.SetExplainer(nil)
+	} else {
+		m.chat.SetExplainer(r)
+	}
+	return nil
+}
+
+// appNames lists the served catalog's apps.
+func (m *Main) appNames() []string {
+	apps := m.live.Current().Engine.Apps()
+	names := make([]string, len(apps))
+	for i, a := range apps {
+		names[i] = a.Name
+	}
+	return names
+}
+
+// llmCounters are the ranker's counts exported as metrics, with their help.
+var llmCounters = []struct {
+	name, help string
+	pick       func(*llm.Stats) *atomic.Int64
+}{
+	{"calls", "LLM calls.", func(s *llm.Stats) *atomic.Int64 { return &s.Calls }},
+	{"errors", "LLM errors.", func(s *llm.Stats) *atomic.Int64 { return &s.Errors }},
+	{"cache_hits", "LLM cache hits.", func(s *llm.Stats) *atomic.Int64 { return &s.CacheHits }},
+	{"prompt_tokens", "LLM prompt tokens.", func(s *llm.Stats) *atomic.Int64 { return &s.PromptTokens }},
+	{"completion_tokens", "LLM completion tokens.", func(s *llm.Stats) *atomic.Int64 { return &s.OutputTokens }},
+	{"breaker_rejects", "LLM breaker rejects.", func(s *llm.Stats) *atomic.Int64 { return &s.BreakerRejects }},
+	{"shared", "LLM answers served by an identical question's call already in flight.", func(s *llm.Stats) *atomic.Int64 { return &s.Shared }},
+	{"rejected", "LLM sentences replaced by the deterministic reason: they named an app outside the candidates, linked or gave instructions.",
+		func(s *llm.Stats) *atomic.Int64 { return &s.Rejected }},
+}
+
+// registerLLMMetrics exports the counts of the ranker in use (they restart
+// when staff change the LLM).
+func (m *Main) registerLLMMetrics() {
+	for _, c := range llmCounters {
+		m.metrics.CounterFunc("vrrec_llm_"+c.name+"_total", c.help, func() float64 {
+			if r := m.ranker.Load(); r != nil {
+				return float64(c.pick(&r.Stats).Load())
+			}
+			return 0
+		})
+	}
+}
+
+// llmInfo is the LLM's entry in /health.
+func (m *Main) llmInfo() any {
+	r := m.ranker.Load()
+	if r == nil {
+		return "off"
+	}
+	return map[string]any{"model": m.rankerModel.Load(), "calls": r.Stats.Calls.Load(), "errors": r.Stats.Errors.Load(),
+		"cache_hits": r.Stats.CacheHits.Load(), "breaker_rejects": r.Stats.BreakerRejects.Load(),
+		"shared": r.Stats.Shared.Load(), "rejected": r.Stats.Rejected.Load()}
+}
+
+// newRanker returns the LLM ranker when a model is configured, caching its
+// answers in Redis when there is one and in memory otherwise; nil without a
+// model. appNames lists the served catalog's apps, so the model's free text
+// naming one outside the candidates is caught.
+func newRanker(cfg config.Config, client *goredis.Client, log *slog.Logger, m *metrics.Metrics, appNames func() []string) (*llm.Ranker, error) {
+	if !cfg.LLMEnabled() {
+		log.Info("no LLM configured: reasons come from the matched skills (set OPENROUTER_API_KEY or LLM_BASE_URL)")
+		return nil, nil
+	}
+	model, err := openai.NewChat(openai.ChatConfig{BaseURL: cfg.LLMBaseURL, APIKey: cfg.LLMAPIKey, Model: cfg.LLMModel,
+		Temperature: 0.3, AttemptTimeout: cfg.LLMTimeout})
+	if err != nil {
+		return nil, err
+	}
+	var cache llm.Cache = llm.NewMemoryCache(10000, cfg.LLMCacheTTL)
+	if client != nil {
+		cache = &redis.Cache{Client: client}
+	}
+	log.Info("LLM explains recommendations", "model", cfg.LLMModel, "base_url", cfg.LLMBaseURL)
+	return llm.New(model, cache, llm.Options{Timeout: cfg.LLMTimeout, CacheTTL: cfg.LLMCacheTTL, OnCall: m.LLMCall, AppNames: appNames}, log), nil
+}
