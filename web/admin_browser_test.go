@@ -196,7 +196,7 @@ func TestBrowserAdminPages(t *testing.T) {
 		chromedp.SetUploadFiles(chromedp.CSS("#import-files"), []string{csvPath}),
 		chromedp.Click(chromedp.CSS(`#import-form button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`body[data-job-state="completed"]`)),
-		until(`document.getElementById('count-courses').textContent === '159'`),
+		chromedp.WaitVisible(chromedp.CSS(`#version-review`)),
 	); err != nil {
 		t.Fatalf("import: %v; message %q", err, eval[string](t, ctx, `document.getElementById('job-message').textContent`))
 	}
@@ -206,11 +206,26 @@ func TestBrowserAdminPages(t *testing.T) {
 	if report := eval[string](t, ctx, `document.getElementById('import-problems').textContent`); !strings.Contains(report, "courses.csv row 1") {
 		t.Errorf("import report on the page: %q", report)
 	}
+	// A draft to review: the served catalog still has every course.
+	if n := eval[string](t, ctx, `document.getElementById('count-courses').textContent`); n != "160" {
+		t.Errorf("courses served before publishing the import: %q", n)
+	}
+	if diff := eval[string](t, ctx, `document.getElementById('review-diff').textContent`); !strings.Contains(diff, "Courses: 0 added, 1 removed") {
+		t.Errorf("the draft's diff: %q", diff)
+	}
+	screenshot("admin-data-draft.png")
+	if err := chromedp.Do(ctx,
+		run(`if (!document.getElementById('review-worse').hidden) document.getElementById('review-confirm').click()`),
+		chromedp.Click(chromedp.CSS("#review-publish")),
+		until(`document.getElementById('count-courses').textContent === '159'`),
+	); err != nil {
+		t.Fatalf("publish the import: %v; message %q", err, eval[string](t, ctx, `document.getElementById('job-message').textContent`))
+	}
 	if stats := eval[string](t, ctx, `document.getElementById('graph-panels').textContent`); !strings.Contains(stats, "Top skills") || !strings.Contains(stats, "Spatial Reasoning") {
 		t.Errorf("graph statistics on the page: %q", stats)
 	}
-	if rows := eval[int](t, ctx, `document.querySelectorAll('#jobs tbody tr').length`); rows != 1 {
-		t.Errorf("%d rows of job history, want 1", rows)
+	if rows := eval[int](t, ctx, `document.querySelectorAll('#jobs tbody tr').length`); rows != 2 {
+		t.Errorf("%d rows of job history, want 2 (the import and its publication)", rows)
 	}
 	screenshot("admin-data.png")
 

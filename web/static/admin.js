@@ -349,6 +349,117 @@
     }
   }
 
+  // ---- Catalog versions -------------------------------------------------
+
+  // qualityText sums a version's measured quality up for the table.
+  function qualityText(q) {
+    if (!q) return 'not measured';
+    if (!(q.sets || []).length) return q.note || 'not measured';
+    return q.sets.map((d) => `${d.set}: ${d.live.ndcg_at_5.toFixed(3)} → ${d.draft.ndcg_at_5.toFixed(3)}${d.worse ? `, ${d.worse} worse` : ''}`).join('; ');
+  }
+
+  let reviewing = '';
+
+  async function loadVersions() {
+    const { versions } = await api('GET', '/api/admin/data/versions');
+    const body = clear($('versions').tBodies[0]);
+    if (!versions.length) body.appendChild(el('tr', {}, el('td', { colspan: 7, class: 'empty' }, 'No versions kept yet: the first change makes one.')));
+    for (const v of versions) {
+      const review = el('button', { type: 'button', class: 'secondary', 'data-review': v.version }, v.state === 'draft' ? 'Review' : 'View');
+      review.addEventListener('click', () => showVersion(v.version));
+      const quality = el('td', {}, qualityText(v.quality));
+      if (v.quality && v.quality.worsened) quality.className = 'worse';
+      body.appendChild(el('tr', { 'data-version': v.version }, el('td', {}, el('code', {}, v.version)),
+        el('td', {}, el('span', { class: 'badge ' + v.state }, v.state)), el('td', {}, when(v.created_at)),
+        el('td', {}, `${v.origin} (${v.created_by})`), el('td', {}, v.summary || ''), quality, el('td', {}, review)));
+    }
+    document.body.dataset.versions = String(versions.length);
+    return versions;
+  }
+
+  // showVersion opens the review of one version: what it changes against
+  // the live catalog, how it scored, and what can be done with it.
+  async function showVersion(version) {
+    const d = await api('GET', '/api/admin/data/versions/' + encodeURIComponent(version));
+    const v = d.version;
+    reviewing = v.version;
+    $('version-review').hidden = false;
+    $('review-version').textContent = v.version;
+    const state = $('review-state');
+    state.textContent = v.state;
+    state.className = 'badge ' + v.state;
+    $('review-summary').textContent = `${v.origin} by ${v.created_by}, ${when(v.created_at)}. Against the live version ${d.live}: ${d.summary}.`;
+    const diff = clear($('review-diff'));
+    const tables = { apps: 'Apps', courses: 'Courses', skills: 'Skills', course_skills: 'Course–skill links', app_skills: 'App–skill links' };
+    const SHOWN = 50;
+    for (const [k, label] of Object.entries(tables)) {
+      const c = d.diff[k] || {};
+      const rows = [...(c.added || []).map((x) => ['+', x]), ...(c.removed || []).map((x) => ['−', x]),
+        ...(c.changed || []).map((x) => ['~', `${x.key} (${x.fields.join(', ')})`])];
+      if (!rows.length) continue;
+      const list = el('ul', { class: 'diff-list' });
+      for (const [sign, text] of rows.slice(0, SHOWN)) list.appendChild(el('li', { class: 'diff-' + { '+': 'added', '−': 'removed', '~': 'changed' }[sign] }, `${sign} ${text}`));
+      if (rows.length > SHOWN) list.appendChild(el('li', {}, `… and ${rows.length - SHOWN} more`));
+      const details = el('details', { 'data-table': k }, el('summary', {},
+        `${label}: ${(c.added || []).length} added, ${(c.removed || []).length} removed, ${(c.changed || []).length} changed`), list);
+      diff.appendChild(details);
+    }
+    if (!diff.firstChild) diff.appendChild(el('p', {}, 'No differences from the live version.'));
+    const q = v.quality;
+    const box = clear($('review-quality'));
+    if (!q || !(q.sets || []).length) {
+      box.appendChild(el('p', {}, q && q.note ? q.note : 'Not measured.'));
+    } else {
+      const table = el('table', { class: 'quality' }, el('thead', {}, el('tr', {}, el('th', {}, 'Queries'), el('th', {}, 'nDCG@5 live → this'),
+        el('th', {}, 'recall@8 live → this'), el('th', {}, 'worse'), el('th', {}, 'better'))));
+      const tb = el('tbody', {});
+      for (const s of q.sets) {
+        tb.appendChild(el('tr', {}, el('td', {}, `${s.set} (${s.queries})`), el('td', {}, `${s.live.ndcg_at_5.toFixed(3)} → ${s.draft.ndcg_at_5.toFixed(3)}`),
+          el('td', {}, `${s.live.recall_at_8.toFixed(3)} → ${s.draft.recall_at_8.toFixed(3)}`), el('td', {}, s.worse), el('td', {}, s.better)));
+      }
+      table.appendChild(tb);
+      box.appendChild(table);
+      const worst = q.sets.flatMap((s) => s.worst || []);
+      if (worst.length) {
+        const list = el('ol', { id: 'review-worst' });
+        for (const w of worst) list.appendChild(el('li', {}, `“${w.query}”: ${w.live.toFixed(2)} → ${w.draft.toFixed(2)} (now: ${(w.draft_top || []).join(', ') || 'nothing'})`));
+        box.appendChild(el('details', { open: '' }, el('summary', {}, 'Queries that got worse'), list));
+      }
+    }
+    const worse = v.state === 'draft' && q && q.worsened;
+    $('review-worse').hidden = !worse;
+    $('review-confirm').checked = false;
+    const publish = $('review-publish');
+    publish.hidden = v.state === 'live';
+    publish.textContent = v.state === 'earlier' ? 'Roll back to this version' : 'Publish';
+    publish.disabled = worse;
+    $('review-discard').hidden = v.state !== 'draft';
+    $('review-message').textContent = '';
+    document.body.dataset.review = v.version;
+  }
+
+  $('review-confirm').addEventListener('change', () => {
+    $('review-publish').disabled = !$('review-confirm').checked;
+  });
+  $('review-publish').addEventListener('click', async () => {
+    const version = reviewing;
+    $('version-review').hidden = true;
+    await startJob('/api/admin/data/versions/' + encodeURIComponent(version) + '/publish', { confirm_worse: $('review-confirm').checked });
+  });
+  $('review-discard').addEventListener('click', async () => {
+    try {
+      await api('DELETE', '/api/admin/data/versions/' + encodeURIComponent(reviewing));
+      $('version-review').hidden = true;
+      $('job-message').textContent = `Draft ${reviewing} discarded.`;
+      await loadVersions();
+    } catch (err) {
+      $('review-message').textContent = err.message;
+    }
+  });
+  $('review-close').addEventListener('click', () => {
+    $('version-review').hidden = true;
+  });
+
   async function loadDataStatus() {
     const s = await api('GET', '/api/admin/data/status');
     renderCounts(s.counts || {});
@@ -413,6 +524,12 @@
         watching = '';
         $('job-message').textContent = job.state === 'completed' ? 'Job completed.' : `Job ${job.state}${job.error ? ': ' + job.error : '.'}`;
         await loadDataStatus();
+        const versions = await loadVersions();
+        // A change ends in a draft: open it for review.
+        if (job.state === 'completed' && versions.length && versions[0].state === 'draft' && job.type !== 'publish_catalog') {
+          $('job-message').textContent = 'Job completed: a draft is ready to review. Students keep the live version until you publish it.';
+          await showVersion(versions[0].version);
+        }
       } catch (err) {
         if (err.status === 401) return;
         pollTimer = setTimeout(tick, 2000); // the server restarting: keep trying
@@ -548,7 +665,10 @@
     $('view-' + view).hidden = false;
     try {
       if (view === 'dashboard') await showDashboard();
-      if (view === 'data') await loadDataStatus();
+      if (view === 'data') {
+        await loadDataStatus();
+        await loadVersions();
+      }
       if (view === 'config') await loadConfig();
       document.body.dataset.ready = view;
     } catch (err) {
