@@ -27,7 +27,7 @@ func TestPhrasingsStudentsUse(t *testing.T) {
 	}{
 		{query: "I'm taking intro to machine learning", notTop3: []string{"anne-frank-house-vr"}, nothingFits: true},
 		{query: "I'm taking statistics", notTop3: []string{"national-geographic-explore-vr"}, nothingFits: true},
-		{query: "cheap rhythm games for exercise", top: []string{"beat-saber", "synth-riders"}, notTop3: []string{"unplugged-air-guitar"}},
+		{query: "cheap rhythm games for exercise", top: []string{"beat-saber", "synth-riders", "audio-trip", "ohshape"}, notTop3: []string{"unplugged-air-guitar"}},
 		{query: "psych major, interested in empathy and social skills", top: []string{"bodyswaps", "virtualspeech"}, notTop3: []string{"walkabout-mini-golf"}},
 		{query: "anything for learning sign language?", nothingFits: true},
 		{query: "WW2", top: []string{"anne-frank-house-vr"}},
