@@ -109,6 +109,11 @@ func TestImportUpstreamThenRecommendAndEval(t *testing.T) {
 	if !strings.Contains(out, "rows dropped") || !strings.Contains(out, "Catalog saved to") {
 		t.Errorf("no summary:\n%s", out)
 	}
+	// Apps known to be gone or not on a Quest are flagged on their rows and counted.
+	if !regexp.MustCompile(`(?m)^  vr_apps\.json\[\d+\] \(AltspaceVR\): discontinued \(2023-03-10\): .+ \[flagged\]$`).MatchString(out) ||
+		!strings.Contains(out, "26 apps flagged (kept, never recommended)") {
+		t.Errorf("AltspaceVR not flagged, or the flagged apps not counted:\n%s", out)
+	}
 	out, err = runCLI(t, dir, "import", "--dir", upstream)
 	if err != nil || !strings.Contains(out, "Catalog unchanged") {
 		t.Errorf("re-import: %v\n%s", err, out)
