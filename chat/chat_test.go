@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 
@@ -311,6 +312,40 @@ func TestFollowUpChainAfterMoreLike(t *testing.T) {
 	for _, a := range c.Apps {
 		if a.AppID == "beat-saber" {
 			t.Error("anything cheaper offered the app the answer was like")
+		}
+	}
+}
+
+// "Anything free?" after a fitness question, whose answer holds
+// subscription apps (Supernatural, FitXR: free downloads, paid monthly),
+// lists only apps with nothing to pay, each with its price.
+func TestAnythingFreeNeverListsASubscription(t *testing.T) {
+	s := newService(t)
+	eng := testenv.DefaultEngine(t)
+	first := ask(t, s, "u", "s", "boxing workout")
+	var subscriptions []string
+	for _, a := range first.Apps {
+		if app, _ := eng.App(a.AppID); app.Price.Kind == vrrec.PriceSubscription {
+			subscriptions = append(subscriptions, a.AppID)
+		}
+	}
+	if len(subscriptions) == 0 {
+		t.Fatalf("the fitness answer has no subscription app to leave out: %v", first.Apps)
+	}
+	free := ask(t, s, "u", "s", "anything free?")
+	if free.Intent != chat.IntentFollowUp || !strings.HasPrefix(free.Response, "Options free") && !strings.HasPrefix(free.Response, "I found nothing free") {
+		t.Fatalf("intent %q, reply %q", free.Intent, free.Response)
+	}
+	for _, a := range free.Apps {
+		app, _ := eng.App(a.AppID)
+		if !app.Price.Free() || slices.Contains(subscriptions, a.AppID) {
+			t.Errorf("%s (%s) listed as free", a.AppID, app.Price)
+		}
+	}
+	for _, id := range subscriptions {
+		app, _ := eng.App(id)
+		if strings.Contains(free.Response, "**"+chat.EscapeMarkdown(app.Name)+"**") {
+			t.Errorf("the free list names the subscription app %s:\n%s", app.Name, free.Response)
 		}
 	}
 }
