@@ -27,7 +27,9 @@ type Course struct {
 	LearningOutcomes []string `json:"learning_outcomes"`
 }
 
-// VRApp is a Meta Quest app in the catalog.
+// VRApp is a Meta Quest app in the catalog. An app that is discontinued or
+// not playable on a Quest stays in the catalog, so logs, links and feedback
+// that name it still resolve, but it is never recommended (Servable).
 type VRApp struct {
 	AppID           string   `json:"app_id"`
 	Name            string   `json:"name"`
@@ -36,7 +38,62 @@ type VRApp struct {
 	Features        []string `json:"features"`
 	SkillsDeveloped []string `json:"skills_developed"`
 	Rating          float64  `json:"rating"`
-	Price           string   `json:"price"`
+	Price           Price    `json:"price"`
+	// Status is StatusAvailable or StatusDiscontinued; empty means available.
+	Status string `json:"status,omitempty"`
+	// Discontinued is the date (YYYY-MM-DD, or YYYY-MM when only the month
+	// is known) the app ended, when Status is StatusDiscontinued.
+	Discontinued string `json:"discontinued,omitempty"`
+	// Platform is where the app runs (PlatformQuest, ...); empty means
+	// PlatformQuest, the catalog being one of Quest apps.
+	Platform string `json:"platform,omitempty"`
+	// StatusNote says what is known about the status and platform, and how
+	// sure it is ("announced in January 2026; not verified").
+	StatusNote string `json:"status_note,omitempty"`
+}
+
+// Statuses of a VRApp.
+const (
+	StatusAvailable    = "available"
+	StatusDiscontinued = "discontinued"
+)
+
+// Platforms of a VRApp: where it runs. Only PlatformQuest and
+// PlatformQuestAndPC are played on a Quest on their own; PlatformPCVR runs
+// on a PC and reaches a Quest only through Link or Air Link.
+const (
+	PlatformQuest      = "quest"        // Quest native
+	PlatformQuestAndPC = "quest_and_pc" // Quest native, also PC VR
+	PlatformPCVR       = "pc_vr"        // PC VR only: on a Quest via Link
+	PlatformMobile     = "mobile"       // a phone or tablet app, not a headset app
+	PlatformBrowser    = "browser"      // web or WebXR, not a store app
+	PlatformDesktop    = "desktop"      // a desktop program, not VR
+	PlatformOther      = "other"        // its own hardware, or not a consumer app
+)
+
+// Platforms lists every platform a VRApp may name, Quest-playable first.
+var Platforms = []string{PlatformQuest, PlatformQuestAndPC, PlatformPCVR, PlatformMobile, PlatformBrowser, PlatformDesktop, PlatformOther}
+
+// Servable reports whether the app may be recommended: available and
+// playable on a Quest without a PC.
+func (a VRApp) Servable() bool {
+	return a.Status != StatusDiscontinued && (a.Platform == "" || a.Platform == PlatformQuest || a.Platform == PlatformQuestAndPC)
+}
+
+// StatusText is the app's status as a student reads it: "available", or
+// "discontinued (2023-03-10)", or why it is not served on a Quest.
+func (a VRApp) StatusText() string {
+	switch {
+	case a.Status == StatusDiscontinued && a.Discontinued != "":
+		return "discontinued (" + a.Discontinued + ")"
+	case a.Status == StatusDiscontinued:
+		return "discontinued"
+	case a.Platform == PlatformPCVR:
+		return "PC VR only (on a Quest via Link)"
+	case !a.Servable():
+		return "not a Quest app (" + a.Platform + ")"
+	}
+	return StatusAvailable
 }
 
 // Skill is a canonical skill. Aliases resolve to it; no two skills share a
@@ -95,7 +152,11 @@ type AppRecommendation struct {
 	LikelinessScore float64 `json:"likeliness_score"`
 	MatchPercent    int     `json:"match_percent"` // LikelinessScore as a percentage
 	// Summary is the first sentence of the app's description.
-	Summary         string   `json:"summary,omitempty"`
+	Summary string `json:"summary,omitempty"`
+	// Price is the app's price as shown (Price.String); Status its
+	// StatusText.
+	Price           string   `json:"price,omitempty"`
+	Status          string   `json:"status,omitempty"`
 	MatchedSkills   []string `json:"matched_skills"`
 	Reasoning       string   `json:"reasoning"`
 	RetrievalSource string   `json:"retrieval_source"`

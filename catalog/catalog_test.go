@@ -12,16 +12,51 @@ import (
 	"github.com/vrrec/vrrec/internal/testenv"
 )
 
+// Logs, links, feedback and the labeled query sets name apps by id: every
+// id the embedded catalog ever had stays.
+func TestDefaultAppIDsAreStable(t *testing.T) {
+	b, err := os.ReadFile("testdata/stable_app_ids.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, _, err := catalog.ReadDir(catalog.DefaultFS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, a := range cat.Apps {
+		ids[a.AppID] = true
+	}
+	for _, id := range strings.Fields(string(b)) {
+		if !ids[id] {
+			t.Errorf("app id %q is gone from the embedded catalog", id)
+		}
+	}
+}
+
 func TestDefaultCatalogIsCleanAndRich(t *testing.T) {
 	cat, rep, err := catalog.ReadDir(catalog.DefaultFS())
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range rep.Problems {
+		// Horizon Workrooms ended; it stays so logs that name it resolve.
+		if p.Action == catalog.Flagged && p.ID == "horizon-workrooms" {
+			continue
+		}
 		t.Errorf("embedded catalog problem: %s", p)
 	}
-	if len(cat.Apps) < 60 {
-		t.Errorf("embedded catalog has %d apps, want at least 60", len(cat.Apps))
+	if rep.Count(catalog.Flagged) != 1 {
+		t.Errorf("%d apps flagged, want 1 (Horizon Workrooms): %v", rep.Count(catalog.Flagged), rep.Problems)
+	}
+	available := 0
+	for _, a := range cat.Apps {
+		if a.Servable() {
+			available++
+		}
+	}
+	if available < 90 {
+		t.Errorf("embedded catalog has %d available Quest apps, want at least 90", available)
 	}
 	if len(cat.Courses) < 120 {
 		t.Errorf("embedded catalog has %d courses, want at least 120", len(cat.Courses))
@@ -34,8 +69,15 @@ func TestDefaultCatalogIsCleanAndRich(t *testing.T) {
 		if perApp[a.AppID] < 3 {
 			t.Errorf("app %s develops %d skills, want at least 3", a.AppID, perApp[a.AppID])
 		}
-		if a.Description == "" || a.Price == "" || a.Rating <= 0 || a.Rating > 5 || len(a.Features) == 0 {
-			t.Errorf("app %s lacks a description, price, rating or features: %+v", a.AppID, a)
+		// A rating of 0 is "not rated": none was invented for the apps added in 2026.
+		if a.Description == "" || a.Rating < 0 || a.Rating > 5 || len(a.Features) == 0 {
+			t.Errorf("app %s lacks a description or features, or has a rating outside 0-5: %+v", a.AppID, a)
+		}
+		if a.Status != vrrec.StatusAvailable && a.Status != vrrec.StatusDiscontinued || a.Platform == "" {
+			t.Errorf("app %s has no status or platform: %q, %q", a.AppID, a.Status, a.Platform)
+		}
+		if a.Status == vrrec.StatusDiscontinued && a.Discontinued == "" {
+			t.Errorf("app %s is discontinued without a date", a.AppID)
 		}
 		if catalog.IsPlaceholderApp(a.Name) {
 			t.Errorf("app %s is a placeholder", a.Name)
@@ -259,9 +301,96 @@ func TestUpstreamImport(t *testing.T) {
 	if len(cat.CourseSkills) < 3300 {
 		t.Errorf("%d course-skill rows kept, want the alias-named ones resolved", len(cat.CourseSkills))
 	}
+	// Apps known to be gone or not on a Quest are flagged, kept and never servable.
+	flagged := map[string]string{}
+	ranges := 0
+	for _, p := range rep.Problems {
+		if p.Action == catalog.Flagged {
+			flagged[p.ID] = p.Reason
+		}
+		if strings.Contains(p.Reason, "is a range, not one price") {
+			ranges++
+		}
+	}
+	byID := map[string]vrrec.VRApp{}
+	for _, a := range cat.Apps {
+		byID[a.AppID] = a
+	}
+	for id, why := range map[string]string{"AltspaceVR": "discontinued (2023-03-10)", "Mozilla_Hubs": "discontinued (2024-05-31)",
+		"Google_Expeditions": "discontinued (2021-06-30)", "Half_Life_Alyx": "PC VR only", "Boneworks": "PC VR only",
+		"Horizon_Workrooms": "discontinued (2026-02-16)"} {
+		if !strings.HasPrefix(flagged[id], why) {
+			t.Errorf("%s flagged as %q, want %q...", id, flagged[id], why)
+		}
+		if a, ok := byID[id]; !ok || a.Servable() {
+			t.Errorf("%s: kept %v, servable %v; want kept and never served", id, ok, a.Servable())
+		}
+	}
+	if a := byID["Beat_Saber"]; !a.Servable() || flagged["Beat_Saber"] != "" {
+		t.Errorf("Beat Saber is not served: %+v", a)
+	}
+	// Every upstream price is a range ("$0-29.99") or "Unknown".
+	if ranges < 60 {
+		t.Errorf("%d price ranges reported, want the upstream ones", ranges)
+	}
 	again, _, _ := catalog.ReadDir(os.DirFS(dir))
 	if catalog.Version(again) != catalog.Version(cat) {
 		t.Error("reading the same files twice gave different catalogs")
+	}
+}
+
+// An import keeps what a row says of its status and platform, fixes what it
+// cannot use, and flags apps known to be gone or not on a Quest, by name,
+// when the row does not say.
+func TestStatusAndPlatformValidatedAndFlagged(t *testing.T) {
+	raw := &vrrec.Catalog{Apps: []vrrec.VRApp{
+		{AppID: "alt", Name: "AltspaceVR"},
+		{AppID: "alyx", Name: "Half-Life: Alyx"},
+		{AppID: "own", Name: "Half-Life: Alyx", Platform: "Quest"}, // the row's own word wins
+		{AppID: "odd", Name: "Odd App", Status: "retired", Platform: "psvr"},
+		{AppID: "late", Name: "Late App", Discontinued: "March 2024"},
+		{AppID: "ended", Name: "Ended App", Status: "Discontinued", Discontinued: "2024-03"},
+		{AppID: "range", Name: "Range App", Price: vrrec.Price{Raw: "$0-29.99"}},
+	}}
+	cat, rep := catalog.Validate(raw)
+	byID := map[string]vrrec.VRApp{}
+	for _, a := range cat.Apps {
+		byID[a.AppID] = a
+	}
+	if len(byID) != len(raw.Apps) {
+		t.Fatalf("kept %d of %d apps: flagged apps must stay", len(byID), len(raw.Apps))
+	}
+	reasons := map[string][]string{}
+	for _, p := range rep.Problems {
+		reasons[p.ID] = append(reasons[p.ID], p.Action+": "+p.Reason)
+	}
+	for id, want := range map[string]struct {
+		servable bool
+		status   string
+		reason   string
+	}{
+		"alt":   {false, "discontinued (2023-03-10)", "flagged: discontinued (2023-03-10): Microsoft shut AltspaceVR down"},
+		"alyx":  {false, "PC VR only (on a Quest via Link)", "flagged: PC VR only"},
+		"own":   {true, "available", ""},
+		"odd":   {true, "available", `fixed: status "retired" is neither`},
+		"late":  {false, "discontinued", `fixed: discontinued date "March 2024" is not YYYY-MM-DD`},
+		"ended": {false, "discontinued (2024-03)", "flagged: discontinued (2024-03): as its row says"},
+		"range": {true, "available", `fixed: price "$0-29.99" is a range, not one price; stored as an unknown price`},
+	} {
+		a := byID[id]
+		if a.Servable() != want.servable || a.StatusText() != want.status {
+			t.Errorf("%s: servable %v, status %q; want %v, %q", id, a.Servable(), a.StatusText(), want.servable, want.status)
+		}
+		got := strings.Join(reasons[id], " | ")
+		if want.reason == "" && got != "" || !strings.Contains(got, want.reason) {
+			t.Errorf("%s reported %q, want %q", id, got, want.reason)
+		}
+	}
+	if byID["odd"].Platform != "" || !strings.Contains(strings.Join(reasons["odd"], " "), `platform "psvr" is not one of`) {
+		t.Errorf("an unknown platform was kept or not reported: %q, %v", byID["odd"].Platform, reasons["odd"])
+	}
+	if p := byID["range"].Price; p.Known() || p.Raw != "$0-29.99" {
+		t.Errorf("the range price became %+v, want unknown with its text kept", p)
 	}
 }
 
@@ -274,7 +403,7 @@ func TestBoilerplateAppsFilledFromKnownApps(t *testing.T) {
 		Skills: []vrrec.Skill{{Name: "Productivity", Category: "soft", Weight: 0.5}, {Name: "Cardio", Category: "domain", Weight: 0.5}},
 		Apps: []vrrec.VRApp{
 			{AppID: "Some_App", Name: "Some App", Category: "productivity", Description: template},
-			{AppID: "FitXR", Name: "FitXR", Category: "productivity", Description: template, Price: "$0-29.99"},
+			{AppID: "FitXR", Name: "FitXR", Category: "productivity", Description: template, Price: vrrec.Price{Raw: "$0-29.99"}},
 			{AppID: "Other_App", Name: "Other App", Category: "productivity", Description: template},
 			{AppID: "BoxVR", Name: "BoxVR", Category: "productivity", Description: template, Rating: 4.3},
 			{AppID: "Titans", Name: "Titans of Space", Category: "education", Description: "A tour of the solar system at scale."},

@@ -10,12 +10,12 @@ import (
 
 func TestCompare(t *testing.T) {
 	from := &vrrec.Catalog{
-		Apps:      []vrrec.VRApp{{AppID: "a", Name: "A", Price: "Free"}, {AppID: "b", Name: "B"}},
+		Apps:      []vrrec.VRApp{{AppID: "a", Name: "A", Price: vrrec.Price{Kind: vrrec.PriceFree}}, {AppID: "b", Name: "B"}},
 		Skills:    []vrrec.Skill{{Name: "Python"}},
 		AppSkills: []vrrec.Mapping{{SourceID: "a", SourceType: "app", SkillName: "Python", Weight: 0.5}},
 	}
 	to := &vrrec.Catalog{
-		Apps:   []vrrec.VRApp{{AppID: "c", Name: "C"}, {AppID: "a", Name: "A", Price: "$9.99", Rating: 4}},
+		Apps:   []vrrec.VRApp{{AppID: "c", Name: "C"}, {AppID: "a", Name: "A", Price: vrrec.Price{Kind: vrrec.PriceOneTime, Amount: 9.99, Currency: "USD"}, Rating: 4}},
 		Skills: []vrrec.Skill{{Name: "Python"}},
 		AppSkills: []vrrec.Mapping{{SourceID: "a", SourceType: "app", SkillName: "Python", Weight: 0.9},
 			{SourceID: "c", SourceType: "app", SkillName: "Python", Weight: 1}},

@@ -50,8 +50,8 @@ var loadKnown = sync.OnceValues(func() (*vrrec.Catalog, error) {
 		Skills:    append(slices.Clone(def.Skills), more.Skills...),
 		AppSkills: append(slices.Clone(def.AppSkills), more.AppSkills...),
 	}, nil)
-	if len(rep.Problems) > 0 {
-		return nil, fmt.Errorf("known apps: %d problems, first: %s", len(rep.Problems), rep.Problems[0])
+	if bad := rep.Faults(); len(bad) > 0 {
+		return nil, fmt.Errorf("known apps: %d problems, first: %s", len(bad), bad[0])
 	}
 	return cat, nil
 })
@@ -79,13 +79,9 @@ func fillFromKnown(raw, out *vrrec.Catalog, rep *Report, resolve map[string]stri
 	if len(templated) == 0 {
 		return
 	}
-	known, err := knownApps()
-	if err != nil {
+	known, byName := knownByName(knownApps)
+	if known == nil {
 		return
-	}
-	byName := map[string]vrrec.VRApp{}
-	for _, a := range known.Apps {
-		byName[appNameKey(a.Name)] = a
 	}
 	skills := map[string]vrrec.Skill{}
 	for _, s := range known.Skills {
@@ -100,7 +96,7 @@ func fillFromKnown(raw, out *vrrec.Catalog, rep *Report, resolve map[string]stri
 		n := shared[normalSpace(a.Description)]
 		filled := k
 		filled.AppID, filled.Name = a.AppID, a.Name
-		if filled.Price == "" {
+		if !filled.Price.Known() {
 			filled.Price = a.Price
 		}
 		if filled.Rating == 0 {
@@ -126,6 +122,39 @@ func fillFromKnown(raw, out *vrrec.Catalog, rep *Report, resolve map[string]stri
 		}
 		rep.add(AppsFile, rawIndex(raw.Apps, a.AppID), a.AppID, Fixed, "%s", reason)
 	}
+}
+
+// statusFromKnown gives every app whose row says nothing of its status or
+// platform (the old system's rows never do) what the built-in knowledge
+// says of the app by that name: AltspaceVR is discontinued, Half-Life: Alyx
+// runs on a PC. Apps the knowledge does not have keep their rows.
+func statusFromKnown(out *vrrec.Catalog, knownApps func() (*vrrec.Catalog, error)) {
+	known, byName := knownByName(knownApps)
+	if known == nil {
+		return
+	}
+	for i := range out.Apps {
+		a := &out.Apps[i]
+		k, ok := byName[appNameKey(a.Name)]
+		if !ok || a.Status != "" || a.Platform != "" {
+			continue
+		}
+		a.Status, a.Discontinued, a.Platform, a.StatusNote = k.Status, k.Discontinued, k.Platform, k.StatusNote
+	}
+}
+
+// knownByName loads the known apps and indexes them by appNameKey; nil
+// when they cannot be loaded (then nothing is filled).
+func knownByName(knownApps func() (*vrrec.Catalog, error)) (*vrrec.Catalog, map[string]vrrec.VRApp) {
+	known, err := knownApps()
+	if err != nil {
+		return nil, nil
+	}
+	byName := make(map[string]vrrec.VRApp, len(known.Apps))
+	for _, a := range known.Apps {
+		byName[appNameKey(a.Name)] = a
+	}
+	return known, byName
 }
 
 // addKnownSkill adds a skill of the embedded catalog, with those of its

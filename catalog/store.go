@@ -26,8 +26,8 @@ var loadDefault = sync.OnceValues(func() (*vrrec.Catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embedded catalog: %w", err)
 	}
-	if len(rep.Problems) > 0 {
-		return nil, fmt.Errorf("embedded catalog has %d problems, first: %s", len(rep.Problems), rep.Problems[0])
+	if bad := rep.Faults(); len(bad) > 0 {
+		return nil, fmt.Errorf("embedded catalog has %d problems, first: %s", len(bad), bad[0])
 	}
 	return cat, nil
 })

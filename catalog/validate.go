@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/vrrec/vrrec"
@@ -30,6 +31,7 @@ var Files = []string{SkillsFile, CoursesFile, AppsFile, CourseSkillsFile, AppSki
 const (
 	Dropped = "dropped" // the row was not imported
 	Fixed   = "fixed"   // the row was imported after a correction the reason describes
+	Flagged = "flagged" // the app was imported but is never recommended (gone, or not on a Quest); the reason says why
 )
 
 // Problem is one bad row of an input file.
@@ -67,6 +69,19 @@ func (r *Report) Count(action string) int {
 	return n
 }
 
+// Faults returns the problems that are mistakes in the rows: all but the
+// flagged apps, whose rows are right about an app that is gone or not on a
+// Quest.
+func (r *Report) Faults() []Problem {
+	var out []Problem
+	for _, p := range r.Problems {
+		if p.Action != Flagged {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 func (r *Report) add(file string, index int, id, action, format string, args ...any) {
 	r.Problems = append(r.Problems, Problem{File: file, Index: index, ID: id, Reason: fmt.Sprintf(format, args...), Action: action})
 }
@@ -102,7 +117,9 @@ func validate(raw *vrrec.Catalog, known func() (*vrrec.Catalog, error)) (*vrrec.
 	out.AppSkills = validateMappings(AppSkillsFile, vrrec.SourceApp, raw.AppSkills, apps, rejected, resolve, rep)
 	if known != nil {
 		fillFromKnown(raw, out, rep, resolve, known)
+		statusFromKnown(out, known)
 	}
+	flagUnservable(raw, out, rep)
 	rep.Kept[CourseSkillsFile] = len(out.CourseSkills)
 	rep.Kept[AppSkillsFile] = len(out.AppSkills)
 
@@ -263,10 +280,62 @@ func validateApps(raw []vrrec.VRApp, out *vrrec.Catalog, rep *Report, rejected m
 		}
 		a.Features = nonNil(a.Features)
 		a.SkillsDeveloped = nonNil(a.SkillsDeveloped)
+		validateAvailability(&a, i, rep)
 		out.Apps = append(out.Apps, a)
 	}
 	rep.Kept[AppsFile] = len(out.Apps)
 	return keys(seen)
+}
+
+var datePattern = regexp.MustCompile(`^\d{4}(-\d{2}(-\d{2})?)?$`)
+
+// validateAvailability checks an app's price, status and platform, fixing
+// what it can and saying so on the row. A price that is not one price
+// ("$0-29.99") was kept as unknown with its text (vrrec.ParsePrice).
+func validateAvailability(a *vrrec.VRApp, i int, rep *Report) {
+	if _, err := vrrec.ParsePrice(a.Price.Raw); a.Price.Raw != "" && err != nil {
+		rep.add(AppsFile, i, a.AppID, Fixed, "%s; stored as an unknown price", vrrec.ErrorMessage(err))
+	}
+	a.Status = strings.ToLower(strings.TrimSpace(a.Status))
+	a.Discontinued = strings.TrimSpace(a.Discontinued)
+	switch {
+	case a.Status != "" && a.Status != vrrec.StatusAvailable && a.Status != vrrec.StatusDiscontinued:
+		rep.add(AppsFile, i, a.AppID, Fixed, "status %q is neither %q nor %q; cleared", a.Status, vrrec.StatusAvailable, vrrec.StatusDiscontinued)
+		a.Status = ""
+	case a.Discontinued != "" && a.Status != vrrec.StatusDiscontinued:
+		rep.add(AppsFile, i, a.AppID, Fixed, "discontinued on %q but status %q; status set to %q", a.Discontinued, a.Status, vrrec.StatusDiscontinued)
+		a.Status = vrrec.StatusDiscontinued
+	}
+	if a.Discontinued != "" && !datePattern.MatchString(a.Discontinued) {
+		rep.add(AppsFile, i, a.AppID, Fixed, "discontinued date %q is not YYYY-MM-DD (or YYYY-MM, YYYY); cleared", a.Discontinued)
+		a.Discontinued = ""
+	}
+	a.Platform = strings.ToLower(strings.TrimSpace(a.Platform))
+	if a.Platform != "" && !slices.Contains(vrrec.Platforms, a.Platform) {
+		rep.add(AppsFile, i, a.AppID, Fixed, "platform %q is not one of %s; cleared", a.Platform, strings.Join(vrrec.Platforms, ", "))
+		a.Platform = ""
+	}
+}
+
+// flagUnservable reports every app that is discontinued or not playable on
+// a Quest: it stays in the catalog, so logs and links that name it resolve,
+// but it is never recommended. Apps whose row says nothing of their status
+// become available.
+func flagUnservable(raw, out *vrrec.Catalog, rep *Report) {
+	for i := range out.Apps {
+		a := &out.Apps[i]
+		if a.Status == "" {
+			a.Status = vrrec.StatusAvailable
+		}
+		if a.Servable() {
+			continue
+		}
+		why := strings.TrimSuffix(a.StatusNote, ".")
+		if why == "" {
+			why = "as its row says"
+		}
+		rep.add(AppsFile, rawIndex(raw.Apps, a.AppID), a.AppID, Flagged, "%s: %s; kept in the catalog, never recommended", a.StatusText(), why)
+	}
 }
 
 func keys(m map[string]int) map[string]bool {

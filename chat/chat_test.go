@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 
@@ -55,10 +56,16 @@ func TestAppDetails(t *testing.T) {
 	if r.App == nil || r.App.AppID != "beat-saber" {
 		t.Fatalf("app = %+v", r.App)
 	}
-	for _, want := range []string{"**Beat Saber**", "**Features**", "**Price:** $", "**Rating:**", "**Skills it builds:**"} {
+	for _, want := range []string{"**Beat Saber**", "**Features**", "**Price:** $", "**Status:** available", "**Rating:**", "**Skills it builds:**"} {
 		if !strings.Contains(r.Response, want) {
 			t.Errorf("details lack %q:\n%s", want, r.Response)
 		}
+	}
+	// A discontinued app stays in the catalog, so it can still be
+	// described, with its status.
+	r = ask(t, newService(t), "u", "s", "tell me more about Horizon Workrooms")
+	if r.App == nil || r.App.AppID != "horizon-workrooms" || !strings.Contains(r.Response, "**Status:** discontinued (2026-02-16)") {
+		t.Errorf("details of a discontinued app: %+v\n%s", r.App, r.Response)
 	}
 }
 
@@ -102,8 +109,8 @@ func TestFollowUpsUseTheSessionsLastAnswer(t *testing.T) {
 	eng := testenv.DefaultEngine(t)
 	for _, a := range cheaper.Apps {
 		app, _ := eng.App(a.AppID)
-		if chat.Price(app.Price) < 0 {
-			t.Errorf("%s has an unknown price, cannot be called cheaper", a.AppID)
+		if _, known := app.Price.Upfront(); !known {
+			t.Errorf("%s costs %s: no upfront price, cannot be called cheaper", a.AppID, app.Price)
 		}
 	}
 
@@ -113,8 +120,11 @@ func TestFollowUpsUseTheSessionsLastAnswer(t *testing.T) {
 	}
 	for _, a := range free.Apps {
 		app, _ := eng.App(a.AppID)
-		if chat.Price(app.Price) != 0 {
+		if !app.Price.Free() { // a subscription with a free download is not free
 			t.Errorf("%s costs %s, not free", a.AppID, app.Price)
+		}
+		if !strings.Contains(free.Response, "**"+chat.EscapeMarkdown(app.Name)+"** ("+chat.EscapeMarkdown(app.Price.String())+", ") {
+			t.Errorf("the free list does not show %s with its price %q: %s", app.Name, app.Price, free.Response)
 		}
 	}
 
@@ -179,15 +189,6 @@ func TestProgressStages(t *testing.T) {
 	want := []string{chat.StageUnderstanding, chat.StageRetrieving, chat.StageRanking}
 	if strings.Join(stages, ",") != strings.Join(want, ",") {
 		t.Errorf("stages %v, want %v", stages, want)
-	}
-}
-
-func TestPrice(t *testing.T) {
-	for in, want := range map[string]float64{"$29.99": 29.99, "Free": 0, "Free with in-app purchases": 0,
-		"Free, subscription $18.99/month": 0, "$0-19.99": 0, "": -1, "varies": -1} {
-		if got := chat.Price(in); got != want {
-			t.Errorf("Price(%q) = %v, want %v", in, got, want)
-		}
 	}
 }
 
@@ -311,6 +312,40 @@ func TestFollowUpChainAfterMoreLike(t *testing.T) {
 	for _, a := range c.Apps {
 		if a.AppID == "beat-saber" {
 			t.Error("anything cheaper offered the app the answer was like")
+		}
+	}
+}
+
+// "Anything free?" after a fitness question, whose answer holds
+// subscription apps (Supernatural, FitXR: free downloads, paid monthly),
+// lists only apps with nothing to pay, each with its price.
+func TestAnythingFreeNeverListsASubscription(t *testing.T) {
+	s := newService(t)
+	eng := testenv.DefaultEngine(t)
+	first := ask(t, s, "u", "s", "boxing workout")
+	var subscriptions []string
+	for _, a := range first.Apps {
+		if app, _ := eng.App(a.AppID); app.Price.Kind == vrrec.PriceSubscription {
+			subscriptions = append(subscriptions, a.AppID)
+		}
+	}
+	if len(subscriptions) == 0 {
+		t.Fatalf("the fitness answer has no subscription app to leave out: %v", first.Apps)
+	}
+	free := ask(t, s, "u", "s", "anything free?")
+	if free.Intent != chat.IntentFollowUp || !strings.HasPrefix(free.Response, "Options free") && !strings.HasPrefix(free.Response, "I found nothing free") {
+		t.Fatalf("intent %q, reply %q", free.Intent, free.Response)
+	}
+	for _, a := range free.Apps {
+		app, _ := eng.App(a.AppID)
+		if !app.Price.Free() || slices.Contains(subscriptions, a.AppID) {
+			t.Errorf("%s (%s) listed as free", a.AppID, app.Price)
+		}
+	}
+	for _, id := range subscriptions {
+		app, _ := eng.App(id)
+		if strings.Contains(free.Response, "**"+chat.EscapeMarkdown(app.Name)+"**") {
+			t.Errorf("the free list names the subscription app %s:\n%s", app.Name, free.Response)
 		}
 	}
 }

@@ -136,8 +136,18 @@ func Closest(res *vrrec.Result) []vrrec.AppRecommendation {
 	return out
 }
 
+// writePick writes one app of a reply: its name, its price and, when it is
+// not available, its status, its match and the reason.
 func writePick(b *strings.Builder, marker string, a vrrec.AppRecommendation) {
-	fmt.Fprintf(b, "%s **%s** (%d%% match): %s", marker, EscapeMarkdown(a.Name), a.MatchPercent, EscapeMarkdown(a.Reasoning))
+	var facts []string
+	if a.Price != "" {
+		facts = append(facts, EscapeMarkdown(a.Price))
+	}
+	if a.Status != "" && a.Status != vrrec.StatusAvailable {
+		facts = append(facts, EscapeMarkdown(a.Status))
+	}
+	facts = append(facts, fmt.Sprintf("%d%% match", a.MatchPercent))
+	fmt.Fprintf(b, "%s **%s** (%s): %s", marker, EscapeMarkdown(a.Name), strings.Join(facts, ", "), EscapeMarkdown(a.Reasoning))
 	b.WriteString("\n")
 }
 

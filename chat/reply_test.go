@@ -14,6 +14,21 @@ func pick(name string, like float64) vrrec.AppRecommendation {
 		Reasoning: "Builds X.", RetrievalSource: vrrec.SourceDirectSkill}
 }
 
+func TestFormatReplyShowsPriceAndStatus(t *testing.T) {
+	a, b := pick("A", 0.97), pick("B", 0.9)
+	a.Price, a.Status = "Subscription, $18.99/month", vrrec.StatusAvailable
+	b.Price, b.Status = "$9.99", "discontinued (2026-02-16)"
+	reply := chat.FormatReply(&vrrec.Result{Query: "fitness", Apps: []vrrec.AppRecommendation{a, b}})
+	for _, want := range []string{
+		"1. **A** (Subscription, $18.99/month, 97% match): Builds X.",
+		"2. **B** ($9.99, discontinued (2026-02-16), 90% match)",
+	} {
+		if !strings.Contains(reply, want) {
+			t.Errorf("reply lacks %q:\n%s", want, reply)
+		}
+	}
+}
+
 func TestFormatReplyGroupsPicks(t *testing.T) {
 	res := &vrrec.Result{Query: "I'm learning Python", Apps: []vrrec.AppRecommendation{
 		pick("A", 0.97), pick("B", 0.8), pick("C", 0.45), pick("D", 0.35),

@@ -9,9 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -355,7 +353,7 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 			reply.Response = fmt.Sprintf("That's everything I found for '%s'. Try asking about a related skill or subject.", EscapeMarkdown(label))
 			return nil
 		}
-		reply.Response = fmt.Sprintf("More for '%s':\n\n", EscapeMarkdown(label)) + listApps(eng, reply.Apps, false)
+		reply.Response = fmt.Sprintf("More for '%s':\n\n", EscapeMarkdown(label)) + listApps(eng, reply.Apps)
 	case followCheaper, followFree:
 		res, err := eng.Search(ctx, prev.Query, label, 4*TopK)
 		if err != nil {
@@ -364,9 +362,13 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 		limit, what := 0.0, "free"
 		if in.follow == followCheaper {
 			top, _ := eng.App(prev.Apps[0].AppID)
-			limit = Price(top.Price)
-			what = fmt.Sprintf("cheaper than %s (%s)", EscapeMarkdown(top.Name), EscapeMarkdown(top.Price))
-			if limit <= 0 {
+			upfront, known := top.Price.Upfront()
+			limit = upfront
+			what = fmt.Sprintf("cheaper than %s (%s)", EscapeMarkdown(top.Name), EscapeMarkdown(top.Price.String()))
+			switch {
+			case !known: // a subscription or an unknown price has no amount to beat
+				limit, what = 0, fmt.Sprintf("free (%s costs %s)", EscapeMarkdown(top.Name), EscapeMarkdown(top.Price.String()))
+			case limit <= 0: // nothing is cheaper than free
 				limit, what = 0, "free, like "+EscapeMarkdown(top.Name)
 			}
 		}
@@ -375,11 +377,11 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 				return true // the app the answer was like, or too weak a match
 			}
 			app, _ := eng.App(a.AppID)
-			p := Price(app.Price)
 			if in.follow == followFree || limit == 0 {
-				return p != 0
+				return !app.Price.Free() // a subscription is never free
 			}
-			return p < 0 || p >= limit
+			p, known := app.Price.Upfront()
+			return !known || p >= limit
 		})
 		res.Apps = res.Apps[:min(len(res.Apps), TopK)]
 		progress(StageRanking)
@@ -388,7 +390,7 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 			reply.Response = fmt.Sprintf("I found nothing %s for '%s'.", what, EscapeMarkdown(label))
 			return nil
 		}
-		reply.Response = fmt.Sprintf("Options %s:\n\n", what) + listApps(eng, res.Apps, true)
+		reply.Response = fmt.Sprintf("Options %s:\n\n", what) + listApps(eng, res.Apps)
 	}
 	return nil
 }
@@ -413,36 +415,14 @@ func likeBase(eng Engine, query string) *vrrec.VRApp {
 	return nil
 }
 
-// listApps renders apps as a numbered markdown list, with prices if asked.
-func listApps(eng Engine, apps []vrrec.AppRecommendation, prices bool) string {
+// listApps renders apps as a numbered markdown list with their prices.
+func listApps(eng Engine, apps []vrrec.AppRecommendation) string {
 	var b strings.Builder
 	for i, a := range apps {
 		app, _ := eng.App(a.AppID)
-		price := ""
-		if prices {
-			price = orUnknown(app.Price) + ", "
-		}
-		fmt.Fprintf(&b, "%d. **%s** (%s%d%% match): %s\n", i+1, EscapeMarkdown(app.Name), price, a.MatchPercent, EscapeMarkdown(a.Reasoning))
+		fmt.Fprintf(&b, "%d. **%s** (%s, %d%% match): %s\n", i+1, EscapeMarkdown(app.Name), EscapeMarkdown(app.Price.String()), a.MatchPercent, EscapeMarkdown(a.Reasoning))
 	}
 	return strings.TrimRight(b.String(), "\n")
-}
-
-var dollars = regexp.MustCompile(`\$\s*(\d+(?:\.\d{1,2})?)`)
-
-// Price returns an app's upfront price in dollars: 0 for free apps (also
-// free apps with purchases or subscriptions inside), -1 when unknown.
-func Price(text string) float64 {
-	t := strings.ToLower(strings.TrimSpace(text))
-	if strings.HasPrefix(t, "free") {
-		return 0
-	}
-	if m := dollars.FindStringSubmatch(t); m != nil {
-		p, err := strconv.ParseFloat(m[1], 64)
-		if err == nil {
-			return p
-		}
-	}
-	return -1
 }
 
 // Details renders an app's description, features, price, rating and skills.
@@ -457,7 +437,7 @@ func Details(a vrrec.VRApp) string {
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "**Price:** %s", esc(orUnknown(a.Price)))
+	fmt.Fprintf(&b, "**Price:** %s · **Status:** %s", esc(a.Price.String()), esc(a.StatusText()))
 	if a.Rating > 0 {
 		fmt.Fprintf(&b, " · **Rating:** %.1f/5", a.Rating)
 	}
@@ -466,13 +446,6 @@ func Details(a vrrec.VRApp) string {
 	}
 	b.WriteString("\n\nWant apps like this one? Ask \"more like this\".")
 	return b.String()
-}
-
-func orUnknown(s string) string {
-	if s == "" {
-		return "unknown"
-	}
-	return s
 }
 
 const greetingText = "Hi! I recommend Meta Quest VR apps that build the skills you study. " +

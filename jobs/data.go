@@ -138,7 +138,7 @@ func (d *Data) save(ctx context.Context, run *Run, cat *vrrec.Catalog, rep *cata
 		for _, name := range slices.Sorted(maps.Keys(rep.Read)) {
 			run.Logf("%s: %d rows read, %d kept", name, rep.Read[name], rep.Kept[name])
 		}
-		run.Logf("%d rows dropped, %d fixed", rep.Count(catalog.Dropped), rep.Count(catalog.Fixed))
+		run.Logf("%d rows dropped, %d fixed, %d apps flagged (kept, never recommended)", rep.Count(catalog.Dropped), rep.Count(catalog.Fixed), rep.Count(catalog.Flagged))
 	}
 	if len(cat.Apps) == 0 {
 		return errors.New("no app survived validation: the catalog was not changed")

@@ -147,7 +147,7 @@ func TestSourceJobsSaveWhatTheyRead(t *testing.T) {
 	}
 	cat, _ = e.draft(t)
 	j := slices.IndexFunc(cat.Apps, func(a vrrec.VRApp) bool { return a.Name == "HoloChem Lab" })
-	if len(cat.Apps) != len(def.Apps)+1 || j < 0 || cat.Apps[j].AppID != "holochem-lab" || cat.Apps[j].Price != "$9.99" || cat.Apps[j].Category != "education" {
+	if len(cat.Apps) != len(def.Apps)+1 || j < 0 || cat.Apps[j].AppID != "holochem-lab" || cat.Apps[j].Price.String() != "$9.99" || cat.Apps[j].Category != "education" {
 		t.Errorf("stored %d apps (default %d); HoloChem Lab at %d", len(cat.Apps), len(def.Apps), j)
 	}
 	if len(cat.Courses) != len(def.Courses)+1 {

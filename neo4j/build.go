@@ -88,7 +88,7 @@ UNWIND $rows AS row
 MERGE (a:VRApp {app_id: row.app_id})
 SET a.name = row.name, a.category = row.category, a.description = row.description,
     a.features = row.features, a.skills_developed = row.skills_developed,
-    a.rating = row.rating, a.price = row.price, a.build = $build`
+    a.rating = row.rating, a.price = row.price, a.status = row.status, a.build = $build`
 
 const writeTeachesCypher = `
 UNWIND $rows AS row
@@ -358,7 +358,7 @@ func appRows(apps []vrrec.VRApp) []map[string]any {
 		rows[i] = map[string]any{
 			"app_id": a.AppID, "name": a.Name, "category": a.Category, "description": a.Description,
 			"features": list(a.Features), "skills_developed": list(a.SkillsDeveloped),
-			"rating": a.Rating, "price": a.Price,
+			"rating": a.Rating, "price": a.Price.String(), "status": a.StatusText(),
 		}
 	}
 	return rows

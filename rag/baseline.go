@@ -179,7 +179,7 @@ func (o *OldSystem) Recommend(ctx context.Context, query string, topK int) (*vrr
 		}
 		order(bridged)
 	}
-	all := append(direct, bridged...)
+	all := slices.DeleteFunc(append(direct, bridged...), func(c *cand) bool { return !o.apps[c.app].Servable() })
 	res := &vrrec.Result{Query: query, Apps: []vrrec.AppRecommendation{}, CatalogVersion: o.version, ExplainedBy: vrrec.ExplainedByRules}
 	best := 0.0
 	for _, c := range all {

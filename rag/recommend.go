@@ -129,10 +129,13 @@ type scored struct {
 // question's list, and explains each pick.
 func (e *Engine) rank(u understood, label string, standing []float64, ev []Evidence, topK int) *vrrec.Result {
 	w := e.opts.Weights
-	all := make([]scored, len(ev))
+	all := make([]scored, 0, len(ev))
 	best := 0.0
 	for i := range ev {
-		all[i] = scored{app: i, strength: w.strength(ev[i])}
+		if !e.apps[i].Servable() {
+			continue // discontinued or not on a Quest: kept so logs resolve, never recommended
+		}
+		all = append(all, scored{app: i, strength: w.strength(ev[i])})
 		best = max(best, w.covered(ev[i]))
 	}
 	for i := range all {
@@ -174,6 +177,7 @@ func (e *Engine) rank(u understood, label string, standing []float64, ev []Evide
 		pct := int(math.Round(s.p * 100))
 		rec := vrrec.AppRecommendation{
 			AppID: a.AppID, Name: a.Name, Category: a.Category, Summary: summary(a.Description),
+			Price: a.Price.String(), Status: a.StatusText(),
 			LikelinessScore: s.p, MatchPercent: pct,
 			MatchedSkills: []string{}, Score: math.Round(w.covered(x)*1000) / 1000,
 		}

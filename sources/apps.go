@@ -172,7 +172,8 @@ func (s *AppSearch) read(ctx context.Context, topic string, hits []Hit) ([]vrrec
 			dropped = append(dropped, fmt.Sprintf("%q: %s does not say it runs on Meta Quest", name, h.URL))
 			continue
 		}
-		app := vrrec.VRApp{Name: name, Features: []string{}, SkillsDeveloped: []string{}}
+		// Only apps shown on a Quest get here.
+		app := vrrec.VRApp{Name: name, Features: []string{}, SkillsDeveloped: []string{}, Status: vrrec.StatusAvailable, Platform: vrrec.PlatformQuest}
 		if c := strings.ToLower(strings.TrimSpace(a.Category)); slices.Contains(appCategories, c) {
 			app.Category = c
 		}
@@ -180,7 +181,8 @@ func (s *AppSearch) read(ctx context.Context, topic string, hits []Hit) ([]vrrec
 			app.Description = strings.TrimSpace(a.Description)
 		}
 		if stated(text, a.Price) {
-			app.Price = strings.TrimSpace(a.Price)
+			// Text that is not one price stays as it was read, unknown.
+			app.Price, _ = vrrec.ParsePrice(a.Price)
 		}
 		out = append(out, app)
 	}

@@ -81,7 +81,7 @@ func TestAppSearchReadsResults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []vrrec.VRApp{base.Apps[0],
-		{AppID: "nanome", Name: "Nanome", Category: "education", Description: "Nanome is a collaborative molecular design platform.", Price: "Free", Features: []string{}, SkillsDeveloped: []string{}}}
+		{AppID: "nanome", Name: "Nanome", Category: "education", Description: "Nanome is a collaborative molecular design platform.", Price: vrrec.Price{Kind: vrrec.PriceFree}, Status: vrrec.StatusAvailable, Platform: vrrec.PlatformQuest, Features: []string{}, SkillsDeveloped: []string{}}}
 	b, _ := json.Marshal(got)
 	w, _ := json.Marshal(want)
 	if string(b) != string(w) {

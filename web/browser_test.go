@@ -89,6 +89,10 @@ func TestBrowserChatAndReload(t *testing.T) {
 	if meters := eval[int](t, ctx, `document.querySelectorAll('#log .card meter').length`); meters != cards {
 		t.Errorf("%d match bars for %d cards", meters, cards)
 	}
+	// Every card shows its app's price and status, as the server words them.
+	if facts := eval[string](t, ctx, `[...document.querySelectorAll('#log .card')].map(c => (c.querySelector('.facts') || {}).textContent).join('|')`); strings.Count(facts, " · available") != cards {
+		t.Errorf("card facts %q: want a price and the status on each of %d cards", facts, cards)
+	}
 	if shot := os.Getenv("VRREC_SCREENSHOT"); shot != "" {
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err != nil {

@@ -93,7 +93,7 @@ func cmdImport(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 			fmt.Fprintf(stdout, "  %s\n", p)
 		}
 	}
-	fmt.Fprintf(stdout, "\n%d rows dropped, %d fixed.\n", rep.Count(catalog.Dropped), rep.Count(catalog.Fixed))
+	fmt.Fprintf(stdout, "\n%d rows dropped, %d fixed, %d apps flagged (kept, never recommended).\n", rep.Count(catalog.Dropped), rep.Count(catalog.Fixed), rep.Count(catalog.Flagged))
 	switch {
 	case published:
 		fmt.Fprintf(stdout, "Published version %s in %s: %d courses, %d apps, %d skills.%s\n", version, path, len(cat.Courses), len(cat.Apps), len(cat.Skills), qualityLine(rev.Quality))

@@ -108,6 +108,11 @@ func TestImportUpstreamThenRecommendAndEval(t *testing.T) {
 	if !strings.Contains(out, "rows dropped") || !strings.Contains(out, "Students still get version") {
 		t.Errorf("no summary:\n%s", out)
 	}
+	// Apps known to be gone or not on a Quest are flagged on their rows and counted.
+	if !regexp.MustCompile(`(?m)^  vr_apps\.json\[\d+\] \(AltspaceVR\): discontinued \(2023-03-10\): .+ \[flagged\]$`).MatchString(out) ||
+		!strings.Contains(out, "26 apps flagged (kept, never recommended)") {
+		t.Errorf("AltspaceVR not flagged, or the flagged apps not counted:\n%s", out)
+	}
 	// A draft: the database serves nothing yet.
 	if db, err := openDB(context.Background(), config.Config{DataDir: dir}); err != nil {
 		t.Fatal(err)

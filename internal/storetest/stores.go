@@ -33,7 +33,8 @@ func Catalog(t *testing.T, open func(t *testing.T) vrrec.CatalogStore) {
 		s := open(t)
 		cat := fixture.Small()
 		cat.Courses[0].Prerequisites, cat.Courses[0].LearningOutcomes = []string{"15-112"}, []string{"Write Python"}
-		cat.Apps[0].Features, cat.Apps[0].SkillsDeveloped, cat.Apps[0].Rating, cat.Apps[0].Price = []string{"Puzzles"}, []string{"Spatial Reasoning"}, 4.8, "$9.99"
+		cat.Apps[0].Features, cat.Apps[0].SkillsDeveloped, cat.Apps[0].Rating, cat.Apps[0].Price = []string{"Puzzles"}, []string{"Spatial Reasoning"}, 4.8, vrrec.Price{Kind: vrrec.PriceSubscription, Amount: 9.99, Currency: "USD", Period: "month"}
+		cat.Apps[0].Status, cat.Apps[0].Discontinued, cat.Apps[0].Platform, cat.Apps[0].StatusNote = vrrec.StatusDiscontinued, "2026-02-16", vrrec.PlatformQuestAndPC, "announced; not verified"
 		before := time.Now().Add(-time.Second)
 		changed, err := s.SaveCatalog(ctx, cat, "v1")
 		if err != nil || !changed {

@@ -130,6 +130,10 @@
     const card = el('li', weak ? 'card weak' : 'card');
     card.appendChild(el('h3', '', app.name));
     card.appendChild(el('span', 'category', app.category));
+    // Price and status as the server words them (status: "available",
+    // "discontinued (2026-02-16)").
+    const facts = [app.price, app.status].filter(Boolean);
+    if (facts.length) card.appendChild(el('p', 'facts', facts.join(' · ')));
     if (app.match_percent !== undefined && app.match_percent > 0) {
       const match = el('div', 'match');
       const meter = el('meter');
