@@ -94,7 +94,7 @@ func TestServableAndStatusText(t *testing.T) {
 	}{
 		{vrrec.VRApp{}, true, "available"},
 		{vrrec.VRApp{Platform: vrrec.PlatformQuestAndPC}, true, "available"},
-		{vrrec.VRApp{Platform: vrrec.PlatformPCVR}, false, "PC VR only (on a Quest via Link)"},
+		{vrrec.VRApp{Platform: vrrec.PlatformPCVR}, true, "PC VR: plays on a Quest through Link with a VR-ready PC"},
 		{vrrec.VRApp{Platform: vrrec.PlatformMobile}, false, "not a Quest app (mobile)"},
 		{vrrec.VRApp{Status: vrrec.StatusDiscontinued, Discontinued: "2023-03-10"}, false, "discontinued (2023-03-10)"},
 	}

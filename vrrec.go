@@ -58,9 +58,11 @@ const (
 	StatusDiscontinued = "discontinued"
 )
 
-// Platforms of a VRApp: where it runs. Only PlatformQuest and
-// PlatformQuestAndPC are played on a Quest on their own; PlatformPCVR runs
-// on a PC and reaches a Quest only through Link or Air Link.
+// Platforms of a VRApp: where it runs. PlatformQuest and PlatformQuestAndPC
+// are played on a Quest on their own; PlatformPCVR runs on a PC and reaches
+// a Quest through Link or Air Link (Meta's own way to play PC VR on a
+// Quest), so it is recommended with that said; the others are not headset
+// apps.
 const (
 	PlatformQuest      = "quest"        // Quest native
 	PlatformQuestAndPC = "quest_and_pc" // Quest native, also PC VR
@@ -75,9 +77,10 @@ const (
 var Platforms = []string{PlatformQuest, PlatformQuestAndPC, PlatformPCVR, PlatformMobile, PlatformBrowser, PlatformDesktop, PlatformOther}
 
 // Servable reports whether the app may be recommended: available and
-// playable on a Quest without a PC.
+// playable with a Quest (a PC VR app through Link, which its card says).
 func (a VRApp) Servable() bool {
-	return a.Status != StatusDiscontinued && (a.Platform == "" || a.Platform == PlatformQuest || a.Platform == PlatformQuestAndPC)
+	return a.Status != StatusDiscontinued &&
+		(a.Platform == "" || a.Platform == PlatformQuest || a.Platform == PlatformQuestAndPC || a.Platform == PlatformPCVR)
 }
 
 // StatusText is the app's status as a student reads it: "available", or
@@ -89,7 +92,7 @@ func (a VRApp) StatusText() string {
 	case a.Status == StatusDiscontinued:
 		return "discontinued"
 	case a.Platform == PlatformPCVR:
-		return "PC VR only (on a Quest via Link)"
+		return "PC VR: plays on a Quest through Link with a VR-ready PC"
 	case !a.Servable():
 		return "not a Quest app (" + a.Platform + ")"
 	}

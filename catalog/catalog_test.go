@@ -317,7 +317,7 @@ func TestUpstreamImport(t *testing.T) {
 		byID[a.AppID] = a
 	}
 	for id, why := range map[string]string{"AltspaceVR": "discontinued (2023-03-10)", "Mozilla_Hubs": "discontinued (2024-05-31)",
-		"Google_Expeditions": "discontinued (2021-06-30)", "Half_Life_Alyx": "PC VR only", "Boneworks": "PC VR only",
+		"Google_Expeditions": "discontinued (2021-06-30)", "Touch_Surgery": "not a Quest app (mobile)",
 		"Horizon_Workrooms": "discontinued (2026-02-16)"} {
 		if !strings.HasPrefix(flagged[id], why) {
 			t.Errorf("%s flagged as %q, want %q...", id, flagged[id], why)
@@ -328,6 +328,12 @@ func TestUpstreamImport(t *testing.T) {
 	}
 	if a := byID["Beat_Saber"]; !a.Servable() || flagged["Beat_Saber"] != "" {
 		t.Errorf("Beat Saber is not served: %+v", a)
+	}
+	// PC VR apps play on a Quest through Link: served, and their cards say so.
+	for _, id := range []string{"Half_Life_Alyx", "Boneworks"} {
+		if a := byID[id]; !a.Servable() || flagged[id] != "" || !strings.Contains(a.StatusText(), "through Link") {
+			t.Errorf("%s: servable %v, flagged %q, status %q; want served as PC VR through Link", id, a.Servable(), flagged[id], a.StatusText())
+		}
 	}
 	// Every upstream price is a range ("$0-29.99") or "Unknown".
 	if ranges < 60 {
@@ -370,7 +376,7 @@ func TestStatusAndPlatformValidatedAndFlagged(t *testing.T) {
 		reason   string
 	}{
 		"alt":   {false, "discontinued (2023-03-10)", "flagged: discontinued (2023-03-10): Microsoft shut AltspaceVR down"},
-		"alyx":  {false, "PC VR only (on a Quest via Link)", "flagged: PC VR only"},
+		"alyx":  {true, "PC VR: plays on a Quest through Link with a VR-ready PC", ""},
 		"own":   {true, "available", ""},
 		"odd":   {true, "available", `fixed: status "retired" is neither`},
 		"late":  {false, "discontinued", `fixed: discontinued date "March 2024" is not YYYY-MM-DD`},
