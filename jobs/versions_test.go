@@ -12,7 +12,6 @@ import (
 	"github.com/vrrec/vrrec/eval"
 	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/jobs"
-	"github.com/vrrec/vrrec/mongo"
 )
 
 type versionStore interface {
@@ -25,16 +24,8 @@ type versionStore interface {
 // brings the earlier catalog back, on both backends.
 func TestDraftsPublishAndRollBack(t *testing.T) {
 	for name, open := range map[string]func(t *testing.T) versionStore{
-		"sqlite": func(t *testing.T) versionStore { return testenv.SQLite(t) },
-		"mongodb": func(t *testing.T) versionStore {
-			srv := testenv.StartMongo(t)
-			db, err := mongo.Open(context.Background(), srv.URI, srv.Database)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			return db
-		},
+		"sqlite":  func(t *testing.T) versionStore { return testenv.SQLite(t) },
+		"mongodb": func(t *testing.T) versionStore { return testenv.MongoDB(t) },
 	} {
 		t.Run(name, func(t *testing.T) { checkDrafts(t, open(t)) })
 	}

@@ -271,7 +271,7 @@ func TestCancelledRequestsDoNotOpenTheBreaker(t *testing.T) {
 		cancel() // the student left
 		r.Rerank(ctx, result(fmt.Sprint("left ", i)), nil)
 	}
-	f.Reply = always(goodAnswer)
+	f.SetReply(always(goodAnswer))
 	if res := r.Rerank(context.Background(), result("anatomy"), nil); res.ExplainedBy != vrrec.ExplainedByLLM {
 		t.Errorf("students who left opened the breaker: %+v", res)
 	}

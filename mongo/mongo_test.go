@@ -14,16 +14,7 @@ import (
 )
 
 // open connects to a fresh database on a MongoDB-wire server.
-func open(t *testing.T) *mongo.DB {
-	t.Helper()
-	srv := testenv.StartMongo(t)
-	db, err := mongo.Open(context.Background(), srv.URI, srv.Database)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+func open(t *testing.T) *mongo.DB { return testenv.MongoDB(t) }
 
 func TestContracts(t *testing.T) { storetest.All(t, open) }
 

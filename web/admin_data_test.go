@@ -22,7 +22,6 @@ import (
 	"github.com/vrrec/vrrec/graph"
 	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/jobs"
-	"github.com/vrrec/vrrec/mongo"
 	"github.com/vrrec/vrrec/skills"
 	"github.com/vrrec/vrrec/sources"
 	"github.com/vrrec/vrrec/web"
@@ -62,16 +61,8 @@ func newDataEnv(t *testing.T, mutate ...func(*web.Config, *dataEnv)) *dataEnv {
 // SQLite and MongoDB (FerretDB in process, or MONGODB_TEST_URI).
 func dataStores(t *testing.T) map[string]func(t *testing.T) vrrec.Store {
 	return map[string]func(t *testing.T) vrrec.Store{
-		"sqlite": func(t *testing.T) vrrec.Store { return testenv.SQLite(t) },
-		"mongodb": func(t *testing.T) vrrec.Store {
-			m := testenv.StartMongo(t)
-			db, err := mongo.Open(context.Background(), m.URI, m.Database)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			return db
-		},
+		"sqlite":  func(t *testing.T) vrrec.Store { return testenv.SQLite(t) },
+		"mongodb": func(t *testing.T) vrrec.Store { return testenv.MongoDB(t) },
 	}
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -11,7 +10,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -32,24 +30,11 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// syncBuffer is a log sink safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
 // startServe runs `vrrec serve` in this process (its Main) with env on a
 // fresh data directory and a port of its own, waits until /ready answers
 // 200, and stops it (expecting a clean stop) when the test ends. adjust, when
 // given, changes the Main before it runs.
-func startServe(t *testing.T, env map[string]string, adjust ...func(*Main)) (*Main, string, *syncBuffer) {
+func startServe(t *testing.T, env map[string]string, adjust ...func(*Main)) (*Main, string, *testenv.LogBuffer) {
 	t.Helper()
 	t.Setenv("DATA_DIR", t.TempDir())
 	for k, v := range env {
@@ -60,7 +45,7 @@ func startServe(t *testing.T, env map[string]string, adjust ...func(*Main)) (*Ma
 		t.Fatal(err)
 	}
 	cfg.Port = 0
-	logs := &syncBuffer{}
+	logs := &testenv.LogBuffer{}
 	m := NewMain(cfg, serviceLogger(logs, cfg.LogLevel))
 	for _, f := range adjust {
 		f(m)

@@ -43,10 +43,11 @@ type Answer struct {
 	Header  http.Header   // extra response headers, e.g. Retry-After
 }
 
-// Server is a running fake. Reply decides each answer; n counts calls from 1.
+// Server is a running fake. Its reply func decides each answer; n counts
+// calls from 1.
 type Server struct {
 	URL   string // base URL to give a client, ending in /v1
-	Reply func(n int, req Request) Answer
+	reply func(n int, req Request) Answer
 
 	srv   *httptest.Server
 	calls atomic.Int32
@@ -63,7 +64,15 @@ func Start(reply func(n int, req Request) Answer) *Server {
 }
 
 // New returns a fake to serve with Handler on an address of one's choosing.
-func New(reply func(n int, req Request) Answer) *Server { return &Server{Reply: reply} }
+func New(reply func(n int, req Request) Answer) *Server { return &Server{reply: reply} }
+
+// SetReply changes how the fake answers from the next request on; requests
+// in flight may still be answered by the one before.
+func (s *Server) SetReply(reply func(n int, req Request) Answer) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.reply = reply
+}
 
 // Handler answers the OpenAI chat-completions API under /v1.
 func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serve) }
@@ -98,8 +107,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	n := int(s.calls.Add(1))
 	s.mu.Lock()
 	s.last = req
+	reply := s.reply
 	s.mu.Unlock()
-	a := s.Reply(n, req)
+	a := reply(n, req)
 	if a.Delay > 0 {
 		select {
 		case <-time.After(a.Delay):
