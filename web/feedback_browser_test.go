@@ -10,6 +10,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/admin"
+	"github.com/vrrec/vrrec/sqlite"
+	"github.com/vrrec/vrrec/web"
 )
 
 // TestBrowserFeedbackReachesTheDashboard: a student votes on two cards
@@ -17,7 +20,10 @@ import (
 // see the votes, the unmet question and save the answer as a labeled query.
 func TestBrowserFeedbackReachesTheDashboard(t *testing.T) {
 	ctx := browser(t)
-	base, db := usageServer(t, nil)
+	settings := map[string]string{"APP_SEARCH_TOPICS": "anatomy"}
+	base, db := usageServer(t, func(c *web.Config, db *sqlite.DB) {
+		c.Settings, _ = admin.NewSettings(db, func(k string) string { return settings[k] }, testKey)
+	})
 	bg := context.Background()
 
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/"), ready, ask("I want to practice public speaking", 1)); err != nil {
@@ -85,6 +91,17 @@ func TestBrowserFeedbackReachesTheDashboard(t *testing.T) {
 	}
 	if nwia := eval[string](t, ctx, `document.querySelector('#feedback-nwia').textContent`); nwia != "I want to practice public speaking" {
 		t.Errorf("not what I asked: %q", nwia)
+	}
+
+	// The origami topic becomes a topic of the web search for apps.
+	if err := chromedp.Do(ctx,
+		run(`[...document.querySelectorAll('#demand tbody tr')].find((r) => r.textContent.includes('origami')).querySelector('button').click()`),
+		until(`document.querySelector('#demand-message').textContent.includes('added to the app search topics')`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if stored, err := db.Config(bg); err != nil || !strings.HasPrefix(stored["APP_SEARCH_TOPICS"], "anatomy\n") || !strings.Contains(stored["APP_SEARCH_TOPICS"], "origami") {
+		t.Errorf("app search topics after adding the demand topic: %q, %v", stored["APP_SEARCH_TOPICS"], err)
 	}
 
 	// Label the question from its detail view: the first app relevant,

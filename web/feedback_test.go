@@ -26,7 +26,7 @@ import (
 // usageServer is a server whose chats are journaled to a real SQLite
 // database that also keeps votes and labeled queries, with staff reports
 // over it on the real sentence model; the staff password is "staff-password".
-func usageServer(t *testing.T, mutate func(*web.Config)) (string, *sqlite.DB) {
+func usageServer(t *testing.T, mutate func(*web.Config, *sqlite.DB)) (string, *sqlite.DB) {
 	t.Helper()
 	db := testenv.SQLite(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -49,7 +49,7 @@ func usageServer(t *testing.T, mutate func(*web.Config)) (string, *sqlite.DB) {
 		c.Usage = &usage.Reports{Log: db, Votes: db, Embedder: testenv.Embedder(t), AppName: func(id string) string { return names[id] }}
 		c.Labels = quality.Stored{LabeledQueryStore: db, Catalog: func() *vrrec.Catalog { return cat }}
 		if mutate != nil {
-			mutate(c)
+			mutate(c, db)
 		}
 	})), db
 }
@@ -144,7 +144,7 @@ func TestFeedbackVotesOnceAndOnlyOnItsAnswers(t *testing.T) {
 }
 
 func TestFeedbackIsRateLimitedLikeChatOnItsOwnBudget(t *testing.T) {
-	base, _ := usageServer(t, func(c *web.Config) {
+	base, _ := usageServer(t, func(c *web.Config, _ *sqlite.DB) {
 		c.Limits = &web.Limits{Limiter: &ratelimit.Limiter{Store: &ratelimit.Memory{}},
 			Default: rates(t, "1000/minute"), Chat: rates(t, "3/minute"), IPDefault: rates(t, "1000/minute"), IPChat: rates(t, "200/minute")}
 	})

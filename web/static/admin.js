@@ -293,7 +293,7 @@
     $('demand-csv').href = '/api/admin/demand' + (period() ? period() + '&' : '?') + 'format=csv';
     const d = await api('GET', '/api/admin/demand' + period());
     const body = clear($('demand').tBodies[0]);
-    if (!(d.topics || []).length) body.appendChild(el('tr', {}, el('td', { colspan: 6, class: 'empty' }, 'Nothing unmet in this period.')));
+    if (!(d.topics || []).length) body.appendChild(el('tr', {}, el('td', { colspan: 7, class: 'empty' }, 'Nothing unmet in this period.')));
     for (const t of d.topics || []) {
       body.appendChild(el('tr', {},
         el('td', { class: 'query' }, t.topic),
@@ -301,8 +301,25 @@
         el('td', {}, t.students),
         el('td', {}, t.nothing_fits),
         el('td', {}, trend(t.trend || [])),
-        el('td', { class: 'query' }, (t.examples || []).join(' · '))));
+        el('td', { class: 'query' }, (t.examples || []).join(' · ')),
+        el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => addSearchTopic(t.topic).catch(fail),
+          'aria-label': `Search the web for apps about ${t.topic}` }, 'Add to app search'))));
     }
+  }
+
+  // addSearchTopic adds a demand topic to APP_SEARCH_TOPICS, which the
+  // "Search the web for apps" job on the data page searches.
+  async function addSearchTopic(topic) {
+    const { settings } = await api('GET', '/api/admin/config');
+    const current = ((settings || []).find((s) => s.key === 'APP_SEARCH_TOPICS') || {}).value || '';
+    const topics = current.split(/[,\n]/).map((s) => s.trim()).filter(Boolean);
+    if (topics.some((s) => s.toLowerCase() === topic.toLowerCase())) {
+      $('demand-message').textContent = `"${topic}" is already an app search topic.`;
+      return;
+    }
+    topics.push(topic.replace(/[,\n]/g, ' '));
+    await api('POST', '/api/admin/config', { APP_SEARCH_TOPICS: topics.join('\n') });
+    $('demand-message').textContent = `"${topic}" added to the app search topics: run "Search the web for apps" on the data page.`;
   }
 
   let labeling = null;
