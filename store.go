@@ -113,13 +113,6 @@ type Interaction struct {
 // is a weak match: the question counts as unmet demand.
 const WeakMatch = 50
 
-// Unmet reports whether the interaction asked for apps the catalog could
-// not answer well: nothing fit, or the best match was weak. Interactions
-// logged before topics were recorded (no Topic) never count.
-func (it Interaction) Unmet() bool {
-	return it.Intent == "recommendation" && it.Topic != "" && (it.NothingFits || it.BestMatch < WeakMatch)
-}
-
 // InteractionFilter selects logged interactions, newest first. Zero
 // fields select everything; a Limit of 0 means 50.
 type InteractionFilter struct {
@@ -128,8 +121,10 @@ type InteractionFilter struct {
 	// Since keeps interactions from then on; IDs keeps only those ids.
 	Since time.Time
 	IDs   []string
-	// Unmet keeps the recommendations that found nothing fitting or only
-	// a weak match (Interaction.Unmet).
+	// Unmet keeps the unmet demand: recommendations (intent
+	// "recommendation") where nothing fit or the best match was under
+	// WeakMatch. Interactions logged before topics were recorded (no
+	// Topic) never count.
 	Unmet bool
 }
 

@@ -2,6 +2,7 @@ package usage
 
 import (
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"testing"
 )
@@ -42,5 +43,27 @@ func TestClusterWeighsRepeatedQuestions(t *testing.T) {
 	}
 	if got := Cluster(vecs, []int{1, 8, 1}, 0.6); len(got) != 1 {
 		t.Errorf("40° asked eight times: %v", got)
+	}
+}
+
+// BenchmarkCluster groups as many distinct questions as a demand report
+// reads at most (MaxUnmet), as 384-dimensional unit vectors.
+func BenchmarkCluster(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	vecs := make([][]float32, MaxUnmet)
+	for i := range vecs {
+		v := make([]float32, 384)
+		var n float64
+		for j := range v {
+			v[j] = float32(rng.NormFloat64())
+			n += float64(v[j] * v[j])
+		}
+		for j := range v {
+			v[j] /= float32(math.Sqrt(n))
+		}
+		vecs[i] = v
+	}
+	for b.Loop() {
+		Cluster(vecs, nil, TopicSimilarity)
 	}
 }

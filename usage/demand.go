@@ -20,7 +20,7 @@ const TopicSimilarity = 0.45
 // MaxExamples bounds the example questions of a topic.
 const MaxExamples = 5
 
-// Demand groups unmet questions (vrrec.Interaction.Unmet) into topics by
+// Demand groups unmet questions (vrrec.InteractionFilter.Unmet) into topics by
 // the similarity of their topics' embeddings, and counts each topic's
 // questions, distinct students and questions per day from since to now
 // (since zero: from the first question's day).

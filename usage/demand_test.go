@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/embedding"
 	"github.com/vrrec/vrrec/internal/fixture"
 	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/usage"
@@ -89,6 +90,37 @@ func TestDemandGroupsParaphrasesOfOneUnmetTopic(t *testing.T) {
 	}
 	if len(top.Trend) != 8 || top.Trend[6].Count != len(origami) || top.Trend[7].Key != "2026-11-26" {
 		t.Errorf("trend over the week: %+v", top.Trend)
+	}
+}
+
+// counting counts the texts the model is asked to embed.
+type counting struct {
+	vrrec.Embedder
+	texts int
+}
+
+func (c *counting) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	c.texts += len(texts)
+	return c.Embedder.Embed(ctx, texts)
+}
+
+func TestDemandEmbedsEachQuestionOnce(t *testing.T) {
+	db := testenv.SQLite(t)
+	ctx := context.Background()
+	for i, q := range []string{"origami", "paper folding", "origami", "knitting"} {
+		db.Record(ctx, vrrec.Interaction{ID: fmt.Sprint(i), UserID: "u", Query: q, Topic: q, Intent: "recommendation", NothingFits: true, Time: time.Now()})
+	}
+	model := &counting{Embedder: testenv.Embedder(t)}
+	r := &usage.Reports{Log: db, Votes: db, Embedder: model, Vectors: embedding.NewCache().WithStore(db, nil)}
+	first, err := r.Demand(ctx, time.Time{})
+	if err != nil || model.texts != 3 {
+		t.Fatalf("first report: %d texts embedded (want the 3 distinct questions), %v", model.texts, err)
+	}
+	// Another process (a fresh cache) reads the vectors from the database.
+	r.Vectors = embedding.NewCache().WithStore(db, nil)
+	again, err := r.Demand(ctx, time.Time{})
+	if err != nil || model.texts != 3 || len(again.Topics) != len(first.Topics) {
+		t.Errorf("second report: %d texts embedded in all, %d topics (first %d), %v", model.texts, len(again.Topics), len(first.Topics), err)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/embedding"
 )
 
 // MaxUnmet bounds the unmet questions a demand report groups: the newest.
@@ -21,6 +22,10 @@ type Reports struct {
 	Log      vrrec.InteractionLog
 	Votes    vrrec.FeedbackStore
 	Embedder vrrec.Embedder
+	// Vectors, when set, keeps the questions' vectors (in the database's
+	// vector store), so each question is embedded once, not at every
+	// report.
+	Vectors *embedding.Cache
 	// AppName names an app of the served catalog ("" when unknown).
 	AppName func(appID string) string
 	// Now is the clock (time.Now when nil).
@@ -69,5 +74,20 @@ func (r *Reports) Demand(ctx context.Context, since time.Time) (vrrec.DemandRepo
 	if r.Now != nil {
 		now = r.Now
 	}
-	return Demand(ctx, r.Embedder, unmet, since, now())
+	var emb vrrec.Embedder = r.Embedder
+	if r.Vectors != nil {
+		emb = cached{r.Vectors, r.Embedder}
+	}
+	return Demand(ctx, emb, unmet, since, now())
+}
+
+// cached embeds through a vector cache.
+type cached struct {
+	cache *embedding.Cache
+	vrrec.Embedder
+}
+
+func (c cached) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	vecs, _, err := c.cache.Embed(ctx, c.Embedder, texts)
+	return vecs, err
 }
