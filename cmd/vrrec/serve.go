@@ -377,6 +377,8 @@ func (m *Main) newServer() (*web.Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	useReports := &reports.Reports{Log: m.db, Votes: m.db, Embedder: m.emb, AppName: m.appName,
+		Vectors: embedding.NewCache().WithStore(m.db, m.Log)}
 	return web.New(web.Config{
 		Chat:            m.chat,
 		Journal:         m.journal,
@@ -384,8 +386,7 @@ func (m *Main) newServer() (*web.Server, error) {
 		Admin:           auth,
 		Interactions:    m.db,
 		Feedback:        m.db,
-		Usage:           &reports.Reports{Log: m.db, Votes: m.db, Embedder: m.emb, AppName: m.appName,
-			Vectors: embedding.NewCache().WithStore(m.db, m.Log)},
+		Usage:           useReports,
 		Labels:          eval.Stored{LabeledQueryStore: m.db, Catalog: func() *vrrec.Catalog { return m.live.Current().Catalog }},
 		Settings:        m.settings,
 		SettingsChanged: m.settingsChanged,
