@@ -124,3 +124,21 @@ func TestBrowserFeedbackReachesTheDashboard(t *testing.T) {
 		t.Errorf("labeled query saved from the page: %+v, %v (interactions %+v)", labeled, err, all)
 	}
 }
+
+// Without the usage reports (or with them failing), their sections say so
+// and the rest of the dashboard stays: no page-wide alert.
+func TestBrowserDashboardWithoutUsageReports(t *testing.T) {
+	ctx := browser(t)
+	base, _ := usageServer(t, func(c *web.Config, _ *sqlite.DB) { c.Usage = nil })
+	login(t, ctx, base)
+	if err := chromedp.Do(ctx,
+		until(`document.querySelector('#feedback-total').textContent.includes('not available')`),
+		until(`document.querySelector('#demand-message').textContent.includes('not available')`),
+		until(`document.querySelector('#stat-total').textContent === '0'`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if !eval[bool](t, ctx, `document.getElementById('notice').hidden`) {
+		t.Errorf("a page-wide alert: %q", eval[string](t, ctx, `document.getElementById('notice').textContent`))
+	}
+}

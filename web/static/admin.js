@@ -291,6 +291,7 @@
 
   async function loadDemand() {
     $('demand-csv').href = '/api/admin/demand' + (period() ? period() + '&' : '?') + 'format=csv';
+    $('demand-message').textContent = '';
     const d = await api('GET', '/api/admin/demand' + period());
     const body = clear($('demand').tBodies[0]);
     if (!(d.topics || []).length) body.appendChild(el('tr', {}, el('td', { colspan: 7, class: 'empty' }, 'Nothing unmet in this period.')));
@@ -382,7 +383,16 @@
     }
   }
 
-  $('period').addEventListener('change', () => Promise.all([loadStats(), loadFeedback(), loadDemand()]).catch(fail));
+  // The usage reports fail on their own (the sentence model may be down):
+  // each says so in its section, the rest of the dashboard stays.
+  function loadUsage() {
+    const inSection = (id) => (err) => {
+      if (err.status !== 401) $(id).textContent = err.message;
+    };
+    return Promise.all([loadFeedback().catch(inSection('feedback-total')), loadDemand().catch(inSection('demand-message'))]);
+  }
+
+  $('period').addEventListener('change', () => Promise.all([loadStats(), loadUsage()]).catch(fail));
 
   $('log-filter').addEventListener('submit', (e) => {
     e.preventDefault();
@@ -400,7 +410,7 @@
   $('next').addEventListener('click', () => { logOffset += PAGE; loadLogs().catch(fail); });
 
   async function showDashboard() {
-    await Promise.all([loadStats(), loadFeedback(), loadDemand(), loadLogs(), loadAudit()]);
+    await Promise.all([loadStats(), loadUsage(), loadLogs(), loadAudit()]);
   }
 
   // ---- Data -------------------------------------------------------------
