@@ -72,7 +72,7 @@ func cmdEval(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 		return err
 	}
 	if *fromStore {
-		s, err := storedEvalSet(ctx, db, stdout)
+		s, err := storedEvalSet(ctx, db, stderr)
 		if err != nil {
 			return err
 		}
@@ -224,8 +224,8 @@ func loadEvalSets(ctx context.Context, db vrrec.CatalogStore, queries, catDir, u
 
 // storedEvalSet is the queries staff labeled from use, on the served
 // catalog; nil when there are none. Queries naming an app the catalog no
-// longer has are left out, and said so.
-func storedEvalSet(ctx context.Context, db database, stdout io.Writer) (*evalSet, error) {
+// longer has are left out, and said so on w.
+func storedEvalSet(ctx context.Context, db database, w io.Writer) (*evalSet, error) {
 	set, err := eval.Stored{LabeledQueryStore: db}.Set(ctx)
 	if err != nil {
 		return nil, err
@@ -238,13 +238,13 @@ func storedEvalSet(ctx context.Context, db database, stdout io.Writer) (*evalSet
 	for _, q := range set.Queries {
 		one := &eval.Set{Queries: []eval.Query{q}}
 		if err := one.Check(cat); err != nil {
-			fmt.Fprintf(stdout, "(labeled query %q left out: %v)\n", q.Query, err)
+			fmt.Fprintf(w, "(labeled query %q left out: %v)\n", q.Query, err)
 			continue
 		}
 		fits.Queries = append(fits.Queries, q)
 	}
 	if len(fits.Queries) == 0 {
-		fmt.Fprintf(stdout, "(no queries labeled from use fit the %s catalog yet: staff label them from the log's detail view)\n\n", src)
+		fmt.Fprintf(w, "(no queries labeled from use fit the %s catalog yet: staff label them from the log's detail view)\n", src)
 		return nil, nil
 	}
 	return &evalSet{name: eval.FromUse, set: fits, cat: cat, source: src}, nil

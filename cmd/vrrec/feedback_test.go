@@ -59,7 +59,7 @@ func TestLabeledQueryFromUseChangesTheEvaluation(t *testing.T) {
 			t.Fatalf("eval --from-store: %v\n%s", err, out)
 		}
 		var reports map[string]map[string]*eval.Report
-		if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):]), &reports); err != nil {
+		if err := json.Unmarshal([]byte(out), &reports); err != nil {
 			t.Fatalf("eval output: %v\n%s", err, out)
 		}
 		return reports
