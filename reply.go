@@ -11,6 +11,9 @@ type Reply struct {
 	Query     string              `json:"query,omitempty"` // what the apps answer
 	Apps      []AppRecommendation `json:"apps"`
 	App       *VRApp              `json:"app,omitempty"` // for app details
+	// Topic is what a recommendation understood the question to ask for
+	// ("Python", "origami"), as the answer quotes it.
+	Topic string `json:"topic,omitempty"`
 	// ExplainedBy is "llm" or "deterministic" for recommendations;
 	// LLMFallback marks a configured model that could not answer.
 	ExplainedBy   string `json:"explained_by,omitempty"`

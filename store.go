@@ -99,12 +99,33 @@ type Interaction struct {
 	LatencyMS float64   `json:"latency_ms"`
 	Source    string    `json:"source"` // web, stream, widget
 	Time      time.Time `json:"timestamp"`
+	// Topic is what the answer understood the question to ask about
+	// (Result.Topic); NothingFits and BestMatch (the highest match
+	// percentage shown, 0 when no app was) say how well the catalog
+	// answered it: what the unmet-demand report reads. Interactions
+	// logged before they were recorded have them empty.
+	Topic       string `json:"topic,omitempty"`
+	NothingFits bool   `json:"nothing_fits,omitempty"`
+	BestMatch   int    `json:"best_match,omitempty"`
 }
 
-// InteractionFilter selects logged interactions, newest first.
+// WeakMatch is the match percentage below which the best app of an answer
+// is a weak match: the question counts as unmet demand.
+const WeakMatch = 50
+
+// InteractionFilter selects logged interactions, newest first. Zero
+// fields select everything; a Limit of 0 means 50.
 type InteractionFilter struct {
 	UserID        string
 	Limit, Offset int
+	// Since keeps interactions from then on; IDs keeps only those ids.
+	Since time.Time
+	IDs   []string
+	// Unmet keeps the unmet demand: recommendations (intent
+	// "recommendation") where nothing fit or the best match was under
+	// WeakMatch. Interactions logged before topics were recorded (no
+	// Topic) never count.
+	Unmet bool
 }
 
 // Count is a value with how often it occurred.
@@ -297,4 +318,6 @@ type Store interface {
 	ConfigStore
 	JobStore
 	AuditLog
+	FeedbackStore
+	LabeledQueryStore
 }

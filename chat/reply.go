@@ -14,6 +14,15 @@ const (
 	maxAlsoPicks = 3
 )
 
+// Topic is what res understood the question to ask for, as the answer
+// quotes it: the engine's reading, else the query without its framing.
+func Topic(res *vrrec.Result) string {
+	if res.Topic != "" {
+		return res.Topic
+	}
+	return rag.Interest(res.Query)
+}
+
 // FormatReply renders a result as the chat reply in markdown: Top Picks
 // (probability of fitting at least rag.TopPickMin, up to five), Also Consider
 // (rag.FitMin to rag.TopPickMin, up to three; they become the picks when no app
@@ -27,11 +36,7 @@ func FormatReply(res *vrrec.Result) string {
 	if res.Language != "" {
 		return otherLanguageReply(res)
 	}
-	topic := res.Topic
-	if topic == "" {
-		topic = rag.Interest(res.Query)
-	}
-	interest := EscapeMarkdown(topic)
+	interest := EscapeMarkdown(Topic(res))
 	top, also := Picks(res)
 	unknown := ""
 	if len(res.UnknownCourses) > 0 {

@@ -169,7 +169,7 @@ func (s *Service) Answer(ctx context.Context, userID, sessionID, message string,
 			// about (Picks), so it cannot promote a weak candidate.
 			res = s.rerank(ctx, box.e, res, events)
 		}
-		reply.Query, reply.Apps = res.Query, Shown(res)
+		reply.Query, reply.Topic, reply.Apps = res.Query, Topic(res), Shown(res)
 		reply.ExplainedBy, reply.Understanding, reply.LLMFallback = res.ExplainedBy, res.Understanding, res.LLMFallback
 		reply.NothingFits, reply.Language, reply.UnknownCourses = res.NothingFits, res.Language, res.UnknownCourses
 		if res.NothingFits {

@@ -56,11 +56,12 @@ type Data struct {
 	// from the settings as they are now; EINVALID, naming the setting to
 	// set, when it is not configured.
 	Sources func(jobType string) (sources.Source, error)
-	// Engine builds a recommender over a catalog and Sets are the labeled
-	// queries, to measure a draft beside the live catalog; without them
-	// drafts are kept unmeasured.
+	// Engine builds a recommender over a catalog and Sets returns the
+	// labeled queries as they are when a draft is measured (staff may have
+	// labeled more since the last), to measure it beside the live catalog;
+	// without them drafts are kept unmeasured.
 	Engine func(ctx context.Context, cat *vrrec.Catalog, progress func(done, total int)) (vrrec.Recommender, error)
-	Sets   map[string]*eval.Set
+	Sets   func(ctx context.Context) (map[string]*eval.Set, error)
 	// By names who makes drafts and publishes ("staff" when empty; the
 	// command line says so).
 	By string

@@ -68,7 +68,12 @@ func (d *Data) draft(ctx context.Context, run *Run, cat *vrrec.Catalog, origin s
 // measure scores the draft and the live catalog on the labeled sets; ok is
 // false when they could not be measured (said in the log).
 func (d *Data) measure(ctx context.Context, run *Run, live, draft *vrrec.Catalog) (q eval.Quality, ok bool) {
-	if d.Engine == nil || len(d.Sets) == 0 {
+	if d.Engine == nil || d.Sets == nil {
+		return eval.Quality{}, false
+	}
+	sets, err := d.Sets(ctx)
+	if err != nil {
+		run.Logf("quality not measured: %v", err)
 		return eval.Quality{}, false
 	}
 	engine := func(stage string, cat *vrrec.Catalog) (vrrec.Recommender, error) {
@@ -79,7 +84,7 @@ func (d *Data) measure(ctx context.Context, run *Run, live, draft *vrrec.Catalog
 		var draftEng vrrec.Recommender
 		if draftEng, err = engine("measuring: preparing the draft", draft); err == nil {
 			run.Progress("measuring on the labeled queries", 0, 1)
-			q, err = eval.Measure(ctx, live, liveEng, draftEng, d.Sets)
+			q, err = eval.Measure(ctx, live, liveEng, draftEng, sets)
 			run.Progress("measuring on the labeled queries", 1, 1)
 		}
 	}

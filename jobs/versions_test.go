@@ -46,7 +46,9 @@ func checkDrafts(t *testing.T, store versionStore) {
 			return testenv.Engine(t, cat), nil
 		},
 		// A slice of the labeled set keeps the test quick under -race.
-		Sets: map[string]*eval.Set{"default": {Catalog: "default", Queries: sets["default"].Queries[:40]}},
+		Sets: func(context.Context) (map[string]*eval.Set, error) {
+			return map[string]*eval.Set{"default": {Catalog: "default", Queries: sets["default"].Queries[:40]}}, nil
+		},
 	}
 	run := func(jobType string, fn jobs.Func) vrrec.Job {
 		t.Helper()

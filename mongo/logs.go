@@ -29,6 +29,10 @@ type logDoc struct {
 	Source    string    `bson:"source"`
 	TS        time.Time `bson:"ts"`
 	Day       string    `bson:"day"`
+	// How well the answer fit; absent from documents logged before.
+	Topic       string `bson:"topic,omitempty"`
+	NothingFits bool   `bson:"nothing_fits"`
+	BestMatch   int    `bson:"best_match"`
 }
 
 // Record implements vrrec.InteractionLog.
@@ -43,7 +47,8 @@ func (d *DB) Record(ctx context.Context, items ...vrrec.Interaction) error {
 			apps = []string{}
 		}
 		ts := it.Time.UTC().Truncate(time.Millisecond)
-		docs[i] = logDoc{it.ID, it.UserID, it.SessionID, it.Query, it.Intent, it.Response, apps, it.LatencyMS, it.Source, ts, ts.Format("2006-01-02")}
+		docs[i] = logDoc{it.ID, it.UserID, it.SessionID, it.Query, it.Intent, it.Response, apps, it.LatencyMS, it.Source, ts, ts.Format("2006-01-02"),
+			it.Topic, it.NothingFits, it.BestMatch}
 	}
 	_, err := d.db.Collection(colLogs).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	var bulk mongo.BulkWriteException
@@ -63,10 +68,7 @@ func (d *DB) Record(ctx context.Context, items ...vrrec.Interaction) error {
 
 // Interactions implements vrrec.InteractionLog.
 func (d *DB) Interactions(ctx context.Context, f vrrec.InteractionFilter) ([]vrrec.Interaction, int, error) {
-	filter := bson.D{}
-	if f.UserID != "" {
-		filter = bson.D{{Key: "user_id", Value: f.UserID}}
-	}
+	filter := interactionFilter(f)
 	c := d.db.Collection(colLogs)
 	total, err := c.CountDocuments(ctx, filter)
 	if err != nil {
@@ -88,9 +90,33 @@ func (d *DB) Interactions(ctx context.Context, f vrrec.InteractionFilter) ([]vrr
 	out := make([]vrrec.Interaction, len(docs))
 	for i, doc := range docs {
 		out[i] = vrrec.Interaction{ID: doc.ID, UserID: doc.UserID, SessionID: doc.SessionID, Query: doc.Query, Intent: doc.Intent,
-			Response: doc.Response, Apps: doc.Apps, LatencyMS: doc.LatencyMS, Source: doc.Source, Time: doc.TS.UTC()}
+			Response: doc.Response, Apps: doc.Apps, LatencyMS: doc.LatencyMS, Source: doc.Source, Time: doc.TS.UTC(),
+			Topic: doc.Topic, NothingFits: doc.NothingFits, BestMatch: doc.BestMatch}
 	}
 	return out, int(total), nil
+}
+
+// interactionFilter is the query selecting f's interactions.
+func interactionFilter(f vrrec.InteractionFilter) bson.D {
+	filter := bson.D{}
+	if f.UserID != "" {
+		filter = append(filter, bson.E{Key: "user_id", Value: f.UserID})
+	}
+	if !f.Since.IsZero() {
+		filter = append(filter, bson.E{Key: "ts", Value: bson.D{{Key: "$gte", Value: f.Since.UTC()}}})
+	}
+	if f.IDs != nil {
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$in", Value: f.IDs}}})
+	}
+	if f.Unmet {
+		filter = append(filter, bson.E{Key: "intent", Value: "recommendation"},
+			bson.E{Key: "topic", Value: bson.D{{Key: "$exists", Value: true}, {Key: "$ne", Value: ""}}},
+			bson.E{Key: "$or", Value: bson.A{
+				bson.D{{Key: "nothing_fits", Value: true}},
+				bson.D{{Key: "best_match", Value: bson.D{{Key: "$lt", Value: vrrec.WeakMatch}}}},
+			}})
+	}
+	return filter
 }
 
 // Stats implements vrrec.InteractionLog.

@@ -92,6 +92,8 @@ func (d *DB) ensureIndexes(ctx context.Context) error {
 		colJobLogs:      {{{Key: "job_id", Value: 1}, {Key: "ts", Value: -1}}},
 		colAudit:        {{{Key: "ts", Value: -1}}},
 		colRevisions:    {{{Key: "created_at", Value: -1}}},
+		colFeedback:     {{{Key: "ts", Value: 1}}, {{Key: "interaction_id", Value: 1}}, {{Key: "user_id", Value: 1}}},
+		colLabeled:      {{{Key: "created_at", Value: 1}}},
 	}
 	for col, keys := range idx {
 		models := make([]mongo.IndexModel, len(keys))

@@ -22,7 +22,8 @@ func (d *DB) Record(ctx context.Context, items ...vrrec.Interaction) error {
 	}
 	defer tx.Rollback()
 	stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO interactions
-		(id, user_id, session_id, query, intent, response, apps, latency_ms, source, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		(id, user_id, session_id, query, intent, response, apps, latency_ms, source, ts, topic, nothing_fits, best_match)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("record interactions: %w", err)
 	}
@@ -30,7 +31,7 @@ func (d *DB) Record(ctx context.Context, items ...vrrec.Interaction) error {
 	for _, it := range items {
 		apps, _ := json.Marshal(nonNil(it.Apps))
 		if _, err := stmt.ExecContext(ctx, it.ID, it.UserID, it.SessionID, it.Query, it.Intent, it.Response, string(apps),
-			it.LatencyMS, it.Source, it.Time.UnixMilli()); err != nil {
+			it.LatencyMS, it.Source, it.Time.UnixMilli(), it.Topic, it.NothingFits, it.BestMatch); err != nil {
 			return fmt.Errorf("record interaction %s: %w", it.ID, err)
 		}
 	}
@@ -49,10 +50,7 @@ func nonNil(s []string) []string {
 
 // Interactions implements vrrec.InteractionLog.
 func (d *DB) Interactions(ctx context.Context, f vrrec.InteractionFilter) ([]vrrec.Interaction, int, error) {
-	where, args := "", []any{}
-	if f.UserID != "" {
-		where, args = "WHERE user_id = ?", append(args, f.UserID)
-	}
+	where, args := interactionWhere(f)
 	var total int
 	if err := d.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM interactions `+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("interactions: %w", err)
@@ -61,8 +59,8 @@ func (d *DB) Interactions(ctx context.Context, f vrrec.InteractionFilter) ([]vrr
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT id, user_id, session_id, query, intent, response, apps, latency_ms, source, ts
-		FROM interactions `+where+` ORDER BY ts DESC, id LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
+	rows, err := d.db.QueryContext(ctx, `SELECT id, user_id, session_id, query, intent, response, apps, latency_ms, source, ts,
+		topic, nothing_fits, best_match FROM interactions `+where+` ORDER BY ts DESC, id LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("interactions: %w", err)
 	}
@@ -72,7 +70,8 @@ func (d *DB) Interactions(ctx context.Context, f vrrec.InteractionFilter) ([]vrr
 		var it vrrec.Interaction
 		var apps string
 		var ts int64
-		if err := rows.Scan(&it.ID, &it.UserID, &it.SessionID, &it.Query, &it.Intent, &it.Response, &apps, &it.LatencyMS, &it.Source, &ts); err != nil {
+		if err := rows.Scan(&it.ID, &it.UserID, &it.SessionID, &it.Query, &it.Intent, &it.Response, &apps, &it.LatencyMS, &it.Source, &ts,
+			&it.Topic, &it.NothingFits, &it.BestMatch); err != nil {
 			return nil, 0, fmt.Errorf("interactions: %w", err)
 		}
 		_ = json.Unmarshal([]byte(apps), &it.Apps)
@@ -80,6 +79,30 @@ func (d *DB) Interactions(ctx context.Context, f vrrec.InteractionFilter) ([]vrr
 		out = append(out, it)
 	}
 	return out, total, rows.Err()
+}
+
+// interactionWhere is the WHERE clause selecting f's interactions.
+func interactionWhere(f vrrec.InteractionFilter) (string, []any) {
+	var conds []string
+	var args []any
+	if f.UserID != "" {
+		conds, args = append(conds, "user_id = ?"), append(args, f.UserID)
+	}
+	if !f.Since.IsZero() {
+		conds, args = append(conds, "ts >= ?"), append(args, f.Since.UnixMilli())
+	}
+	if f.IDs != nil {
+		conds = append(conds, "id IN (SELECT value FROM json_each(?))")
+		ids, _ := json.Marshal(nonNil(f.IDs))
+		args = append(args, string(ids))
+	}
+	if f.Unmet {
+		conds, args = append(conds, "intent = 'recommendation' AND topic <> '' AND (nothing_fits = 1 OR best_match < ?)"), append(args, vrrec.WeakMatch)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return "WHERE " + strings.Join(conds, " AND "), args
 }
 
 // Stats implements vrrec.InteractionLog.

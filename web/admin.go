@@ -134,17 +134,12 @@ func (s *Server) adminStats(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, vrrec.Errorf(vrrec.EUNAVAILABLE, "no interaction log"))
 		return
 	}
-	days, err := queryInt(r, "days", 0, 1, 3660)
+	from, err := since(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	since := time.Time{}
-	if days > 0 {
-		// Whole days: today and the days-1 before it, in UTC as the per-day counts.
-		since = time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -(days - 1))
-	}
-	st, err := s.cfg.Interactions.Stats(r.Context(), since)
+	st, err := s.cfg.Interactions.Stats(r.Context(), from)
 	if err != nil {
 		s.writeError(w, r, vrrec.Unavailable(err, "Statistics are unavailable: the database does not answer"))
 		return

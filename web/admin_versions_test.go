@@ -26,7 +26,9 @@ func TestCatalogVersionsReviewPublishRollBack(t *testing.T) {
 		e.data.Engine = func(_ context.Context, cat *vrrec.Catalog, _ func(done, total int)) (vrrec.Recommender, error) {
 			return testenv.Engine(t, cat), nil
 		}
-		e.data.Sets = map[string]*quality.Set{"default": {Queries: sets["default"].Queries[:30]}}
+		e.data.Sets = func(context.Context) (map[string]*quality.Set, error) {
+			return map[string]*quality.Set{"default": {Queries: sets["default"].Queries[:30]}}, nil
+		}
 	})
 	def := e.current()
 	half, err := json.Marshal(def.Apps[:len(def.Apps)/2])

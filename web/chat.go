@@ -31,11 +31,14 @@ type chatRequest struct {
 	SessionID string `json:"session_id"`
 }
 
-// chatResponse is the reply plus, for the embedded widget, the signed id to
-// send back in X-Vrrec-User.
+// chatResponse is the reply, the interaction it is logged as with the
+// token a vote on it carries (POST /api/feedback), and, for the embedded
+// widget, the signed id to send back in X-Vrrec-User.
 type chatResponse struct {
 	*vrrec.Reply
-	UserToken string `json:"user_token,omitempty"`
+	InteractionID string `json:"interaction_id"`
+	FeedbackToken string `json:"feedback_token"`
+	UserToken     string `json:"user_token,omitempty"`
 }
 
 var sessionIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -70,8 +73,8 @@ func (s *Server) readChat(w http.ResponseWriter, r *http.Request) (chatRequest, 
 	return req, nil
 }
 
-func (s *Server) respondChat(r *http.Request, reply *vrrec.Reply) chatResponse {
-	out := chatResponse{Reply: reply}
+func (s *Server) respondChat(r *http.Request, reply *vrrec.Reply, it vrrec.Interaction) chatResponse {
+	out := chatResponse{Reply: reply, InteractionID: it.ID, FeedbackToken: feedbackToken(s.cfg.SecretKey, reply.UserID, it.ID, it.Apps)}
 	if r.Header.Get("X-Vrrec-Embed") == "1" {
 		out.UserToken = s.sign(reply.UserID)
 	}
@@ -106,8 +109,8 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.record(r, req.Message, reply, start, "web")
-	writeJSON(w, http.StatusOK, s.respondChat(r, reply))
+	it := s.record(r, req.Message, reply, start, "web")
+	writeJSON(w, http.StatusOK, s.respondChat(r, reply, it))
 }
 
 // chatUsage answers GET /chat with how to use it, as the old system did.
@@ -153,28 +156,28 @@ func (s *Server) chatStream(w http.ResponseWriter, r *http.Request) {
 		send("error", map[string]any{"error": s.publicMessage(r, err), "status": status(vrrec.ErrorCode(err))})
 		return
 	}
-	s.record(r, req.Message, reply, start, "stream")
-	send("result", s.respondChat(r, reply))
+	it := s.record(r, req.Message, reply, start, "stream")
+	send("result", s.respondChat(r, reply, it))
 }
 
-// record gives an answered chat to the journal and waits until it is
-// durable (on disk, not yet in the database), so an answer a client
+// record logs an answered chat and returns the interaction: it gives it to
+// the journal and waits until it is durable (on disk, not yet in the
+// database), so an answer a client
 // receives is never lost by a crash after it. When it cannot be made
 // durable in time (the request's context ended, the spool is full or
 // failing), the chat is answered anyway: the journal keeps the interaction
 // in memory for the database and counts it as not durable (its NotDurable
 // metric); here it is only logged at debug level, since the journal already
 // logs each episode.
-func (s *Server) record(r *http.Request, message string, reply *vrrec.Reply, start time.Time, source string) {
-	if s.cfg.Journal == nil {
-		return
-	}
+func (s *Server) record(r *http.Request, message string, reply *vrrec.Reply, start time.Time, source string) vrrec.Interaction {
 	if r.Header.Get("X-Vrrec-Embed") == "1" {
 		source = "widget"
 	}
 	apps := make([]string, 0, len(reply.Apps)+1)
+	best := 0
 	for _, a := range reply.Apps {
 		apps = append(apps, a.AppID)
+		best = max(best, a.MatchPercent)
 	}
 	if reply.App != nil && len(apps) == 0 {
 		apps = append(apps, reply.App.AppID) // "tell me more about X" shows X
@@ -182,11 +185,15 @@ func (s *Server) record(r *http.Request, message string, reply *vrrec.Reply, sta
 	it := vrrec.Interaction{
 		ID: newUUID(), UserID: reply.UserID, SessionID: reply.SessionID, Query: message, Intent: reply.Intent,
 		Response: reply.Response, Apps: apps, LatencyMS: float64(time.Since(start).Microseconds()) / 1000,
-		Source: source, Time: start.UTC(),
+		Source: source, Time: start.UTC(), Topic: reply.Topic, NothingFits: reply.NothingFits, BestMatch: best,
+	}
+	if s.cfg.Journal == nil {
+		return it
 	}
 	if err := s.cfg.Journal.Log(r.Context(), it); err != nil {
 		s.cfg.Log.DebugContext(r.Context(), "answered chat not durable", "id", it.ID, "err", err)
 	}
+	return it
 }
 
 // history answers GET /api/history with the caller's own conversation.

@@ -18,6 +18,8 @@ import (
 //
 //   - chats (POST /chat and /chat/stream) against the student's Default and
 //     Chat and the address's IPDefault and IPChat;
+//   - votes (POST /api/feedback) like chats, with budgets of the same rates
+//     of their own, so voting never spends the budget for asking;
 //   - page loads and cheap reads (every GET and HEAD outside /api/admin/:
 //     the pages, /api/history, /api/auth/check, GET /chat, unknown paths)
 //     against the address's Pages ceiling only, so a student who used up
@@ -48,16 +50,17 @@ type Limits struct {
 	// Per client address: login attempts, and page loads.
 	Login, Pages []limiter.Rate
 	// OnReject, when set, is told each refused request's kind: "chat",
-	// "pages", "login" or "default".
+	// "feedback", "pages", "login" or "default".
 	OnReject func(route string)
 }
 
 // The kinds of limited requests, as OnReject names them.
 const (
-	routeChat    = "chat"
-	routePages   = "pages"
-	routeLogin   = "login"
-	routeDefault = "default"
+	routeChat     = "chat"
+	routeFeedback = "feedback"
+	routePages    = "pages"
+	routeLogin    = "login"
+	routeDefault  = "default"
 )
 
 // exempt lists what is never limited: probes, metrics and static assets.
@@ -70,6 +73,10 @@ func isChat(r *http.Request) bool {
 	return r.Method == http.MethodPost && (r.URL.Path == "/chat" || r.URL.Path == "/chat/stream")
 }
 
+func isFeedback(r *http.Request) bool {
+	return r.Method == http.MethodPost && r.URL.Path == "/api/feedback"
+}
+
 func isLogin(r *http.Request) bool {
 	return r.Method == http.MethodPost && r.URL.Path == "/api/auth/login"
 }
@@ -79,6 +86,8 @@ func routeOf(r *http.Request) string {
 	switch {
 	case isChat(r):
 		return routeChat
+	case isFeedback(r):
+		return routeFeedback
 	case isLogin(r):
 		return routeLogin
 	case (r.Method == http.MethodGet || r.Method == http.MethodHead) && !strings.HasPrefix(r.URL.Path, "/api/admin/"):
@@ -100,14 +109,19 @@ func (s *Server) rules(r *http.Request, route string) []ratelimit.Rule {
 	if id := s.verifiedUser(r); id != "" {
 		student := "user:" + id
 		rules = append(rules, ratelimit.Rule{Name: "default", Client: student, Rates: l.Default})
-		if route == routeChat {
+		switch route {
+		case routeChat:
 			rules = append(rules, ratelimit.Rule{Name: "chat", Client: student, Rates: l.Chat})
+		case routeFeedback:
+			rules = append(rules, ratelimit.Rule{Name: "feedback", Client: student, Rates: l.Chat})
 		}
 	}
 	rules = append(rules, ratelimit.Rule{Name: "ip-default", Client: ip, Rates: l.IPDefault})
 	switch route {
 	case routeChat:
 		rules = append(rules, ratelimit.Rule{Name: "ip-chat", Client: ip, Rates: l.IPChat})
+	case routeFeedback:
+		rules = append(rules, ratelimit.Rule{Name: "ip-feedback", Client: ip, Rates: l.IPChat})
 	case routeLogin:
 		rules = append(rules, ratelimit.Rule{Name: "login", Client: ip, Rates: l.Login})
 	}
@@ -117,7 +131,7 @@ func (s *Server) rules(r *http.Request, route string) []ratelimit.Rule {
 // refusal is the 429 message for a request over the limit d reached.
 func refusal(d ratelimit.Decision) string {
 	switch d.Rule {
-	case "ip-default", "ip-chat":
+	case "ip-default", "ip-chat", "ip-feedback":
 		return "Too many requests from your network: " + d.Rate + " for everyone sharing its address. Please wait before trying again."
 	case "pages":
 		return "Too many page loads from your address: " + d.Rate + ". Please wait before trying again."

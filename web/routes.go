@@ -27,6 +27,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /chat", s.chat)
 	mux.HandleFunc("POST /chat/stream", s.chatStream)
 	mux.HandleFunc("GET /api/history", s.history)
+	mux.HandleFunc("POST /api/feedback", s.feedback)
 
 	// Staff. State-changing requests must come from this origin (CSRF).
 	csrf := http.NewCrossOriginProtection()
@@ -43,6 +44,11 @@ func (s *Server) routes() http.Handler {
 	staff.HandleFunc("GET /api/admin/config", s.adminConfig)
 	staff.HandleFunc("POST /api/admin/config", s.updateConfig)
 	staff.HandleFunc("GET /api/admin/audit", s.auditTrail)
+	staff.HandleFunc("GET /api/admin/feedback", s.needUsage(s.feedbackReport))
+	staff.HandleFunc("GET /api/admin/demand", s.needUsage(s.demandReport))
+	staff.HandleFunc("GET /api/admin/labeled-queries", s.needUsage(s.labeledQueries))
+	staff.HandleFunc("POST /api/admin/labeled-queries", s.needUsage(s.saveLabeledQuery))
+	staff.HandleFunc("GET /api/admin/labeled-queries/export", s.needUsage(s.exportLabeledQueries))
 	staff.HandleFunc("GET /api/admin/data/status", s.needData(s.dataStatus))
 	staff.HandleFunc("POST /api/admin/data/import", s.needData(s.importUpload))
 	staff.HandleFunc("POST /api/admin/data/update/courses", s.needData(s.startWith(DataJobs.UpdateCourses)))

@@ -2,9 +2,9 @@
 // Events), the chat page and embeddable widget, student identity cookies,
 // health and readiness, and the staff pages' API. It depends only on the
 // domain and on small interfaces it defines for what it asks of the rest
-// (Chatter, AdminAuth, SettingsStore, DataJobs, JobHistory, Journal), which
-// cmd/vrrec fills with the chat service, the admin package and the jobs
-// package; handlers parse no catalog files and know nothing of databases or
+// (Chatter, AdminAuth, SettingsStore, DataJobs, JobHistory, Journal, Usage,
+// Labels), which cmd/vrrec fills with the chat service, the admin package,
+// the jobs, usage and eval packages; handlers parse no catalog files and know nothing of databases or
 // the recommender's internals.
 package web
 
@@ -68,6 +68,12 @@ type Config struct {
 	Admin AdminAuth
 	// Interactions feeds the admin logs and stats.
 	Interactions vrrec.InteractionLog
+	// Feedback keeps the students' votes (POST /api/feedback); Usage makes
+	// the staff's reports on votes and unmet demand; Labels keeps the
+	// questions staff label as evaluation queries.
+	Feedback vrrec.FeedbackStore
+	Usage    Usage
+	Labels   Labels
 	// Settings are the managed settings staff change at run time;
 	// SettingsChanged is told which keys changed.
 	Settings        SettingsStore

@@ -52,7 +52,9 @@ func testBrowserCatalogVersions(t *testing.T, store vrrec.Store) {
 		e.data.Engine = func(_ context.Context, cat *vrrec.Catalog, _ func(done, total int)) (vrrec.Recommender, error) {
 			return engineOf(cat), nil
 		}
-		e.data.Sets = map[string]*quality.Set{"default": {Queries: sets["default"].Queries[:40]}}
+		e.data.Sets = func(context.Context) (map[string]*quality.Set, error) {
+			return map[string]*quality.Set{"default": {Queries: sets["default"].Queries[:40]}}, nil
+		}
 	})
 	answer := func() string {
 		t.Helper()

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 
@@ -28,12 +29,25 @@ const catalogUsage = `Usage:
 `
 
 // newDataJobs is the data-management work on db: drafts kept in the
-// database's catalog history, measured on the built-in labeled sets with
-// engines over the in-memory graph; publish runs reload after writing.
+// database's catalog history, measured on the built-in labeled sets and the
+// queries staff labeled from use (read at each measurement) with engines
+// over the in-memory graph; publish runs reload after writing.
 func newDataJobs(cfg config.Config, db database, emb vrrec.Embedder, log *slog.Logger, opts rag.Options, reload func(ctx context.Context, run *jobs.Run) error) (*jobs.Data, error) {
-	sets, err := eval.Builtin()
+	builtin, err := eval.Builtin()
 	if err != nil {
 		return nil, err
+	}
+	fromUse := eval.Stored{LabeledQueryStore: db}
+	sets := func(ctx context.Context) (map[string]*eval.Set, error) {
+		stored, err := fromUse.Set(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out := maps.Clone(builtin)
+		if len(stored.Queries) > 0 {
+			out[eval.FromUse] = stored
+		}
+		return out, nil
 	}
 	return &jobs.Data{
 		History: &catalog.History{Store: db, Keep: cfg.CatalogVersionsKeep},

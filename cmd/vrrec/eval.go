@@ -42,6 +42,7 @@ func cmdEval(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	fit := fs.Bool("fit", false, "fit the fusion weights on the dev queries and report with them")
 	without := fs.String("without", "", "comma-separated evidence to turn off: dense, lexical, skills, course")
 	diversity := fs.Float64("diversity", 0, "diversification strength (0: default; negative: off)")
+	fromStore := fs.Bool("from-store", false, "also run the queries staff labeled from use (saved in the database) on the served catalog")
 	asJSON := fs.Bool("json", false, "print the reports as JSON")
 	verbose := fs.Bool("v", false, "print every query's scores and retrieved apps")
 	if _, err := parseFlags(fs, args); err != nil {
@@ -69,6 +70,15 @@ func cmdEval(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	sets, err := loadEvalSets(ctx, db, *queries, *catDir, *upstream, stdout)
 	if err != nil {
 		return err
+	}
+	if *fromStore {
+		s, err := storedEvalSet(ctx, db, stderr)
+		if err != nil {
+			return err
+		}
+		if s != nil {
+			sets = append(sets, s)
+		}
 	}
 	emb, err := newEmbedder(cfg)
 	if err != nil {
@@ -210,6 +220,34 @@ func loadEvalSets(ctx context.Context, db vrrec.CatalogStore, queries, catDir, u
 		out = append(out, &evalSet{name: sp.name, set: set, cat: cat, source: src})
 	}
 	return out, nil
+}
+
+// storedEvalSet is the queries staff labeled from use, on the served
+// catalog; nil when there are none. Queries naming an app the catalog no
+// longer has are left out, and said so on w.
+func storedEvalSet(ctx context.Context, db database, w io.Writer) (*evalSet, error) {
+	set, err := eval.Stored{LabeledQueryStore: db}.Set(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cat, src, err := openCatalog(ctx, db, "")
+	if err != nil {
+		return nil, err
+	}
+	fits := &eval.Set{Catalog: set.Catalog}
+	for _, q := range set.Queries {
+		one := &eval.Set{Queries: []eval.Query{q}}
+		if err := one.Check(cat); err != nil {
+			fmt.Fprintf(w, "(labeled query %q left out: %v)\n", q.Query, err)
+			continue
+		}
+		fits.Queries = append(fits.Queries, q)
+	}
+	if len(fits.Queries) == 0 {
+		fmt.Fprintf(w, "(no queries labeled from use fit the %s catalog yet: staff label them from the log's detail view)\n", src)
+		return nil, nil
+	}
+	return &evalSet{name: eval.FromUse, set: fits, cat: cat, source: src}, nil
 }
 
 // The fusion's fit: a light L2 penalty, and the pairwise (ordering) part

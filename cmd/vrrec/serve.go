@@ -20,6 +20,7 @@ import (
 	"github.com/vrrec/vrrec/chat"
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/embedding"
+	"github.com/vrrec/vrrec/eval"
 	"github.com/vrrec/vrrec/graph"
 	"github.com/vrrec/vrrec/jobs"
 	"github.com/vrrec/vrrec/journal"
@@ -32,6 +33,7 @@ import (
 	"github.com/vrrec/vrrec/redis"
 	"github.com/vrrec/vrrec/skills"
 	"github.com/vrrec/vrrec/sources"
+	reports "github.com/vrrec/vrrec/usage" // main.go has a usage text
 	"github.com/vrrec/vrrec/web"
 )
 
@@ -375,12 +377,17 @@ func (m *Main) newServer() (*web.Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	useReports := &reports.Reports{Log: m.db, Votes: m.db, Embedder: m.emb, AppName: m.appName,
+		Vectors: embedding.NewCache().WithStore(m.db, m.Log)}
 	return web.New(web.Config{
 		Chat:            m.chat,
 		Journal:         m.journal,
 		Observer:        m.metrics,
 		Admin:           auth,
 		Interactions:    m.db,
+		Feedback:        m.db,
+		Usage:           useReports,
+		Labels:          eval.Stored{LabeledQueryStore: m.db, Catalog: func() *vrrec.Catalog { return m.live.Current().Catalog }},
 		Settings:        m.settings,
 		SettingsChanged: m.settingsChanged,
 		Audit:           m.db,
@@ -406,6 +413,16 @@ func (m *Main) newServer() (*web.Server, error) {
 		ChatQueueTimeout:   cfg.ChatQueueTimeout,
 		CORSOrigins:        cfg.CORSOrigins,
 	})
+}
+
+// appName names an app of the served catalog, "" when it has none of that id.
+func (m *Main) appName(id string) string {
+	for _, a := range m.live.Current().Catalog.Apps {
+		if a.AppID == id {
+			return a.Name
+		}
+	}
+	return ""
 }
 
 // checks decide /ready.

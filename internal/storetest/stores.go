@@ -148,6 +148,7 @@ func Interactions(t *testing.T, open func(t *testing.T) vrrec.InteractionLog) {
 			t.Errorf("empty stats: %+v, %v", empty, err)
 		}
 	})
+	t.Run("unmet demand and selection", func(t *testing.T) { unmetInteractions(t, open(t)) })
 	t.Run("latency distribution", func(t *testing.T) {
 		s := open(t)
 		for i, ms := range []float64{49.9, 50, 100, 2500, 7000, 3} {
@@ -309,6 +310,10 @@ func All[S vrrec.Store](t *testing.T, open func(t *testing.T) S) {
 	t.Run("config", func(t *testing.T) { Config(t, func(t *testing.T) vrrec.ConfigStore { return open(t) }) })
 	t.Run("jobs", func(t *testing.T) { Jobs(t, func(t *testing.T) vrrec.JobStore { return open(t) }) })
 	t.Run("audit", func(t *testing.T) { Audit(t, func(t *testing.T) vrrec.AuditLog { return open(t) }) })
+	t.Run("feedback", func(t *testing.T) { Feedback(t, func(t *testing.T) vrrec.FeedbackStore { return open(t) }) })
+	t.Run("labeled queries", func(t *testing.T) {
+		LabeledQueries(t, func(t *testing.T) vrrec.LabeledQueryStore { return open(t) })
+	})
 }
 
 // StaleJobLock checks that a job store recovers when the job holding the

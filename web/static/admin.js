@@ -210,8 +210,7 @@
   }
 
   async function loadStats() {
-    const days = $('period').value;
-    const s = await api('GET', '/api/admin/stats' + (days ? '?days=' + encodeURIComponent(days) : ''));
+    const s = await api('GET', '/api/admin/stats' + period());
     $('stat-total').textContent = s.total_interactions;
     $('stat-users').textContent = s.unique_users;
     $('stat-avg').textContent = ms(s.avg_latency_ms);
@@ -247,7 +246,119 @@
     $('next').disabled = last >= page.total;
   }
 
+  function period() {
+    const days = $('period').value;
+    return days ? '?days=' + encodeURIComponent(days) : '';
+  }
+
+  function voteRow(h, withAsked) {
+    const cells = [el('td', {}, h.name || h.key), el('td', {}, h.helpful), el('td', {}, h.not_helpful)];
+    if (withAsked) cells.push(el('td', {}, h.not_what_i_asked));
+    return el('tr', {}, ...cells);
+  }
+
+  async function loadFeedback() {
+    const f = await api('GET', '/api/admin/feedback' + period());
+    $('feedback-total').textContent = f.votes === 1 ? '1 vote' : f.votes + ' votes';
+    const fill = (table, rows, cols, withAsked) => {
+      const body = clear(table.tBodies[0]);
+      if (!rows.length) body.appendChild(el('tr', {}, el('td', { colspan: cols, class: 'empty' }, 'No votes yet.')));
+      for (const h of rows) body.appendChild(voteRow(h, withAsked));
+    };
+    fill($('feedback-apps'), f.apps || [], 3, false);
+    fill($('feedback-topics'), f.topics || [], 4, true);
+    const flagged = clear($('feedback-flagged'));
+    if (!(f.most_not_helpful || []).length) flagged.appendChild(el('li', { class: 'empty' }, 'None yet.'));
+    for (const u of f.most_not_helpful || []) {
+      const qs = el('ul', { class: 'questions' }, ...(u.questions || []).map((q) => el('li', {}, q)));
+      flagged.appendChild(el('li', {}, el('span', {}, `${u.name || u.app_id}: ${u.not_helpful} not helpful`), qs));
+    }
+    const nwia = clear($('feedback-nwia'));
+    if (!(f.not_what_i_asked || []).length) nwia.appendChild(el('li', { class: 'empty' }, 'None yet.'));
+    for (const q of f.not_what_i_asked || []) nwia.appendChild(el('li', {}, q));
+  }
+
+  function trend(counts) {
+    const max = Math.max(1, ...counts.map((c) => c.count));
+    const box = el('span', { class: 'trend', role: 'img', 'aria-label': counts.map((c) => `${c.key}: ${c.count}`).join(', ') });
+    for (const c of counts.slice(-60)) {
+      const bar = el('span', { title: `${c.key}: ${c.count}` });
+      bar.style.height = Math.round((c.count / max) * 100) + '%';
+      box.appendChild(bar);
+    }
+    return box;
+  }
+
+  async function loadDemand() {
+    $('demand-csv').href = '/api/admin/demand' + (period() ? period() + '&' : '?') + 'format=csv';
+    $('demand-message').textContent = '';
+    const d = await api('GET', '/api/admin/demand' + period());
+    const body = clear($('demand').tBodies[0]);
+    if (!(d.topics || []).length) body.appendChild(el('tr', {}, el('td', { colspan: 7, class: 'empty' }, 'Nothing unmet in this period.')));
+    for (const t of d.topics || []) {
+      body.appendChild(el('tr', {},
+        el('td', { class: 'query' }, t.topic),
+        el('td', {}, t.count),
+        el('td', {}, t.students),
+        el('td', {}, t.nothing_fits),
+        el('td', {}, trend(t.trend || [])),
+        el('td', { class: 'query' }, (t.examples || []).join(' · ')),
+        el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => addSearchTopic(t.topic).catch(fail),
+          'aria-label': `Search the web for apps about ${t.topic}` }, 'Add to app search'))));
+    }
+  }
+
+  // addSearchTopic adds a demand topic to APP_SEARCH_TOPICS, which the
+  // "Search the web for apps" job on the data page searches.
+  async function addSearchTopic(topic) {
+    const { settings } = await api('GET', '/api/admin/config');
+    const current = ((settings || []).find((s) => s.key === 'APP_SEARCH_TOPICS') || {}).value || '';
+    const topics = current.split(/[,\n]/).map((s) => s.trim()).filter(Boolean);
+    if (topics.some((s) => s.toLowerCase() === topic.toLowerCase())) {
+      $('demand-message').textContent = `"${topic}" is already an app search topic.`;
+      return;
+    }
+    topics.push(topic.replace(/[,\n]/g, ' '));
+    await api('POST', '/api/admin/config', { APP_SEARCH_TOPICS: topics.join('\n') });
+    $('demand-message').textContent = `"${topic}" added to the app search topics: run "Search the web for apps" on the data page.`;
+  }
+
+  let labeling = null;
+
+  function labelRows(it) {
+    const body = clear($('label-apps'));
+    (it.recommended_apps || []).forEach((id, i) => {
+      const name = 'grade-' + i;
+      const radio = (grade, checked) => el('td', {}, el('input', Object.assign({ type: 'radio', name, value: grade, 'data-app': id,
+        'aria-label': `${id}: ${grade}` }, checked ? { checked: '' } : {})));
+      body.appendChild(el('tr', {}, el('td', { class: 'mono' }, id), radio('relevant'), radio('acceptable'), radio('none', true)));
+    });
+    if (!(it.recommended_apps || []).length) body.appendChild(el('tr', {}, el('td', { colspan: 4, class: 'empty' }, 'No apps were shown: saving records that nothing fits.')));
+  }
+
+  $('label-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!labeling) return;
+    const relevant = [];
+    const acceptable = [];
+    for (const input of $('label-apps').querySelectorAll('input[type=radio]:checked')) {
+      if (input.value === 'relevant') relevant.push(input.dataset.app);
+      if (input.value === 'acceptable') acceptable.push(input.dataset.app);
+    }
+    $('label-message').textContent = 'Saving…';
+    try {
+      await api('POST', '/api/admin/labeled-queries', { query: labeling.query, relevant, acceptable, interaction_id: labeling.id });
+      $('label-message').textContent = `Saved: ${relevant.length} relevant, ${acceptable.length} acceptable.`;
+      loadAudit().catch(fail);
+    } catch (err) {
+      $('label-message').textContent = err.message;
+    }
+  });
+
   function openDetail(it) {
+    labeling = it;
+    labelRows(it);
+    $('label-message').textContent = '';
     const fields = clear($('detail-fields'));
     const add = (k, v) => fields.append(el('dt', {}, k), el('dd', {}, v === undefined || v === '' ? '–' : String(v)));
     add('Time', when(it.timestamp));
@@ -272,7 +383,16 @@
     }
   }
 
-  $('period').addEventListener('change', () => loadStats().catch(fail));
+  // The usage reports fail on their own (the sentence model may be down):
+  // each says so in its section, the rest of the dashboard stays.
+  function loadUsage() {
+    const inSection = (id) => (err) => {
+      if (err.status !== 401) $(id).textContent = err.message;
+    };
+    return Promise.all([loadFeedback().catch(inSection('feedback-total')), loadDemand().catch(inSection('demand-message'))]);
+  }
+
+  $('period').addEventListener('change', () => Promise.all([loadStats(), loadUsage()]).catch(fail));
 
   $('log-filter').addEventListener('submit', (e) => {
     e.preventDefault();
@@ -290,7 +410,7 @@
   $('next').addEventListener('click', () => { logOffset += PAGE; loadLogs().catch(fail); });
 
   async function showDashboard() {
-    await Promise.all([loadStats(), loadLogs(), loadAudit()]);
+    await Promise.all([loadStats(), loadUsage(), loadLogs(), loadAudit()]);
   }
 
   // ---- Data -------------------------------------------------------------

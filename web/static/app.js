@@ -163,6 +163,63 @@
     return card;
   }
 
+  // Votes (POST /api/feedback): a pressed button (aria-pressed) is the
+  // student's vote; pressing it again withdraws it, pressing another
+  // changes it. A vote that is not saved goes back to what it was, and
+  // says so.
+  async function sendVote(reply, appId, vote) {
+    const res = await fetch('/api/feedback', {
+      method: 'POST', headers: headers(), credentials: 'same-origin',
+      body: JSON.stringify({ interaction_id: reply.interaction_id, app_id: appId, vote, token: reply.feedback_token }),
+    });
+    if (!res.ok) throw await errorOf(res);
+  }
+
+  // voteGroup is a set of toggle buttons, each {vote, label, text}; at most
+  // one is pressed.
+  function voteGroup(reply, appId, options, groupLabel) {
+    const group = el('div', 'vote');
+    group.setAttribute('role', 'group');
+    group.setAttribute('aria-label', groupLabel);
+    const note = el('span', 'vote-note');
+    note.setAttribute('role', 'status');
+    let current = '';
+    const buttons = options.map((o) => {
+      const b = el('button', 'vote-' + o.vote.replace(/_/g, '-'), o.text);
+      b.type = 'button';
+      b.dataset.vote = o.vote;
+      b.setAttribute('aria-label', o.label);
+      b.setAttribute('aria-pressed', 'false');
+      b.addEventListener('click', async () => {
+        const before = current;
+        const next = current === o.vote ? '' : o.vote;
+        const show = (v) => {
+          current = v;
+          buttons.forEach((x) => x.setAttribute('aria-pressed', String(x.dataset.vote === v)));
+        };
+        show(next);
+        note.textContent = '';
+        try {
+          await sendVote(reply, appId, next);
+          note.textContent = next ? 'Thanks for your feedback' : '';
+        } catch (err) {
+          show(before);
+          note.textContent = err instanceof HttpError && err.status < 500 ? err.message : 'Your vote was not saved. Please try again.';
+        }
+      });
+      return b;
+    });
+    group.append(...buttons, note);
+    return group;
+  }
+
+  function appVotes(reply, app) {
+    return voteGroup(reply, app.app_id, [
+      { vote: 'helpful', text: 'Helpful', label: app.name + ' is helpful' },
+      { vote: 'not_helpful', text: 'Not helpful', label: app.name + ' is not helpful' },
+    ], 'Was ' + app.name + ' helpful?');
+  }
+
   // lead is a reply's opening: the text before its first list.
   function lead(md) {
     const out = [];
@@ -187,7 +244,11 @@
       // there is one) above the cards.
       renderMarkdown(li, lead(String(reply.response || '')));
       const cards = el('ul', 'cards');
-      apps.forEach((a) => cards.appendChild(appCard(a, reply.nothing_fits)));
+      apps.forEach((a) => {
+        const card = appCard(a, reply.nothing_fits);
+        if (reply.feedback_token) card.appendChild(appVotes(reply, a));
+        cards.appendChild(card);
+      });
       li.appendChild(cards);
       const full = el('details', 'reply-text');
       full.appendChild(el('summary', '', 'Show as text'));
@@ -195,6 +256,11 @@
       li.appendChild(full);
     } else {
       renderMarkdown(li, reply.response || reply.content || '');
+    }
+    if (reply.feedback_token && reply.intent !== 'greeting' && reply.intent !== 'help') {
+      li.appendChild(voteGroup(reply, '', [
+        { vote: 'not_what_i_asked', text: 'Not what I asked', label: 'This answer is not what I asked' },
+      ], 'About this answer'));
     }
     log.appendChild(li);
     li.scrollIntoView({ block: 'start' });
