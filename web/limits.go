@@ -16,7 +16,7 @@ import (
 // Limiter. Three kinds of requests are limited, each against its own
 // budgets:
 //
-//   - chats (POST /chat and /chat/stream) against the student's Default and
+//   - chats (POST /chat and /chat/stream, and POST /api/forget) against the student's Default and
 //     Chat and the address's IPDefault and IPChat;
 //   - page loads and cheap reads (every GET and HEAD outside /api/admin/:
 //     the pages, /api/history, /api/auth/check, GET /chat, unknown paths)
@@ -66,8 +66,9 @@ func exempt(path string) bool {
 		strings.HasPrefix(path, "/static/")
 }
 
+// isChat tells chats, and a student's forget, which costs as much.
 func isChat(r *http.Request) bool {
-	return r.Method == http.MethodPost && (r.URL.Path == "/chat" || r.URL.Path == "/chat/stream")
+	return r.Method == http.MethodPost && (r.URL.Path == "/chat" || r.URL.Path == "/chat/stream" || r.URL.Path == "/api/forget")
 }
 
 func isLogin(r *http.Request) bool {
