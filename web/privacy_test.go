@@ -16,6 +16,7 @@ import (
 	"github.com/vrrec/vrrec/chat"
 	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/privacy"
+	"github.com/vrrec/vrrec/ratelimit"
 	"github.com/vrrec/vrrec/sqlite"
 	"github.com/vrrec/vrrec/web"
 )
@@ -201,5 +202,28 @@ func TestForgetWithoutPrivacyConfigured(t *testing.T) {
 	res := do(t, nil, "POST", base+"/api/forget", "application/json", `{}`, nil)
 	if res.status != http.StatusServiceUnavailable || res.json(t)["error"] == "" {
 		t.Errorf("forget without a privacy service: %d %s", res.status, res.body)
+	}
+}
+
+// A forget costs as much as a chat: it is held by the student's chat
+// budget (and, as each forget brings a new identity, by the address's chat
+// ceiling, like a client that drops its cookie).
+func TestForgetCountsAsAChat(t *testing.T) {
+	db := testenv.SQLite(t)
+	base := limitedServer(t, &ratelimit.Memory{}, func(c *web.Config) {
+		c.Privacy = &privacy.Service{Kinds: []privacy.Kind{privacy.Interactions(db, 0), privacy.Sessions(db, 0)}}
+	})
+	student := newStudent(t, base)
+	for i := range 10 {
+		if res := postChat(t, student, base, "anatomy"); res.status != 200 {
+			t.Fatalf("chat %d: %d", i+1, res.status)
+		}
+	}
+	if res := do(t, student, "POST", base+"/api/forget", "application/json", `{}`, nil); res.status != http.StatusTooManyRequests {
+		t.Errorf("a forget after 10 chats in a minute: %d, want 429", res.status)
+	}
+	other := newStudent(t, base)
+	if res := do(t, other, "POST", base+"/api/forget", "application/json", `{}`, nil); res.status != 200 {
+		t.Errorf("another student's forget: %d %s", res.status, res.body)
 	}
 }
