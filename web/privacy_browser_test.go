@@ -2,12 +2,15 @@ package web_test
 
 import (
 	"context"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/web"
 )
 
 // TestBrowserStudentForgetsTheirHistory: a student chats, then, with the
@@ -112,4 +115,55 @@ func TestBrowserStudentForgetsTheirHistory(t *testing.T) {
 	if st, _ := db.Stats(bg, time.Time{}); st.Total != 3 {
 		t.Errorf("statistics after both deletions: %d interactions, want 3", st.Total)
 	}
+}
+
+// While an answer is on its way the page does not forget: the answer
+// would be stored after the forget, under the old identity.
+func TestBrowserForgetWaitsForTheAnswer(t *testing.T) {
+	ctx := browser(t)
+	release := make(chan struct{})
+	var forgets atomic.Int32
+	base, _ := privacyServer(t, func(c *web.Config) {
+		c.Chat = scriptedChat{answer: func(ctx context.Context, message string) (*vrrec.Reply, error) {
+			select {
+			case <-release:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			return &vrrec.Reply{Response: "Here you are.", Type: "text", Intent: "help", Apps: []vrrec.AppRecommendation{}}, nil
+		}}
+		c.Privacy = countingPrivacy{c.Privacy, &forgets}
+	})
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/"), ready,
+		chromedp.SendKeys(chromedp.CSS("#message"), "hello"), chromedp.Click(chromedp.CSS("#send")),
+		chromedp.WaitVisible(chromedp.CSS("#send[disabled]")),
+		chromedp.Click(chromedp.CSS("#forget")), chromedp.Click(chromedp.CSS("#forget-yes")),
+		until(`document.getElementById('forget-done').textContent.length > 0`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if msg := eval[string](t, ctx, `document.getElementById('forget-done').textContent`); !strings.Contains(msg, "wait for the answer") || forgets.Load() != 0 {
+		t.Errorf("forget during an answer: %q, %d forgets sent", msg, forgets.Load())
+	}
+	close(release)
+	if err := chromedp.Do(ctx, chromedp.WaitNotPresent(chromedp.CSS("#send[disabled]")),
+		chromedp.Click(chromedp.CSS("#forget")), chromedp.Click(chromedp.CSS("#forget-yes")),
+		until(`document.getElementById('forget-done').textContent.startsWith('Your conversations were deleted')`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if n := forgets.Load(); n != 1 {
+		t.Errorf("%d forgets sent after the answer, want 1", n)
+	}
+}
+
+// countingPrivacy counts forgets.
+type countingPrivacy struct {
+	web.Privacy
+	n *atomic.Int32
+}
+
+func (c countingPrivacy) Forget(ctx context.Context, userID string) (vrrec.Forgotten, error) {
+	c.n.Add(1)
+	return c.Privacy.Forget(ctx, userID)
 }

@@ -441,6 +441,11 @@
     forgetButton.focus();
   });
   forgetYes.addEventListener('click', async () => {
+    // An answer still on its way would be stored after the forget.
+    if (pending) {
+      forgetDone.textContent = 'Please wait for the answer, then forget your conversations.';
+      return;
+    }
     forgetYes.disabled = true;
     try {
       const res = await fetch('/api/forget', { method: 'POST', headers: headers(), body: '{}', credentials: 'same-origin' });
