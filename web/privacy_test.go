@@ -227,3 +227,24 @@ func TestForgetCountsAsAChat(t *testing.T) {
 		t.Errorf("another student's forget: %d %s", res.status, res.body)
 	}
 }
+
+// The widget, in a frame on another site, proves its identity with the
+// X-Vrrec-User token; a forget answers a new token for it.
+func TestWidgetForgets(t *testing.T) {
+	base, db := privacyServer(t, nil)
+	embed := map[string]string{"X-Vrrec-Embed": "1"}
+	res := do(t, nil, "POST", base+"/chat", "application/json", `{"message":"anatomy"}`, embed)
+	m := res.json(t)
+	token, id := m["user_token"].(string), m["user_id"].(string)
+	if res.status != 200 || token == "" {
+		t.Fatalf("widget chat: %d %s", res.status, res.body)
+	}
+	res = do(t, nil, "POST", base+"/api/forget", "application/json", `{}`, map[string]string{"X-Vrrec-Embed": "1", "X-Vrrec-User": token})
+	m = res.json(t)
+	if res.status != 200 || m["removed"].(map[string]any)["interactions"] != float64(1) || m["user_token"] == token || !strings.HasPrefix(m["user_token"].(string), m["user_id"].(string)+".") {
+		t.Fatalf("widget forget: %d %s", res.status, res.body)
+	}
+	if _, n, _ := db.Interactions(context.Background(), vrrec.InteractionFilter{UserID: id}); n != 0 {
+		t.Errorf("%d interactions of the widget's student left", n)
+	}
+}
