@@ -34,6 +34,13 @@ type FeedbackStore interface {
 	// Feedback returns the votes cast since the given time (zero: all),
 	// oldest first.
 	Feedback(ctx context.Context, since time.Time) ([]Feedback, error)
+	// StudentFeedback returns one student's votes, oldest first.
+	StudentFeedback(ctx context.Context, userID string) ([]Feedback, error)
+	// ForgetFeedback deletes one student's votes and returns how many went.
+	ForgetFeedback(ctx context.Context, userID string) (int, error)
+	// ExpireFeedback deletes the votes cast before the given time and
+	// returns how many went.
+	ExpireFeedback(ctx context.Context, before time.Time) (int, error)
 }
 
 // LabeledQuery is a real question staff turned into an evaluation query:

@@ -43,4 +43,10 @@ type SessionStore interface {
 	// History returns the user's latest messages across sessions, oldest
 	// first, at most limit of them.
 	History(ctx context.Context, userID string, limit int) ([]Message, error)
+	// ForgetSessions deletes every session of the user and returns how many
+	// messages it deleted.
+	ForgetSessions(ctx context.Context, userID string) (int, error)
+	// ExpireSessions deletes the sessions whose last message is older than
+	// before and returns how many messages it deleted.
+	ExpireSessions(ctx context.Context, before time.Time) (int, error)
 }

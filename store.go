@@ -146,6 +146,10 @@ type Stats struct {
 	// Latency counts answers per LatencyBuckets range, fastest first,
 	// empty ranges included.
 	Latency []Count `json:"latency_distribution"`
+	// SummarizedDays counts the days in the period some of whose
+	// interactions are kept only as a DaySummary (expired, or of a student
+	// who was forgotten). UniqueUsers counts a student once per such day.
+	SummarizedDays int `json:"summarized_days"`
 }
 
 // LatencyBuckets are the upper bounds, in milliseconds, of the latency
@@ -187,8 +191,21 @@ type InteractionLog interface {
 	// Interactions returns a page of the log, newest first, and the total
 	// number matching the filter.
 	Interactions(ctx context.Context, f InteractionFilter) ([]Interaction, int, error)
-	// Stats summarises interactions since the given time (zero: all).
+	// Stats summarises interactions since the given time (zero: all):
+	// the rows kept and the DaySummary of every day on or after since's
+	// day.
 	Stats(ctx context.Context, since time.Time) (Stats, error)
+	// ForgetInteractions deletes the student's interactions timed up to
+	// at, adding them to their days' summaries first, and from then on
+	// refuses (Record skips) any of theirs timed up to at, so a spool
+	// replayed later cannot bring them back. It returns how many it
+	// deleted.
+	ForgetInteractions(ctx context.Context, userID string, at time.Time) (int, error)
+	// ExpireInteractions deletes the interactions of the days before
+	// before's day (UTC), adding them to their days' summaries first, and
+	// forgets the refusals of ForgetInteractions older than that. It
+	// returns how many interactions it deleted.
+	ExpireInteractions(ctx context.Context, before time.Time) (int, error)
 }
 
 // ConfigStore keeps settings staff change at run time (API keys, models).

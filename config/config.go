@@ -137,6 +137,14 @@ type Config struct {
 	// the database and are not durable.
 	JournalSpoolMax int64
 
+	// Retention: interactions (and what else is kept per answer) older
+	// than RetentionInteractions, and chat sessions whose last message is
+	// older than RetentionSessions, are deleted once a day; the daily
+	// statistics stay. RETENTION_INTERACTIONS, default 180d, and
+	// RETENTION_SESSIONS, default 30d: days (30d) or a Go duration (720h);
+	// 0 keeps them until a student or staff delete them.
+	RetentionInteractions, RetentionSessions time.Duration
+
 	// CatalogVersionsKeep is how many catalog versions (drafts, the live
 	// one, earlier ones to roll back to) the store keeps:
 	// CATALOG_VERSIONS_KEEP, default 10, at least 2.
@@ -249,6 +257,14 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.JournalSpoolMax, err = parseBytes(get("JOURNAL_SPOOL_MAX", "1GiB")); err != nil || c.JournalSpoolMax <= 0 {
 		errs = append(errs, fmt.Errorf("JOURNAL_SPOOL_MAX: want a size like 1GiB, 512MiB or 1048576 (bytes), got %q", getenv("JOURNAL_SPOOL_MAX")))
 	}
+	for _, r := range []struct {
+		name, def string
+		dst       *time.Duration
+	}{{"RETENTION_INTERACTIONS", "180d", &c.RetentionInteractions}, {"RETENTION_SESSIONS", "30d", &c.RetentionSessions}} {
+		if *r.dst, err = parseDays(get(r.name, r.def)); err != nil || *r.dst < 0 || (*r.dst > 0 && *r.dst < 24*time.Hour) {
+			errs = append(errs, fmt.Errorf("%s: want a number of days like 30d (at least 1d), or 0 to keep for ever, got %q", r.name, getenv(r.name)))
+		}
+	}
 	if c.LLMTimeout, err = time.ParseDuration(get("LLM_TIMEOUT", "30s")); err != nil || c.LLMTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("LLM_TIMEOUT: want a positive duration like 30s, got %q", getenv("LLM_TIMEOUT")))
 	}
@@ -306,6 +322,18 @@ func parseBytes(v string) (int64, error) {
 		return 0, fmt.Errorf("%s is too large", v)
 	}
 	return n * unit, nil
+}
+
+// parseDays reads a number of days ("30d") or a Go duration ("720h", "0").
+func parseDays(v string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(strings.TrimSpace(v), "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days > 100*365 {
+			return 0, fmt.Errorf("%q is not a number of days", v)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(v)
 }
 
 // origins reads a comma-separated list of web origins.

@@ -86,9 +86,15 @@ var ErrSpoolFull = errors.New("journal: spool full")
 // ErrClosed is the cause of a Log error after Close.
 var ErrClosed = errors.New("journal: closed")
 
+// Store is where the journal copies interactions: vrrec.InteractionLog's
+// Record, idempotent by interaction id.
+type Store interface {
+	Record(ctx context.Context, items ...vrrec.Interaction) error
+}
+
 // Writer is the journal: a write-ahead spool and the storer that empties it.
 type Writer struct {
-	store vrrec.InteractionLog
+	store Store
 	dir   string
 	opts  Options
 	log   *slog.Logger
@@ -142,7 +148,7 @@ const segmentPrefix, segmentSuffix = "segment-", ".jsonl"
 
 // Start opens the spool in dir (creating it), queues for storing whatever an
 // earlier process left there, and starts the committer and the storer.
-func Start(store vrrec.InteractionLog, dir string, opts Options, log *slog.Logger) (*Writer, error) {
+func Start(store Store, dir string, opts Options, log *slog.Logger) (*Writer, error) {
 	if opts.MaxBytes <= 0 {
 		opts.MaxBytes = 1 << 30
 	}

@@ -92,7 +92,7 @@ func openDB(t *testing.T, dir string) *sqlite.DB {
 	return db
 }
 
-func start(t *testing.T, store vrrec.InteractionLog, dir string, opts journal.Options, log *slog.Logger) *journal.Writer {
+func start(t *testing.T, store journal.Store, dir string, opts journal.Options, log *slog.Logger) *journal.Writer {
 	t.Helper()
 	w, err := journal.Start(store, dir, opts, log)
 	if err != nil {
@@ -569,6 +569,56 @@ func BenchmarkLogParallel(b *testing.B) {
 			if err := w.Log(context.Background(), it); err != nil {
 				b.Error(err)
 			}
+		}
+	})
+}
+
+// TestForgottenStudentStaysForgotten: a student forgets their history while
+// some of their interactions wait in the spool (the database was down);
+// the spool replayed by the next start stores everyone else's and none of
+// theirs.
+func TestForgottenStudentStaysForgotten(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		dir, spool := t.TempDir(), filepath.Join(t.TempDir(), "spool")
+		db := openDB(t, dir)
+		store := &outage{}
+		store.set(db)
+		of := func(user string, i int) vrrec.Interaction {
+			it := interaction(i)
+			it.UserID = user
+			return it
+		}
+		w := start(t, store, spool, journal.Options{MaxBackoff: 200 * time.Millisecond}, quiet)
+		for i := range 10 {
+			mustLog(t, w, of([]string{"alice", "bob"}[i%2], i))
+		}
+		waitFor(t, "the first 10 stored", func() bool { return count(t, db) == 10 })
+		store.set(nil)
+		for i := 10; i < 20; i++ {
+			mustLog(t, w, of([]string{"alice", "bob"}[i%2], i))
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		if err := w.Close(ctx); err == nil {
+			t.Fatal("Close stored the spool while the database was down")
+		}
+		cancel()
+
+		time.Sleep(time.Millisecond) // the forget comes after every answer
+		if n, err := db.ForgetInteractions(context.Background(), "alice", time.Now()); err != nil || n != 5 {
+			t.Fatalf("forgot %d, %v; want alice's 5 stored interactions", n, err)
+		}
+		w = start(t, db, spool, journal.Options{}, quiet)
+		waitFor(t, "the spool replayed", func() bool { return w.BacklogBytes() == 0 })
+		if err := w.Close(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		for user, want := range map[string]int{"alice": 0, "bob": 10} {
+			if _, n, err := db.Interactions(context.Background(), vrrec.InteractionFilter{UserID: user}); err != nil || n != want {
+				t.Errorf("%s: %d interactions stored, %v; want %d", user, n, err, want)
+			}
+		}
+		if st, err := db.Stats(context.Background(), time.Time{}); err != nil || st.Total != 15 {
+			t.Errorf("statistics count %d interactions, %v; want alice's 5 stored ones and bob's 10", st.Total, err)
 		}
 	})
 }

@@ -52,7 +52,35 @@ func (d *DB) SaveFeedback(ctx context.Context, f vrrec.Feedback) error {
 
 // Feedback implements vrrec.FeedbackStore.
 func (d *DB) Feedback(ctx context.Context, since time.Time) ([]vrrec.Feedback, error) {
-	cur, err := d.db.Collection(colFeedback).Find(ctx, bson.D{{Key: "ts", Value: bson.D{{Key: "$gte", Value: since.UTC()}}}},
+	return d.votes(ctx, bson.D{{Key: "ts", Value: bson.D{{Key: "$gte", Value: since.UTC()}}}})
+}
+
+// StudentFeedback implements vrrec.FeedbackStore.
+func (d *DB) StudentFeedback(ctx context.Context, userID string) ([]vrrec.Feedback, error) {
+	return d.votes(ctx, bson.D{{Key: "user_id", Value: userID}})
+}
+
+// ForgetFeedback implements vrrec.FeedbackStore.
+func (d *DB) ForgetFeedback(ctx context.Context, userID string) (int, error) {
+	res, err := d.db.Collection(colFeedback).DeleteMany(ctx, bson.D{{Key: "user_id", Value: userID}})
+	if err != nil {
+		return 0, fmt.Errorf("forget feedback: %w", err)
+	}
+	return int(res.DeletedCount), nil
+}
+
+// ExpireFeedback implements vrrec.FeedbackStore.
+func (d *DB) ExpireFeedback(ctx context.Context, before time.Time) (int, error) {
+	res, err := d.db.Collection(colFeedback).DeleteMany(ctx, bson.D{{Key: "ts", Value: bson.D{{Key: "$lt", Value: before.UTC()}}}})
+	if err != nil {
+		return 0, fmt.Errorf("expire feedback: %w", err)
+	}
+	return int(res.DeletedCount), nil
+}
+
+// votes finds votes, oldest first.
+func (d *DB) votes(ctx context.Context, filter bson.D) ([]vrrec.Feedback, error) {
+	cur, err := d.db.Collection(colFeedback).Find(ctx, filter,
 		options.Find().SetSort(bson.D{{Key: "ts", Value: 1}, {Key: "_id", Value: 1}}))
 	if err != nil {
 		return nil, fmt.Errorf("feedback: %w", err)

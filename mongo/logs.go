@@ -35,7 +35,9 @@ type logDoc struct {
 	BestMatch   int    `bson:"best_match"`
 }
 
-// Record implements vrrec.InteractionLog.
+// Record implements vrrec.InteractionLog. Interactions of a student
+// forgotten after they were answered are deleted again once inserted
+// (ForgetInteractions).
 func (d *DB) Record(ctx context.Context, items ...vrrec.Interaction) error {
 	if len(items) == 0 {
 		return nil
@@ -58,10 +60,13 @@ func (d *DB) Record(ctx context.Context, items ...vrrec.Interaction) error {
 				return fmt.Errorf("record interactions: %w", err)
 			}
 		}
-		return nil
+		err = nil
 	}
 	if err != nil {
 		return fmt.Errorf("record interactions: %w", err)
+	}
+	if err := d.refuseForgotten(ctx, items); err != nil {
+		return fmt.Errorf("record interactions: forgotten students: %w", err)
 	}
 	return nil
 }
@@ -121,9 +126,32 @@ func interactionFilter(f vrrec.InteractionFilter) bson.D {
 
 // Stats implements vrrec.InteractionLog.
 func (d *DB) Stats(ctx context.Context, since time.Time) (vrrec.Stats, error) {
+	rows, err := d.rowStats(ctx, since)
+	if err != nil {
+		return vrrec.Stats{}, err
+	}
+	firstDay := ""
+	if !since.IsZero() {
+		firstDay = vrrec.Day(since)
+	}
+	days, err := d.daySummaries(ctx, firstDay)
+	if err != nil {
+		return vrrec.Stats{}, fmt.Errorf("stats: %w", err)
+	}
 	c := d.db.Collection(colLogs)
 	match := bson.D{{Key: "ts", Value: bson.D{{Key: "$gte", Value: since.UTC()}}}}
-	var s vrrec.Stats
+	return vrrec.CombineStats(rows, days, func() ([]float64, error) {
+		var out []float64
+		err := eachLatency(ctx, c, match, func(ms float64) { out = append(out, ms) })
+		return out, err
+	})
+}
+
+// rowStats are the statistics of the interactions kept since since.
+func (d *DB) rowStats(ctx context.Context, since time.Time) (vrrec.RowStats, error) {
+	c := d.db.Collection(colLogs)
+	match := bson.D{{Key: "ts", Value: bson.D{{Key: "$gte", Value: since.UTC()}}}}
+	var s vrrec.RowStats
 	var totals []struct {
 		Count   int     `bson:"count"`
 		Latency float64 `bson:"latency"`
@@ -133,22 +161,19 @@ func (d *DB) Stats(ctx context.Context, since time.Time) (vrrec.Stats, error) {
 			{Key: "latency", Value: bson.D{{Key: "$sum", Value: "$latency_ms"}}}}}}); err != nil {
 		return s, err
 	}
+	var err error
 	if len(totals) == 0 || totals[0].Count == 0 {
-		s.Intents, s.Apps, s.PerDay = []vrrec.Count{}, []vrrec.Count{}, []vrrec.Count{}
-		var err error
 		s.Latency, err = latencyDistribution(ctx, c, since)
 		return s, err
 	}
 	s.Total = totals[0].Count
-	sum := totals[0].Latency
-	if sum == 0 {
+	s.LatencySum = totals[0].Latency
+	if s.LatencySum == 0 {
 		// FerretDB 1.x answers $sum of a field with 0: add up in Go.
-		var err error
-		if sum, err = sumLatency(ctx, c, match); err != nil {
+		if err := eachLatency(ctx, c, match, func(ms float64) { s.LatencySum += ms }); err != nil {
 			return s, err
 		}
 	}
-	s.AvgLatencyMS = math.Round(sum/float64(s.Total)*10) / 10
 	users, err := c.Distinct(ctx, "user_id", match).Raw()
 	if err != nil {
 		return s, fmt.Errorf("stats: users: %w", err)
@@ -165,14 +190,14 @@ func (d *DB) Stats(ctx context.Context, since time.Time) (vrrec.Stats, error) {
 		SetProjection(bson.D{{Key: "latency_ms", Value: 1}})).Decode(&p95); err != nil {
 		return s, fmt.Errorf("stats: p95: %w", err)
 	}
-	s.P95LatencyMS = p95.LatencyMS
-	if s.Intents, err = counts(ctx, c, match, "$intent", false, 10); err != nil {
+	s.P95 = p95.LatencyMS
+	if s.Intents, err = counts(ctx, c, match, "$intent", false); err != nil {
 		return s, err
 	}
-	if s.Apps, err = counts(ctx, c, match, "$recommended_apps", true, 10); err != nil {
+	if s.Apps, err = counts(ctx, c, match, "$recommended_apps", true); err != nil {
 		return s, err
 	}
-	if s.PerDay, err = counts(ctx, c, match, "$day", false, 0); err != nil {
+	if s.PerDay, err = counts(ctx, c, match, "$day", false); err != nil {
 		return s, err
 	}
 	s.Latency, err = latencyDistribution(ctx, c, since)
@@ -200,38 +225,33 @@ func latencyDistribution(ctx context.Context, c *mongo.Collection, since time.Ti
 	return out, nil
 }
 
-func sumLatency(ctx context.Context, c *mongo.Collection, match bson.D) (float64, error) {
+// eachLatency calls f with the latency of every matched interaction.
+func eachLatency(ctx context.Context, c *mongo.Collection, match bson.D, f func(ms float64)) error {
 	cur, err := c.Find(ctx, match, options.Find().SetProjection(bson.D{{Key: "latency_ms", Value: 1}}))
 	if err != nil {
-		return 0, fmt.Errorf("stats: latency: %w", err)
+		return fmt.Errorf("stats: latency: %w", err)
 	}
 	defer cur.Close(ctx)
-	sum := 0.0
 	for cur.Next(ctx) {
 		var doc struct {
 			LatencyMS float64 `bson:"latency_ms"`
 		}
 		if err := cur.Decode(&doc); err != nil {
-			return 0, fmt.Errorf("stats: latency: %w", err)
+			return fmt.Errorf("stats: latency: %w", err)
 		}
-		sum += doc.LatencyMS
+		f(doc.LatencyMS)
 	}
-	return sum, cur.Err()
+	return cur.Err()
 }
 
 // counts groups the matched logs by a field (unwinding an array field) and
-// counts them: most frequent first, ties by key, or by key alone for days.
-func counts(ctx context.Context, c *mongo.Collection, match bson.D, field string, unwind bool, limit int) ([]vrrec.Count, error) {
+// counts them.
+func counts(ctx context.Context, c *mongo.Collection, match bson.D, field string, unwind bool) ([]vrrec.Count, error) {
 	pipeline := []bson.D{{{Key: "$match", Value: match}}}
 	if unwind {
 		pipeline = append(pipeline, bson.D{{Key: "$unwind", Value: field}})
 	}
 	pipeline = append(pipeline, bson.D{{Key: "$group", Value: bson.D{{Key: "_id", Value: field}, {Key: "count", Value: bson.D{{Key: "$sum", Value: 1}}}}}})
-	if limit > 0 {
-		pipeline = append(pipeline, bson.D{{Key: "$sort", Value: bson.D{{Key: "count", Value: -1}, {Key: "_id", Value: 1}}}}, bson.D{{Key: "$limit", Value: limit}})
-	} else {
-		pipeline = append(pipeline, bson.D{{Key: "$sort", Value: bson.D{{Key: "_id", Value: 1}}}})
-	}
 	var rows []struct {
 		Key   string `bson:"_id"`
 		Count int    `bson:"count"`

@@ -2,8 +2,10 @@ package mongo_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/catalog"
@@ -65,4 +67,36 @@ func TestStaleJobLockIsTakenOver(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestSummaryResumesACutOffRun checks that a summarising run cut off
+// between its writes (MongoDB has no transaction to hold them together)
+// is finished by the next one, each interaction counted once.
+func TestSummaryResumesACutOffRun(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	for _, summarized := range []bool{false, true} {
+		db := open(t)
+		var items []vrrec.Interaction
+		for i := range 4 {
+			items = append(items, vrrec.Interaction{ID: fmt.Sprint("i", i), UserID: fmt.Sprint("u", i%2), Intent: "recommendation",
+				Apps: []string{"cubism"}, LatencyMS: float64(10 * (i + 1)), Time: at.Add(time.Duration(i) * time.Minute)})
+		}
+		if err := db.Record(ctx, items...); err != nil {
+			t.Fatal(err)
+		}
+		want, _ := db.Stats(ctx, time.Time{})
+		if err := db.LeaveFoldForTest(ctx, "cut-off", summarized, "i0", "i1"); err != nil {
+			t.Fatal(err)
+		}
+		n, err := db.ExpireInteractions(ctx, at.AddDate(0, 0, 1))
+		if err != nil || n != 4 {
+			t.Fatalf("summarized %v: expired %d, %v; want 4", summarized, n, err)
+		}
+		got, err := db.Stats(ctx, time.Time{})
+		if err != nil || got.Total != 4 || got.AvgLatencyMS != want.AvgLatencyMS || got.P95LatencyMS != want.P95LatencyMS ||
+			got.Apps[0] != (vrrec.Count{Key: "cubism", Count: 4}) {
+			t.Errorf("summarized %v: stats %+v, %v; want %+v", summarized, got, err, want)
+		}
+	}
 }

@@ -32,8 +32,39 @@ func (d *DB) Feedback(ctx context.Context, since time.Time) ([]vrrec.Feedback, e
 	if !since.IsZero() {
 		from = since.UnixMilli()
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT user_id, interaction_id, app_id, vote, ts FROM feedback WHERE ts >= ?
+	return d.votes(ctx, `SELECT user_id, interaction_id, app_id, vote, ts FROM feedback WHERE ts >= ?
 		ORDER BY ts, user_id, interaction_id, app_id`, from)
+}
+
+// StudentFeedback implements vrrec.FeedbackStore.
+func (d *DB) StudentFeedback(ctx context.Context, userID string) ([]vrrec.Feedback, error) {
+	return d.votes(ctx, `SELECT user_id, interaction_id, app_id, vote, ts FROM feedback WHERE user_id = ?
+		ORDER BY ts, interaction_id, app_id`, userID)
+}
+
+// ForgetFeedback implements vrrec.FeedbackStore.
+func (d *DB) ForgetFeedback(ctx context.Context, userID string) (int, error) {
+	res, err := d.db.ExecContext(ctx, `DELETE FROM feedback WHERE user_id = ?`, userID)
+	if err != nil {
+		return 0, fmt.Errorf("forget feedback: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// ExpireFeedback implements vrrec.FeedbackStore.
+func (d *DB) ExpireFeedback(ctx context.Context, before time.Time) (int, error) {
+	res, err := d.db.ExecContext(ctx, `DELETE FROM feedback WHERE ts < ?`, before.UnixMilli())
+	if err != nil {
+		return 0, fmt.Errorf("expire feedback: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// votes runs a query of votes.
+func (d *DB) votes(ctx context.Context, query string, args ...any) ([]vrrec.Feedback, error) {
+	rows, err := d.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("feedback: %w", err)
 	}

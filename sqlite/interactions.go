@@ -11,7 +11,8 @@ import (
 	"github.com/vrrec/vrrec"
 )
 
-// Record implements vrrec.InteractionLog.
+// Record implements vrrec.InteractionLog. An interaction of a student
+// forgotten after it was answered is skipped (ForgetInteractions).
 func (d *DB) Record(ctx context.Context, items ...vrrec.Interaction) error {
 	if len(items) == 0 {
 		return nil
@@ -23,15 +24,17 @@ func (d *DB) Record(ctx context.Context, items ...vrrec.Interaction) error {
 	defer tx.Rollback()
 	stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO interactions
 		(id, user_id, session_id, query, intent, response, apps, latency_ms, source, ts, topic, nothing_fits, best_match)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+		WHERE NOT EXISTS (SELECT 1 FROM forgotten_users WHERE user_key = ? AND forgotten_at >= ?)`)
 	if err != nil {
 		return fmt.Errorf("record interactions: %w", err)
 	}
 	defer stmt.Close()
 	for _, it := range items {
 		apps, _ := json.Marshal(nonNil(it.Apps))
+		ts := it.Time.UnixMilli()
 		if _, err := stmt.ExecContext(ctx, it.ID, it.UserID, it.SessionID, it.Query, it.Intent, it.Response, string(apps),
-			it.LatencyMS, it.Source, it.Time.UnixMilli(), it.Topic, it.NothingFits, it.BestMatch); err != nil {
+			it.LatencyMS, it.Source, ts, it.Topic, it.NothingFits, it.BestMatch, vrrec.ForgottenKey(it.UserID), ts); err != nil {
 			return fmt.Errorf("record interaction %s: %w", it.ID, err)
 		}
 	}
@@ -111,36 +114,66 @@ func (d *DB) Stats(ctx context.Context, since time.Time) (vrrec.Stats, error) {
 	if !since.IsZero() {
 		from = since.UnixMilli()
 	}
-	var s vrrec.Stats
-	var avg *float64
-	if err := d.db.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT user_id), AVG(latency_ms) FROM interactions WHERE ts >= ?`, from).
-		Scan(&s.Total, &s.UniqueUsers, &avg); err != nil {
-		return s, fmt.Errorf("stats: %w", err)
+	var s vrrec.RowStats
+	var sum *float64
+	if err := d.db.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT user_id), SUM(latency_ms) FROM interactions WHERE ts >= ?`, from).
+		Scan(&s.Total, &s.UniqueUsers, &sum); err != nil {
+		return vrrec.Stats{}, fmt.Errorf("stats: %w", err)
 	}
-	if avg != nil {
-		s.AvgLatencyMS = math.Round(*avg*10) / 10
+	if sum != nil {
+		s.LatencySum = *sum
 	}
 	if s.Total > 0 {
 		// The nearest-rank 95th percentile.
 		rank := int(math.Ceil(0.95*float64(s.Total))) - 1
 		if err := d.db.QueryRowContext(ctx, `SELECT latency_ms FROM interactions WHERE ts >= ? ORDER BY latency_ms LIMIT 1 OFFSET ?`, from, rank).
-			Scan(&s.P95LatencyMS); err != nil {
-			return s, fmt.Errorf("stats: %w", err)
+			Scan(&s.P95); err != nil {
+			return vrrec.Stats{}, fmt.Errorf("stats: %w", err)
 		}
 	}
 	var err error
-	if s.Intents, err = d.counts(ctx, `SELECT intent, COUNT(*) c FROM interactions WHERE ts >= ? GROUP BY intent ORDER BY c DESC, intent LIMIT 10`, from); err != nil {
-		return s, err
+	if s.Intents, err = d.counts(ctx, `SELECT intent, COUNT(*) FROM interactions WHERE ts >= ? GROUP BY intent`, from); err != nil {
+		return vrrec.Stats{}, err
 	}
-	if s.Apps, err = d.counts(ctx, `SELECT j.value, COUNT(*) c FROM interactions, json_each(interactions.apps) j
-		WHERE ts >= ? GROUP BY j.value ORDER BY c DESC, j.value LIMIT 10`, from); err != nil {
-		return s, err
+	if s.Apps, err = d.counts(ctx, `SELECT j.value, COUNT(*) FROM interactions, json_each(interactions.apps) j
+		WHERE ts >= ? GROUP BY j.value`, from); err != nil {
+		return vrrec.Stats{}, err
 	}
 	if s.PerDay, err = d.counts(ctx, `SELECT date(ts / 1000, 'unixepoch') day, COUNT(*) FROM interactions WHERE ts >= ? GROUP BY day ORDER BY day`, from); err != nil {
-		return s, err
+		return vrrec.Stats{}, err
 	}
-	s.Latency, err = d.latencyDistribution(ctx, from)
-	return s, err
+	if s.Latency, err = d.latencyDistribution(ctx, from); err != nil {
+		return vrrec.Stats{}, err
+	}
+	firstDay := ""
+	if !since.IsZero() {
+		firstDay = vrrec.Day(since)
+	}
+	days, err := daySummaries(ctx, d.db, `day >= ?`, firstDay)
+	if err != nil {
+		return vrrec.Stats{}, fmt.Errorf("stats: %w", err)
+	}
+	return vrrec.CombineStats(s, days, func() ([]float64, error) {
+		return d.latencies(ctx, from)
+	})
+}
+
+// latencies lists the latencies of the interactions since from.
+func (d *DB) latencies(ctx context.Context, from int64) ([]float64, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT latency_ms FROM interactions WHERE ts >= ?`, from)
+	if err != nil {
+		return nil, fmt.Errorf("stats: latencies: %w", err)
+	}
+	defer rows.Close()
+	var out []float64
+	for rows.Next() {
+		var ms float64
+		if err := rows.Scan(&ms); err != nil {
+			return nil, fmt.Errorf("stats: latencies: %w", err)
+		}
+		out = append(out, ms)
+	}
+	return out, rows.Err()
 }
 
 // latencyDistribution counts interactions per vrrec.LatencyBuckets range in

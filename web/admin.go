@@ -93,7 +93,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	value, expires, err := s.cfg.Admin.Login(r.Context(), req.Password)
 	if err != nil {
-		s.cfg.Log.WarnContext(r.Context(), "admin login refused", "ip", s.clientIP(r).String())
+		s.cfg.Log.WarnContext(r.Context(), "admin login refused", "network", storedIP(s.clientIP(r)))
 		s.writeError(w, r, err)
 		return
 	}
@@ -178,7 +178,7 @@ func (s *Server) audit(r *http.Request, action, detail string) {
 		return
 	}
 	err := s.cfg.Audit.Audit(r.Context(), vrrec.AuditEntry{Actor: "admin", Action: action, Detail: detail,
-		IP: s.clientIP(r).String(), Time: time.Now().UTC()})
+		IP: storedIP(s.clientIP(r)), Time: time.Now().UTC()})
 	if err != nil {
 		s.cfg.Log.WarnContext(r.Context(), "audit entry not stored", "action", action, "err", err)
 	}

@@ -74,3 +74,18 @@ func parseAddr(hostport string) netip.Addr {
 	}
 	return ip.Unmap()
 }
+
+// storedIP is a client address as it may be stored or logged: its /24
+// network for IPv4, its /48 for IPv6, never the whole address
+// (docs/privacy.md).
+func storedIP(ip netip.Addr) string {
+	bits := 24
+	if ip.Is6() {
+		bits = 48
+	}
+	p, err := ip.Prefix(bits)
+	if err != nil {
+		return ""
+	}
+	return p.String()
+}

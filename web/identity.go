@@ -79,6 +79,12 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) string {
 	if id == "" {
 		id = newUUID()
 	}
+	s.setUserCookie(w, r, id)
+	return id
+}
+
+// setUserCookie issues the signed cookie of id.
+func (s *Server) setUserCookie(w http.ResponseWriter, r *http.Request, id string) {
 	http.SetCookie(w, &http.Cookie{
 		Name:     userCookie,
 		Value:    s.sign(id),
@@ -88,7 +94,6 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) string {
 		SameSite: http.SameSiteLaxMode,
 		Secure:   isHTTPS(r),
 	})
-	return id
 }
 
 // isHTTPS reports whether the client reached us over HTTPS, directly or

@@ -22,18 +22,22 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/data", s.adminPage)
 	mux.HandleFunc("GET /admin/config", s.adminPage)
 
+	// State-changing requests of students and staff must come from this
+	// origin (CSRF).
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusForbidden, map[string]string{"error": "Cross-origin request refused: requests that change something must come from this site's own pages"})
+	}))
+
 	// Chat API.
 	mux.HandleFunc("GET /chat", s.chatUsage)
 	mux.HandleFunc("POST /chat", s.chat)
 	mux.HandleFunc("POST /chat/stream", s.chatStream)
 	mux.HandleFunc("GET /api/history", s.history)
 	mux.HandleFunc("POST /api/feedback", s.feedback)
+	// A student forgets their own history: from this site's pages only.
+	mux.Handle("POST /api/forget", csrf.Handler(s.needPrivacy(s.forget)))
 
-	// Staff. State-changing requests must come from this origin (CSRF).
-	csrf := http.NewCrossOriginProtection()
-	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusForbidden, map[string]string{"error": "Cross-origin request refused: staff requests must come from this site's own pages"})
-	}))
 	mux.Handle("POST /api/auth/login", csrf.Handler(http.HandlerFunc(s.login)))
 	mux.Handle("POST /api/auth/logout", csrf.Handler(http.HandlerFunc(s.logout)))
 	mux.HandleFunc("GET /api/auth/check", s.authCheck)
@@ -49,6 +53,8 @@ func (s *Server) routes() http.Handler {
 	staff.HandleFunc("GET /api/admin/labeled-queries", s.needUsage(s.labeledQueries))
 	staff.HandleFunc("POST /api/admin/labeled-queries", s.needUsage(s.saveLabeledQuery))
 	staff.HandleFunc("GET /api/admin/labeled-queries/export", s.needUsage(s.exportLabeledQueries))
+	staff.HandleFunc("GET /api/admin/students/{id}", s.needPrivacy(s.exportStudent))
+	staff.HandleFunc("DELETE /api/admin/students/{id}", s.needPrivacy(s.forgetStudent))
 	staff.HandleFunc("GET /api/admin/data/status", s.needData(s.dataStatus))
 	staff.HandleFunc("POST /api/admin/data/import", s.needData(s.importUpload))
 	staff.HandleFunc("POST /api/admin/data/update/courses", s.needData(s.startWith(DataJobs.UpdateCourses)))

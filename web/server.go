@@ -80,6 +80,9 @@ type Config struct {
 	SettingsChanged func(ctx context.Context, keys []string)
 	// Audit keeps what staff did.
 	Audit vrrec.AuditLog
+	// Privacy exports and forgets what is stored about one student; nil
+	// answers those requests 503.
+	Privacy Privacy
 	// DataAdmin, when set, runs the data-management jobs.
 	DataAdmin *DataAdmin
 	// SecretKey signs the user_id cookie; at least 32 bytes.

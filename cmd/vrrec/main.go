@@ -30,6 +30,7 @@ Usage:
   vrrec eval --queries FILE [--catalog DIR] [--json]   measure precision@5, recall@8, nDCG@5
   vrrec extract-skills [--offline] [--out DIR] [--import]  re-extract course and app skills (LLM or vocabulary)
   vrrec build-graph [--clear] [--json]                 write the catalog into Neo4j (GRAPH_BACKEND=neo4j); print graph statistics
+  vrrec student export|forget USER_ID                  export or delete everything stored about one student identity
 
 Configuration comes from the environment and a .env file; see README.md.
 `
@@ -91,6 +92,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdExtractSkills(ctx, cfg, log, rest, stdout, stderr)
 	case "build-graph":
 		return cmdBuildGraph(ctx, cfg, log, rest, stdout, stderr)
+	case "student":
+		return cmdStudent(ctx, cfg, log, rest, stdout, stderr)
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)

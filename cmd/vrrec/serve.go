@@ -29,6 +29,7 @@ import (
 	"github.com/vrrec/vrrec/llm"
 	"github.com/vrrec/vrrec/metrics"
 	"github.com/vrrec/vrrec/neo4j"
+	"github.com/vrrec/vrrec/privacy"
 	"github.com/vrrec/vrrec/rag"
 	"github.com/vrrec/vrrec/redis"
 	"github.com/vrrec/vrrec/skills"
@@ -60,6 +61,9 @@ type Main struct {
 	// How often serve looks for a newly imported catalog, and checks that
 	// Neo4j answers and holds the served catalog (NewMain: 5 s each).
 	CatalogPoll, GraphCheck time.Duration
+	// RetentionCheck is how often serve looks whether the daily retention
+	// job is due (NewMain: an hour).
+	RetentionCheck time.Duration
 
 	db       database
 	secret   []byte
@@ -73,6 +77,7 @@ type Main struct {
 	journal  *journal.Writer
 	redis    *goredis.Client // nil: no REDIS_URL
 	runner   *jobs.Runner
+	privacy  *privacy.Service
 
 	ranker      atomic.Pointer[llm.Ranker]
 	rankerModel atomic.Value // string
@@ -93,7 +98,7 @@ type Main struct {
 // NewMain returns the service for cfg, logging to log; Run starts it.
 func NewMain(cfg config.Config, log *slog.Logger) *Main {
 	bg, stop := context.WithCancel(context.Background())
-	return &Main{Config: cfg, Log: log, CatalogPoll: 5 * time.Second, GraphCheck: 5 * time.Second,
+	return &Main{Config: cfg, Log: log, CatalogPoll: 5 * time.Second, GraphCheck: 5 * time.Second, RetentionCheck: time.Hour,
 		metrics: metrics.New(), background: bg, stop: stop}
 }
 
@@ -123,7 +128,9 @@ func (m *Main) Run(ctx context.Context) error {
 }
 
 func (m *Main) openDB(ctx context.Context) (err error) {
-	m.db, err = openDB(ctx, m.Config)
+	if m.db, err = openDB(ctx, m.Config); err == nil {
+		m.privacy = studentData(m.Config, m.db)
+	}
 	return err
 }
 
@@ -311,6 +318,7 @@ func (m *Main) startJobs(context.Context) error {
 	m.every(m.GraphCheck, func(ctx context.Context, ticks <-chan time.Time) {
 		m.graph.Watch(ctx, ticks, served, m.autoRebuild)
 	})
+	m.every(m.RetentionCheck, m.retain)
 	return nil
 }
 
@@ -391,6 +399,7 @@ func (m *Main) newServer() (*web.Server, error) {
 		Settings:        m.settings,
 		SettingsChanged: m.settingsChanged,
 		Audit:           m.db,
+		Privacy:         m.privacy,
 		DataAdmin: &web.DataAdmin{Jobs: jobs.Control{Runner: m.runner, Data: data}, History: m.db, Info: func(ctx context.Context) map[string]any {
 			l := m.live.Current()
 			info := m.describeGraph(l.Version)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
 
@@ -100,4 +101,43 @@ func (s *Sessions) History(_ context.Context, userID string, limit int) ([]vrrec
 		all = all[len(all)-limit:]
 	}
 	return slices.Clone(all), nil
+}
+
+// ForgetSessions implements vrrec.SessionStore.
+func (s *Sessions) ForgetSessions(_ context.Context, userID string) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.users.Peek(userID)
+	if !ok {
+		return 0, nil
+	}
+	n := 0
+	for _, msgs := range u.messages {
+		n += len(msgs)
+	}
+	s.users.Remove(userID)
+	return n, nil
+}
+
+// ExpireSessions implements vrrec.SessionStore.
+func (s *Sessions) ExpireSessions(_ context.Context, before time.Time) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, userID := range s.users.Keys() {
+		u, _ := s.users.Peek(userID)
+		u.order = slices.DeleteFunc(u.order, func(id string) bool {
+			msgs := u.messages[id]
+			if len(msgs) > 0 && !msgs[len(msgs)-1].Time.Before(before) {
+				return false
+			}
+			n += len(msgs)
+			delete(u.messages, id)
+			return true
+		})
+		if len(u.order) == 0 {
+			s.users.Remove(userID)
+		}
+	}
+	return n, nil
 }

@@ -13,6 +13,7 @@ import (
 
 func TestSessionsContract(t *testing.T) {
 	storetest.Sessions(t, func(t *testing.T) vrrec.SessionStore { return inmem.NewSessions() })
+	storetest.SessionRetention(t, func(t *testing.T) vrrec.SessionStore { return inmem.NewSessions() })
 }
 
 func TestSessionsStayBounded(t *testing.T) {

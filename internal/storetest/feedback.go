@@ -50,6 +50,34 @@ func Feedback(t *testing.T, open func(t *testing.T) vrrec.FeedbackStore) {
 			t.Errorf("after withdrawing organon: %+v", got)
 		}
 	})
+	t.Run("export, forget and expire", func(t *testing.T) {
+		s := open(t)
+		for i, f := range []vrrec.Feedback{
+			{UserID: "u1", InteractionID: "i1", AppID: "cubism", Vote: vrrec.VoteHelpful, Time: at(1)},
+			{UserID: "u2", InteractionID: "i2", AppID: "cubism", Vote: vrrec.VoteNotHelpful, Time: at(2)},
+			{UserID: "u1", InteractionID: "i3", Vote: vrrec.VoteNotWhatIAsked, Time: at(3)},
+			{UserID: "u2", InteractionID: "i4", AppID: "organon", Vote: vrrec.VoteHelpful, Time: at(4)},
+		} {
+			if err := s.SaveFeedback(ctx, f); err != nil {
+				t.Fatalf("vote %d: %v", i, err)
+			}
+		}
+		if mine, err := s.StudentFeedback(ctx, "u1"); err != nil || len(mine) != 2 || mine[0].InteractionID != "i1" || mine[1].InteractionID != "i3" {
+			t.Errorf("u1's votes: %+v, %v", mine, err)
+		}
+		if n, err := s.ForgetFeedback(ctx, "u1"); err != nil || n != 2 {
+			t.Errorf("forget u1: %d, %v; want 2", n, err)
+		}
+		if mine, err := s.StudentFeedback(ctx, "u1"); err != nil || len(mine) != 0 {
+			t.Errorf("u1's votes after the forget: %+v, %v", mine, err)
+		}
+		if n, err := s.ExpireFeedback(ctx, at(3)); err != nil || n != 1 {
+			t.Errorf("expire before minute 3: %d, %v; want 1 (u2's first vote)", n, err)
+		}
+		if left, err := s.Feedback(ctx, time.Time{}); err != nil || len(left) != 1 || left[0].InteractionID != "i4" {
+			t.Errorf("left: %+v, %v; want u2's vote of minute 4", left, err)
+		}
+	})
 }
 
 // LabeledQueries checks a vrrec.LabeledQueryStore.

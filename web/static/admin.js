@@ -219,6 +219,12 @@
     rowChart($('chart-latency'), s.latency_distribution, 'Answers per latency range');
     countList($('intents'), s.popular_intents);
     countList($('top-apps'), s.most_recommended_apps);
+    // Days whose rows were deleted (retention, a forgotten student) are
+    // counted from their daily summaries.
+    const n = s.summarized_days || 0;
+    $('summarized').hidden = n === 0;
+    $('summarized').textContent = n === 0 ? '' : `${n} ${n === 1 ? 'day' : 'days'} of this period include interactions that were deleted ` +
+      '(retention, or a student asked to be forgotten): they are counted from daily totals, and unique users there once per day.';
   }
 
   async function loadLogs() {
@@ -240,6 +246,8 @@
         el('td', {}, ms(it.latency_ms)),
         el('td', {}, el('button', { type: 'button', class: 'link', 'data-index': i, onclick: () => openDetail(it) }, 'Details'))));
     });
+    $('student').hidden = !logUser;
+    $('student-id').textContent = logUser;
     const last = Math.min(logOffset + logs.length, page.total);
     $('page-info').textContent = page.total === 0 ? '0 of 0' : `${logOffset + 1}–${last} of ${page.total}`;
     $('prev').disabled = logOffset === 0;
@@ -371,8 +379,53 @@
     add('Source', it.source);
     add('Id', it.id);
     $('detail-reply').textContent = it.response || '';
+    $('detail-user').onclick = () => {
+      $('detail').close();
+      filterUser(it.user_id || '');
+    };
     $('detail').showModal();
   }
+
+  function filterUser(id) {
+    $('filter-user').value = id;
+    logUser = id;
+    logOffset = 0;
+    $('student-status').textContent = '';
+    loadLogs().catch(fail);
+  }
+
+  // Staff export or delete everything stored about one student identity.
+  $('student-export').addEventListener('click', async () => {
+    try {
+      const data = await api('GET', '/api/admin/students/' + encodeURIComponent(logUser));
+      const a = el('a', { href: URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' })),
+        download: 'student-' + logUser.slice(0, 36) + '.json' });
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      $('student-status').textContent = 'Exported. The export is recorded in the staff actions.';
+      loadAudit().catch(fail);
+    } catch (err) {
+      fail(err);
+    }
+  });
+  $('student-delete').addEventListener('click', () => {
+    $('student-confirm-id').textContent = logUser;
+    $('student-confirm').returnValue = '';
+    $('student-confirm').showModal();
+  });
+  $('student-confirm').addEventListener('close', async () => {
+    if ($('student-confirm').returnValue !== 'delete') return;
+    const id = logUser;
+    try {
+      const out = await api('DELETE', '/api/admin/students/' + encodeURIComponent(id));
+      const r = out.removed || {};
+      $('student-status').textContent = `Deleted: ${r.interactions || 0} interactions, ${r.messages || 0} messages.`;
+      await Promise.all([loadStats(), loadLogs(), loadAudit()]);
+    } catch (err) {
+      fail(err);
+    }
+  });
 
   async function loadAudit() {
     const { entries } = await api('GET', '/api/admin/audit?limit=20');
@@ -396,16 +449,9 @@
 
   $('log-filter').addEventListener('submit', (e) => {
     e.preventDefault();
-    logUser = $('filter-user').value.trim();
-    logOffset = 0;
-    loadLogs().catch(fail);
+    filterUser($('filter-user').value.trim());
   });
-  $('filter-clear').addEventListener('click', () => {
-    $('filter-user').value = '';
-    logUser = '';
-    logOffset = 0;
-    loadLogs().catch(fail);
-  });
+  $('filter-clear').addEventListener('click', () => filterUser(''));
   $('prev').addEventListener('click', () => { logOffset = Math.max(0, logOffset - PAGE); loadLogs().catch(fail); });
   $('next').addEventListener('click', () => { logOffset += PAGE; loadLogs().catch(fail); });
 

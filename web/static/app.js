@@ -495,6 +495,48 @@
     }
   });
 
+  // "Forget my conversations": asked on screen, then everything stored
+  // about this student is deleted and the server issues a new identity.
+  const forgetButton = document.getElementById('forget');
+  const forgetConfirm = document.getElementById('forget-confirm');
+  const forgetYes = document.getElementById('forget-yes');
+  const forgetDone = document.getElementById('forget-done');
+  forgetButton.addEventListener('click', () => {
+    forgetDone.textContent = '';
+    forgetConfirm.hidden = false;
+    forgetYes.focus();
+  });
+  document.getElementById('forget-no').addEventListener('click', () => {
+    forgetConfirm.hidden = true;
+    forgetButton.focus();
+  });
+  forgetYes.addEventListener('click', async () => {
+    // An answer still on its way would be stored after the forget.
+    if (pending) {
+      forgetDone.textContent = 'Please wait for the answer, then forget your conversations.';
+      return;
+    }
+    forgetYes.disabled = true;
+    try {
+      const res = await fetch('/api/forget', { method: 'POST', headers: headers(), body: '{}', credentials: 'same-origin' });
+      if (!res.ok) throw await errorOf(res);
+      const out = await res.json();
+      if (out.user_token) localStorage.setItem(TOKEN_KEY, out.user_token);
+      localStorage.removeItem(SESSION_KEY);
+      sessionId = '';
+      log.replaceChildren();
+      const n = (out.removed && out.removed.messages) || 0;
+      forgetDone.textContent = 'Your conversations were deleted (' + n + (n === 1 ? ' message' : ' messages') +
+        '). You continue as a new visitor.';
+    } catch (err) {
+      forgetDone.textContent = 'Your conversations were not deleted: ' + err.message;
+    } finally {
+      forgetYes.disabled = false;
+      forgetConfirm.hidden = true;
+      forgetButton.focus();
+    }
+  });
+
   async function restore() {
     try {
       const res = await fetch('/api/history', { headers: headers(), credentials: 'same-origin' });
