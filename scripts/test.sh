@@ -72,7 +72,7 @@ go vet ./...
 echo "== go test -race"
 test_log=$(mktemp)
 set +e
-go test -race -count=1 -v ./... >"$test_log" 2>&1
+go test -race -count=1 -timeout 30m -v ./... >"$test_log" 2>&1
 test_status=$?
 set -e
 grep -E '^(ok|FAIL|---|panic:|\?)|^\s+--- FAIL|_test\.go:[0-9]+:' "$test_log" || true
