@@ -11,6 +11,7 @@ import (
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/admin"
+	"github.com/vrrec/vrrec/privacy"
 	"github.com/vrrec/vrrec/sqlite"
 	"github.com/vrrec/vrrec/web"
 )
@@ -18,11 +19,14 @@ import (
 // TestBrowserFeedbackReachesTheDashboard: a student votes on two cards
 // (one with the keyboard) and marks an answer "not what I asked"; staff
 // see the votes, the unmet question and save the answer as a labeled query.
+// Then the student forgets their conversations: their votes leave the
+// dashboard.
 func TestBrowserFeedbackReachesTheDashboard(t *testing.T) {
 	ctx := browser(t)
 	settings := map[string]string{"APP_SEARCH_TOPICS": "anatomy"}
 	base, db := usageServer(t, func(c *web.Config, db *sqlite.DB) {
 		c.Settings, _ = admin.NewSettings(db, func(k string) string { return settings[k] }, testKey)
+		c.Privacy = &privacy.Service{Kinds: []privacy.Kind{privacy.Interactions(db, 0), privacy.Feedback(db, 0)}}
 	})
 	bg := context.Background()
 
@@ -122,6 +126,21 @@ func TestBrowserFeedbackReachesTheDashboard(t *testing.T) {
 	if err != nil || i < 0 || len(labeled) != 1 || labeled[0].Query != all[i].Query || labeled[0].InteractionID != all[i].ID ||
 		!slices.Equal(labeled[0].Relevant, all[i].Apps[:1]) || !slices.Equal(labeled[0].Acceptable, all[i].Apps[1:2]) {
 		t.Errorf("labeled query saved from the page: %+v, %v (interactions %+v)", labeled, err, all)
+	}
+
+	// The student forgets their conversations: the dashboard counts no
+	// votes of theirs any more.
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/"), ready,
+		chromedp.Click(chromedp.CSS("#forget")), chromedp.WaitVisible(chromedp.CSS("#forget-confirm")),
+		chromedp.Click(chromedp.CSS("#forget-yes")),
+		until(`document.getElementById('forget-done').textContent.length > 0`),
+		chromedp.Navigate(base+"/admin"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="dashboard"]`)),
+		until(`document.querySelector('#feedback-total').textContent === '0 votes'`),
+	); err != nil {
+		t.Fatalf("after the student's forget the dashboard shows %q: %v", eval[string](t, ctx, `document.querySelector('#feedback-total').textContent`), err)
+	}
+	if votes, err := db.Feedback(bg, time.Time{}); err != nil || len(votes) != 0 {
+		t.Errorf("votes left after the forget: %+v, %v", votes, err)
 	}
 }
 
