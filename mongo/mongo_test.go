@@ -55,12 +55,7 @@ func TestUpstreamImportMatchesSQLite(t *testing.T) {
 }
 
 func TestStaleJobLockIsTakenOver(t *testing.T) {
-	srv := testenv.StartMongo(t)
-	db, err := mongo.Open(context.Background(), srv.URI, srv.Database)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := testenv.MongoDB(t)
 	storetest.StaleJobLock(t, db, func(jobID string) {
 		// A crash after marking the job finished, before the lock was released.
 		if err := db.LeaveJobLockForTest(context.Background(), jobID); err != nil {

@@ -10,9 +10,7 @@ import (
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/internal/testenv"
-	"github.com/vrrec/vrrec/mongo"
 	"github.com/vrrec/vrrec/privacy"
-	"github.com/vrrec/vrrec/sqlite"
 )
 
 type store interface {
@@ -23,23 +21,8 @@ type store interface {
 
 // backends open each store the service runs on, fresh.
 var backends = map[string]func(t *testing.T) store{
-	"sqlite": func(t *testing.T) store {
-		db, err := sqlite.Open(context.Background(), t.TempDir()+"/vrrec.db")
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db
-	},
-	"mongo": func(t *testing.T) store {
-		srv := testenv.StartMongo(t)
-		db, err := mongo.Open(context.Background(), srv.URI, srv.Database)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db
-	},
+	"sqlite": func(t *testing.T) store { return testenv.SQLite(t) },
+	"mongo":  func(t *testing.T) store { return testenv.MongoDB(t) },
 }
 
 var now = time.Date(2026, 11, 26, 3, 0, 0, 0, time.UTC)
