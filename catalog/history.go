@@ -211,16 +211,15 @@ func (h *History) prune(ctx context.Context, live string) error {
 	}
 	slices.SortStableFunc(revs, func(a, b vrrec.Revision) int { return lastUsed(b).Compare(lastUsed(a)) })
 	var errs []error
-	kept := 0
+	kept := 1 // the live one's place, wherever it sorts
 	for _, r := range revs {
-		if r.Version == live || kept < keep-1 {
-			// One place is the live one's, wherever it sorts.
-			if r.Version != live {
-				kept++
-			}
-			continue
+		switch {
+		case r.Version == live:
+		case kept < keep:
+			kept++
+		default:
+			errs = append(errs, h.Store.DeleteRevision(ctx, r.Version))
 		}
-		errs = append(errs, h.Store.DeleteRevision(ctx, r.Version))
 	}
 	return errors.Join(errs...)
 }

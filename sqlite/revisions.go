@@ -29,7 +29,7 @@ func (d *DB) SaveRevision(ctx context.Context, rev vrrec.Revision, cat *vrrec.Ca
 	if n, _ := res.RowsAffected(); n == 1 {
 		return rev, false, nil
 	}
-	kept, err := d.revision(ctx, rev.Version)
+	_, kept, err := d.LoadRevision(ctx, rev.Version)
 	return kept, true, err
 }
 
@@ -74,23 +74,6 @@ func (d *DB) LoadRevision(ctx context.Context, version string) (*vrrec.Catalog, 
 		return nil, vrrec.Revision{}, fmt.Errorf("load revision %s: %w", version, err)
 	}
 	return cat, r, nil
-}
-
-// revision returns one kept revision's record.
-func (d *DB) revision(ctx context.Context, version string) (vrrec.Revision, error) {
-	var info string
-	err := d.db.QueryRowContext(ctx, `SELECT info FROM catalog_revisions WHERE version = ?`, version).Scan(&info)
-	if errors.Is(err, sql.ErrNoRows) {
-		return vrrec.Revision{}, vrrec.Errorf(vrrec.ENOTFOUND, "catalog version %s is not kept", version)
-	}
-	if err != nil {
-		return vrrec.Revision{}, fmt.Errorf("revision %s: %w", version, err)
-	}
-	var r vrrec.Revision
-	if err := json.Unmarshal([]byte(info), &r); err != nil {
-		return vrrec.Revision{}, fmt.Errorf("revision %s: %w", version, err)
-	}
-	return r, nil
 }
 
 // MarkPublished implements vrrec.RevisionStore.

@@ -129,11 +129,11 @@ func cmdCatalog(ctx context.Context, cfg config.Config, log *slog.Logger, args [
 		if err != nil {
 			return err
 		}
-		detail, err := control.Version(ctx, v)
-		if err != nil {
-			return err
-		}
 		if *asJSON {
+			detail, err := control.Version(ctx, v)
+			if err != nil {
+				return err
+			}
 			return writeJSONTo(stdout, detail)
 		}
 		diff, live, err := data.History.Compare(ctx, v)
