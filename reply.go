@@ -29,6 +29,23 @@ type Reply struct {
 	// UnknownCourses are course numbers the message named that the catalog
 	// does not have.
 	UnknownCourses []string `json:"unknown_courses,omitempty"`
+	// Constraints are the conditions the answer applied, each removable
+	// by asking again with its kind in the request's "without".
+	Constraints []Constraint `json:"constraints,omitempty"`
+	// Needs groups the apps when one message asked for several things:
+	// each need with its own picks (Apps then lists them all, in order).
+	Needs []Need `json:"needs,omitempty"`
+	// Note is a one-line note in the student's language when the
+	// question was not in English.
+	Note string `json:"note,omitempty"`
+}
+
+// Need is one of several things a message asked for, with its own picks.
+type Need struct {
+	Topic       string              `json:"topic"`
+	Query       string              `json:"query"`
+	Apps        []AppRecommendation `json:"apps"`
+	NothingFits bool                `json:"nothing_fits"`
 }
 
 // ChatEvent is what the chat reports while it answers: a Stage starting

@@ -50,6 +50,9 @@ type VRApp struct {
 	// StatusNote says what is known about the status and platform, and how
 	// sure it is ("announced in January 2026; not verified").
 	StatusNote string `json:"status_note,omitempty"`
+	// Facets are what the Quest store filters by (play modes, comfort,
+	// players, ...); each may be unknown.
+	Facets Facets `json:"facets"`
 }
 
 // Statuses of a VRApp.
@@ -158,8 +161,14 @@ type AppRecommendation struct {
 	Summary string `json:"summary,omitempty"`
 	// Price is the app's price as shown (Price.String); Status its
 	// StatusText.
-	Price           string   `json:"price,omitempty"`
-	Status          string   `json:"status,omitempty"`
+	Price  string `json:"price,omitempty"`
+	Status string `json:"status,omitempty"`
+	// Facets are the app's facts that matter to the question, as the card
+	// shows them ("Seated", "Up to 4 players online", "Mixed reality");
+	// Unconfirmed names the hard constraints the catalog cannot confirm
+	// for this app ("price not known").
+	Facets          []string `json:"facets,omitempty"`
+	Unconfirmed     []string `json:"unconfirmed,omitempty"`
 	MatchedSkills   []string `json:"matched_skills"`
 	Reasoning       string   `json:"reasoning"`
 	RetrievalSource string   `json:"retrieval_source"`
@@ -199,6 +208,15 @@ type Result struct {
 	// and the model reads English only; the reply then says so in that
 	// language instead of guessing.
 	Language string `json:"language,omitempty"`
+	// Constraints are the conditions read from the question and applied
+	// ("Free apps only", "Seated play"); Relaxed says which hard one was
+	// eased when nothing met them all, and how ("nothing free for this;
+	// under $10:").
+	Constraints []Constraint `json:"constraints,omitempty"`
+	Relaxed     string       `json:"relaxed,omitempty"`
+	// Corrected is the question as the engine read it when a spelling
+	// correction changed it ("thermodynamics"), for "Showing results for".
+	Corrected string `json:"corrected,omitempty"`
 }
 
 // Who explained a result.
