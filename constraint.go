@@ -30,6 +30,15 @@ const (
 	ConstraintLanguage     = "language" // Value: the ISO 639-1 code the app must be in
 )
 
+// ConstraintKinds lists every kind of Constraint.
+var ConstraintKinds = []string{ConstraintFree, ConstraintNoSubscription, ConstraintMaxPrice, ConstraintSeated,
+	ConstraintComfort, ConstraintSmall, ConstraintSolo, ConstraintPlayers, ConstraintOnline, ConstraintLocal,
+	ConstraintCoop, ConstraintCompetitive, ConstraintNonViolent, ConstraintMixedReality, ConstraintHandTracking,
+	ConstraintLanguage}
+
+// IsConstraintKind reports whether kind names a kind of Constraint.
+func IsConstraintKind(kind string) bool { return slices.Contains(ConstraintKinds, kind) }
+
 // Constraint is one condition a student put on the apps ("free", "under
 // $10", "seated", "for 4 players online"). A hard constraint removes every
 // app that violates it from the picks; an app whose facet is unknown stays

@@ -1,5 +1,17 @@
 package vrrec
 
+// Question is one message a student sends the chat, with what the page
+// says about it.
+type Question struct {
+	UserID    string
+	SessionID string
+	Message   string
+	// Without lists the kinds of constraints the student removed from
+	// the previous answer (its chips): the message is answered as if it
+	// did not state them.
+	Without []string
+}
+
 // Reply is the chat's answer to one message. JSON names follow the old
 // /chat response (response, type, user_id) plus structured fields.
 type Reply struct {

@@ -22,7 +22,7 @@ func newService(t *testing.T) *chat.Service {
 
 func ask(t *testing.T, s *chat.Service, user, session, msg string) *vrrec.Reply {
 	t.Helper()
-	r, err := s.Answer(context.Background(), user, session, msg, nil)
+	r, err := s.Answer(context.Background(), vrrec.Question{UserID: user, SessionID: session, Message: msg}, nil)
 	if err != nil {
 		t.Fatalf("Answer(%q): %v", msg, err)
 	}
@@ -175,7 +175,7 @@ func TestHistoryIsPerStudent(t *testing.T) {
 func TestRejectsBadMessages(t *testing.T) {
 	s := newService(t)
 	for _, msg := range []string{"", "   ", strings.Repeat("x", 2001)} {
-		if _, err := s.Answer(context.Background(), "u", "s", msg, nil); vrrec.ErrorCode(err) != vrrec.EINVALID {
+		if _, err := s.Answer(context.Background(), vrrec.Question{UserID: "u", SessionID: "s", Message: msg}, nil); vrrec.ErrorCode(err) != vrrec.EINVALID {
 			t.Errorf("message of %d chars: %v", len(msg), err)
 		}
 	}
@@ -183,7 +183,7 @@ func TestRejectsBadMessages(t *testing.T) {
 
 func TestProgressStages(t *testing.T) {
 	var stages []string
-	if _, err := newService(t).Answer(context.Background(), "u", "s", "public speaking", func(e vrrec.ChatEvent) { stages = append(stages, e.Stage) }); err != nil {
+	if _, err := newService(t).Answer(context.Background(), vrrec.Question{UserID: "u", SessionID: "s", Message: "public speaking"}, func(e vrrec.ChatEvent) { stages = append(stages, e.Stage) }); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{chat.StageUnderstanding, chat.StageRetrieving, chat.StageRanking}
@@ -229,7 +229,7 @@ func TestFollowUpsAfterDetails(t *testing.T) {
 	s := newService(t)
 	ask(t, s, "u", "s", "tell me more about Beat Saber")
 	for _, msg := range []string{"show me more", "anything cheaper?", "more like this"} {
-		r, err := s.Answer(context.Background(), "u", "s", msg, nil)
+		r, err := s.Answer(context.Background(), vrrec.Question{UserID: "u", SessionID: "s", Message: msg}, nil)
 		if err != nil || r.Intent != chat.IntentFollowUp {
 			t.Errorf("%q after details: %+v, %v", msg, r, err)
 		}

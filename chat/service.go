@@ -103,7 +103,8 @@ const historyLimit = 100
 // overlong message and otherwise means no answer could be computed (the
 // recommender failed); a session store that fails is logged and does not stop
 // the answer.
-func (s *Service) Answer(ctx context.Context, userID, sessionID, message string, events func(vrrec.ChatEvent)) (*vrrec.Reply, error) {
+func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrrec.ChatEvent)) (*vrrec.Reply, error) {
+	userID, sessionID, message := q.UserID, q.SessionID, q.Message
 	if events == nil {
 		events = func(vrrec.ChatEvent) {}
 	}

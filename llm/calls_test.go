@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/chat"
 	"github.com/vrrec/vrrec/eval"
@@ -43,7 +44,7 @@ func TestLLMCallsPerHundredRequests(t *testing.T) {
 	recommendations := 0
 	for i := 0; i < 100; i++ {
 		q := set.Queries[zipf.Uint64()].Query
-		reply, err := svc.Answer(context.Background(), "student", "s", q, nil)
+		reply, err := svc.Answer(context.Background(), vrrec.Question{UserID: "student", SessionID: "s", Message: q}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -20,7 +20,7 @@ type Chatter interface {
 	// Answer answers one message of a student's session, reporting its
 	// progress to events (which may be nil). Its errors carry the code to
 	// answer with (EINVALID, EUNAVAILABLE, ...).
-	Answer(ctx context.Context, userID, sessionID, message string, events func(vrrec.ChatEvent)) (*vrrec.Reply, error)
+	Answer(ctx context.Context, q vrrec.Question, events func(vrrec.ChatEvent)) (*vrrec.Reply, error)
 	// History returns the student's recent messages, oldest first; an error
 	// means the session store does not answer.
 	History(ctx context.Context, userID string) ([]vrrec.Message, error)
@@ -29,6 +29,16 @@ type Chatter interface {
 type chatRequest struct {
 	Message   string `json:"message"`
 	SessionID string `json:"session_id"`
+	// Without lists constraint kinds the student removed (a chip's ✕).
+	Without []string `json:"without,omitempty"`
+}
+
+// maxWithout bounds the constraint kinds a request may remove: there are
+// fewer kinds than that.
+const maxWithout = 16
+
+func (req chatRequest) question(user string) vrrec.Question {
+	return vrrec.Question{UserID: user, SessionID: req.SessionID, Message: req.Message, Without: req.Without}
 }
 
 // chatResponse is the reply, the interaction it is logged as with the
@@ -69,6 +79,13 @@ func (s *Server) readChat(w http.ResponseWriter, r *http.Request) (chatRequest, 
 		req.SessionID = newUUID()
 	case !sessionIDPattern.MatchString(req.SessionID):
 		return req, vrrec.Errorf(vrrec.EINVALID, "session_id must be 1-64 letters, digits, '-' or '_'")
+	case len(req.Without) > maxWithout:
+		return req, vrrec.Errorf(vrrec.EINVALID, "without lists at most %d constraint kinds", maxWithout)
+	}
+	for _, kind := range req.Without {
+		if !vrrec.IsConstraintKind(kind) {
+			return req, vrrec.Errorf(vrrec.EINVALID, "without: %q is not a constraint kind", kind)
+		}
 	}
 	return req, nil
 }
@@ -104,7 +121,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	start := time.Now()
-	reply, err := s.cfg.Chat.Answer(r.Context(), user, req.SessionID, req.Message, nil)
+	reply, err := s.cfg.Chat.Answer(r.Context(), req.question(user), nil)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -145,7 +162,7 @@ func (s *Server) chatStream(w http.ResponseWriter, r *http.Request) {
 		_ = rc.Flush()
 	}
 	start := time.Now()
-	reply, err := s.cfg.Chat.Answer(r.Context(), user, req.SessionID, req.Message, func(e vrrec.ChatEvent) {
+	reply, err := s.cfg.Chat.Answer(r.Context(), req.question(user), func(e vrrec.ChatEvent) {
 		if e.Writing > 0 {
 			send("writing", map[string]int{"chars": e.Writing})
 		} else {

@@ -46,8 +46,8 @@ func (c scriptedChat) CheckMessage(message string) (string, error) {
 	return strings.TrimSpace(message), nil
 }
 
-func (c scriptedChat) Answer(ctx context.Context, userID, sessionID, message string, _ func(vrrec.ChatEvent)) (*vrrec.Reply, error) {
-	return c.answer(ctx, message)
+func (c scriptedChat) Answer(ctx context.Context, q vrrec.Question, _ func(vrrec.ChatEvent)) (*vrrec.Reply, error) {
+	return c.answer(ctx, q.Message)
 }
 
 func (c scriptedChat) History(context.Context, string) ([]vrrec.Message, error) {
