@@ -8,13 +8,13 @@ import (
 type class uint8
 
 const (
-	unknownWord class = iota // in no table: a foreign word not known, or a rare English one
-	englishWord              // English and in no foreign table
-	foreignWord              // in a foreign table and not English
-	sharedWord               // both: "a", "me", "piano", "architecture"
-	universalWord            // borrowed by every language ("app", "VR") or a number
-	nameWord                 // part of a name inside a sentence ("La Casa de Papel")
-	scriptWord               // a letter of a script other than Latin
+	unknownWord   class = iota // in no table: a foreign word not known, or a rare English one
+	englishWord                // English and in no foreign table
+	foreignWord                // in a foreign table and not English
+	sharedWord                 // both: "a", "me", "piano", "architecture"
+	universalWord              // borrowed by every language ("app", "VR") or a number
+	nameWord                   // part of a name inside a sentence ("La Casa de Papel")
+	scriptWord                 // a letter of a script other than Latin
 )
 
 // scripts maps writing systems without a per-character unit to the

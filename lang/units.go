@@ -55,7 +55,9 @@ const phraseBreaks = ".,;:!?¿¡()[]{}\"«»“”„…|/，。！？、；：�
 // sentenceEnds start a new sentence after them.
 const sentenceEnds = ".!?¿¡。！？।\n"
 
-func isCurrency(r rune) bool { return r == '$' || r == '€' || r == '£' || r == '₹' || r == '¥' || r == '₩' }
+func isCurrency(r rune) bool {
+	return r == '$' || r == '€' || r == '£' || r == '₹' || r == '¥' || r == '₩'
+}
 
 // elisions are the French and Italian words that lose their vowel before
 // another ("l'anatomie", "j'aimerais", "dell'arte"); they are split off as
