@@ -188,9 +188,17 @@ func hasDigit(s string) bool {
 	return false
 }
 
+// nameConnectors are the lower-case words found inside names ("Día de los
+// Muertos", "Ludwig van Beethoven").
+var nameConnectors = map[string]bool{
+	"de": true, "del": true, "la": true, "las": true, "los": true, "el": true, "le": true, "les": true, "da": true,
+	"do": true, "dos": true, "das": true, "di": true, "du": true, "des": true, "of": true, "the": true, "von": true,
+	"van": true, "der": true, "den": true, "y": true, "e": true, "et": true, "and": true, "on": true, "in": true,
+}
+
 // markNames finds names inside a sentence: capitalised words that do not
 // start a sentence, a capitalised first word right before one ("El Niño"),
-// and up to two short lower-case words between two of them ("Día de los
+// and up to two connecting words between two of them ("Día de los
 // Muertos").
 func markNames(us []unit) []bool {
 	names := make([]bool, len(us))
@@ -207,7 +215,7 @@ func markNames(us []unit) []bool {
 			continue
 		}
 		j := i + 1
-		for j < len(us) && j <= i+2 && !names[j] && !us[j].phraseGap && !us[j].capital && len(us[j].key) <= 3 && us[j].script == latin {
+		for j < len(us) && j <= i+2 && !names[j] && !us[j].phraseGap && nameConnectors[us[j].key] {
 			j++
 		}
 		if j > i+1 && j < len(us) && names[j] && !us[j].phraseGap {

@@ -108,13 +108,14 @@ type glosser struct {
 }
 
 // eligible reports whether unit i may be glossed: in a mostly English
-// message, only foreign words and other scripts, never names or English.
+// message, never a name or an English word (a word in no table is glossed
+// only inside a phrase with a foreign word, as in "anatomía humana").
 func (g *glosser) eligible(i int) bool {
 	if g.foreignMain {
 		return true
 	}
 	switch g.d.class[i] {
-	case foreignWord, sharedWord, universalWord, scriptWord:
+	case foreignWord, sharedWord, universalWord, scriptWord, unknownWord:
 		return true
 	}
 	return false
