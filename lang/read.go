@@ -108,17 +108,29 @@ type glosser struct {
 }
 
 // eligible reports whether unit i may be glossed: in a mostly English
-// message, never a name or an English word (a word in no table is glossed
+// message, never a name or an English word; in a foreign one, anything
+// but a name of several words (a word in no table is glossed
 // only inside a phrase with a foreign word, as in "anatomía humana").
 func (g *glosser) eligible(i int) bool {
 	if g.foreignMain {
-		return true
+		return !g.inName(i)
 	}
 	switch g.d.class[i] {
 	case foreignWord, sharedWord, universalWord, scriptWord, unknownWord:
 		return true
 	}
 	return false
+}
+
+// inName reports whether unit i is in a name of two or more capitalised
+// words inside a sentence ("Beat Saber", "Gravity Sketch"), which stays as
+// written; German, which capitalises its nouns, has none.
+func (g *glosser) inName(i int) bool {
+	if g.d.class[i] != nameWord || g.d.main == "de" {
+		return false
+	}
+	return i > 0 && g.d.class[i-1] == nameWord && !g.us[i].phraseGap ||
+		i+1 < len(g.us) && g.d.class[i+1] == nameWord && !g.us[i+1].phraseGap
 }
 
 // foreignAt reports whether unit i is surely foreign.

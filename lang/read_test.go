@@ -170,3 +170,38 @@ func TestJapanese(t *testing.T) {
 		{"無料の瞑想アプリ", []string{"free", "meditation"}},
 	})
 }
+
+// Follow-ups in every language name the pick or the refinement in English.
+func TestFollowUps(t *testing.T) {
+	for _, c := range []struct {
+		msg, lang string
+		want      []string
+	}{
+		{"¿y el segundo? ¿cuánto cuesta?", "es", []string{"the second", "how much does it cost"}},
+		{"algo parecido a Beat Saber pero gratis", "es", []string{"more like Beat Saber", "free"}},
+		{"dame más opciones por favor", "es", []string{"more options", "please"}},
+		{"¿tienes algo más barato?", "es", []string{"cheaper"}},
+		{"plus d'infos sur le deuxième s'il te plaît", "fr", []string{"more info about the second please"}},
+		{"quelque chose de moins cher ?", "fr", []string{"cheaper"}},
+		{"und das zweite?", "de", []string{"the second"}},
+		{"etwas Günstigeres bitte", "de", []string{"cheaper", "please"}},
+		{"algo mais barato, por favor", "pt", []string{"cheaper", "please"}},
+		{"me conta mais sobre o primeiro", "pt", []string{"tell me more", "the first"}},
+		{"第二个怎么样？", "zh", []string{"the second"}},
+		{"有便宜一点的吗？", "zh", []string{"cheaper"}},
+		{"두 번째 거 더 알려 주세요", "ko", []string{"the second", "more info"}},
+		{"더 싼 거 있어요?", "ko", []string{"cheaper"}},
+		{"दूसरा वाला कैसा है?", "hi", []string{"the second"}},
+		{"सस्ता ऐप बताइए", "hi", []string{"cheap", "apps"}},
+	} {
+		r := lang.Read(c.msg)
+		if r.Lang != c.lang || r.Understood != 1 {
+			t.Errorf("%q: language %q, understood %.2f (unknown %q)", c.msg, r.Lang, r.Understood, r.Unknown)
+		}
+		for _, w := range c.want {
+			if !containsPhrase(strings.ToLower(r.English), strings.ToLower(w)) {
+				t.Errorf("%q: English %q lacks %q", c.msg, r.English, w)
+			}
+		}
+	}
+}
