@@ -50,3 +50,29 @@ func TestTableErrors(t *testing.T) {
 		t.Errorf("two spellings of one key on one line: %v", err)
 	}
 }
+
+// Every table of the main languages covers the catalog's main subjects and
+// the constraints students state.
+func TestTablesCoverSubjectsAndConstraints(t *testing.T) {
+	subjects := []string{"anatomy", "architecture", "3D modeling", "buildings", "painting", "drawing", "art", "music",
+		"physics", "chemistry", "biology", "math", "programming", "languages", "English", "Spanish", "public speaking",
+		"history", "astronomy", "medicine", "nursing", "engineering", "statics", "dynamics", "exercise",
+		"meditation", "stress", "anxiety", "cooking", "drums", "piano", "dance", "psychology", "planets", "nature"}
+	constraints := []string{"free", "cheap", "cheaper", "price", "under # dollars", "subscription", "no subscription", "seated",
+		"wheelchair", "motion sickness", "small room", "solo", "friends", "with friends", "# players", "online",
+		"together", "competitive", "cooperative", "mixed reality", "hand tracking", "violent", "non-violent", "kids"}
+	followUps := []string{"the first", "the second", "more info", "more like", "please", "hello", "thanks"}
+	for _, code := range []string{"es", "fr", "de", "pt", "zh", "ko", "hi"} {
+		glosses := map[string]bool{}
+		for _, e := range tables[code].entries {
+			glosses[e.gloss] = true
+		}
+		for _, list := range [][]string{subjects, constraints, followUps} {
+			for _, g := range list {
+				if !glosses[g] {
+					t.Errorf("%s: nothing glosses as %q", code, g)
+				}
+			}
+		}
+	}
+}
