@@ -205,3 +205,24 @@ func TestFollowUps(t *testing.T) {
 		}
 	}
 }
+
+// The messages quoted in issue 21 read as the English question the student
+// meant.
+func TestIssueExamples(t *testing.T) {
+	for _, c := range []struct {
+		msg, lang string
+		mixed     bool
+		english   string
+	}{
+		{"hola! soy estudiante de arquitectura, quiero apps para diseño 3D de edificios", "es", false, "hello! I study architecture, I want apps for 3D design of buildings"},
+		{"more info sobre el primero pls", "en", true, "more info about the first please"},
+		{"quiero aprender a pintar", "es", false, "I want to learn painting"},
+		{"je veux apprendre l'anatomie", "fr", false, "I want to learn anatomy"},
+		{"necesito practicar mi inglés", "es", false, "I need to practice English"},
+	} {
+		r := lang.Read(c.msg)
+		if r.Lang != c.lang || r.Mixed != c.mixed || r.English != c.english || r.Understood != 1 || len(r.Unknown) != 0 {
+			t.Errorf("%q: read as %+v; want %s, mixed %v, %q", c.msg, r, c.lang, c.mixed, c.english)
+		}
+	}
+}
