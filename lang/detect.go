@@ -29,11 +29,12 @@ var scripts = []struct {
 
 // detection is what Detect found out about a message.
 type detection struct {
-	main  string  // the main language
-	latin string  // the foreign language of the Latin-letter words, or ""
-	cjk   string  // "zh" or "ja" for Han characters
-	mixed bool    // English and another language
-	class []class // one per unit
+	main   string  // the main language
+	latin  string  // the foreign language of the Latin-letter words, or ""
+	cjk    string  // "zh" or "ja" for Han characters
+	script string  // the language of the most frequent script other than Latin, or ""
+	mixed  bool    // English and another language
+	class  []class // one per unit
 }
 
 // Detect returns the ISO 639-1 code of a message's main language ("en" for
@@ -88,6 +89,7 @@ func detect(us []unit) detection {
 		}
 	}
 
+	d.script = scriptLang
 	names := markNames(us)
 	score := map[string]int{}
 	english, englishFunction, unknown, words := 0, 0, 0, 0

@@ -170,3 +170,12 @@ func TestUnderstood(t *testing.T) {
 		t.Errorf("greeting: %+v", r)
 	}
 }
+
+// English with words of a script lang has no table for is mixed, with that
+// language noted and the words reported unknown.
+func TestMixedWithoutTable(t *testing.T) {
+	r := lang.Read("I want to learn анатомию")
+	if r.Lang != "en" || !r.Mixed || r.Other != "ru" || r.English != "I want to learn анатомию" || len(r.Unknown) != 1 || r.Understood != 0 {
+		t.Errorf("read as %+v", r)
+	}
+}

@@ -3,7 +3,6 @@ package lang
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
 )
 
 // Reading is what lang understood of a message.
@@ -25,7 +24,10 @@ type Reading struct {
 	English string
 	// Understood is the share (0-1) of the foreign content words (subjects,
 	// constraints, and words not known) that were glossed; 1 when there are
-	// none, as in an English message or a greeting.
+	// none, as in an English message or a greeting. It says nothing of the
+	// English words: a message with Lang "en" always has its English part.
+	// Lang not "en" with Understood 0 is a question of which nothing was
+	// understood (NothingUnderstood).
 	Understood float64
 	// Unknown lists the foreign words left untranslated, in order.
 	Unknown []string
@@ -43,7 +45,7 @@ func Read(message string) Reading {
 	case d.mixed && d.latin != "":
 		r.Other = d.latin
 	case d.mixed:
-		r.Other = scriptLanguage(us, d)
+		r.Other = d.script
 	}
 	if r.Other == "" {
 		r.English = message
@@ -57,17 +59,6 @@ func Read(message string) Reading {
 		r.Understood = float64(g.content) / float64(n)
 	}
 	return r
-}
-
-// scriptLanguage is the language of the first unit in a script other than
-// Latin.
-func scriptLanguage(us []unit, d detection) string {
-	for _, u := range us {
-		if l := tableFor(u, d); l != "" && u.script != latin && u.script != number {
-			return l
-		}
-	}
-	return ""
 }
 
 // tableFor tells which language's table a unit is looked up in.
@@ -276,9 +267,6 @@ func tidy(s string) string {
 	s = strings.TrimLeftFunc(s, func(r rune) bool { return unicode.IsPunct(r) && r != '"' || unicode.IsSpace(r) })
 	for strings.Contains(s, ",,") {
 		s = strings.ReplaceAll(s, ",,", ",")
-	}
-	if r, _ := utf8.DecodeRuneInString(s); r == utf8.RuneError {
-		return ""
 	}
 	return strings.TrimSpace(s)
 }
