@@ -179,3 +179,37 @@ func TestMixedWithoutTable(t *testing.T) {
 		t.Errorf("read as %+v", r)
 	}
 }
+
+// The catalog's own English, names and all, reads as English.
+func TestCatalogTextIsEnglish(t *testing.T) {
+	var apps []struct {
+		Description string
+		Features    []string
+	}
+	var skills []struct{ Name string }
+	for file, v := range map[string]any{"../catalog/default/vr_apps.json": &apps, "../catalog/default/skills.json": &skills} {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(data, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var texts []string
+	for _, a := range apps {
+		texts = append(texts, a.Description)
+		texts = append(texts, a.Features...)
+	}
+	for _, s := range skills {
+		texts = append(texts, s.Name)
+	}
+	if len(texts) < 500 {
+		t.Fatalf("only %d catalog texts", len(texts))
+	}
+	for _, s := range texts {
+		if r := lang.Read(s); r.Lang != "en" || r.Mixed || r.English != s {
+			t.Errorf("%q: read as %+v", s, r)
+		}
+	}
+}

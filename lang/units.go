@@ -135,7 +135,8 @@ func wordRune(r rune) bool {
 }
 
 // wordEnd returns where the word starting at i ends: letters, digits and
-// marks, an apostrophe between letters or after an elided word ("l' "), a decimal point or comma between
+// marks, an apostrophe between letters or after an elided word ("l' "), a
+// hyphen after a single letter ("e-commerce"), a decimal point or comma between
 // digits, and a currency sign before or after digits.
 func wordEnd(s string, i int) int {
 	start := i
@@ -147,6 +148,8 @@ func wordEnd(s string, i int) int {
 		case isCurrency(r) && (prev == 0 || unicode.IsDigit(prev)):
 		case (r == '\'' || r == '’') && unicode.IsLetter(prev) && (i+size < len(s) && letterAt(s, i+size) || elisions[fold(s[start:i])]):
 		case (r == '.' || r == ',') && unicode.IsDigit(prev) && i+size < len(s) && isDigitAt(s, i+size):
+		case r == '-' && i-start == utf8.RuneLen(prev) && unicode.IsLetter(prev) && i+size < len(s) && letterAt(s, i+size):
+			// one letter and a hyphen: "e-commerce", "T-shirt", "x-ray"
 		default:
 			return i
 		}
