@@ -71,6 +71,7 @@ func TestSpanish(t *testing.T) {
 		{"juegos cooperativos con mis amigos en la misma habitación", []string{"cooperative", "with friends", "local"}},
 		{"Busco aplicaciones de realidad mixta con seguimiento de manos", []string{"mixed reality", "hand tracking"}},
 		{"quiero hacer ejercicio en casa pero tengo un cuarto pequeño", []string{"exercise", "at home", "small room"}},
+		{"solo quiero juegos gratis para jugar solo", []string{"only", "free", "play solo"}},
 	})
 }
 
