@@ -72,6 +72,8 @@ func TestSpanish(t *testing.T) {
 		{"Busco aplicaciones de realidad mixta con seguimiento de manos", []string{"mixed reality", "hand tracking"}},
 		{"quiero hacer ejercicio en casa pero tengo un cuarto pequeño", []string{"exercise", "at home", "small room"}},
 		{"solo quiero juegos gratis para jugar solo", []string{"only", "free", "play solo"}},
+		{"somos 5 amigos y queremos jugar algo cooperativo sin disparos", []string{"5 friends", "cooperative", "no shooting"}},
+		{"tengo una entrevista de trabajo la próxima semana y estoy nervioso", []string{"job interviews", "nervous"}},
 	})
 }
 
@@ -87,6 +89,7 @@ func TestFrench(t *testing.T) {
 		{"des applis de dessin et de peinture pas chères, moins de 15 euros", []string{"drawing", "painting", "cheap", "under 15 euros"}},
 		{"je suis en fauteuil roulant, des jeux non violents pour 2 joueurs ?", []string{"wheelchair", "non-violent", "2 players"}},
 		{"bonjour, je cherche quelque chose pour la physique et les maths", []string{"hello", "physics", "math"}},
+		{"mon copain et moi cherchons un jeu de réflexion en réalité mixte", []string{"puzzles", "mixed reality"}},
 	})
 }
 
@@ -102,6 +105,8 @@ func TestGerman(t *testing.T) {
 		{"Mir wird schlecht in VR, gibt es etwas Ruhiges zum Malen?", []string{"motion sickness", "painting"}},
 		{"ich brauche Hilfe bei Statik und Dynamik, günstig bitte", []string{"statics", "dynamics", "cheap", "please"}},
 		{"Ich will mein Englisch verbessern", []string{"English", "improve"}},
+		{"wir sind drei Mitbewohner und suchen ein lustiges Partyspiel", []string{"3", "my roommates", "party games"}},
+		{"ich bin Medizinstudent und möchte Chirurgie üben", []string{"medicine student", "surgery", "practice"}},
 	})
 }
 
@@ -139,6 +144,8 @@ func TestChinese(t *testing.T) {
 		{"想和室友一起玩的多人游戏，不要暴力的", []string{"my roommates", "together", "multiplayer", "violent"}},
 		{"我压力很大，想找冥想的应用", []string{"stress", "meditation"}},
 		{"坐着玩的健身游戏，10美元以下", []string{"seated", "exercise", "under 10 dollars"}},
+		{"我想放松一下，不想太激烈的游戏", []string{"relax", "comfortable", "games"}},
+		{"我是护理专业的学生，想练习急救", []string{"nursing", "student", "first aid"}},
 	})
 }
 
@@ -161,6 +168,7 @@ func TestHindi(t *testing.T) {
 		{"तनाव कम करने के लिए ध्यान ऐप", []string{"stress", "meditation"}},
 		{"मैं अंग्रेज़ी बोलना अभ्यास करना चाहता हूँ", []string{"English", "speaking", "practice"}},
 		{"बैठकर खेलने वाले व्यायाम गेम", []string{"seated", "exercise", "games"}},
+		{"मुझे गिटार सीखना है लेकिन ज़्यादा पैसे नहीं हैं", []string{"guitar", "want to learn", "cheap"}},
 	})
 }
 
