@@ -205,15 +205,25 @@ type Result struct {
 	NothingFits  bool     `json:"nothing_fits"`
 	NearestAreas []string `json:"nearest_areas,omitempty"`
 	// Language is the query's language (ISO 639-1) when it is not English
-	// and the model reads English only; the reply then says so in that
-	// language instead of guessing.
-	Language string `json:"language,omitempty"`
+	// and the model reads English only. Translated is then the English it
+	// was read as (package lang); when nothing of it was understood it is
+	// empty, and the reply says so in that language instead of guessing.
+	Language   string `json:"language,omitempty"`
+	Translated string `json:"translated,omitempty"`
 	// Constraints are the conditions read from the question and applied
 	// ("Free apps only", "Seated play"); Relaxed says which hard one was
 	// eased when nothing met them all, and how ("nothing free for this;
 	// under $10:").
 	Constraints []Constraint `json:"constraints,omitempty"`
 	Relaxed     string       `json:"relaxed,omitempty"`
+	// Alternatives are the apps that fit the topic but not a hard
+	// constraint, offered with Relaxed when no app meets them all (the
+	// cheapest first for a price). They are never among Apps.
+	Alternatives []AppRecommendation `json:"alternatives,omitempty"`
+	// Needs groups the apps when the question asked for several things:
+	// each need with its own picks under the shared constraints. Apps then
+	// takes each need's best in turn.
+	Needs []Need `json:"needs,omitempty"`
 	// Corrected is the question as the engine read it when a spelling
 	// correction changed it ("thermodynamics"), for "Showing results for".
 	Corrected string `json:"corrected,omitempty"`

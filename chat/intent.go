@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/ask"
 	"github.com/vrrec/vrrec/text"
 )
 
@@ -20,8 +21,7 @@ const (
 // Kinds of follow-up.
 const (
 	followSimilar = "similar" // more like one of the shown apps
-	followCheaper = "cheaper" // cheaper than what was shown
-	followFree    = "free"    // only free apps
+	followRefine  = "refine"  // the same need under other constraints: cheaper, free, for 2 players
 	followMore    = "more"    // the next apps for the same query
 	// followNothingShown refers back when no apps were shown yet.
 	followNothingShown = "nothing_shown"
@@ -33,6 +33,10 @@ type intent struct {
 	follow  string       // kind of follow-up
 	app     *vrrec.VRApp // the app a details request or "more like" names
 	ordinal int          // 1-based position in the previous answer, 0 if none
+	// constraints are what a refining follow-up adds; cheaper asks for
+	// less than the previous answer's top pick costs.
+	constraints []vrrec.Constraint
+	cheaper     bool
 }
 
 var (
@@ -40,8 +44,7 @@ var (
 	helpPattern   = regexp.MustCompile(`(?i)^\s*(help|\?+)\s*[!.?]*\s*$|\bhow (do|does|to|can)\b.*\b(use|work)|\bwhat can (you|i)\b|\bhow to\b`)
 	detailsVerbs  = regexp.MustCompile(`(?i)\b(tell me (more )?about|more (info|information|details) (on|about)|details (on|about|of|for)|what is|what's|what about|describe|info on|information on|how much (is|does)|price of)\b`)
 	similarWords  = regexp.MustCompile(`(?i)\b(more like|similar to|similar|like (the|that)|apps like|something like)\b`)
-	cheaperWords  = regexp.MustCompile(`(?i)\b(cheaper|less expensive|lower price|cheapest|budget|affordable|inexpensive)\b`)
-	freeWords     = regexp.MustCompile(`(?i)\b(free( ones?| apps?)?|no cost|without paying)\b`)
+	cheaperWords  = regexp.MustCompile(`(?i)\b(cheaper|less expensive|lower price|lower priced|cheapest|costs? less)\b`)
 	moreWords     = regexp.MustCompile(`(?i)^\s*(show me |any ?thing |got any |are there )?(more|others|other ones|anything else|something else|next|more options|other options)\s*(please|apps|options|ones)?\s*[?!.]*\s*$`)
 	ordinalWords  = map[string]int{"first": 1, "1st": 1, "top": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
 		"fourth": 4, "4th": 4, "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8}
@@ -63,17 +66,20 @@ func classify(msg string, apps []vrrec.VRApp, prev *vrrec.Message) intent {
 	// subject: "the second one" refers back, "second language acquisition"
 	// is a new question; so are "free body diagrams" and "budget planning".
 	if prev != nil && len(prev.Apps) > 0 {
+		cs, left := ask.Constraints(msg)
 		rest := topicWords(words, named)
+		cheaper := cheaperWords.MatchString(msg)
+		if cheaper {
+			cs = ask.Without(cs, vrrec.ConstraintMaxPrice) // "cheaper" is read against the answer
+		}
 		switch {
 		case similarWords.MatchString(msg) && (ord != 0 || named != nil || rest == 0):
 			if ord == 0 && named == nil {
 				ord = 1 // "more like this": the app just described, or the top pick
 			}
 			return intent{name: IntentFollowUp, follow: followSimilar, ordinal: ord, app: named}
-		case cheaperWords.MatchString(msg) && rest == 0:
-			return intent{name: IntentFollowUp, follow: followCheaper}
-		case freeWords.MatchString(msg) && rest == 0:
-			return intent{name: IntentFollowUp, follow: followFree}
+		case (cheaper || len(cs) > 0) && topicWords(text.Words(left), named) == 0:
+			return intent{name: IntentFollowUp, follow: followRefine, constraints: cs, cheaper: cheaper}
 		case moreWords.MatchString(msg):
 			return intent{name: IntentFollowUp, follow: followMore}
 		case ord != 0 && named == nil && rest == 0:

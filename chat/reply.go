@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/lang"
 	"github.com/vrrec/vrrec/rag"
 )
 
@@ -33,16 +34,65 @@ func Topic(res *vrrec.Result) string {
 // neutralised, so a query cannot restyle the reply; the web page must still
 // render it as text, never as HTML.
 func FormatReply(res *vrrec.Result) string {
-	if res.Language != "" {
+	if res.Language != "" && res.Translated == "" {
 		return otherLanguageReply(res)
 	}
+	var b strings.Builder
+	if len(res.Constraints) > 0 {
+		fmt.Fprintf(&b, "_%s._\n\n", EscapeMarkdown(constraintLabels(res.Constraints)))
+	}
+	if res.Corrected != "" && len(res.Needs) == 0 {
+		fmt.Fprintf(&b, "_Showing results for %s._\n\n", EscapeMarkdown(res.Corrected))
+	}
+	if len(res.Needs) > 0 {
+		b.WriteString(needsReply(res))
+	} else {
+		b.WriteString(oneNeedReply(res))
+	}
+	return b.String()
+}
+
+// constraintLabels lists what an answer applied: "Free apps only · Seated
+// play".
+func constraintLabels(cs []vrrec.Constraint) string {
+	labels := make([]string, len(cs))
+	for i, c := range cs {
+		labels[i] = c.Label
+	}
+	return strings.Join(labels, " · ")
+}
+
+// needsReply answers each need of a question that asked for several, under
+// its own heading.
+func needsReply(res *vrrec.Result) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "You asked for %s. For each:\n", countWord(len(res.Needs), "thing"))
+	for _, n := range res.Needs {
+		fmt.Fprintf(&b, "\n**For %s**\n", EscapeMarkdown(n.Topic))
+		shown := Shown(&vrrec.Result{Apps: n.Apps, NothingFits: n.NothingFits})
+		switch {
+		case n.NothingFits && len(shown) == 0:
+			b.WriteString("Nothing in our catalog fits this.\n")
+		case n.NothingFits:
+			b.WriteString("Nothing fits this well; the nearest:\n")
+		}
+		for i, a := range shown {
+			writePick(&b, fmt.Sprintf("%d.", i+1), a)
+		}
+	}
+	b.WriteString("\n_Match percentages estimate how likely each app fits what you asked._")
+	return b.String()
+}
+
+// oneNeedReply answers a question about one thing.
+func oneNeedReply(res *vrrec.Result) string {
 	interest := EscapeMarkdown(Topic(res))
 	top, also := Picks(res)
 	unknown := ""
 	if len(res.UnknownCourses) > 0 {
 		unknown = fmt.Sprintf("Course %s isn't in our catalog", EscapeMarkdown(joinWords(res.UnknownCourses)))
 	}
-	if len(res.Apps) == 0 && unknown != "" {
+	if len(res.Apps) == 0 && len(res.Alternatives) == 0 && unknown != "" {
 		return unknown + ". Tell me what the course covers (\"web development\", \"statistics\") and I'll look for VR apps that build those skills."
 	}
 	if len(top) == 0 {
@@ -50,7 +100,20 @@ func FormatReply(res *vrrec.Result) string {
 		if unknown != "" {
 			b.WriteString(unknown + ". ")
 		}
-		fmt.Fprintf(&b, "I couldn't find a VR app in our catalog that clearly fits **%s**.", interest)
+		if res.Relaxed != "" {
+			// The topic has apps; the constraints left none.
+			b.WriteString(EscapeMarkdown(res.Relaxed) + "\n")
+			for _, a := range res.Alternatives {
+				writePick(&b, "-", a)
+			}
+			b.WriteString("\nRemove a condition to see more.")
+			return b.String()
+		}
+		what := "VR app in our catalog that clearly fits"
+		if len(res.Constraints) > 0 {
+			what = "VR app in our catalog that fits, with " + EscapeMarkdown(strings.ToLower(constraintLabels(res.Constraints))) + ","
+		}
+		fmt.Fprintf(&b, "I couldn't find a %s **%s**.", what, interest)
 		if len(res.NearestAreas) > 0 {
 			areas := make([]string, len(res.NearestAreas))
 			for i, a := range res.NearestAreas {
@@ -72,7 +135,12 @@ func FormatReply(res *vrrec.Result) string {
 	}
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "Based on your interest in **%s**, here are VR apps that can help:\n\n", interest)
+	if top[0].LikelinessScore >= rag.TopPickMin {
+		fmt.Fprintf(&b, "VR apps that fit **%s**:\n\n", interest)
+	} else {
+		// Weak fits only: said as such, never as apps "that can help".
+		fmt.Fprintf(&b, "Nothing fits **%s** closely; these fit in part:\n\n", interest)
+	}
 	if res.Understanding != "" {
 		fmt.Fprintf(&b, "_%s_\n\n", EscapeMarkdown(res.Understanding))
 	}
@@ -92,6 +160,14 @@ func FormatReply(res *vrrec.Result) string {
 	b.WriteString("\n_Match percentages estimate how likely each app fits what you asked._\n")
 	b.WriteString("Want details on any app? Just ask!")
 	return b.String()
+}
+
+// countWord is "1 thing", "3 things".
+func countWord(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // Picks splits a result into the reply's Top Picks and Also Consider
@@ -151,6 +227,12 @@ func writePick(b *strings.Builder, marker string, a vrrec.AppRecommendation) {
 	if a.Status != "" && a.Status != vrrec.StatusAvailable {
 		facts = append(facts, EscapeMarkdown(a.Status))
 	}
+	for _, f := range a.Facets {
+		facts = append(facts, EscapeMarkdown(f))
+	}
+	for _, u := range a.Unconfirmed {
+		facts = append(facts, EscapeMarkdown(strings.ToLower(u))+" not confirmed")
+	}
 	facts = append(facts, fmt.Sprintf("%d%% match", a.MatchPercent))
 	fmt.Fprintf(b, "%s **%s** (%s): %s", marker, EscapeMarkdown(a.Name), strings.Join(facts, ", "), EscapeMarkdown(a.Reasoning))
 	b.WriteString("\n")
@@ -173,7 +255,7 @@ func joinWords(names []string) string {
 // readable reports whether the answer may be shown: an English question,
 // or one in another language that a language model read and explained.
 func readable(res *vrrec.Result) bool {
-	return res.Language == "" || res.ExplainedBy == vrrec.ExplainedByLLM
+	return res.Language == "" || res.Translated != "" || res.ExplainedBy == vrrec.ExplainedByLLM
 }
 
 // otherLanguageReply answers a question in another language. When a
@@ -184,7 +266,7 @@ func readable(res *vrrec.Result) bool {
 func otherLanguageReply(res *vrrec.Result) string {
 	top, also := Picks(res)
 	if len(top) == 0 {
-		return notEnglishReply(res.Language)
+		return lang.NothingUnderstood(res.Language)
 	}
 	var b strings.Builder
 	if res.Understanding != "" {

@@ -36,7 +36,7 @@ func TestFormatReplyGroupsPicks(t *testing.T) {
 	}}
 	reply := chat.FormatReply(res)
 	for _, want := range []string{
-		"Based on your interest in **Python**",
+		"VR apps that fit **Python**",
 		"**Top Picks**\n1. **A** (97% match): Builds X.\n2. **B** (80% match)",
 		"**Also Consider**\n- **C** (45% match)",
 		"- **D** (35% match)",

@@ -17,14 +17,17 @@ import (
 	"unicode/utf8"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/ask"
+	"github.com/vrrec/vrrec/lang"
 	"github.com/vrrec/vrrec/rag"
 )
 
 // Engine is what the chat needs from the recommender.
 type Engine interface {
 	vrrec.Recommender
-	// Search is Recommend with a label saying what the result answers.
-	Search(ctx context.Context, query, label string, topK int) (*vrrec.Result, error)
+	// Find answers one request: the question with its constraints and
+	// needs, or a follow-up's refinement of an earlier one.
+	Find(ctx context.Context, req rag.Request) (*vrrec.Result, error)
 	// Apps returns the catalog's apps; callers must not modify them.
 	Apps() []vrrec.VRApp
 	App(id string) (vrrec.VRApp, bool)
@@ -127,7 +130,14 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 		s.log.WarnContext(ctx, "session unavailable, answering without it", "err", err)
 	}
 	prev := lastAnswer(past)
-	in := classify(message, eng.Apps(), prev)
+	// A message in another language, or mixed ("more info sobre el primero
+	// pls"), is classified by its English gloss; the recommender reads the
+	// message itself.
+	read := message
+	if r := lang.Read(message); r.Lang != "en" || r.Mixed {
+		read = r.English
+	}
+	in := classify(read, eng.Apps(), prev)
 
 	reply := &vrrec.Reply{Type: "success", UserID: userID, SessionID: sessionID, Intent: in.name, Apps: []vrrec.AppRecommendation{}}
 	switch in.name {
@@ -159,23 +169,19 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 		if box != nil {
 			want = rag.Candidates // the model chooses among more
 		}
-		res, err := eng.Recommend(ctx, message, want)
+		res, err := eng.Find(ctx, rag.Request{Query: message, TopK: want, Without: q.Without})
 		if err != nil {
 			return nil, s.failed(ctx, fmt.Errorf("recommend: %w", err))
 		}
 		progress(StageRanking)
-		if box != nil {
+		if box != nil && len(res.Needs) == 0 {
 			// The model orders and explains, and may say nothing fits; the
 			// reply still shows only apps retrieval is confident enough
 			// about (Picks), so it cannot promote a weak candidate.
 			res = s.rerank(ctx, box.e, res, events)
 		}
-		reply.Query, reply.Topic, reply.Apps = res.Query, Topic(res), Shown(res)
-		reply.ExplainedBy, reply.Understanding, reply.LLMFallback = res.ExplainedBy, res.Understanding, res.LLMFallback
-		reply.NothingFits, reply.Language, reply.UnknownCourses = res.NothingFits, res.Language, res.UnknownCourses
-		if res.NothingFits {
-			reply.NearestAreas = res.NearestAreas
-		}
+		_, topic := ask.Constraints(message)
+		s.fill(reply, res, ask.Text(topic, res.Constraints))
 		reply.Response = FormatReply(res)
 	}
 
@@ -310,17 +316,46 @@ func pickFrom(eng Engine, prev *vrrec.Message, ord int) *vrrec.VRApp {
 	return &app
 }
 
-func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrrec.Message, reply *vrrec.Reply, progress func(string)) error {
-	shown := map[string]bool{}
-	for _, a := range prev.Apps {
-		shown[a.AppID] = true
+// fill copies a result into the reply: the apps it shows (grouped by need
+// when the question had several), what it understood and applied. query is
+// what a follow-up refines: the topic with the constraints applied, as
+// words ask reads back.
+func (s *Service) fill(reply *vrrec.Reply, res *vrrec.Result, query string) {
+	reply.Query, reply.Topic, reply.Apps = query, Topic(res), Shown(res)
+	reply.ExplainedBy, reply.Understanding, reply.LLMFallback = res.ExplainedBy, res.Understanding, res.LLMFallback
+	reply.NothingFits, reply.Language, reply.UnknownCourses = res.NothingFits, res.Language, res.UnknownCourses
+	reply.Constraints = res.Constraints
+	if res.Translated != "" {
+		reply.Note = lang.Note(res.Language, Topic(res))
 	}
+	if res.NothingFits {
+		reply.NearestAreas = res.NearestAreas
+	}
+	if len(res.Needs) > 0 {
+		reply.Apps = []vrrec.AppRecommendation{}
+		for _, n := range res.Needs {
+			shown := Shown(&vrrec.Result{Apps: n.Apps, NothingFits: n.NothingFits})
+			reply.Needs = append(reply.Needs, vrrec.Need{Topic: n.Topic, Query: n.Query, Apps: shown, NothingFits: n.NothingFits})
+			reply.Apps = append(reply.Apps, shown...)
+		}
+	}
+}
+
+// followUp answers a message that refers to the previous answer: more like
+// one of its apps, more of the same, or the same need under other
+// constraints ("cheaper", "free ones", "for 2 players", "seated").
+func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrrec.Message, reply *vrrec.Reply, progress func(string)) error {
+	shown := make([]string, 0, len(prev.Apps)+1)
+	for _, a := range prev.Apps {
+		shown = append(shown, a.AppID)
+	}
+	prevCs, topic := ask.Constraints(prev.Query)
 	// An answer of apps like one app searched by its skills: it is no
 	// answer to itself, and follow-ups name it.
-	label, base := rag.Interest(prev.Query), likeBase(eng, prev.Query)
+	label, base := rag.Interest(topic), likeBase(eng, topic)
 	if base != nil {
 		label = "apps like " + base.Name
-		shown[base.AppID] = true
+		shown = append(shown, base.AppID)
 	}
 	progress(StageRetrieving)
 	switch in.follow {
@@ -330,70 +365,83 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 			reply.Response = whichOne(prev)
 			return nil
 		}
-		res, err := eng.Search(ctx, similarQuery(*base), "apps like "+base.Name, TopK+1)
+		res, err := eng.Find(ctx, rag.Request{Query: similarQuery(*base), Label: "apps like " + base.Name, TopK: TopK,
+			Plain: true, Constraints: prevCs, Exclude: []string{base.AppID}})
 		if err != nil {
 			return fmt.Errorf("recommend like %s: %w", base.AppID, err)
 		}
-		res.Apps = slices.DeleteFunc(res.Apps, func(a vrrec.AppRecommendation) bool { return a.AppID == base.AppID })
 		progress(StageRanking)
 		// Follow-ups chain on what was searched, not on the label.
-		reply.Query, reply.Apps = similarQuery(*base), Shown(res)
+		s.fill(reply, res, ask.Text(similarQuery(*base), res.Constraints))
 		reply.Response = FormatReply(res)
 	case followMore:
-		res, err := eng.Search(ctx, prev.Query, label, len(prev.Apps)+TopK+1)
+		res, err := eng.Find(ctx, rag.Request{Query: topic, Label: label, TopK: TopK, Plain: true, Constraints: prevCs, Exclude: shown})
 		if err != nil {
 			return fmt.Errorf("recommend more: %w", err)
 		}
 		// The rest of the ranking, down to weak but real matches.
-		res.Apps = slices.DeleteFunc(res.Apps, func(a vrrec.AppRecommendation) bool {
-			return shown[a.AppID] || a.LikelinessScore < rag.WeakMin
-		})
+		res.Apps = slices.DeleteFunc(res.Apps, func(a vrrec.AppRecommendation) bool { return a.LikelinessScore < rag.WeakMin })
 		progress(StageRanking)
-		reply.Query, reply.Apps = prev.Query, res.Apps[:min(len(res.Apps), TopK)]
+		reply.Query, reply.Apps, reply.Constraints = prev.Query, res.Apps, res.Constraints
 		if len(reply.Apps) == 0 {
 			reply.Response = fmt.Sprintf("That's everything I found for '%s'. Try asking about a related skill or subject.", EscapeMarkdown(label))
 			return nil
 		}
 		reply.Response = fmt.Sprintf("More for '%s':\n\n", EscapeMarkdown(label)) + listApps(eng, reply.Apps)
-	case followCheaper, followFree:
-		res, err := eng.Search(ctx, prev.Query, label, 4*TopK)
+	case followRefine:
+		cs, lead := in.constraints, ""
+		var exclude []string
+		if in.cheaper {
+			cs, lead, exclude = cheaperThan(eng, prev)
+		}
+		cs = ask.Merge(prevCs, cs)
+		res, err := eng.Find(ctx, rag.Request{Query: topic, Label: label, TopK: TopK, Plain: true, Constraints: cs, Exclude: append(exclude, baseID(base)...)})
 		if err != nil {
-			return fmt.Errorf("recommend cheaper: %w", err)
+			return fmt.Errorf("recommend with %s: %w", hardWords(cs), err)
 		}
-		limit, what := 0.0, "free"
-		if in.follow == followCheaper {
-			top, _ := eng.App(prev.Apps[0].AppID)
-			upfront, known := top.Price.Upfront()
-			limit = upfront
-			what = fmt.Sprintf("cheaper than %s (%s)", EscapeMarkdown(top.Name), EscapeMarkdown(top.Price.String()))
-			switch {
-			case !known: // a subscription or an unknown price has no amount to beat
-				limit, what = 0, fmt.Sprintf("free (%s costs %s)", EscapeMarkdown(top.Name), EscapeMarkdown(top.Price.String()))
-			case limit <= 0: // nothing is cheaper than free
-				limit, what = 0, "free, like "+EscapeMarkdown(top.Name)
-			}
-		}
-		res.Apps = slices.DeleteFunc(res.Apps, func(a vrrec.AppRecommendation) bool {
-			if base != nil && a.AppID == base.AppID || a.LikelinessScore < rag.WeakMin {
-				return true // the app the answer was like, or too weak a match
-			}
-			app, _ := eng.App(a.AppID)
-			if in.follow == followFree || limit == 0 {
-				return !app.Price.Free() // a subscription is never free
-			}
-			p, known := app.Price.Upfront()
-			return !known || p >= limit
-		})
-		res.Apps = res.Apps[:min(len(res.Apps), TopK)]
 		progress(StageRanking)
-		reply.Query, reply.Apps = prev.Query, res.Apps
-		if len(res.Apps) == 0 {
-			reply.Response = fmt.Sprintf("I found nothing %s for '%s'.", what, EscapeMarkdown(label))
-			return nil
-		}
-		reply.Response = fmt.Sprintf("Options %s:\n\n", what) + listApps(eng, res.Apps)
+		s.fill(reply, res, ask.Text(topic, res.Constraints))
+		reply.Response = lead + FormatReply(res)
 	}
 	return nil
+}
+
+func baseID(a *vrrec.VRApp) []string {
+	if a == nil {
+		return nil
+	}
+	return []string{a.AppID}
+}
+
+// cheaperThan reads "anything cheaper?" against the previous answer's top
+// pick: a price cap under its price, or, when it is already free (or its
+// price is not one amount), free apps besides those shown, said first.
+func cheaperThan(eng Engine, prev *vrrec.Message) ([]vrrec.Constraint, string, []string) {
+	top, _ := eng.App(prev.Apps[0].AppID)
+	upfront, known := top.Price.Upfront()
+	free := vrrec.Constraint{Kind: vrrec.ConstraintFree, Hard: true, Label: "Free apps only"}
+	switch {
+	case known && upfront == 0:
+		var shown []string
+		for _, a := range prev.Apps {
+			shown = append(shown, a.AppID)
+		}
+		return []vrrec.Constraint{free}, fmt.Sprintf("%s is already free, so nothing is cheaper; other free apps:\n\n", EscapeMarkdown(top.Name)), shown
+	case !known:
+		return []vrrec.Constraint{free}, fmt.Sprintf("%s costs %s; free apps instead:\n\n", EscapeMarkdown(top.Name), EscapeMarkdown(top.Price.String())), nil
+	}
+	c := vrrec.Constraint{Kind: vrrec.ConstraintMaxPrice, Hard: true, Amount: upfront - 0.01,
+		Label: "Cheaper than " + top.Name + " (" + top.Price.String() + ")"}
+	return []vrrec.Constraint{c}, "", nil
+}
+
+// hardWords names constraints for an error message.
+func hardWords(cs []vrrec.Constraint) string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Kind)
+	}
+	return strings.Join(out, ", ")
 }
 
 // similarQuery asks for apps like a: its skills, not its name, so a can
@@ -409,7 +457,9 @@ func similarQuery(a vrrec.VRApp) string {
 // like it are searched (similarQuery), else nil.
 func likeBase(eng Engine, query string) *vrrec.VRApp {
 	for _, a := range eng.Apps() {
-		if similarQuery(a) == query {
+		// As ask reads a stored question back: skill names may hold words
+		// it takes for constraints.
+		if _, topic := ask.Constraints(similarQuery(a)); topic == query {
 			return &a
 		}
 	}

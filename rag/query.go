@@ -26,6 +26,9 @@ type understood struct {
 	unknownCourses []string
 	apps           []int // apps named outright
 	lang           string
+	// corrected is the topic as read when a spelling correction changed a
+	// word of it ("thermodynamics" for "thermodynamcis"), else empty.
+	corrected string
 }
 
 // framing matches the ways students phrase a request around its topic.
@@ -144,7 +147,7 @@ func (e *Engine) understand(query string) understood {
 		rest = strings.Replace(rest, m[0], " ", 1)
 	}
 	how := typedWords(rest)
-	words := e.correct(queryWords(rest), how, u.lang)
+	words, fixed := e.correct(queryWords(rest), how, u.lang)
 	s := stripFraming(words)
 	// Course titles, after the framing so "im taking intro to machine
 	// learning" meets "Introduction to Machine Learning".
@@ -172,6 +175,9 @@ func (e *Engine) understand(query string) understood {
 		u.topic = strings.Join(words, " ")
 	}
 	u.terms = e.lexical.queryTerms(strings.Fields(u.topic))
+	if fixed {
+		u.corrected = restoreCase(u.topic, u.raw)
+	}
 	return u
 }
 
@@ -210,10 +216,10 @@ func typedWords(q string) typed {
 // acronyms count only when typed in capitals ("SOC", not "soc"). A word is
 // left alone when it is short, a number, a word of the model's vocabulary
 // (so "tax" is never "corrected" into the catalog), known to the catalog,
-// typed with a capital (a name: "Frida"), or when the query is not in
-// English.
-func (e *Engine) correct(words []string, how typed, lang string) []string {
-	out := make([]string, 0, len(words))
+// typed with a capital and shorter than longName (a name: "Frida"), or
+// when the query is not in English. fixed reports a spelling corrected.
+func (e *Engine) correct(words []string, how typed, lang string) (out []string, fixed bool) {
+	out = make([]string, 0, len(words))
 	for i := 0; i < len(words); i++ {
 		w := words[i]
 		if i+1 < len(words) {
@@ -231,19 +237,24 @@ func (e *Engine) correct(words []string, how typed, lang string) []string {
 			out = append(out, strings.Fields(exp)...)
 			continue
 		}
-		if lang == "" && !how.capital[w] && !text.IsFunctionWord(w) && !text.IsFillerWord(w) && !e.speller.Known(w) && !e.isWord(w) {
+		if lang == "" && (!how.capital[w] || len(w) >= longName) && !text.IsFunctionWord(w) && !text.IsFillerWord(w) && !e.speller.Known(w) && !e.isWord(w) {
 			if fix, ok := e.speller.Suggest(w); ok {
-				w = fix
-			} else if e.words != nil {
+				w, fixed = fix, true
+			} else if e.words != nil && !how.capital[w] {
 				if fix, ok := e.words.Suggest(w); ok {
-					w = fix // a real word the catalog does not use: "exercize"
+					w, fixed = fix, true // a real word the catalog does not use: "exercize"
 				}
 			}
 		}
 		out = append(out, w)
 	}
-	return out
+	return out, fixed
 }
+
+// longName is the length from which a capitalised word the catalog does
+// not know is taken as misspelled rather than a name ("Thermodynamcis" in
+// a course title, not "Frida").
+const longName = 10
 
 // isWord reports whether the model's vocabulary knows w as a whole word.
 func (e *Engine) isWord(w string) bool {

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/ask"
 	"github.com/vrrec/vrrec/embedding"
+	"github.com/vrrec/vrrec/lang"
 )
 
 // MaxQueryLength bounds a query in characters; longer ones are refused.
@@ -19,44 +21,115 @@ const MaxQueryLength = 2000
 // Candidates is how many apps an explaining language model chooses from.
 const Candidates = 15
 
-// Recommend implements vrrec.Recommender.
-func (e *Engine) Recommend(ctx context.Context, query string, topK int) (*vrrec.Result, error) {
-	return e.Search(ctx, query, "", topK)
+// Request is one search of the catalog.
+type Request struct {
+	// Query is the student's text. Unless Plain, the constraints it states
+	// are read from it (package ask) and its needs told apart.
+	Query string
+	// Label is what the result says it answers (Result.Query) when that
+	// differs from the text searched, as for "apps like Beat Saber"
+	// searched by its skills. Empty means Query.
+	Label string
+	TopK  int
+	// Constraints are applied besides those read from Query; a kind
+	// stated in both is Constraints'.
+	Constraints []vrrec.Constraint
+	// Without lists the constraint kinds left out, even when Query states
+	// them (chips the student removed).
+	Without []string
+	// Exclude lists app ids never to return (those already shown).
+	Exclude []string
+	// Plain searches Query as it is: no constraints read, one need.
+	Plain bool
 }
 
-// Search is Recommend with a label: what the result says it answers
-// (Result.Query) when that differs from the text searched, as for "apps
-// like Beat Saber" searched by its skills. An empty label means the query.
-func (e *Engine) Search(ctx context.Context, query, label string, topK int) (*vrrec.Result, error) {
-	query = strings.Join(strings.Fields(query), " ")
+// Recommend implements vrrec.Recommender: the whole question, its
+// constraints and needs read.
+func (e *Engine) Recommend(ctx context.Context, query string, topK int) (*vrrec.Result, error) {
+	return e.Find(ctx, Request{Query: query, TopK: topK})
+}
+
+// Find answers a request: the constraints read from the query and given
+// applied inside the ranking (a hard one removes every app that violates
+// it, a soft one orders), and a question that asks for several things
+// answered need by need.
+func (e *Engine) Find(ctx context.Context, req Request) (*vrrec.Result, error) {
+	query := strings.Join(strings.Fields(req.Query), " ")
 	if query == "" {
 		return nil, vrrec.Errorf(vrrec.EINVALID, "Message required")
 	}
 	if n := len([]rune(query)); n > MaxQueryLength {
 		return nil, vrrec.Errorf(vrrec.EINVALID, "Message too long: %d characters, the limit is %d", n, MaxQueryLength)
 	}
-	if topK <= 0 {
-		topK = e.opts.TopK
+	if req.TopK <= 0 {
+		req.TopK = e.opts.TopK
 	}
+	label := req.Label
 	if label == "" {
 		label = query
 	}
+	topic, cs := query, req.Constraints
+	var reading lang.Reading
+	if !req.Plain {
+		// A question in another language, or mixed, is read through its
+		// English gloss; one with nothing understood is answered so.
+		reading = lang.Read(query)
+		if reading.Lang != "en" && reading.Understood == 0 && !e.multilingual() {
+			return &vrrec.Result{Query: label, Apps: []vrrec.AppRecommendation{}, CatalogVersion: e.version,
+				ExplainedBy: vrrec.ExplainedByRules, NothingFits: true, Language: reading.Lang}, nil
+		}
+		if reading.Lang != "en" || reading.Mixed {
+			topic = reading.English
+		}
+		var read []vrrec.Constraint
+		read, topic = ask.Constraints(topic)
+		cs = ask.Merge(read, req.Constraints)
+		if topic == "" {
+			topic = query // only constraints ("free ones"): searched as said
+		}
+	}
+	cs = ask.Without(cs, req.Without...)
 	if len(e.apps) == 0 {
 		return &vrrec.Result{Query: label, Apps: []vrrec.AppRecommendation{}, CatalogVersion: e.version,
-			ExplainedBy: vrrec.ExplainedByRules, NothingFits: true}, nil
+			ExplainedBy: vrrec.ExplainedByRules, NothingFits: true, Constraints: cs}, nil
 	}
+	if !req.Plain {
+		if res, ok, err := e.severalNeeds(ctx, topic, label, cs, req); err != nil || ok {
+			if ok && reading.Lang != "en" && !e.multilingual() {
+				res.Language, res.Translated = reading.Lang, reading.English
+			}
+			return res, err
+		}
+	}
+	res, err := e.search(ctx, topic, label, cs, req)
+	if err != nil {
+		return nil, err
+	}
+	if reading.Lang != "" && reading.Lang != "en" && !e.multilingual() {
+		res.Language, res.Translated = reading.Lang, reading.English
+	}
+	if req.Label == "" && !req.Plain && topic != query {
+		res.Query = query
+	}
+	return res, nil
+}
+
+// search answers one need: topic searched, cs applied.
+func (e *Engine) search(ctx context.Context, topic, label string, cs []vrrec.Constraint, req Request) (*vrrec.Result, error) {
 	observe := e.opts.Observe
 	if observe == nil {
 		observe = func(string, time.Duration) {}
 	}
-
 	start := time.Now()
-	u := e.understand(query)
+	u := e.understand(topic)
+	if label == topic || label == req.Query {
+		u.raw = label // the student's words, for the echo
+	}
 	if len(u.unknownCourses) > 0 && len(u.words) == 0 && len(u.courses) == 0 && len(u.apps) == 0 {
 		// Only course numbers the catalog lacks: nothing to search for.
 		return &vrrec.Result{Query: label, Apps: []vrrec.AppRecommendation{}, CatalogVersion: e.version,
 			ExplainedBy: vrrec.ExplainedByRules, NothingFits: true, UnknownCourses: u.unknownCourses,
-			Topic: "course " + listWords(u.unknownCourses, len(u.unknownCourses))}, nil
+			Topic: "course " + listWords(u.unknownCourses, len(u.unknownCourses)), Constraints: cs}, nil
 	}
 	qv, err := e.queryVector(ctx, u)
 	if err != nil {
@@ -73,7 +146,7 @@ func (e *Engine) Search(ctx context.Context, query, label string, topK int) (*vr
 	observe("retrieve", time.Since(start))
 
 	start = time.Now()
-	res := e.rank(u, label, standing, ev, topK)
+	res := e.rank(u, label, standing, ev, ranking{topK: req.TopK, constraints: cs, exclude: req.Exclude})
 	observe("rank", time.Since(start))
 	return res, nil
 }
@@ -125,24 +198,52 @@ type scored struct {
 	p, strength float64
 }
 
-// rank fuses the evidence, orders the apps, diversifies the top of a broad
-// question's list, and explains each pick.
-func (e *Engine) rank(u understood, label string, standing []float64, ev []Evidence, topK int) *vrrec.Result {
+// ranking is how one need's apps are ranked: how many, under which
+// constraints, without which apps.
+type ranking struct {
+	topK        int
+	constraints []vrrec.Constraint
+	exclude     []string
+}
+
+// rank fuses the evidence, orders the apps (constraints inside: a hard one
+// leaves out what violates it, a soft one or an unconfirmed hard one moves
+// an app within its standing), diversifies the top of a broad question's
+// list, and explains each pick.
+func (e *Engine) rank(u understood, label string, standing []float64, ev []Evidence, r ranking) *vrrec.Result {
 	w := e.opts.Weights
 	all := make([]scored, 0, len(ev))
+	// unsure are apps whose facets cannot confirm a hard constraint: they
+	// answer only when no confirmed app fits, with that said.
+	var violating, unsure []scored
 	best := 0.0
 	for i := range ev {
-		if !e.apps[i].Servable() {
+		a := e.apps[i]
+		if !a.Servable() {
 			continue // discontinued or not on a Quest: kept so logs resolve, never recommended
 		}
-		all = append(all, scored{app: i, strength: w.strength(ev[i])})
+		// The best fit sets the scale whether or not it is shown again.
 		best = max(best, w.covered(ev[i]))
+		if slices.Contains(r.exclude, a.AppID) {
+			continue
+		}
+		s := scored{app: i, strength: w.strength(ev[i]) + preference(a, r.constraints)}
+		switch {
+		case vrrec.Violates(a, r.constraints):
+			violating = append(violating, s)
+		case len(vrrec.UnknownFor(a, r.constraints)) > 0:
+			unsure = append(unsure, s)
+		default:
+			all = append(all, s)
+		}
 	}
-	for i := range all {
-		// Rounded as shown, so thresholds agree with the percentages.
-		all[i].p = math.Round(w.probability(w.covered(ev[all[i].app]), best)*100) / 100
+	for _, list := range [][]scored{all, violating, unsure} {
+		for i := range list {
+			// Rounded as shown, so thresholds agree with the percentages.
+			list[i].p = math.Round(w.probability(w.covered(ev[list[i].app]), best)*100) / 100
+		}
 	}
-	slices.SortFunc(all, func(a, b scored) int {
+	order := func(a, b scored) int {
 		if ev[a.app].Named != ev[b.app].Named {
 			if ev[a.app].Named {
 				return -1
@@ -153,11 +254,19 @@ func (e *Engine) rank(u understood, label string, standing []float64, ev []Evide
 			return c
 		}
 		return cmp.Compare(e.apps[a.app].Name, e.apps[b.app].Name)
-	})
-	all = e.diversify(all)
+	}
+	fits := func(s scored) bool { return s.p >= FitMin }
+	if !slices.ContainsFunc(all, fits) {
+		all = append(all, unsure...)
+	}
+	slices.SortFunc(all, order)
+	if len(r.constraints) == 0 {
+		all = e.diversify(all)
+	}
 
 	res := &vrrec.Result{Query: label, Apps: []vrrec.AppRecommendation{}, CatalogVersion: e.version,
-		ExplainedBy: vrrec.ExplainedByRules, Language: u.lang, UnknownCourses: u.unknownCourses}
+		ExplainedBy: vrrec.ExplainedByRules, Language: u.lang, UnknownCourses: u.unknownCourses,
+		Constraints: r.constraints}
 	if u.lang != "" && e.multilingual() {
 		res.Language = ""
 	}
@@ -165,13 +274,16 @@ func (e *Engine) rank(u understood, label string, standing []float64, ev []Evide
 		res.MatchedCourses = append(res.MatchedCourses, e.courses[c].CourseID)
 	}
 	res.NearestAreas = e.nearestAreas(standing, 3)
-	res.NothingFits = !slices.ContainsFunc(all, func(s scored) bool { return s.p >= FitMin })
+	res.NothingFits = !slices.ContainsFunc(all, fits)
 	interest := e.topicLabel(u)
 	res.Topic = interest
 	if label != u.raw {
 		res.Topic = label // "apps like Beat Saber", searched by its skills
 	}
-	for _, s := range all[:min(topK, len(all))] {
+	if u.corrected != "" {
+		res.Corrected = u.corrected
+	}
+	explain := func(s scored) vrrec.AppRecommendation {
 		a := e.apps[s.app]
 		x := ev[s.app]
 		pct := int(math.Round(s.p * 100))
@@ -180,13 +292,20 @@ func (e *Engine) rank(u understood, label string, standing []float64, ev []Evide
 			Price: a.Price.String(), Status: a.StatusText(),
 			LikelinessScore: s.p, MatchPercent: pct,
 			MatchedSkills: []string{}, Score: math.Round(w.covered(x)*1000) / 1000,
+			Facets: cardFacets(a, r.constraints), Unconfirmed: vrrec.UnknownFor(a, r.constraints),
 		}
 		for _, m := range x.skills[:min(3, len(x.skills))] {
 			rec.MatchedSkills = append(rec.MatchedSkills, m.name)
 		}
 		rec.RetrievalSource = source(w, x)
 		rec.Reasoning = e.reason(u, x, s.app, rec.RetrievalSource, interest)
-		res.Apps = append(res.Apps, rec)
+		return rec
+	}
+	for _, s := range all[:min(r.topK, len(all))] {
+		res.Apps = append(res.Apps, explain(s))
+	}
+	if res.NothingFits && len(violating) > 0 {
+		res.Relaxed, res.Alternatives = e.relax(violating, r.constraints, interest, order, explain)
 	}
 	return res
 }

@@ -1,0 +1,56 @@
+package ask
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/vrrec/vrrec/text"
+)
+
+// needBreaks are where one need ends and another begins: a sentence end, a
+// semicolon, a comma, or "and"/"also"/"plus" when what follows asks anew
+// ("and something for", "and also", "as well as"). A plain "and" joins one
+// subject ("statics and dynamics", "teamwork and communication").
+var needBreaks = regexp.MustCompile(`(?i)[.!?;]+\s|[;\n]|,\s*(?:and\s+|also\s+|plus\s+|or\s+)?|\s(?:and|&)\s+(?:also\s+)?(?:something|anything|some|an?\s+apps?|apps?|games?|one|stuff|maybe|i|i'm|im|my|help|to\s+help|for|with)\b|\s(?:also|plus|as well as|in addition to|on top of that|besides that)\s`)
+
+// needWords are the words that start a need's part without saying what it
+// is about ("something for", "help with"); they stay in the part, whose
+// framing the recommender strips.
+var needWords = map[string]bool{"something": true, "anything": true, "some": true, "apps": true, "app": true,
+	"games": true, "game": true, "stuff": true, "maybe": true, "help": true, "for": true, "with": true, "one": true}
+
+// Parts splits a message (its constraints already taken out) into the parts
+// that may each be a need of their own, in order. A part without a word
+// that could name a subject is left out; a message of one part is one need.
+// Whether two parts really are two needs, the recommender decides from what
+// each finds.
+func Parts(message string) []string {
+	idx := needBreaks.FindAllStringIndex(message, -1)
+	var parts []string
+	start := 0
+	for _, loc := range idx {
+		parts = appendPart(parts, message[start:loc[0]])
+		start = loc[1]
+		// Keep the word the break consumed when it starts the new part.
+		sep := strings.Fields(strings.ToLower(message[loc[0]:loc[1]]))
+		if n := len(sep); n > 0 && needWords[sep[n-1]] {
+			start = loc[1] - len(sep[n-1])
+		}
+	}
+	parts = appendPart(parts, message[start:])
+	return parts
+}
+
+func appendPart(parts []string, p string) []string {
+	p = strings.Trim(strings.TrimSpace(p), ",;.!?&")
+	p = strings.TrimSpace(p)
+	if p == "" {
+		return parts
+	}
+	for _, w := range text.Words(p) {
+		if text.IsTopicWord(w) && !needWords[w] && len(w) > 2 {
+			return append(parts, p)
+		}
+	}
+	return parts
+}

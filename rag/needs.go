@@ -1,0 +1,109 @@
+package rag
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/ask"
+)
+
+// maxNeeds bounds the needs one message is answered for.
+const maxNeeds = 4
+
+// sameNeed is how many of two parts' best three apps they must share to be
+// one need asked twice ("Python, Java and C++").
+const sameNeed = 2
+
+// severalNeeds answers a message that asks for several things, each with its
+// own picks under the shared constraints, when its parts (ask.Parts) find
+// different apps; parts that find the same apps are one need. ok is false
+// when the message is one need.
+func (e *Engine) severalNeeds(ctx context.Context, topic, label string, cs []vrrec.Constraint, req Request) (*vrrec.Result, bool, error) {
+	parts := ask.Parts(topic)
+	if len(parts) < 2 {
+		return nil, false, nil
+	}
+	type need struct {
+		text string
+		res  *vrrec.Result
+	}
+	var needs []need
+	for _, p := range parts {
+		u := e.understand(p)
+		if len(u.words) == 0 && len(u.courses) == 0 && len(u.apps) == 0 {
+			continue // framing only: "something for me"
+		}
+		res, err := e.search(ctx, p, p, cs, Request{TopK: req.TopK, Exclude: req.Exclude})
+		if err != nil {
+			return nil, false, err
+		}
+		merged := false
+		for i := range needs {
+			if overlap(needs[i].res, res) >= sameNeed {
+				needs[i].text += ", " + p
+				merged = true
+				break
+			}
+		}
+		if !merged {
+			needs = append(needs, need{text: p, res: res})
+		}
+	}
+	if len(needs) < 2 {
+		return nil, false, nil
+	}
+	needs = needs[:min(maxNeeds, len(needs))]
+	out := &vrrec.Result{Query: label, Apps: []vrrec.AppRecommendation{}, CatalogVersion: e.version,
+		ExplainedBy: vrrec.ExplainedByRules, Constraints: cs}
+	var topics []string
+	for i := range needs {
+		n := &needs[i]
+		if strings.Contains(n.text, ", ") { // merged parts: searched together
+			res, err := e.search(ctx, n.text, n.text, cs, Request{TopK: req.TopK, Exclude: req.Exclude})
+			if err != nil {
+				return nil, false, err
+			}
+			n.res = res
+		}
+		out.Needs = append(out.Needs, vrrec.Need{Topic: n.res.Topic, Query: n.text, Apps: n.res.Apps, NothingFits: n.res.NothingFits})
+		out.UnknownCourses = append(out.UnknownCourses, n.res.UnknownCourses...)
+		out.MatchedCourses = append(out.MatchedCourses, n.res.MatchedCourses...)
+		topics = append(topics, n.res.Topic)
+	}
+	out.Topic = listWords(topics, len(topics))
+	out.NothingFits = !slices.ContainsFunc(out.Needs, func(n vrrec.Need) bool { return !n.NothingFits })
+	// The flat list takes each need's best in turn, so the first few apps
+	// answer every need.
+	seen := map[string]bool{}
+	for rank := 0; len(out.Apps) < req.TopK; rank++ {
+		added := false
+		for _, n := range out.Needs {
+			if rank < len(n.Apps) {
+				added = true
+				if a := n.Apps[rank]; !seen[a.AppID] && len(out.Apps) < req.TopK {
+					seen[a.AppID] = true
+					out.Apps = append(out.Apps, a)
+				}
+			}
+		}
+		if !added {
+			break
+		}
+	}
+	return out, true, nil
+}
+
+// overlap counts the apps two results share among their best three.
+func overlap(a, b *vrrec.Result) int {
+	n := 0
+	for _, x := range a.Apps[:min(3, len(a.Apps))] {
+		for _, y := range b.Apps[:min(3, len(b.Apps))] {
+			if x.AppID == y.AppID {
+				n++
+			}
+		}
+	}
+	return n
+}
