@@ -5,10 +5,14 @@
 //
 // A query file is JSON: {"catalog": "default", "queries": [...]}, each query
 // {"query", "relevant": [app ids], "acceptable": [app ids], "kind", "lang",
-// "split"}. Relevant apps (grade 2) are what an advisor would put in the top
-// picks, acceptable ones (grade 1) weaker but reasonable suggestions. A query
-// with neither is an unsupported topic: the catalog has nothing that fits.
-// Labels are written from the catalog before any output is looked at.
+// "split"}, and optionally "constraints" (the hard and soft conditions the
+// question states, as vrrec.Constraint values) and "needs" (the separate
+// needs of a message that asks for several things, each labeled on its
+// own; relevant and acceptable then hold their union). Relevant apps
+// (grade 2) are what an advisor would put in the top picks, acceptable
+// ones (grade 1) weaker but reasonable suggestions. A query with neither is
+// an unsupported topic: the catalog has nothing that fits. Labels are
+// written from the catalog before any output is looked at.
 package eval
 
 import (
@@ -37,6 +41,16 @@ const (
 	SplitTest = "test"
 )
 
+// Kinds of query: how it is phrased. The older sets also use legacy,
+// conversational, course, typo, short, long, broad and unsupported.
+const (
+	KindConstraint   = "constraint"    // a topic and a condition: "free painting apps", "seated"
+	KindSeveralNeeds = "several_needs" // two or three needs in one message
+	KindNonEnglish   = "non-english"   // wholly in another language
+	KindMixed        = "mixed"         // partly English, partly another language
+	KindPlainTwin    = "plain_twin"    // the topic alone, in English, of a query of the kinds above
+)
+
 // Confident is the match percentage from which a pick counts as confident:
 // an unsupported topic answered with a pick this strong is a failure.
 const Confident = 60
@@ -48,11 +62,30 @@ type Query struct {
 	Relevant   []string `json:"relevant"`
 	Acceptable []string `json:"acceptable,omitempty"`
 	// Kind says how the query is phrased: conversational, course, typo,
-	// short, long, non-english, unsupported, broad, app.
+	// short, long, non-english, unsupported, broad, app, or one of the
+	// Kind constants.
 	Kind string `json:"kind,omitempty"`
 	// Lang is the query's language (ISO 639-1) when it is not English.
 	Lang  string `json:"lang,omitempty"`
 	Split string `json:"split,omitempty"`
+	// Constraints are the conditions the query states; the hard ones are
+	// checked against every pick (see ConstraintScore).
+	Constraints []vrrec.Constraint `json:"constraints,omitempty"`
+	// Needs are the separate needs of a message that asks for several
+	// things; its nDCG@5 is then the mean of theirs (see ScoreNeeds).
+	Needs []Need `json:"needs,omitempty"`
+}
+
+// Need is one of several needs in a message, labeled on its own.
+type Need struct {
+	Topic      string   `json:"topic"`
+	Relevant   []string `json:"relevant"`
+	Acceptable []string `json:"acceptable,omitempty"`
+}
+
+// query is the need as a labeled query of its own, to score.
+func (n Need) query() Query {
+	return Query{Query: n.Topic, Relevant: n.Relevant, Acceptable: n.Acceptable}
 }
 
 // Unsupported reports whether nothing in the catalog fits the query.
@@ -79,7 +112,8 @@ type Set struct {
 }
 
 // LoadSet reads a query set and checks every query: a text, no app both
-// relevant and acceptable, a known split.
+// relevant and acceptable, a known split, constraints of a known kind,
+// needs with a topic and labels inside the query's.
 func LoadSet(path string) (*Set, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -115,6 +149,12 @@ func ParseSet(name string, b []byte) (*Set, error) {
 		}
 		if q.Split != "" && q.Split != SplitDev && q.Split != SplitTest {
 			return nil, fmt.Errorf("load query set %s: query %d (%q): split %q is neither dev nor test", path, i, q.Query, q.Split)
+		}
+		if err := checkConstraints(q.Constraints); err != nil {
+			return nil, fmt.Errorf("load query set %s: query %d (%q): %w", path, i, q.Query, err)
+		}
+		if err := checkNeeds(q); err != nil {
+			return nil, fmt.Errorf("load query set %s: query %d (%q): %w", path, i, q.Query, err)
 		}
 	}
 	return &s, nil
@@ -160,10 +200,22 @@ type QueryResult struct {
 	Acceptable []string `json:"acceptable,omitempty"`
 	Retrieved  []string `json:"retrieved"`
 	Percents   []int    `json:"match_percents"`
+	// Groups are the picks of each need when the answer grouped them.
+	Groups [][]string `json:"groups,omitempty"`
+	// Needs scores each labeled need of a several-needs query.
+	Needs []NeedResult `json:"needs,omitempty"`
+	// Constraints are the query's stated conditions; Violating lists the
+	// picks a hard one rules out by the catalog's facts, Unconfirmed the
+	// picks the catalog cannot confirm (filled by Report.CheckConstraints).
+	Constraints []vrrec.Constraint `json:"constraints,omitempty"`
+	Violating   []string           `json:"violating,omitempty"`
+	Unconfirmed []string           `json:"unconfirmed,omitempty"`
 	// NothingFits is the engine saying the catalog has nothing for it.
 	NothingFits bool `json:"nothing_fits"`
 	Unsupported bool `json:"unsupported"`
-	// Ranking metrics; zero and unused for unsupported topics.
+	// Ranking metrics; zero and unused for unsupported topics. For a
+	// several-needs query nDCG@5 is the mean of its needs' (see
+	// ScoreNeeds); the others are of the flat list against the union.
 	PrecisionAt5 float64 `json:"precision_at_5"`
 	RecallAt8    float64 `json:"recall_at_8"`
 	NDCGAt5      float64 `json:"ndcg_at_5"`
@@ -194,6 +246,9 @@ type Report struct {
 	Calibration Calibration `json:"calibration"`
 	// ByKind holds the mean nDCG@5 per kind of supported query.
 	ByKind map[string]KindScore `json:"by_kind"`
+	// Constraints counts the picks of the queries that state a hard
+	// constraint that break one (goal 0); filled by CheckConstraints.
+	Constraints ConstraintScore `json:"constraints"`
 }
 
 // KindScore is the mean nDCG@5 of the supported queries of one kind.
@@ -202,19 +257,24 @@ type KindScore struct {
 	NDCGAt5 float64 `json:"ndcg_at_5"`
 }
 
-// Answer is what an engine said for one query: the ranked apps with their
-// match percentages, and whether it said nothing in the catalog fits.
+// Answer is what an engine said for one query: the ranked apps' ids with
+// their match percentages, whether it said nothing in the catalog fits,
+// and, for a message with several needs answered need by need, the ids of
+// each need's picks.
 type Answer struct {
 	IDs         []string
 	Percents    []int
 	NothingFits bool
+	Groups      [][]string
 }
 
 // Answerer answers a query for evaluation.
 type Answerer func(ctx context.Context, query string) (Answer, error)
 
 // FromRecommender answers with a recommender's top 8; it says nothing fits
-// when the result does (vrrec.Result.NothingFits).
+// when the result does (vrrec.Result.NothingFits). vrrec.Result has no
+// per-need groups yet, so several-needs queries are scored need by need on
+// the flat list (see ScoreNeeds).
 func FromRecommender(rec vrrec.Recommender) Answerer {
 	return func(ctx context.Context, query string) (Answer, error) {
 		res, err := rec.Recommend(ctx, query, 8)
@@ -245,7 +305,11 @@ func RunAnswerer(ctx context.Context, answer Answerer, s *Set) (*Report, error) 
 			return nil, fmt.Errorf("eval %q: %w", q.Query, err)
 		}
 		qr := Score(a.IDs, q)
-		qr.Percents, qr.NothingFits = a.Percents, a.NothingFits
+		qr.Percents, qr.NothingFits, qr.Groups = a.Percents, a.NothingFits, a.Groups
+		if len(q.Needs) > 0 && !qr.Unsupported {
+			qr.Needs = ScoreNeeds(a, q)
+			qr.NDCGAt5 = meanNeedNDCG(qr.Needs)
+		}
 		for i, id := range a.IDs[:min(8, len(a.IDs))] {
 			if i < len(a.Percents) {
 				cal.add(float64(a.Percents[i])/100, float64(q.Grade(id))/Relevant)
@@ -301,7 +365,7 @@ func RunAnswerer(ctx context.Context, answer Answerer, s *Set) (*Report, error) 
 // when none is relevant), and precision@5 of labeled apps.
 func Score(retrieved []string, q Query) QueryResult {
 	r := QueryResult{Query: q.Query, Kind: q.Kind, Lang: q.Lang, Relevant: q.Relevant, Acceptable: q.Acceptable,
-		Retrieved: retrieved, Unsupported: q.Unsupported()}
+		Retrieved: retrieved, Unsupported: q.Unsupported(), Constraints: q.Constraints}
 	if r.Unsupported {
 		return r
 	}

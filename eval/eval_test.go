@@ -84,12 +84,21 @@ func TestLoadSetValidates(t *testing.T) {
 		return p
 	}
 	for name, body := range map[string]string{
-		"empty.json":  `{"queries": []}`,
-		"broken.json": `{"queries": [`,
-		"notext.json": `{"queries": [{"query": " ", "relevant": ["a"]}]}`,
-		"twice.json":  `{"queries": [{"query": "x", "relevant": ["a"]}, {"query": "x", "relevant": ["b"]}]}`,
-		"both.json":   `{"queries": [{"query": "x", "relevant": ["a"], "acceptable": ["a"]}]}`,
-		"split.json":  `{"queries": [{"query": "x", "relevant": ["a"], "split": "train"}]}`,
+		"empty.json":     `{"queries": []}`,
+		"broken.json":    `{"queries": [`,
+		"notext.json":    `{"queries": [{"query": " ", "relevant": ["a"]}]}`,
+		"twice.json":     `{"queries": [{"query": "x", "relevant": ["a"]}, {"query": "x", "relevant": ["b"]}]}`,
+		"both.json":      `{"queries": [{"query": "x", "relevant": ["a"], "acceptable": ["a"]}]}`,
+		"split.json":     `{"queries": [{"query": "x", "relevant": ["a"], "split": "train"}]}`,
+		"kind.json":      `{"queries": [{"query": "x", "relevant": ["a"], "constraints": [{"kind": "cheapish", "hard": true}]}]}`,
+		"soft.json":      `{"queries": [{"query": "x", "relevant": ["a"], "constraints": [{"kind": "comfort", "hard": true}]}]}`,
+		"cap.json":       `{"queries": [{"query": "x", "relevant": ["a"], "constraints": [{"kind": "max_price", "hard": true}]}]}`,
+		"dup.json":       `{"queries": [{"query": "x", "relevant": ["a"], "constraints": [{"kind": "free", "hard": true}, {"kind": "free", "hard": true}]}]}`,
+		"oneneed.json":   `{"queries": [{"query": "x", "relevant": ["a"], "needs": [{"topic": "t", "relevant": ["a"]}]}]}`,
+		"needout.json":   `{"queries": [{"query": "x", "relevant": ["a", "b"], "needs": [{"topic": "t", "relevant": ["a"]}, {"topic": "u", "relevant": ["c"]}]}]}`,
+		"needbare.json":  `{"queries": [{"query": "x", "relevant": ["a", "b"], "needs": [{"topic": "t", "relevant": ["a"]}, {"topic": "u"}]}]}`,
+		"needtopic.json": `{"queries": [{"query": "x", "relevant": ["a", "b"], "needs": [{"topic": "t", "relevant": ["a"]}, {"topic": " ", "relevant": ["b"]}]}]}`,
+		"needboth.json":  `{"queries": [{"query": "x", "relevant": ["a", "b"], "needs": [{"topic": "t", "relevant": ["a"], "acceptable": ["a"]}, {"topic": "u", "relevant": ["b"]}]}]}`,
 	} {
 		if _, err := eval.LoadSet(write(name, body)); err == nil {
 			t.Errorf("%s loaded without error", name)
@@ -102,6 +111,18 @@ func TestLoadSetValidates(t *testing.T) {
 	cat, _ := catalog.Default()
 	if err := set.Check(cat); err == nil {
 		t.Error("an unknown app id in the labels must be reported")
+	}
+	set, err = eval.LoadSet(write("needs.json", `{"queries": [{"query": "x", "relevant": ["medicalholodeck", "beat-saber"], "needs": [
+		{"topic": "anatomy", "relevant": ["medicalholodeck"]}, {"topic": "fitness", "relevant": ["beat-saber"]}],
+		"constraints": [{"kind": "max_price", "amount": 20, "hard": true}, {"kind": "solo", "hard": false}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := set.Queries[0]; len(q.Needs) != 2 || len(q.Constraints) != 2 || q.Constraints[0].Amount != 20 || !q.Constraints[0].Hard {
+		t.Fatalf("needs and constraints not read: %+v", q)
+	}
+	if err := set.Check(cat); err != nil {
+		t.Error(err)
 	}
 }
 
@@ -131,6 +152,44 @@ func TestSetsAreBigAndVaried(t *testing.T) {
 			if kinds[k] == 0 {
 				t.Errorf("%s has no %s queries", name, k)
 			}
+		}
+	}
+}
+
+// The phrasing families of issue 21: constraints, several needs, other and
+// mixed languages, and plain English twins to compare them with.
+func TestSetsHaveThePhrasingFamilies(t *testing.T) {
+	for name, want := range map[string]map[string]int{
+		"default.json":  {eval.KindConstraint: 25, eval.KindSeveralNeeds: 12, eval.KindNonEnglish: 15, eval.KindMixed: 6, eval.KindPlainTwin: 10},
+		"upstream.json": {eval.KindConstraint: 10},
+	} {
+		set, err := eval.LoadSet(filepath.Join(testenv.RepoRoot(), "eval", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds, hard := map[string]int{}, 0
+		for _, q := range set.Queries {
+			kinds[q.Kind]++
+			if q.Kind == eval.KindSeveralNeeds && len(q.Needs) < 2 {
+				t.Errorf("%s: several-needs query %q labels no needs", name, q.Query)
+			}
+			if (q.Kind == eval.KindNonEnglish || q.Kind == eval.KindMixed) && q.English() {
+				t.Errorf("%s: %s query %q has no language", name, q.Kind, q.Query)
+			}
+			for _, c := range q.Constraints {
+				if c.Hard {
+					hard++
+					break
+				}
+			}
+		}
+		for k, n := range want {
+			if kinds[k] < n {
+				t.Errorf("%s: %d %s queries, want %d", name, kinds[k], k, n)
+			}
+		}
+		if hard < want[eval.KindConstraint]/2 {
+			t.Errorf("%s: %d queries state a hard constraint", name, hard)
 		}
 	}
 }

@@ -125,11 +125,11 @@ func cmdEval(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 			if len(sub.Queries) == 0 {
 				continue
 			}
-			if s.reports["vrrec "+sp], err = eval.Run(ctx, s.engine, sub); err != nil {
+			if s.reports["vrrec "+sp], err = runChecked(ctx, s.engine, sub, s.cat); err != nil {
 				return err
 			}
 			if s.oldSys != nil {
-				if s.reports["old system "+sp], err = eval.Run(ctx, s.oldSys, sub); err != nil {
+				if s.reports["old system "+sp], err = runChecked(ctx, s.oldSys, sub, s.cat); err != nil {
 					return err
 				}
 			}
@@ -149,7 +149,7 @@ func cmdEval(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 			printQueries(stdout, s.reports["vrrec "+splits[len(splits)-1]])
 		}
 		fmt.Fprintf(stdout, "%s: %d queries on the %s catalog (%d apps), embedder %s\n", s.name, len(s.set.Queries), s.source, len(s.cat.Apps), s.engine.EmbedderName())
-		fmt.Fprintf(stdout, "  %-16s %7s %7s %7s %7s %7s %9s %7s %6s\n", "", "queries", "nDCG@5", "R@8", "MRR", "P@5", "honesty", "nothing", "ECE")
+		fmt.Fprintf(stdout, "  %-16s %7s %7s %7s %7s %7s %9s %7s %6s %9s %7s\n", "", "queries", "nDCG@5", "R@8", "MRR", "P@5", "honesty", "nothing", "ECE", "broken", "unconf")
 		rows := []string{}
 		for _, sp := range splits {
 			if s.oldSys != nil {
@@ -162,8 +162,10 @@ func cmdEval(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 			if r == nil {
 				continue
 			}
-			fmt.Fprintf(stdout, "  %-16s %7d %7.3f %7.3f %7.3f %7.3f %4d/%-4d %7.2f %6.3f\n", row, len(r.Queries), r.NDCGAt5, r.RecallAt8,
-				r.MRR, r.PrecisionAt5, int(r.Honesty*float64(r.Unsupported)+0.5), r.Unsupported, r.FalseNothing, r.Calibration.ECE)
+			c := r.Constraints
+			fmt.Fprintf(stdout, "  %-16s %7d %7.3f %7.3f %7.3f %7.3f %4d/%-4d %7.2f %6.3f %4d/%-4d %7d\n", row, len(r.Queries), r.NDCGAt5, r.RecallAt8,
+				r.MRR, r.PrecisionAt5, int(r.Honesty*float64(r.Unsupported)+0.5), r.Unsupported, r.FalseNothing, r.Calibration.ECE,
+				c.Violations, c.Picks, c.Unconfirmed)
 		}
 		if r := s.reports["vrrec "+splits[len(splits)-1]]; r != nil {
 			kinds := make([]string, 0, len(r.ByKind))
@@ -180,7 +182,22 @@ func cmdEval(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 		fmt.Fprintln(stdout)
 	}
 	fmt.Fprintln(stdout, "honesty: unsupported topics answered without a pick at 60% or more; nothing: share of answerable queries told nothing fits; ECE: calibration error of the match percentages")
+	fmt.Fprintln(stdout, "broken: picks (top 5, or of each need's group) of queries stating a hard constraint that break it by the catalog's facts, of all their picks (goal 0); unconf: picks whose facts the catalog does not know")
+	fmt.Fprintln(stdout, "by kind: a several-needs query scores the mean nDCG@5 of its needs")
 	return nil
+}
+
+// runChecked scores a recommender on a set and checks its picks against
+// the set's stated hard constraints.
+func runChecked(ctx context.Context, rec vrrec.Recommender, set *eval.Set, cat *vrrec.Catalog) (*eval.Report, error) {
+	r, err := eval.Run(ctx, rec, set)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.CheckConstraints(cat); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // loadEvalSets reads the query sets to run with their catalogs.
@@ -303,6 +320,16 @@ func printQueries(w io.Writer, rep *eval.Report) {
 			fmt.Fprint(w, " [nothing fits]")
 		}
 		fmt.Fprintln(w)
+		for _, n := range q.Needs {
+			fmt.Fprintf(w, "    need %q: nDCG@5 %.2f", n.Topic, n.NDCGAt5)
+			if n.Group >= 0 {
+				fmt.Fprintf(w, " on group %d: %s", n.Group+1, strings.Join(q.Groups[n.Group], ", "))
+			}
+			fmt.Fprintln(w)
+		}
+		if len(q.Violating) > 0 || len(q.Unconfirmed) > 0 {
+			fmt.Fprintf(w, "    hard constraints: broken by [%s], not confirmed for [%s]\n", strings.Join(q.Violating, ", "), strings.Join(q.Unconfirmed, ", "))
+		}
 	}
 	fmt.Fprintln(w)
 }
