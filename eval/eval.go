@@ -286,6 +286,13 @@ func FromRecommender(rec vrrec.Recommender) Answerer {
 			a.IDs = append(a.IDs, app.AppID)
 			a.Percents = append(a.Percents, app.MatchPercent)
 		}
+		for _, n := range res.Needs {
+			ids := make([]string, len(n.Apps))
+			for i, app := range n.Apps {
+				ids[i] = app.AppID
+			}
+			a.Groups = append(a.Groups, ids)
+		}
 		return a, nil
 	}
 }

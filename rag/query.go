@@ -238,12 +238,14 @@ func (e *Engine) correct(words []string, how typed, lang string) (out []string, 
 			continue
 		}
 		if lang == "" && (!how.capital[w] || len(w) >= longName) && !text.IsFunctionWord(w) && !text.IsFillerWord(w) && !e.speller.Known(w) && !e.isWord(w) {
-			if fix, ok := e.speller.Suggest(w); ok {
+			fix, ok := e.speller.Suggest(w)
+			if !ok && e.words != nil {
+				fix, ok = e.words.Suggest(w) // a real word the catalog does not use: "exercize"
+			}
+			// A plural or other form of the suggestion is no misspelling:
+			// "statics" stays.
+			if ok && text.Stem(fix) != text.Stem(w) {
 				w, fixed = fix, true
-			} else if e.words != nil && !how.capital[w] {
-				if fix, ok := e.words.Suggest(w); ok {
-					w, fixed = fix, true // a real word the catalog does not use: "exercize"
-				}
 			}
 		}
 		out = append(out, w)
