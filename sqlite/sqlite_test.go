@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/internal/fixture"
 	"github.com/vrrec/vrrec/internal/storetest"
 	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/sqlite"
@@ -65,3 +67,37 @@ func TestConcurrentWriters(t *testing.T) {
 }
 
 func TestFinishedJobFreesTheSlot(t *testing.T) { storetest.StaleJobLock(t, open(t), nil) }
+
+func TestAppColumnsReadPriceAndFacets(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "vrrec.db")
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := fixture.Small()
+	cat.Apps[0].Facets = storetest.EveryFacet()
+	cat.Apps[1].Price = vrrec.Price{Note: "sold to institutions"}
+	if _, err := db.SaveCatalog(ctx, cat, "v1"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var kind, note, facets string
+	if err := raw.QueryRowContext(ctx, `SELECT price_kind, price_note, json_extract(facets, '$.players.max') FROM apps WHERE app_id = ?`, cat.Apps[1].AppID).Scan(&kind, &note, &facets); err != nil {
+		t.Fatal(err)
+	}
+	if kind != "unknown" || note != "sold to institutions" || facets != "unknown" {
+		t.Errorf("app without facets reads %q, %q, max players %q", kind, note, facets)
+	}
+	if err := raw.QueryRowContext(ctx, `SELECT json_extract(facets, '$.comfort') || ' ' || json_extract(facets, '$.players.max') FROM apps WHERE app_id = ?`, cat.Apps[0].AppID).Scan(&facets); err != nil {
+		t.Fatal(err)
+	}
+	if facets != "intense 6" {
+		t.Errorf("facets of an app with all known read %q", facets)
+	}
+}
