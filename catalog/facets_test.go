@@ -1,6 +1,8 @@
 package catalog_test
 
 import (
+	"encoding/json"
+	"io/fs"
 	"reflect"
 	"strings"
 	"testing"
@@ -97,4 +99,57 @@ func TestValidateChecksFacets(t *testing.T) {
 	if n := len(rep.Problems); n != 2 || rep.Problems[0].Index != 0 || !strings.HasPrefix(rep.Problems[0].Reason, "facets.") {
 		t.Errorf("problems: %v, want comfort and languages", rep.Problems)
 	}
+}
+
+// Every default app states a price (known, or unknown with the reason) and
+// every facet (a value or "unknown"), and says where its facets came from.
+func TestDefaultAppsStatePriceAndEveryFacet(t *testing.T) {
+	b, err := fs.ReadFile(catalog.DefaultFS(), catalog.AppsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []struct {
+		AppID  string                     `json:"app_id"`
+		Price  vrrec.Price                `json:"price"`
+		Facets map[string]json.RawMessage `json:"facets"`
+	}
+	if err := json.Unmarshal(b, &rows); err != nil {
+		t.Fatal(err)
+	}
+	facets := []string{"play_modes", "comfort", "players", "mixed_reality", "hand_tracking", "languages", "age_rating", "genres"}
+	for _, r := range rows {
+		if !r.Price.Known() && r.Price.Note == "" {
+			t.Errorf("%s: unknown price without a reason", r.AppID)
+		}
+		for _, f := range facets {
+			if v, ok := r.Facets[f]; !ok || string(v) == "null" || string(v) == `""` || string(v) == "[]" {
+				t.Errorf("%s: facet %s is %s; want a value or \"unknown\"", r.AppID, f, v)
+			}
+		}
+		var players map[string]json.RawMessage
+		json.Unmarshal(r.Facets["players"], &players)
+		for _, p := range []string{"single", "multiplayer", "online", "local", "coop", "competitive", "max"} {
+			if v, ok := players[p]; !ok || string(v) == "null" || string(v) == `""` {
+				t.Errorf("%s: players.%s is %s; want a value or \"unknown\"", r.AppID, p, v)
+			}
+		}
+		if _, problems := vrrec.DecodeFacets(mustJSON(t, r.Facets)); len(problems) > 0 {
+			t.Errorf("%s: %v", r.AppID, problems)
+		}
+		if !strings.Contains(string(r.Facets["source"]), "row") && !strings.Contains(string(r.Facets["source"]), "knowledge") {
+			t.Errorf("%s: facets say nothing of where they came from: %s", r.AppID, r.Facets["source"])
+		}
+	}
+	if len(rows) != 101 {
+		t.Errorf("%d default apps, want 101", len(rows))
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
