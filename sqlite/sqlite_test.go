@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -99,5 +100,25 @@ func TestAppColumnsReadPriceAndFacets(t *testing.T) {
 	}
 	if facets != "intense 6" {
 		t.Errorf("facets of an app with all known read %q", facets)
+	}
+	// A row written before facets existed reads as unknown, in SQL and loaded.
+	if _, err := raw.ExecContext(ctx, `INSERT INTO apps (app_id, pos, category, data) VALUES ('old', 99, 'education', '{"app_id":"old","name":"Old","price":"$9.99"}')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.QueryRowContext(ctx, `SELECT price_kind || ' ' || facets FROM apps WHERE app_id = 'old'`).Scan(&facets); err != nil || facets != "unknown {}" {
+		t.Errorf("old row reads %q, %v", facets, err)
+	}
+	raw.Close()
+	if db, err = sqlite.Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	loaded, _, err := db.LoadCatalog(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := loaded.Apps[len(loaded.Apps)-1]
+	if old.AppID != "old" || !reflect.DeepEqual(old.Facets, vrrec.Facets{}) || old.Price != (vrrec.Price{Kind: vrrec.PriceOneTime, Amount: 9.99, Currency: "USD"}) {
+		t.Errorf("old row loads as %+v", old)
 	}
 }
