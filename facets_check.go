@@ -3,7 +3,6 @@ package vrrec
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -127,55 +126,4 @@ func sortedLike(items, order []string) []string {
 
 func orList(values []string) string {
 	return strings.Join(values[:len(values)-1], ", ") + " or " + values[len(values)-1]
-}
-
-// FacetField is one facet of an app, named as in JSON ("play_modes",
-// "players.max") with its value as text, "unknown" when not known.
-type FacetField struct {
-	Name  string
-	Value string
-}
-
-// Fields lists every facet, in a fixed order, each with its value as text:
-// what a diff compares, a report counts and staff read. Source is not a
-// facet and is not listed.
-func (f Facets) Fields() []FacetField {
-	list := func(v []string) string {
-		if len(v) == 0 {
-			return "unknown"
-		}
-		return strings.Join(v, ", ")
-	}
-	text := func(v string) string {
-		if v == "" {
-			return "unknown"
-		}
-		return v
-	}
-	max := "unknown"
-	if f.Players.Max > 0 {
-		max = strconv.Itoa(f.Players.Max)
-	}
-	p := f.Players
-	return []FacetField{
-		{"play_modes", list(f.PlayModes)},
-		{"comfort", text(f.Comfort)},
-		{"players.single", triText(p.Single)},
-		{"players.multiplayer", triText(p.Multiplayer)},
-		{"players.online", triText(p.Online)},
-		{"players.local", triText(p.Local)},
-		{"players.coop", triText(p.Coop)},
-		{"players.competitive", triText(p.Competitive)},
-		{"players.max", max},
-		{"mixed_reality", triText(f.MixedReality)},
-		{"hand_tracking", triText(f.HandTracking)},
-		{"languages", list(f.Languages)},
-		{"age_rating", text(f.AgeRating)},
-		{"genres", list(f.Genres)},
-	}
-}
-
-func triText(t Tri) string {
-	b, _ := t.MarshalText()
-	return string(b)
 }

@@ -92,17 +92,6 @@ func TestDecodeFacetsShapes(t *testing.T) {
 	}
 }
 
-func TestFacetFields(t *testing.T) {
-	f := vrrec.Facets{PlayModes: []string{"sitting"}, Players: vrrec.Players{Max: 4, Online: vrrec.Yes}}
-	got := map[string]string{}
-	for _, ff := range f.Fields() {
-		got[ff.Name] = ff.Value
-	}
-	if len(got) != 14 || got["play_modes"] != "sitting" || got["players.max"] != "4" || got["players.online"] != "yes" || got["comfort"] != "unknown" || got["genres"] != "unknown" {
-		t.Errorf("fields: %v", got)
-	}
-}
-
 func TestPriceNote(t *testing.T) {
 	var p vrrec.Price
 	if err := json.Unmarshal([]byte(`{"kind":"unknown","note":"sold to institutions"}`), &p); err != nil || p.Known() || p.Note != "sold to institutions" {
