@@ -72,9 +72,29 @@ func (f Facets) Check() (Facets, []string) {
 		}
 		*t.v = norm
 	}
-	if f.Players.Max < 0 {
-		clear("players.max", "%d is not a number of players", f.Players.Max)
-		f.Players.Max = 0
+	p := &f.Players
+	if p.Max < 0 {
+		clear("players.max", "%d is not a number of players", p.Max)
+		p.Max = 0
+	}
+	// A single-player app played with others contradicts itself: which
+	// side is wrong is not known.
+	for _, with := range []struct {
+		name string
+		v    Tri
+	}{{"online", p.Online}, {"local", p.Local}, {"coop", p.Coop}, {"competitive", p.Competitive}} {
+		if p.Multiplayer == No && with.v == Yes {
+			clear("players.multiplayer", "no, but players.%s is yes", with.name)
+			p.Multiplayer = Unknown
+		}
+	}
+	switch {
+	case p.Multiplayer == No && p.Max > 1:
+		clear("players.max", "%d, but players.multiplayer is no", p.Max)
+		p.Max = 0
+	case p.Multiplayer == Yes && p.Max == 1:
+		clear("players.max", "1, but players.multiplayer is yes")
+		p.Max = 0
 	}
 	if f.Languages, ok = cleanList(f.Languages); !ok {
 		clear("languages", "an empty language")

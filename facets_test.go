@@ -92,6 +92,24 @@ func TestDecodeFacetsShapes(t *testing.T) {
 	}
 }
 
+func TestFacetsCheckContradictions(t *testing.T) {
+	f, problems := vrrec.Facets{Players: vrrec.Players{Multiplayer: vrrec.No, Online: vrrec.Yes, Single: vrrec.Yes}}.Check()
+	if f.Players != (vrrec.Players{Online: vrrec.Yes, Single: vrrec.Yes}) || len(problems) != 1 || !strings.Contains(problems[0], "players.online is yes") {
+		t.Errorf("multiplayer no, online yes: %+v, %v", f.Players, problems)
+	}
+	f, problems = vrrec.Facets{Players: vrrec.Players{Multiplayer: vrrec.Yes, Max: 1}}.Check()
+	if f.Players != (vrrec.Players{Multiplayer: vrrec.Yes}) || len(problems) != 1 {
+		t.Errorf("multiplayer yes, one player: %+v, %v", f.Players, problems)
+	}
+	f, problems = vrrec.Facets{Players: vrrec.Players{Multiplayer: vrrec.No, Max: 4}}.Check()
+	if f.Players != (vrrec.Players{Multiplayer: vrrec.No}) || len(problems) != 1 {
+		t.Errorf("multiplayer no, four players: %+v, %v", f.Players, problems)
+	}
+	if _, problems := (vrrec.Facets{Players: vrrec.Players{Multiplayer: vrrec.No, Single: vrrec.Yes, Max: 1}}).Check(); len(problems) != 0 {
+		t.Errorf("a consistent single-player app: %v", problems)
+	}
+}
+
 func TestPriceNote(t *testing.T) {
 	var p vrrec.Price
 	if err := json.Unmarshal([]byte(`{"kind":"unknown","note":"sold to institutions"}`), &p); err != nil || p.Known() || p.Note != "sold to institutions" {
