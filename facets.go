@@ -89,6 +89,9 @@ type Facets struct {
 	// Genres are the store's genres, lower case ("shooter", "puzzle",
 	// "fitness"); empty is unknown.
 	Genres []string `json:"genres,omitempty"`
+	// Source says where the facets came from and how sure they are ("the
+	// row's features; store page from memory, not verified"), for staff.
+	Source string `json:"source,omitempty"`
 }
 
 // Seated reports whether the app can be played sitting down.

@@ -32,6 +32,10 @@ type Price struct {
 	// Raw is upstream text that is not one price ("$0-29.99"), kept as it
 	// came so nothing is lost; the price is then unknown.
 	Raw string `json:"raw,omitempty"`
+	// Note says why an unknown price is unknown ("not verified", "sold to
+	// institutions"), or anything a known one needs said; never a guess
+	// at the amount.
+	Note string `json:"note,omitempty"`
 }
 
 var (

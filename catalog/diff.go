@@ -137,13 +137,41 @@ func changedFields(a, b any) []string {
 	x, y := fields(a), fields(b)
 	var out []string
 	for _, k := range slices.Sorted(maps.Keys(y)) {
-		if string(x[k]) != string(y[k]) {
+		switch {
+		case string(x[k]) == string(y[k]):
+		case k == "facets": // named one by one: "facets.comfort", "facets.players.max"
+			out = append(out, nestedChanges(k, x[k], y[k])...)
+		default:
 			out = append(out, k)
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(x)) {
 		if _, ok := y[k]; !ok {
 			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// nestedChanges names the fields that differ between two JSON objects,
+// prefix first and nested objects' fields joined with dots; prefix alone
+// when either is not an object.
+func nestedChanges(prefix string, a, b json.RawMessage) []string {
+	var x, y map[string]json.RawMessage
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return []string{prefix}
+	}
+	keys := map[string]bool{}
+	for k := range x {
+		keys[k] = true
+	}
+	for k := range y {
+		keys[k] = true
+	}
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		if string(x[k]) != string(y[k]) {
+			out = append(out, nestedChanges(prefix+"."+k, x[k], y[k])...)
 		}
 	}
 	return out

@@ -40,3 +40,14 @@ func TestCompare(t *testing.T) {
 		t.Errorf("a catalog against itself: %+v", same)
 	}
 }
+
+// A change of facets names each facet that changed.
+func TestCompareNamesFacets(t *testing.T) {
+	from := &vrrec.Catalog{Apps: []vrrec.VRApp{{AppID: "a", Name: "A", Facets: vrrec.Facets{Comfort: vrrec.ComfortIntense, Genres: []string{"rhythm"}}}}}
+	to := &vrrec.Catalog{Apps: []vrrec.VRApp{{AppID: "a", Name: "A", Facets: vrrec.Facets{Comfort: vrrec.ComfortModerate, Genres: []string{"rhythm"},
+		PlayModes: []string{vrrec.PlaySitting}, Players: vrrec.Players{Max: 4, Online: vrrec.Yes}}}}}
+	want := []catalog.Changed{{Key: "a", Fields: []string{"facets.comfort", "facets.play_modes", "facets.players.max", "facets.players.online"}}}
+	if got := catalog.Compare(from, to).Apps.Changed; !reflect.DeepEqual(got, want) {
+		t.Errorf("changed %+v, want %+v", got, want)
+	}
+}

@@ -33,7 +33,16 @@ func readDir(fsys fs.FS, known func() (*vrrec.Catalog, error)) (*vrrec.Catalog, 
 	for i := range rep.Problems {
 		rep.Problems[i].Index = fileIndex(decodeProblems, rep.Problems[i].File, rep.Problems[i].Index)
 	}
-	rep.Problems = append(decodeProblems, rep.Problems...)
+	// Facets cleared while decoding are fixes on rows that were kept.
+	var dropped, fixed []Problem
+	for _, p := range decodeProblems {
+		if p.Action == Dropped {
+			dropped = append(dropped, p)
+		} else {
+			fixed = append(fixed, p)
+		}
+	}
+	rep.Problems = append(append(dropped, fixed...), rep.Problems...)
 	sort.SliceStable(rep.Problems, func(i, j int) bool {
 		return fileOrder(rep.Problems[i].File) < fileOrder(rep.Problems[j].File)
 	})
@@ -60,7 +69,12 @@ func readRaw(fsys fs.FS) (*vrrec.Catalog, []Problem, map[string]int, error) {
 			case CoursesFile:
 				err = appendRow(row, &raw.Courses)
 			case AppsFile:
-				err = appendRow(row, &raw.Apps)
+				var facetProblems []string
+				if facetProblems, err = appendApp(row, &raw.Apps); err == nil {
+					for _, reason := range facetProblems {
+						decodeProblems = append(decodeProblems, Problem{File: name, Index: i, ID: raw.Apps[len(raw.Apps)-1].AppID, Reason: "facets." + reason, Action: Fixed})
+					}
+				}
 			case SkillsFile:
 				err = appendRow(row, &raw.Skills)
 			case CourseSkillsFile:
@@ -80,7 +94,7 @@ func readRaw(fsys fs.FS) (*vrrec.Catalog, []Problem, map[string]int, error) {
 // skipping the rows of that file that failed to decode.
 func fileIndex(decodeProblems []Problem, file string, i int) int {
 	for _, p := range decodeProblems { // in ascending index order per file
-		if p.File == file && p.Index <= i {
+		if p.Action == Dropped && p.File == file && p.Index <= i {
 			i++
 		}
 	}
@@ -128,4 +142,21 @@ func appendRow[T any](row json.RawMessage, dst *[]T) error {
 	}
 	*dst = append(*dst, v)
 	return nil
+}
+
+// appendApp decodes an app row whose facets may hold values the catalog
+// does not know: those facets become unknown, with the reasons returned,
+// and the rest of the row is kept (vrrec.DecodeFacets).
+func appendApp(row json.RawMessage, dst *[]vrrec.VRApp) ([]string, error) {
+	var r struct {
+		vrrec.VRApp
+		Facets json.RawMessage `json:"facets"` // shadows VRApp.Facets
+	}
+	if err := json.Unmarshal(row, &r); err != nil {
+		return nil, err
+	}
+	var problems []string
+	r.VRApp.Facets, problems = vrrec.DecodeFacets(r.Facets)
+	*dst = append(*dst, r.VRApp)
+	return problems, nil
 }

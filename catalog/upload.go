@@ -173,6 +173,10 @@ func csvValue(kind reflect.Kind, cell string) any {
 			}
 		}
 		return items
+	case reflect.Struct: // price and facets: their JSON object, or text
+		if strings.HasPrefix(cell, "{") && json.Valid([]byte(cell)) {
+			return json.RawMessage(cell)
+		}
 	case reflect.Float64, reflect.Int:
 		if cell == "" {
 			return 0

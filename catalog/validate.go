@@ -281,6 +281,11 @@ func validateApps(raw []vrrec.VRApp, out *vrrec.Catalog, rep *Report, rejected m
 		a.Features = nonNil(a.Features)
 		a.SkillsDeveloped = nonNil(a.SkillsDeveloped)
 		validateAvailability(&a, i, rep)
+		var facetProblems []string
+		a.Facets, facetProblems = a.Facets.Check()
+		for _, reason := range facetProblems {
+			rep.add(AppsFile, i, a.AppID, Fixed, "facets.%s", reason)
+		}
 		out.Apps = append(out.Apps, a)
 	}
 	rep.Kept[AppsFile] = len(out.Apps)

@@ -3,6 +3,7 @@ package sources_test
 import (
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -151,4 +152,46 @@ func TestAppSearchFailures(t *testing.T) {
 func fakeChat(t *testing.T) sources.Completer {
 	chat, _ := model(t, func(int, fakeopenai.Request) fakeopenai.Answer { return fakeopenai.Answer{} })
 	return chat
+}
+
+// A facet the result states is kept; one it does not state, or states
+// otherwise than the model read it, stays unknown, and the log says why.
+func TestAppSearchKeepsOnlyStatedFacets(t *testing.T) {
+	search := fakeweb.StartTavily(func(int, string) fakeweb.Results {
+		return fakeweb.Results{Results: []fakeweb.Result{{Title: "Walkabout Mini Golf on Meta Quest", URL: "https://www.meta.com/experiences/walkabout/",
+			Content: "Walkabout Mini Golf: play mini golf online with up to 8 friends, or alone. Comfort rating: Comfortable. Supported play area: Sitting, Standing. Languages: English, German. $14.99. Meta Quest 3.",
+			Score:   0.9}}}
+	})
+	defer search.Close()
+	const answer = `{"apps": [{"result": 1, "name": "Walkabout Mini Golf", "category": "entertainment", "description": "", "price": "$14.99", "platform": "Meta Quest 3",
+	  "facets": {
+	    "players.online": {"value": "yes", "quote": "play mini golf online with up to 8 friends"},
+	    "players.max": {"value": 8, "quote": "online with up to 8 friends"},
+	    "comfort": {"value": "comfortable", "quote": "Comfort rating: Comfortable"},
+	    "play_modes": {"value": ["sitting", "standing"], "quote": "Supported play area: Sitting, Standing"},
+	    "languages": {"value": ["en", "de"], "quote": "Languages: English, German"},
+	    "mixed_reality": {"value": "yes", "quote": "Mixed reality mode"},
+	    "hand_tracking": {"value": "yes", "quote": "play mini golf online"},
+	    "players.competitive": {"value": "yes", "quote": "with up to 8 friends"},
+	    "genres": {"value": ["sports", "golf"], "quote": "play mini golf online"}
+	  }}]}`
+	src, _ := appSearch(t, search, func(int, fakeopenai.Request) fakeopenai.Answer { return fakeopenai.Answer{Content: answer} }, "golf")
+	apps, rep, err := fetchApps(t, src, &vrrec.Catalog{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := vrrec.Facets{PlayModes: []string{"sitting", "standing"}, Comfort: "comfortable",
+		Players: vrrec.Players{Online: vrrec.Yes, Max: 8}, Languages: []string{"en", "de"}}
+	if len(apps) != 1 || !reflect.DeepEqual(apps[0].Facets, want) {
+		t.Fatalf("facets %+v\nwant %+v", apps, want)
+	}
+	log := rep.String()
+	for _, line := range []string{`facet mixed_reality: the result does not say "Mixed reality mode"`,
+		`facet hand_tracking: "play mini golf online" does not state "yes"`,
+		`facet players.competitive: "with up to 8 friends" does not state "yes"`,
+		`facet genres: "play mini golf online" does not state ["sports", "golf"]`} {
+		if !strings.Contains(log, line) {
+			t.Errorf("log lacks %q:\n%s", line, log)
+		}
+	}
 }

@@ -2,13 +2,16 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/internal/fixture"
 	"github.com/vrrec/vrrec/internal/storetest"
 	"github.com/vrrec/vrrec/internal/testenv"
 	"github.com/vrrec/vrrec/sqlite"
@@ -65,3 +68,57 @@ func TestConcurrentWriters(t *testing.T) {
 }
 
 func TestFinishedJobFreesTheSlot(t *testing.T) { storetest.StaleJobLock(t, open(t), nil) }
+
+func TestAppColumnsReadPriceAndFacets(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "vrrec.db")
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := fixture.Small()
+	cat.Apps[0].Facets = storetest.EveryFacet()
+	cat.Apps[1].Price = vrrec.Price{Note: "sold to institutions"}
+	if _, err := db.SaveCatalog(ctx, cat, "v1"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var kind, note, facets string
+	if err := raw.QueryRowContext(ctx, `SELECT price_kind, price_note, json_extract(facets, '$.players.max') FROM apps WHERE app_id = ?`, cat.Apps[1].AppID).Scan(&kind, &note, &facets); err != nil {
+		t.Fatal(err)
+	}
+	if kind != "unknown" || note != "sold to institutions" || facets != "unknown" {
+		t.Errorf("app without facets reads %q, %q, max players %q", kind, note, facets)
+	}
+	if err := raw.QueryRowContext(ctx, `SELECT json_extract(facets, '$.comfort') || ' ' || json_extract(facets, '$.players.max') FROM apps WHERE app_id = ?`, cat.Apps[0].AppID).Scan(&facets); err != nil {
+		t.Fatal(err)
+	}
+	if facets != "intense 6" {
+		t.Errorf("facets of an app with all known read %q", facets)
+	}
+	// A row written before facets existed reads as unknown, in SQL and loaded.
+	if _, err := raw.ExecContext(ctx, `INSERT INTO apps (app_id, pos, category, data) VALUES ('old', 99, 'education', '{"app_id":"old","name":"Old","price":"$9.99"}')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.QueryRowContext(ctx, `SELECT price_kind || ' ' || facets FROM apps WHERE app_id = 'old'`).Scan(&facets); err != nil || facets != "unknown {}" {
+		t.Errorf("old row reads %q, %v", facets, err)
+	}
+	raw.Close()
+	if db, err = sqlite.Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	loaded, _, err := db.LoadCatalog(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := loaded.Apps[len(loaded.Apps)-1]
+	if old.AppID != "old" || !reflect.DeepEqual(old.Facets, vrrec.Facets{}) || old.Price != (vrrec.Price{Kind: vrrec.PriceOneTime, Amount: 9.99, Currency: "USD"}) {
+		t.Errorf("old row loads as %+v", old)
+	}
+}

@@ -34,6 +34,7 @@ func Revisions(t *testing.T, open func(t *testing.T) vrrec.RevisionStore) {
 		s := open(t)
 		cat := fixture.Small()
 		cat.Apps[0].Features, cat.Apps[0].Price = []string{"Puzzles"}, vrrec.Price{Kind: vrrec.PriceOneTime, Amount: 9.99, Currency: "USD"}
+		cat.Apps[0].Facets, cat.Apps[1].Price = EveryFacet(), vrrec.Price{Note: "not verified"}
 		first := vrrec.Revision{Version: "v1", Origin: "upload", CreatedBy: "admin", CreatedAt: at, Summary: "3 apps",
 			Counts: vrrec.CountCatalog(cat), Quality: json.RawMessage(`{"sets":[{"set":"default","worse":2}]}`)}
 		got, existed, err := s.SaveRevision(ctx, first, cat)

@@ -29,12 +29,33 @@ func Catalog(t *testing.T, open func(t *testing.T) vrrec.CatalogStore) {
 			t.Errorf("saved-at of an empty store: %v, %v", at, err)
 		}
 	})
+	t.Run("the default catalog keeps every price and facet", func(t *testing.T) {
+		s := open(t)
+		cat, err := catalog.Default()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SaveCatalog(ctx, cat, "default"); err != nil {
+			t.Fatal(err)
+		}
+		got, _, err := s.LoadCatalog(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range cat.Apps {
+			if i >= len(got.Apps) || !reflect.DeepEqual(got.Apps[i].Facets, cat.Apps[i].Facets) || got.Apps[i].Price != cat.Apps[i].Price {
+				t.Fatalf("app %s changed in the store", cat.Apps[i].AppID)
+			}
+		}
+	})
 	t.Run("save, load, replace", func(t *testing.T) {
 		s := open(t)
 		cat := fixture.Small()
 		cat.Courses[0].Prerequisites, cat.Courses[0].LearningOutcomes = []string{"15-112"}, []string{"Write Python"}
 		cat.Apps[0].Features, cat.Apps[0].SkillsDeveloped, cat.Apps[0].Rating, cat.Apps[0].Price = []string{"Puzzles"}, []string{"Spatial Reasoning"}, 4.8, vrrec.Price{Kind: vrrec.PriceSubscription, Amount: 9.99, Currency: "USD", Period: "month"}
 		cat.Apps[0].Status, cat.Apps[0].Discontinued, cat.Apps[0].Platform, cat.Apps[0].StatusNote = vrrec.StatusDiscontinued, "2026-02-16", vrrec.PlatformQuestAndPC, "announced; not verified"
+		cat.Apps[0].Facets = EveryFacet()
+		cat.Apps[1].Price = vrrec.Price{Note: "sold to institutions"}
 		before := time.Now().Add(-time.Second)
 		changed, err := s.SaveCatalog(ctx, cat, "v1")
 		if err != nil || !changed {
@@ -64,6 +85,18 @@ func Catalog(t *testing.T, open func(t *testing.T) vrrec.CatalogStore) {
 			t.Errorf("replace left old rows: version %s, %d apps, %d app skills", version, len(got.Apps), len(got.AppSkills))
 		}
 	})
+}
+
+// EveryFacet is facets with every field known, so a round trip that drops
+// one shows.
+func EveryFacet() vrrec.Facets {
+	return vrrec.Facets{
+		PlayModes: []string{vrrec.PlaySitting, vrrec.PlayRoomscale}, Comfort: vrrec.ComfortIntense,
+		Players: vrrec.Players{Single: vrrec.Yes, Multiplayer: vrrec.Yes, Online: vrrec.Yes, Local: vrrec.No,
+			Coop: vrrec.Yes, Competitive: vrrec.No, Max: 6},
+		MixedReality: vrrec.Yes, HandTracking: vrrec.No, Languages: []string{"en", "es"}, AgeRating: "PEGI 12",
+		Genres: []string{"puzzle", "co-op"}, Source: "test",
+	}
 }
 
 // Interactions checks a vrrec.InteractionLog.
