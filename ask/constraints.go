@@ -73,17 +73,17 @@ const cheapCap = 20
 // order is the order of the chips.
 var rules = []rule{
 	{kind: vrrec.ConstraintFree, hard: true, label: "Free apps only", pattern: regexp.MustCompile(
-		`\b(?:i ?a?m broke|(?:im|i am|we are|were) (?:a )?(?:broke|poor)(?: (?:college|uni|university|grad))?(?: students?)?|no money|(?:don ?t|do not|dont) have (?:any |much )?money|can ?not afford|cant afford|zero budget|no budget|budget of (?:zero|0|nothing)|(?:costs?|cost|paying|pay) nothing|without paying|no cost|free of charge|for free|gratis)\b|\bfree\b(?:\s+(?:ones?|apps?|games?|options?|stuff|versions?|to (?:play|download|use)|only))?(?:\s+(?:` + notPrice + `)\b)?`)},
+		`\b(?:i ?a?m broke|(?:im|i am|we are|were) (?:a )?(?:broke|poor)(?: (?:college|uni|university|grad))?(?: students?)?|no money|(?:don ?t|do not|dont) have (?:any |much )?money|can ?not afford|cant afford|zero budget|no budget|budget of (?:zero|0|nothing)|(?:costs?|cost|paying|pay) nothing|(?:doesn ?t|does not|don ?t|do not|won ?t|will not|shouldn ?t) cost (?:anything|a thing|a dime|a cent|money)|(?:not|without) (?:paying|spending)(?: anything| a dime| money)?|without paying|no cost|free of charge|for free|gratis)\b|\bfree\b(?:\s+(?:ones?|apps?|games?|options?|stuff|versions?|to (?:play|download|use)|only))?(?:\s+(?:` + notPrice + `)\b)?`)},
 	{kind: vrrec.ConstraintMaxPrice, hard: true, pattern: regexp.MustCompile(
-		`\b(?:under|below|less than|cheaper than|at most|max(?:imum)?(?: of)?|up to|no more than|not more than|within|budget(?: is| of)?|spend(?:ing)?|for)\s*(?:` + money + `)(?:\s+(?:each|apiece|per app|max|or less|tops))?|(?:` + money + `)\s+(?:or less|max(?:imum)?|tops|budget|limit|each at most)`),
+		`\b(?:under|below|less than|cheaper than|at most|max(?:imum)?(?: of)?|up to|no more than|not more than|nothing (?:over|above|more than)|not over|within|budget(?: is| of)?|spend(?:ing)?|for)\s*(?:` + money + `)(?:\s+(?:each|apiece|per app|max|or less|tops))?|(?:` + money + `)\s+(?:or less|max(?:imum)?|tops|budget|limit|each at most)`),
 		amount: moneyAmount},
 	{kind: vrrec.ConstraintMaxPrice, hard: true, label: "Cheap (under $20)", pattern: regexp.MustCompile(
 		`\b(?:cheap(?:er|est)?|inexpensive|affordable|low[- ]cost|low[- ]priced|budget[- ]friendly|on a (?:tight )?budget|not (?:too )?expensive|not pricey)\b(?:\s+(?:ones?|apps?|games?|options?|stuff))?`),
 		amount: func([]string) float64 { return cheapCap }},
 	{kind: vrrec.ConstraintNoSubscription, hard: true, label: "No subscription", pattern: regexp.MustCompile(
-		`\b(?:no|not a|not on a|hate|avoid(?:ing)?|without(?: an?y?)?|don ?t want(?: a| to pay for a| another)?|dont want(?: a| another)?|do not want(?: a| another)?)\s+(?:monthly |recurring |yearly )?subscriptions?(?: (?:apps?|games?|ones?|fees?|needed|required))?\b|\bnon[- ]?subscription\b|\bsubscription[- ]free\b|\bone[- ]time (?:purchase|payment|price|fee|buy)s?\b|\bno (?:monthly|recurring|yearly) (?:fees?|payments?|costs?|charges?)\b|\bbuy (?:it )?once\b`)},
+		`\b(?:no|not a|not on a|hate|avoid(?:ing)?|without(?: an?y?)?|don ?t want(?: a| to pay for a| another)?|dont want(?: a| another)?|do not want(?: a| another)?)[\s-]+(?:monthly[\s-]|recurring[\s-]|yearly[\s-])?subscriptions?(?: (?:apps?|games?|ones?|fees?|needed|required))?\b|\bnon[- ]?subscription\b|\bsubscription[- ]free\b|\bone[- ]time (?:purchase|payment|price|fee|buy)s?\b|\bno (?:monthly|recurring|yearly) (?:fees?|payments?|costs?|charges?)\b|\bbuy (?:it )?once\b`)},
 	{kind: vrrec.ConstraintSeated, hard: true, label: "Seated play", pattern: regexp.MustCompile(
-		`\b(?:seated|sitting(?: down)?|sit(?: down)?|while i sit|from (?:my|a|the) (?:chair|bed|couch|sofa|desk|wheelchair)|(?:in|use|uses|using) a wheelchair|wheelchair(?: user| users| bound| accessible)?|(?:can ?t|cannot|can not|unable to) (?:stand|walk|move around)(?: for long| much| up)?|limited (?:mobility|movement)|mobility (?:issues?|impairments?|problems?|disabilit(?:y|ies))|(?:bad|injured|broken) (?:back|knees?|leg|legs|ankle|foot|hip)|paraly[sz]ed|paraplegic|quadriplegic|bedridden)\b`)},
+		`\b(?:(?:i )?(?:can |could )?(?:only )?(?:play |use (?:it|vr) |be )?(?:while )?)?(?:seated|sitting(?: down)?|sit(?: down)?|while i sit|from (?:my|a|the) (?:chair|bed|couch|sofa|desk|wheelchair)|(?:in|use|uses|using) a wheelchair|wheelchair(?: user| users| bound| accessible)?|(?:can ?t|cannot|can not|unable to) (?:stand|walk|move around)(?: for long| much| up)?|limited (?:mobility|movement)|mobility (?:issues?|impairments?|problems?|disabilit(?:y|ies))|(?:bad|injured|broken) (?:back|knees?|leg|legs|ankle|foot|hip)|paraly[sz]ed|paraplegic|quadriplegic|bedridden)\b`)},
 	{kind: vrrec.ConstraintComfort, hard: true, label: "Comfortable (no intense motion)", pattern: regexp.MustCompile(
 		`\b(?:(?:get|gets|getting|feel|feeling) (?:motion ?sick|sick|nauseous|nauseated|dizzy|queasy)|motion ?sick(?:ness)?|nausea|vertigo|simulator sickness|cyber ?sickness|(?:sensitive|prone) to motion|(?:don ?t|do not) (?:handle|like) (?:fast )?motion)\b`)},
 	{kind: vrrec.ConstraintNonViolent, hard: true, label: "Not violent", pattern: regexp.MustCompile(
@@ -101,10 +101,13 @@ var rules = []rule{
 			}
 			return 2
 		}},
+	{kind: vrrec.ConstraintPlayers, label: "With friends", pattern: regexp.MustCompile(
+		`\b(?:with|w|and) (?:my |some |other )?(?:friends|buddies|pals|mates|classmates|others|other people|people|family|siblings|teammates)\b|\bmulti-?player\b|\bwith (?:a|my) (?:group|team|friend)\b`),
+		amount: func([]string) float64 { return 2 }},
 	{kind: vrrec.ConstraintOnline, label: "Online multiplayer", pattern: regexp.MustCompile(
 		`\b(?:play(?:ing)? )?online(?: (?:with|multiplayer|together|co-?op|against))?\b(?:\s+(?:friends|people|others|strangers))?|\bover the internet\b|\b(?:long[- ]distance|from (?:different|other) (?:places|cities|countries|homes))\b|\bremotely\b`)},
 	{kind: vrrec.ConstraintLocal, label: "Together in one room", pattern: regexp.MustCompile(
-		`\b(?:(?:my |with my )?roommates?|same room|in person|together in (?:one|the same) (?:room|place)|local multiplayer|couch (?:co-?op|multiplayer)|pass the headset|party games?|at (?:a|my) party|friends over)\b`)},
+		`\b(?:(?:(?:with|w) )?(?:my )?roommates?|same room|in person|together in (?:one|the same) (?:room|place)|local multiplayer|couch (?:co-?op|multiplayer)|pass the headset|party games?|at (?:a|my) party|friends over)\b`)},
 	{kind: vrrec.ConstraintCoop, label: "Co-op", pattern: regexp.MustCompile(
 		`\b(?:co-?op(?:erative)?|team up|play together|together with)\b`)},
 	{kind: vrrec.ConstraintCompetitive, label: "Competitive", pattern: regexp.MustCompile(
@@ -116,6 +119,10 @@ var rules = []rule{
 	{kind: vrrec.ConstraintHandTracking, label: "Hand tracking", pattern: regexp.MustCompile(
 		`\b(?:hand[- ]?tracking|(?:with|using) (?:just |only )?(?:my|your|our) (?:bare )?hands|without (?:the )?controllers|no controllers?|controller[- ]?free|don ?t have controllers|lost (?:my|the) controllers?)\b`)},
 }
+
+// chatter are the phrases of a message that say nothing of what it asks
+// for: undecided majors, laughter, hedges.
+var chatter = regexp.MustCompile(`\b(?:idk|dunno|i don ?t know|i do not know|not sure|no idea|undecided)(?: yet)?(?: (?:what|which) (?:to|i want to|i should|i will|i ll) (?:major|minor|study|do|pick)(?: in)?)?(?: yet)?\b|\b(?:lol|lmao|lmfao|rofl|haha+|hehe|tbh|ngl|imo|fr|rn|omg|ikr|smh|xd)\b`)
 
 // languageNames are the languages an app may be wanted in: "apps in
 // Spanish", never "learn Spanish" (a topic).
@@ -174,6 +181,11 @@ func Constraints(message string) ([]vrrec.Constraint, string) {
 			out = append(out, labelled(c))
 		}
 	}
+	// Chatter that says nothing of a topic goes too: "idk what to major in
+	// yet lol" is no subject to search for.
+	for _, loc := range chatter.FindAllStringIndex(text, -1) {
+		erase(loc[0], loc[1])
+	}
 	if loc := appLanguage.FindStringSubmatchIndex(text); loc != nil {
 		m := submatches(text, loc)
 		out = append(out, labelled(vrrec.Constraint{Kind: vrrec.ConstraintLanguage, Value: languageNames[m[1]+m[2]]}))
@@ -198,7 +210,21 @@ func Constraints(message string) ([]vrrec.Constraint, string) {
 			rest.WriteRune(r)
 		}
 	}
-	return out, strings.Join(strings.Fields(rest.String()), " ")
+	return out, tidy(rest.String())
+}
+
+// tidy joins the words left once phrases are removed, without the
+// punctuation the removal left dangling: "I'm broke, anything?" leaves
+// "anything?", not ", anything?".
+func tidy(s string) string {
+	var words []string
+	for _, w := range strings.Fields(s) {
+		if strings.IndexFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 && w != "&" && w != "+" {
+			continue // only punctuation: "," "-"
+		}
+		words = append(words, w)
+	}
+	return strings.Trim(strings.Join(words, " "), " ,;:-")
 }
 
 // Without returns the constraints whose kind is not in kinds.

@@ -17,7 +17,9 @@ var needBreaks = regexp.MustCompile(`(?i)[.!?;]+\s|[;\n]|,\s*(?:and\s+|also\s+|p
 // is about ("something for", "help with"); they stay in the part, whose
 // framing the recommender strips.
 var needWords = map[string]bool{"something": true, "anything": true, "some": true, "apps": true, "app": true,
-	"games": true, "game": true, "stuff": true, "maybe": true, "help": true, "for": true, "with": true, "one": true}
+	"games": true, "game": true, "stuff": true, "maybe": true, "help": true, "for": true, "with": true, "one": true,
+	"play": true, "playing": true, "only": true, "can": true, "just": true, "want": true, "need": true, "fun": true,
+	"really": true, "like": true, "cool": true, "good": true, "great": true, "things": true, "thing": true}
 
 // Parts splits a message (its constraints already taken out) into the parts
 // that may each be a need of their own, in order. A part without a word

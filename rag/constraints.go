@@ -23,17 +23,18 @@ const (
 	unconfirmed = 0.4
 )
 
-// preference is what the constraints add to an app's strength.
-func preference(a vrrec.VRApp, cs []vrrec.Constraint) float64 {
+// preference is what the constraints add to an app's strength; soft
+// ones count only for an app that fits.
+func preference(a vrrec.VRApp, cs []vrrec.Constraint, fits bool) float64 {
 	d := 0.0
 	for _, c := range cs {
 		switch c.Satisfies(a) {
 		case vrrec.Yes:
-			if !c.Hard {
+			if !c.Hard && fits {
 				d += preferMet
 			}
 		case vrrec.No:
-			if !c.Hard {
+			if !c.Hard && fits {
 				d -= preferMet
 			}
 		default:

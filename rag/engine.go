@@ -275,6 +275,9 @@ func New(ctx context.Context, cat *vrrec.Catalog, version string, g vrrec.Graph,
 			freq[w]++
 		}
 	}
+	for _, w := range text.SubjectWords {
+		freq[w]++ // a subject the catalog may not name still corrects
+	}
 	// The catalog's own acronyms: short all-capital aliases of skills some
 	// app develops ("ML" for Machine Learning).
 	eng.acronyms = map[string]string{}

@@ -56,6 +56,7 @@ var framing = compileAll(
 	`\b(vr|quest|meta quest|oculus)\b`,
 	`\b(please|thanks|thank you|pls|thx)\b`,
 	`\b(im|i am|i m)\b`,
+	`^\s*(just |really |also )?(want|wanna|need|looking for)( (some|an?|to find))?\b`,
 	`^\s*((if|and|or|for|to|about|in|on|with|so|but|also)\s+)+`,
 )
 

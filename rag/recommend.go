@@ -13,6 +13,7 @@ import (
 	"github.com/vrrec/vrrec/ask"
 	"github.com/vrrec/vrrec/embedding"
 	"github.com/vrrec/vrrec/lang"
+	"github.com/vrrec/vrrec/text"
 )
 
 // MaxQueryLength bounds a query in characters; longer ones are refused.
@@ -74,7 +75,7 @@ func (e *Engine) Find(ctx context.Context, req Request) (*vrrec.Result, error) {
 		// A question in another language, or mixed, is read through its
 		// English gloss; one with nothing understood is answered so.
 		reading = lang.Read(query)
-		if reading.Lang != "en" && reading.Understood == 0 && !e.multilingual() {
+		if reading.Lang != "en" && !e.multilingual() && !e.understoodAny(reading) {
 			return &vrrec.Result{Query: label, Apps: []vrrec.AppRecommendation{}, CatalogVersion: e.version,
 				ExplainedBy: vrrec.ExplainedByRules, NothingFits: true, Language: reading.Lang}, nil
 		}
@@ -112,6 +113,27 @@ func (e *Engine) Find(ctx context.Context, req Request) (*vrrec.Result, error) {
 		res.Query = query
 	}
 	return res, nil
+}
+
+// understoodAny reports whether anything of a message in another language
+// was understood: a word glossed, or an English word it uses ("relax
+// después de class").
+func (e *Engine) understoodAny(r lang.Reading) bool {
+	if r.Understood > 0 {
+		return true
+	}
+	unknown := map[string]bool{}
+	for _, w := range r.Unknown {
+		for _, x := range queryWords(w) {
+			unknown[x] = true
+		}
+	}
+	for _, w := range queryWords(r.English) {
+		if !unknown[w] && text.IsTopicWord(w) && len(w) > 2 && (e.speller.Known(w) || e.isWord(w)) {
+			return true
+		}
+	}
+	return false
 }
 
 // search answers one need: topic searched, cs applied.
@@ -227,7 +249,7 @@ func (e *Engine) rank(u understood, label string, standing []float64, ev []Evide
 		if slices.Contains(r.exclude, a.AppID) {
 			continue
 		}
-		s := scored{app: i, strength: w.strength(ev[i]) + preference(a, r.constraints)}
+		s := scored{app: i, strength: w.strength(ev[i])}
 		switch {
 		case vrrec.Violates(a, r.constraints):
 			violating = append(violating, s)
@@ -241,6 +263,9 @@ func (e *Engine) rank(u understood, label string, standing []float64, ev []Evide
 		for i := range list {
 			// Rounded as shown, so thresholds agree with the percentages.
 			list[i].p = math.Round(w.probability(w.covered(ev[list[i].app]), best)*100) / 100
+			// Constraints order the apps that fit; they never lift an app
+			// that does not fit the topic above one that does.
+			list[i].strength += preference(e.apps[list[i].app], r.constraints, list[i].p >= FitMin)
 		}
 	}
 	order := func(a, b scored) int {

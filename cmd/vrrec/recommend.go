@@ -50,6 +50,17 @@ func cmdRecommend(ctx context.Context, cfg config.Config, log *slog.Logger, args
 		return err
 	}
 	fmt.Fprintf(stdout, "%q: %d apps from the %s catalog (%d apps)\n\n", res.Query, len(res.Apps), src, len(cat.Apps))
+	if len(res.Constraints) > 0 {
+		labels := make([]string, len(res.Constraints))
+		for i, c := range res.Constraints {
+			labels[i] = c.Label
+		}
+		fmt.Fprintf(stdout, "applied: %s\n\n", strings.Join(labels, " · "))
+	}
+	if len(res.Needs) > 0 || res.Relaxed != "" || len(res.Apps) == 0 {
+		fmt.Fprintln(stdout, chat.FormatReply(res)) // grouped needs and relaxations read best as the reply
+		return nil
+	}
 	if len(res.Apps) == 0 {
 		fmt.Fprintln(stdout, chat.FormatReply(res))
 		return nil

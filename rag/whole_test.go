@@ -1,0 +1,163 @@
+package rag_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/internal/testenv"
+	"github.com/vrrec/vrrec/rag"
+)
+
+func find(t *testing.T, req rag.Request) *vrrec.Result {
+	t.Helper()
+	res, err := testenv.DefaultEngine(t).Find(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func appIDs(apps []vrrec.AppRecommendation) []string {
+	out := make([]string, len(apps))
+	for i, a := range apps {
+		out[i] = a.AppID
+	}
+	return out
+}
+
+// The examples of a question with a budget: no pick breaks it, and
+// a pick whose price the catalog does not know says so.
+func TestHardConstraintsAreNeverBroken(t *testing.T) {
+	eng := testenv.DefaultEngine(t)
+	for _, q := range []string{
+		"no subscription workout apps", "cheap fitness apps under 10 dollars", "free painting apps",
+		"I'm broke, any anatomy apps?", "free meditation", "language learning apps without a subscription",
+		"I can only play seated, something for history", "a game for 4 people online that isn't violent",
+		"statics and dynamics, nerves before a senior-design presentation, exercise, at most $20 each",
+	} {
+		res := recommend(t, q)
+		if len(res.Constraints) == 0 {
+			t.Errorf("%q: no constraint read", q)
+			continue
+		}
+		picks := res.Apps
+		for _, n := range res.Needs {
+			picks = append(picks, n.Apps...)
+		}
+		for _, a := range picks {
+			app, _ := eng.App(a.AppID)
+			if vrrec.Violates(app, res.Constraints) {
+				t.Errorf("%q: %s (%s, %v) breaks %v", q, a.Name, app.Price, app.Facets.PlayModes, res.Constraints)
+			}
+			if len(vrrec.UnknownFor(app, res.Constraints)) > 0 && len(a.Unconfirmed) == 0 {
+				t.Errorf("%q: %s is shown without saying what is not known", q, a.Name)
+			}
+		}
+	}
+	// Supernatural is a subscription: never a pick of "no subscription".
+	if got := appIDs(recommend(t, "no subscription workout apps").Apps); slices.Contains(got, "supernatural") {
+		t.Errorf("no subscription: %v", got)
+	}
+	// "free painting apps": only free ones, Painting VR ($9.99) not among them.
+	res := recommend(t, "free painting apps")
+	if got := appIDs(res.Apps); len(got) == 0 || slices.Contains(got, "painting-vr") {
+		t.Errorf("free painting apps: %v", got)
+	}
+	if res.Constraints[0].Label != "Free apps only" {
+		t.Errorf("label %q", res.Constraints[0].Label)
+	}
+}
+
+// Removing a chip answers as if the message had not stated it.
+func TestWithoutRemovesAConstraint(t *testing.T) {
+	with := find(t, rag.Request{Query: "free painting apps"})
+	without := find(t, rag.Request{Query: "free painting apps", Without: []string{vrrec.ConstraintFree}})
+	if len(without.Constraints) != 0 || !slices.Contains(appIDs(without.Apps), "painting-vr") {
+		t.Errorf("without free: constraints %v, apps %v", without.Constraints, appIDs(without.Apps))
+	}
+	if slices.Equal(appIDs(with.Apps), appIDs(without.Apps)) {
+		t.Errorf("removing free changed nothing: %v", appIDs(with.Apps))
+	}
+}
+
+// A hard constraint that leaves nothing is said, with the nearest
+// relaxation: apps that fit the topic, never counted among the picks.
+func TestNothingMeetsTheConstraintOffersTheNearest(t *testing.T) {
+	// Astronomy: the catalog's astronomy apps all cost something.
+	res := find(t, rag.Request{Query: "free astronomy"})
+	if !res.NothingFits || res.Relaxed == "" || len(res.Alternatives) == 0 {
+		t.Fatalf("nothing free for drums: nothing_fits %v, relaxed %q, alternatives %v, apps %v", res.NothingFits, res.Relaxed, appIDs(res.Alternatives), appIDs(res.Apps))
+	}
+	if !strings.HasPrefix(res.Relaxed, "Nothing free fits") {
+		t.Errorf("relaxed %q", res.Relaxed)
+	}
+	for _, a := range res.Alternatives {
+		if slices.Contains(appIDs(res.Apps), a.AppID) {
+			t.Errorf("%s is both a pick and an alternative", a.AppID)
+		}
+	}
+}
+
+// Several needs in one message: each gets its own picks, the budget
+// applies to all, and VirtualSpeech answers the presentation nerves.
+func TestSeveralNeedsEachGetPicks(t *testing.T) {
+	res := recommend(t, "statics and dynamics, nerves before a senior-design presentation, exercise, at most $20 each")
+	if len(res.Needs) != 3 {
+		t.Fatalf("%d needs: %+v", len(res.Needs), res.Needs)
+	}
+	if !slices.Contains(appIDs(res.Needs[1].Apps[:min(3, len(res.Needs[1].Apps))]), "virtualspeech") {
+		t.Errorf("presentation nerves: %v", appIDs(res.Needs[1].Apps))
+	}
+	if len(res.Constraints) != 1 || res.Constraints[0].Amount != 20 {
+		t.Errorf("budget: %v", res.Constraints)
+	}
+	// One subject with "and" stays one need.
+	if n := recommend(t, "teamwork and communication").Needs; len(n) != 0 {
+		t.Errorf("teamwork and communication split into %d needs", len(n))
+	}
+}
+
+// Questions in other languages, or mixed, are answered, not refused.
+func TestOtherLanguagesAreAnswered(t *testing.T) {
+	for q, want := range map[string]string{
+		"hola! soy estudiante de arquitectura, quiero apps para diseño 3D de edificios": "arkio",
+		"quiero aprender a pintar":     "painting-vr",
+		"je veux apprendre l'anatomie": "3d-organon-vr-anatomy",
+		"necesito practicar mi inglés": "mondly-learn-languages-in-vr",
+	} {
+		res := recommend(t, q)
+		if res.Translated == "" || res.Language == "" {
+			t.Errorf("%q: language %q, read as %q", q, res.Language, res.Translated)
+		}
+		var got []string
+		for _, a := range res.Apps[:min(5, len(res.Apps))] {
+			got = append(got, a.AppID)
+		}
+		if !slices.Contains(got, want) {
+			t.Errorf("%q: top 5 %v lacks %s", q, got, want)
+		}
+	}
+	// Nothing understood: refused in that language, as before.
+	if res := find(t, rag.Request{Query: "Хочу изучать что-нибудь интересное"}); res.Translated != "" || len(res.Apps) != 0 {
+		t.Errorf("russian: read as %q, %d apps", res.Translated, len(res.Apps))
+	}
+}
+
+// A correction that changed a word is shown; the echo keeps the student's
+// words ("statics" is no typo of "static").
+func TestCorrectionsAreShownAndWordsKept(t *testing.T) {
+	res := recommend(t, "Intro to Thermodynamcis")
+	if !strings.Contains(res.Corrected, "thermodynamics") {
+		t.Errorf("corrected %q", res.Corrected)
+	}
+	if res := recommend(t, "statics and dynamics"); !strings.Contains(res.Topic, "statics") || res.Corrected != "" {
+		t.Errorf("topic %q, corrected %q", res.Topic, res.Corrected)
+	}
+	res = recommend(t, "idk what to major in yet lol, just want something fun to play w my roommates")
+	if strings.Contains(res.Topic, "idk") || strings.Contains(res.Topic, "lol") || strings.Contains(res.Topic, "roommate") {
+		t.Errorf("topic %q keeps chatter", res.Topic)
+	}
+}
