@@ -276,12 +276,26 @@ func TestExplainerChoosesAmongCandidates(t *testing.T) {
 	}
 }
 
-// A question in another language gets the not-English message in it, and
-// no apps, when the model reads English only.
+// A question in another language is answered from what was understood of
+// it, with a note in that language; one of which nothing was understood gets
+// the not-English message in its language, and no apps.
 func TestOtherLanguageReply(t *testing.T) {
-	r := ask(t, newService(t), "u", "s", "¿Hay algo para aprender anatomía?")
-	if !strings.HasPrefix(r.Response, "Por ahora solo entiendo preguntas en inglés.") || len(r.Apps) != 0 || r.Apps == nil {
+	s := newService(t)
+	r := ask(t, s, "u", "s", "¿Hay algo para aprender anatomía?")
+	if len(r.Apps) == 0 || r.Apps[0].AppID != "3d-organon-vr-anatomy" && r.Apps[0].AppID != "medicalholodeck" {
+		t.Errorf("anatomy in Spanish: %v", r.Apps)
+	}
+	if !strings.HasPrefix(r.Note, "Respondo en inglés") || !strings.Contains(r.Note, "anatomy") {
+		t.Errorf("note %q", r.Note)
+	}
+	r = ask(t, s, "u", "s2", "Хочу изучать что-нибудь интересное")
+	if !strings.HasPrefix(r.Response, "Пока я понимаю только вопросы на английском") || len(r.Apps) != 0 || r.Apps == nil {
 		t.Errorf("reply %q with apps %v", r.Response, r.Apps)
+	}
+	// A mostly English follow-up with a few Spanish words is a follow-up.
+	ask(t, s, "u", "s3", "architecture")
+	if r := ask(t, s, "u", "s3", "more info sobre el primero pls"); r.Intent != chat.IntentAppDetails || r.App == nil {
+		t.Errorf("more info sobre el primero: intent %q", r.Intent)
 	}
 }
 

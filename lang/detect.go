@@ -93,6 +93,10 @@ func detect(us []unit) detection {
 	names := markNames(us)
 	score := map[string]int{}
 	english, englishFunction, unknown, words := 0, 0, 0, 0
+	// strong counts foreign grammar, framing and follow-up words of three
+	// letters or more: unlike subjects they have no English cognates, and
+	// unlike "de" or "la" they are no part of an English word.
+	strong := map[string]int{}
 	for i, u := range us {
 		switch {
 		case u.script == number:
@@ -120,6 +124,9 @@ func detect(us []unit) detection {
 		case foreignWord:
 			for _, l := range langs {
 				score[l]++
+				if e, _ := tables[l].word(u.key, l); !e.content() && len([]rune(u.key)) >= 3 {
+					strong[l]++
+				}
 			}
 		case unknownWord:
 			unknown++
@@ -144,7 +151,10 @@ func detect(us []unit) detection {
 		d.main = best
 		d.mixed = englishMixedIn
 	default:
-		d.mixed = bestN >= 1 || scriptN > 0
+		// One word of a foreign table in an English sentence is more
+		// likely an English word the English list lacks ("molecule",
+		// "plus") than a language: two make a mix.
+		d.mixed = bestN >= 2 || strong[best] >= 1 || scriptN > 0
 	}
 	return d
 }

@@ -235,8 +235,7 @@ type ranking struct {
 func (e *Engine) rank(u understood, label string, standing []float64, ev []Evidence, r ranking) *vrrec.Result {
 	w := e.opts.Weights
 	all := make([]scored, 0, len(ev))
-	// unsure are apps whose facets cannot confirm a hard constraint: they
-	// answer only when no confirmed app fits, with that said.
+	// unsure are apps whose facets cannot confirm a hard constraint.
 	var violating, unsure []scored
 	best := 0.0
 	for i := range ev {
@@ -281,9 +280,12 @@ func (e *Engine) rank(u understood, label string, standing []float64, ev []Evide
 		return cmp.Compare(e.apps[a.app].Name, e.apps[b.app].Name)
 	}
 	fits := func(s scored) bool { return s.p >= FitMin }
-	if !slices.ContainsFunc(all, fits) {
-		all = append(all, unsure...)
+	// An app whose facets cannot confirm a hard constraint answers with
+	// that said: when it fits the topic, or when no confirmed app does.
+	if slices.ContainsFunc(all, fits) {
+		unsure = slices.DeleteFunc(unsure, func(s scored) bool { return !fits(s) })
 	}
+	all = append(all, unsure...)
 	slices.SortFunc(all, order)
 	if len(r.constraints) == 0 {
 		all = e.diversify(all)
