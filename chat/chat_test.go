@@ -368,3 +368,58 @@ func TestAnythingFreeNeverListsASubscription(t *testing.T) {
 		}
 	}
 }
+
+// Follow-ups refine the previous need through the same constraints: "for
+// 2 players" keeps the topic and adds people; "anything cheaper?" after a
+// free top pick says nothing is cheaper than free and never re-lists it.
+func TestFollowUpsRefineTheNeed(t *testing.T) {
+	s := newService(t)
+	eng := testenv.DefaultEngine(t)
+	first := ask(t, s, "u", "s", "free painting apps")
+	if len(first.Apps) == 0 || len(first.Constraints) != 1 || first.Constraints[0].Kind != vrrec.ConstraintFree {
+		t.Fatalf("free painting apps: %v %v", first.Apps, first.Constraints)
+	}
+	cheaper := ask(t, s, "u", "s", "anything cheaper?")
+	if !strings.Contains(cheaper.Response, "is already free, so nothing is cheaper") {
+		t.Errorf("cheaper than free: %q", cheaper.Response)
+	}
+	for _, a := range cheaper.Apps {
+		if a.AppID == first.Apps[0].AppID {
+			t.Errorf("cheaper re-lists %s", a.AppID)
+		}
+		if a.LikelinessScore < rag.FitMin && !cheaper.NothingFits {
+			t.Errorf("cheaper adds a weak %s (%d%%) as if it fit", a.AppID, a.MatchPercent)
+		}
+	}
+	two := ask(t, s, "u", "s2", "rhythm games for exercise")
+	players := ask(t, s, "u", "s2", "for 2 players")
+	if players.Intent != chat.IntentFollowUp || len(players.Apps) == 0 {
+		t.Fatalf("for 2 players: intent %q, %d apps", players.Intent, len(players.Apps))
+	}
+	if len(players.Constraints) != 1 || players.Constraints[0].Kind != vrrec.ConstraintPlayers {
+		t.Errorf("for 2 players applied %v", players.Constraints)
+	}
+	if players.Topic != two.Topic {
+		t.Errorf("the refined need is %q, the first was %q", players.Topic, two.Topic)
+	}
+	// The follow-up's answer leads with apps that can be played by two.
+	if top, _ := eng.App(players.Apps[0].AppID); top.Facets.FitsPlayers(2) != vrrec.Yes {
+		t.Errorf("for 2 players: top pick %s plays %+v", top.AppID, top.Facets.Players)
+	}
+}
+
+// A chip removed re-asks the message without that constraint.
+func TestWithoutAnswersAsIfNotStated(t *testing.T) {
+	s := newService(t)
+	r, err := s.Answer(context.Background(), vrrec.Question{UserID: "u", SessionID: "s", Message: "free painting apps", Without: []string{vrrec.ConstraintFree}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Constraints) != 0 || strings.Contains(r.Response, "Free apps only") {
+		t.Errorf("without free: %v %q", r.Constraints, r.Response)
+	}
+	// What the follow-up refines forgets the removed constraint too.
+	if more := ask(t, s, "u", "s", "show me more"); len(more.Constraints) != 0 {
+		t.Errorf("show me more after removing free: %v", more.Constraints)
+	}
+}

@@ -11,39 +11,40 @@ import (
 	"github.com/vrrec/vrrec"
 )
 
-// Weights of constraints inside the ranking, added to an app's strength
-// (the fused evidence whose sigmoid is its probability): a soft constraint
-// met lifts an app by preferMet, one it breaks lowers it by preferMet; a
-// hard constraint the catalog cannot confirm lowers it by unconfirmed, so
-// apps known to meet it come first among apps that fit about as well.
-// They order; they never change a match percentage, which says how well
-// the app fits the topic.
-const (
-	preferMet   = 0.6
-	unconfirmed = 0.4
-)
+// unconfirmed is what a hard constraint the catalog cannot confirm takes
+// from an app's strength (the fused evidence whose sigmoid is its
+// probability), for the apps that do not fit, where no tier orders them.
+// Constraints never change a match percentage, which says how well the app
+// fits the topic.
+const unconfirmed = 0.4
 
-// preference is what the constraints add to an app's strength; soft
-// ones count only for an app that fits.
-func preference(a vrrec.VRApp, cs []vrrec.Constraint, fits bool) float64 {
+// preference is what the constraints take from an app's strength.
+func preference(a vrrec.VRApp, cs []vrrec.Constraint) float64 {
 	d := 0.0
 	for _, c := range cs {
-		switch c.Satisfies(a) {
-		case vrrec.Yes:
-			if !c.Hard && fits {
-				d += preferMet
-			}
-		case vrrec.No:
-			if !c.Hard && fits {
-				d -= preferMet
-			}
-		default:
-			if c.Hard {
-				d -= unconfirmed
-			}
+		if c.Hard && c.Satisfies(a) == vrrec.Unknown {
+			d -= unconfirmed
 		}
 	}
 	return d
+}
+
+// preferencesMet counts the soft constraints an app meets less those it
+// breaks; unknown ones count neither way.
+func preferencesMet(a vrrec.VRApp, cs []vrrec.Constraint) int {
+	n := 0
+	for _, c := range cs {
+		if c.Hard {
+			continue
+		}
+		switch c.Satisfies(a) {
+		case vrrec.Yes:
+			n++
+		case vrrec.No:
+			n--
+		}
+	}
+	return n
 }
 
 // cardFacets are the facts about an app that matter to a question with

@@ -11,7 +11,7 @@ func TestDiversifyBroadQuestions(t *testing.T) {
 	twin := []float32{1, 0, 0}
 	vecs := [][]float32{twin, twin, twin, twin, twin, {0, 1, 0}, {0, 0, 1}}
 	e := &Engine{opts: Options{Diversity: 0.3}, appVecs: newMatrix(vecs), twinSim: 0.5}
-	broad := []scored{{0, 0.45, 7}, {1, 0.44, 6}, {2, 0.43, 5}, {3, 0.42, 4}, {4, 0.41, 3}, {5, 0.38, 2}, {6, 0.36, 1}}
+	broad := []scored{{app: 0, p: 0.45, strength: 7}, {app: 1, p: 0.44, strength: 6}, {app: 2, p: 0.43, strength: 5}, {app: 3, p: 0.42, strength: 4}, {app: 4, p: 0.41, strength: 3}, {app: 5, p: 0.38, strength: 2}, {app: 6, p: 0.36, strength: 1}}
 	got := e.diversify(broad)
 	top5 := map[int]bool{}
 	for _, s := range got[:5] {
@@ -24,11 +24,11 @@ func TestDiversifyBroadQuestions(t *testing.T) {
 		t.Errorf("diversify changed the number of apps: %d", len(got))
 	}
 
-	confident := append([]scored{{0, 0.9, 9}}, broad[1:]...)
+	confident := append([]scored{{app: 0, p: 0.9, strength: 9}}, broad[1:]...)
 	if out := e.diversify(confident); out[1].app != 1 || out[5].app != 5 {
 		t.Errorf("a question with a confident pick was reordered: %v", out)
 	}
-	few := []scored{{0, 0.45, 3}, {1, 0.44, 2}, {5, 0.1, 1}}
+	few := []scored{{app: 0, p: 0.45, strength: 3}, {app: 1, p: 0.44, strength: 2}, {app: 5, p: 0.1, strength: 1}}
 	if out := e.diversify(few); out[1].app != 1 {
 		t.Errorf("a question with few close candidates was reordered: %v", out)
 	}

@@ -218,6 +218,24 @@ func (e *Engine) embedTopic(ctx context.Context, topic string) ([]float32, error
 type scored struct {
 	app         int
 	p, strength float64
+	// unsure marks an app whose facets cannot confirm a hard constraint:
+	// among the apps that fit, it comes after every confirmed one. met
+	// counts the preferences it meets less those it breaks: among the apps
+	// that fit, more first.
+	unsure bool
+	met    int
+}
+
+// band is a probability's band of confidence: 2 for Top Picks, 1 for Also
+// Consider, 0 below.
+func band(p float64) int {
+	switch {
+	case p >= TopPickMin:
+		return 2
+	case p >= FitMin:
+		return 1
+	}
+	return 0
 }
 
 // ranking is how one need's apps are ranked: how many, under which
@@ -253,6 +271,7 @@ func (e *Engine) rank(u understood, label string, standing []float64, ev []Evide
 		case vrrec.Violates(a, r.constraints):
 			violating = append(violating, s)
 		case len(vrrec.UnknownFor(a, r.constraints)) > 0:
+			s.unsure = true
 			unsure = append(unsure, s)
 		default:
 			all = append(all, s)
@@ -262,12 +281,30 @@ func (e *Engine) rank(u understood, label string, standing []float64, ev []Evide
 		for i := range list {
 			// Rounded as shown, so thresholds agree with the percentages.
 			list[i].p = math.Round(w.probability(w.covered(ev[list[i].app]), best)*100) / 100
-			// Constraints order the apps that fit; they never lift an app
-			// that does not fit the topic above one that does.
-			list[i].strength += preference(e.apps[list[i].app], r.constraints, list[i].p >= FitMin)
+			// Constraints order the apps that fit (order); they never lift
+			// an app that does not fit the topic above one that does.
+			list[i].strength += preference(e.apps[list[i].app], r.constraints)
+			list[i].met = preferencesMet(e.apps[list[i].app], r.constraints)
 		}
 	}
 	order := func(a, b scored) int {
+		// Under constraints, within one band of confidence (Top Picks,
+		// Also Consider), apps that confirm the hard constraints come
+		// first, then those that meet more preferences.
+		if len(r.constraints) > 0 {
+			if c := cmp.Compare(band(b.p), band(a.p)); c != 0 {
+				return c
+			}
+			if a.unsure != b.unsure {
+				if a.unsure {
+					return 1
+				}
+				return -1
+			}
+			if c := cmp.Compare(b.met, a.met); c != 0 {
+				return c
+			}
+		}
 		if ev[a.app].Named != ev[b.app].Named {
 			if ev[a.app].Named {
 				return -1
