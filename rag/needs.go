@@ -25,6 +25,13 @@ func (e *Engine) severalNeeds(ctx context.Context, topic, label string, cs []vrr
 	if len(parts) < 2 {
 		return nil, false, nil
 	}
+	// The message asked as one: when it already answers every part (each
+	// part's best fit is among its picks), it is one need told at length.
+	whole, err := e.search(ctx, topic, label, cs, Request{TopK: req.TopK, Exclude: req.Exclude})
+	if err != nil {
+		return nil, false, err
+	}
+	distinct := 0
 	type need struct {
 		text string
 		res  *vrrec.Result
@@ -39,6 +46,9 @@ func (e *Engine) severalNeeds(ctx context.Context, topic, label string, cs []vrr
 		if err != nil {
 			return nil, false, err
 		}
+		if !covered(whole, res) {
+			distinct++
+		}
 		merged := false
 		for i := range needs {
 			if overlap(needs[i].res, res) >= sameNeed {
@@ -51,7 +61,7 @@ func (e *Engine) severalNeeds(ctx context.Context, topic, label string, cs []vrr
 			needs = append(needs, need{text: p, res: res})
 		}
 	}
-	if len(needs) < 2 {
+	if len(needs) < 2 || distinct == 0 {
 		return nil, false, nil
 	}
 	needs = needs[:min(maxNeeds, len(needs))]
@@ -93,6 +103,20 @@ func (e *Engine) severalNeeds(ctx context.Context, topic, label string, cs []vrr
 		}
 	}
 	return out, true, nil
+}
+
+// covered reports whether the whole message's answer already has a part's
+// best fit among its first five picks (or the part has no fit of its own).
+func covered(whole, part *vrrec.Result) bool {
+	if len(part.Apps) == 0 || part.Apps[0].LikelinessScore < FitMin {
+		return true
+	}
+	for _, a := range whole.Apps[:min(5, len(whole.Apps))] {
+		if a.AppID == part.Apps[0].AppID {
+			return true
+		}
+	}
+	return false
 }
 
 // overlap counts the apps two results share among their best three.
