@@ -105,7 +105,7 @@ var rules = []rule{
 		`\b(?:with|w|and) (?:my |some |other )?(?:friends|buddies|pals|mates|classmates|others|other people|people|family|siblings|teammates)\b|\bmulti-?player\b|\bwith (?:a|my) (?:group|team|friend)\b`),
 		amount: func([]string) float64 { return 2 }},
 	{kind: vrrec.ConstraintOnline, label: "Online multiplayer", pattern: regexp.MustCompile(
-		`\b(?:play(?:ing)? )?online(?: (?:with|multiplayer|together|co-?op|against))?\b(?:\s+(?:friends|people|others|strangers))?|\bover the internet\b|\b(?:long[- ]distance|from (?:different|other) (?:places|cities|countries|homes))\b|\bremotely\b`)},
+		`\b(?:play(?:ing)? )?online(?: (?:with|multiplayer|together|co-?op|against))?\b(?:\s+(?:friends|people|others|strangers))?|\bover the internet\b`)},
 	{kind: vrrec.ConstraintLocal, label: "Together in one room", pattern: regexp.MustCompile(
 		`\b(?:(?:(?:with|w) )?(?:my )?roommates?|same room|in person|together in (?:one|the same) (?:room|place)|local multiplayer|couch (?:co-?op|multiplayer)|pass the headset|party games?|at (?:a|my) party|friends over)\b`)},
 	{kind: vrrec.ConstraintCoop, label: "Co-op", pattern: regexp.MustCompile(
@@ -328,7 +328,10 @@ func onlineIsTopic(after string) bool {
 		return false
 	}
 	switch f[0] {
-	case "learning", "course", "courses", "class", "classes", "safety", "privacy", "marketing", "dating", "security", "education", "teaching", "business", "banking", "shopping", "communities", "community", "research", "harassment", "identity", "presence":
+	case "learning", "course", "courses", "class", "classes", "section", "sections", "lecture", "lectures", "office", "meeting", "meetings",
+		"tutoring", "school", "degree", "program", "programs", "exam", "exams", "students", "student", "safety", "privacy",
+		"marketing", "dating", "security", "education", "teaching", "business", "banking", "shopping", "communities",
+		"community", "research", "harassment", "identity", "presence":
 		return true
 	}
 	return false

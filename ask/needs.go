@@ -14,6 +14,9 @@ import (
 // subject ("statics and dynamics", "teamwork and communication").
 var needBreaks = regexp.MustCompile(`(?i)[.!?;]+\s+(?:(?:and|but|i|i'd|id|i'm|im)\s+)?(?:also|as well|plus|another|besides|on top of that|something|anything|apps?\s+for)\b|[;\n]|,\s*(?:and\s+|also\s+|plus\s+|or\s+)?|\s(?:and|&)\s+(?:also\s+)?(?:something|anything|some|an?\s+apps?|apps?|games?|one|stuff|maybe|i|i'm|im|my|help|to\s+help|for|with)\b|\s(?:also|plus|as well as|in addition to|on top of that|besides that)\s`)
 
+// negation starts a part that says what is not wanted.
+var negation = regexp.MustCompile(`(?i)^(?:but )?(?:not|no|nothing|never|without|except|rather than|instead of|other than)\b`)
+
 // needWords are the words that start a need's part without saying what it
 // is about ("something for", "help with"); they stay in the part, whose
 // framing the recommender strips.
@@ -47,8 +50,8 @@ func Parts(message string) []string {
 func appendPart(parts []string, p string) []string {
 	p = strings.Trim(strings.TrimSpace(p), ",;.!?&")
 	p = strings.TrimSpace(p)
-	if p == "" {
-		return parts
+	if p == "" || negation.MatchString(p) {
+		return parts // "not just textbooks" says what the need is not
 	}
 	for _, w := range text.Words(p) {
 		if text.IsTopicWord(w) && !needWords[w] && len(w) > 2 {

@@ -243,9 +243,9 @@ func (e *Engine) correct(words []string, how typed, lang string) (out []string, 
 			if !ok && e.words != nil {
 				fix, ok = e.words.Suggest(w) // a real word the catalog does not use: "exercize"
 			}
-			// A plural or other form of the suggestion is no misspelling:
-			// "statics" stays.
-			if ok && text.Stem(fix) != text.Stem(w) {
+			// A plural of the suggestion is no misspelling: "statics"
+			// stays.
+			if ok && !(strings.HasPrefix(w, fix) && len(w)-len(fix) <= 2) {
 				w, fixed = fix, true
 			}
 		}

@@ -76,8 +76,14 @@ func (e *Engine) Find(ctx context.Context, req Request) (*vrrec.Result, error) {
 		// English gloss; one with nothing understood is answered so.
 		reading = lang.Read(query)
 		if reading.Lang != "en" && !e.multilingual() && !e.understoodAny(reading) {
-			return &vrrec.Result{Query: label, Apps: []vrrec.AppRecommendation{}, CatalogVersion: e.version,
-				ExplainedBy: vrrec.ExplainedByRules, NothingFits: true, Language: reading.Lang}, nil
+			// Nothing understood: the reply says so in that language; the
+			// JSON keeps the best-effort ranking of the message as typed.
+			res, err := e.search(ctx, query, label, nil, req)
+			if err != nil {
+				return nil, err
+			}
+			res.Language, res.Translated = reading.Lang, ""
+			return res, nil
 		}
 		if reading.Lang != "en" || reading.Mixed {
 			topic = reading.English
