@@ -149,6 +149,7 @@ func TestParts(t *testing.T) {
 		{"I'm learning Python", []string{"I'm learning Python"}},
 		{"hi! I study architecture. I also want to get fit", []string{"hi! I study architecture", "want to get fit"}},
 		{"I can only play, something for history", []string{"something for history"}},
+		{"We need somewhere to whiteboard, share screens, and review 3D models together", []string{"We need somewhere to whiteboard, share screens, and review 3D models together"}},
 	} {
 		if got := Parts(c.msg); !slices.Equal(got, c.want) {
 			t.Errorf("Parts(%q) = %q, want %q", c.msg, got, c.want)

@@ -35,6 +35,9 @@ func Parts(message string) []string {
 	var parts []string
 	start := 0
 	for _, loc := range idx {
+		if listContinues(message[loc[0]:loc[1]], message[loc[1]:]) {
+			continue // "somewhere to whiteboard, share screens, and review models": one need
+		}
 		parts = appendPart(parts, message[start:loc[0]])
 		start = loc[1]
 		// Keep the word the break consumed when it starts the new part.
@@ -59,4 +62,27 @@ func appendPart(parts []string, p string) []string {
 		}
 	}
 	return parts
+}
+
+// listVerbs are verbs in their base form: a comma followed by one continues
+// a list of things to do for one need ("to whiteboard, share screens, and
+// review 3D models") rather than starting another.
+var listVerbs = map[string]bool{"share": true, "review": true, "see": true, "watch": true, "draw": true,
+	"meet": true, "write": true, "code": true, "run": true, "work": true, "collaborate": true, "present": true,
+	"build": true, "make": true, "create": true, "edit": true, "sketch": true, "explore": true, "visit": true,
+	"talk": true, "chat": true, "hang": true, "host": true, "hold": true, "teach": true, "show": true, "test": true,
+	"try": true, "compare": true, "discuss": true, "brainstorm": true, "whiteboard": true, "annotate": true,
+	"record": true, "stream": true, "move": true, "rotate": true, "manipulate": true, "inspect": true, "walk": true}
+
+// listContinues reports whether a break at a comma is inside one need's
+// list of verbs.
+func listContinues(sep, after string) bool {
+	if !strings.HasPrefix(strings.TrimSpace(sep), ",") {
+		return false
+	}
+	f := strings.Fields(strings.ToLower(strings.TrimSpace(sep[1:]) + " " + after))
+	for len(f) > 0 && (f[0] == "and" || f[0] == "or" || f[0] == "also" || f[0] == "then") {
+		f = f[1:]
+	}
+	return len(f) > 0 && listVerbs[strings.Trim(f[0], ",.;!?")]
 }

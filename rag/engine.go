@@ -35,8 +35,8 @@ type Options struct {
 	// in the top of a broad question's list (maximal marginal relevance),
 	// 0-1; default 0.3. Negative turns diversification off.
 	Diversity float64
-	// Without turns evidence off by name ("dense", "lexical", "skills",
-	// "course"), to measure what each adds.
+	// Without turns kinds of evidence off (EvidenceDense, ...), to measure
+	// what each adds.
 	Without map[string]bool
 	// Observe, when set, is told how long each stage of a query took:
 	// "embed", "retrieve" and "rank".
@@ -61,6 +61,17 @@ func (o Options) withDefaults() Options {
 	}
 	return o
 }
+
+// Kinds of evidence an app can have, as Options.Without names them.
+const (
+	EvidenceDense   = "dense"   // the query's vector near the app's (and its name's)
+	EvidenceLexical = "lexical" // BM25 over the app's texts
+	EvidenceSkills  = "skills"  // the graph: skills close to the query that the app develops
+	EvidenceCourse  = "course"  // the graph: skills a named course teaches that the app develops
+)
+
+// EvidenceKinds lists every kind of evidence.
+var EvidenceKinds = []string{EvidenceDense, EvidenceLexical, EvidenceSkills, EvidenceCourse}
 
 // queryCacheSize is how many query vectors an engine remembers.
 const queryCacheSize = 4096

@@ -88,7 +88,7 @@ func (e *Engine) gather(ctx context.Context, u understood, qv []float32, standin
 	}
 	off := e.opts.Without
 	sims := e.appVecs.similarities(qv)
-	if !off["dense"] {
+	if !off[EvidenceDense] {
 		for i, s := range sims {
 			ev[i].Dense = max(0, e.appBack.z(s))
 		}
@@ -96,7 +96,7 @@ func (e *Engine) gather(ctx context.Context, u understood, qv []float32, standin
 			ev[i].Name = max(0, e.nameBack.z(s))
 		}
 	}
-	if !off["lexical"] {
+	if !off[EvidenceLexical] {
 		scores, matched := e.lexical.scores(u.terms)
 		for i := range ev {
 			ev[i].Lexical, ev[i].terms = scores[i], matched[i]
@@ -113,12 +113,12 @@ func (e *Engine) gather(ctx context.Context, u understood, qv []float32, standin
 	for i := range ev {
 		ev[i].Uncovered = unc
 	}
-	if !off["skills"] {
+	if !off[EvidenceSkills] {
 		if err := e.skillEvidence(ctx, standing, ev); err != nil {
 			return nil, err
 		}
 	}
-	if !off["course"] {
+	if !off[EvidenceCourse] {
 		for _, c := range u.courses {
 			if err := e.courseEvidence(ctx, c, ev); err != nil {
 				return nil, err

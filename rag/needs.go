@@ -106,17 +106,19 @@ func (e *Engine) severalNeeds(ctx context.Context, topic, label string, cs []vrr
 }
 
 // covered reports whether the whole message's answer already has a part's
-// best fit among its first five picks (or the part has no fit of its own).
+// best fits (its first two that fit) among its first five picks; a part
+// with no fit of its own is covered.
 func covered(whole, part *vrrec.Result) bool {
-	if len(part.Apps) == 0 || part.Apps[0].LikelinessScore < FitMin {
-		return true
-	}
-	for _, a := range whole.Apps[:min(5, len(whole.Apps))] {
-		if a.AppID == part.Apps[0].AppID {
-			return true
+	top := whole.Apps[:min(5, len(whole.Apps))]
+	for _, a := range part.Apps[:min(2, len(part.Apps))] {
+		if a.LikelinessScore < FitMin {
+			break
+		}
+		if !slices.ContainsFunc(top, func(w vrrec.AppRecommendation) bool { return w.AppID == a.AppID }) {
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 // overlap counts the apps two results share among their best three.

@@ -40,7 +40,7 @@ func cmdEval(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	split := fs.String("split", "", "only the dev or test queries (default: report both)")
 	baseline := fs.String("baseline", "", `"old": also run a replica of the old system's retrieval on the same model`)
 	fit := fs.Bool("fit", false, "fit the fusion weights on the dev queries and report with them")
-	without := fs.String("without", "", "comma-separated evidence to turn off: dense, lexical, skills, course")
+	without := fs.String("without", "", "comma-separated evidence to turn off: "+strings.Join(rag.EvidenceKinds, ", "))
 	diversity := fs.Float64("diversity", 0, "diversification strength (0: default; negative: off)")
 	fromStore := fs.Bool("from-store", false, "also run the queries staff labeled from use (saved in the database) on the served catalog")
 	asJSON := fs.Bool("json", false, "print the reports as JSON")
@@ -58,7 +58,11 @@ func cmdEval(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	if *without != "" {
 		opts.Without = map[string]bool{}
 		for _, w := range strings.Split(*without, ",") {
-			opts.Without[strings.TrimSpace(w)] = true
+			w = strings.TrimSpace(w)
+			if !slices.Contains(rag.EvidenceKinds, w) {
+				return fmt.Errorf("--without: %q is no kind of evidence (%s)", w, strings.Join(rag.EvidenceKinds, ", "))
+			}
+			opts.Without[w] = true
 		}
 	}
 

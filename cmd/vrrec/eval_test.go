@@ -38,7 +38,7 @@ func TestEvalReportsConstraintsAndNeeds(t *testing.T) {
 	if c := r.Constraints; c.Queries != 1 || c.Picks == 0 || c.Picks > eval.PicksShown || c.Violations+c.Unconfirmed > c.Picks {
 		t.Errorf("constraint score %+v, want one query and its picks", c)
 	}
-	if q := r.Queries[1]; len(q.Needs) != 2 || q.Needs[0].Topic != "anatomy" || q.Needs[0].Group != -1 {
+	if q := r.Queries[1]; len(q.Needs) != 2 || q.Needs[0].Topic != "anatomy" || q.Needs[1].Topic != "workout" {
 		t.Errorf("several needs scored %+v", q.Needs)
 	}
 	for _, k := range []string{eval.KindConstraint, eval.KindSeveralNeeds, eval.KindPlainTwin} {
@@ -49,5 +49,13 @@ func TestEvalReportsConstraintsAndNeeds(t *testing.T) {
 	if out, err = runCLI(t, dir, "eval", "--queries", queries); err != nil || !strings.Contains(out, "broken") ||
 		!strings.Contains(out, "several_needs") {
 		t.Errorf("text report (%v):\n%s", err, out)
+	}
+}
+
+// --without names kinds of evidence; a name that is none is refused.
+func TestEvalWithoutChecksTheEvidence(t *testing.T) {
+	_, err := runCLI(t, t.TempDir(), "eval", "--without", "dense,bogus")
+	if err == nil || !strings.Contains(err.Error(), `"bogus" is no kind of evidence`) {
+		t.Errorf("--without bogus: %v", err)
 	}
 }
