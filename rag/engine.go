@@ -113,8 +113,11 @@ type Engine struct {
 	taughtBy     map[string]int // skill -> courses teaching it
 
 	acronyms map[string]string // the catalog's acronyms, lower case -> what they stand for
-	speller  *text.Speller     // the catalog's words
-	words    *text.Speller     // the model's whole words; nil when it has none
+	// lexicalDocs are the apps' lexical documents while New builds the
+	// speller from them; nil after.
+	lexicalDocs [][]string
+	speller     *text.Speller // the catalog's words
+	words       *text.Speller // the model's whole words; nil when it has none
 }
 
 // BuildStats describes what New computed.
@@ -130,20 +133,23 @@ type BuildStats struct {
 // embed them ahead of time (the embedded catalog's vectors).
 func IndexTexts(cat *vrrec.Catalog) []string {
 	var out []string
-	for _, a := range cat.Apps {
-		out = append(out, AppText(a))
+	for _, ix := range indexes(cat) {
+		out = append(out, ix.texts()...)
 	}
-	for _, a := range cat.Apps {
-		out = append(out, a.Name)
-	}
-	for _, s := range activeSkills(cat) {
-		out = append(out, s.Name)
-		out = append(out, s.Aliases...)
-	}
-	for _, c := range cat.Courses {
-		out = append(out, CourseText(c))
-	}
-	return append(out, probeTopics...)
+	return out
+}
+
+// index is one part of an Engine built from a catalog: it names the texts
+// it needs embedded and takes their vectors back, in the same order.
+type index interface {
+	texts() []string
+	build(ctx context.Context, eng *Engine, vecs [][]float32) error
+}
+
+// indexes are the parts of an Engine, in the order they are built: the
+// probes measure the background of the vectors built before them.
+func indexes(cat *vrrec.Catalog) []index {
+	return []index{appIndex{cat}, skillIndex{cat}, courseIndex{cat}, probeIndex{}}
 }
 
 // activeSkills returns the catalog's skills that some app develops, in
@@ -162,9 +168,10 @@ func activeSkills(cat *vrrec.Catalog) []vrrec.Skill {
 	return out
 }
 
-// New indexes a validated catalog: it embeds every text of IndexTexts
-// through cache (so an unchanged text is never embedded twice), builds the
-// lexical index, and asks the graph which skills are active. The error is
+// New indexes a validated catalog: it embeds every text its indexes need
+// through cache (so an unchanged text is never embedded twice), then builds
+// each index: the apps' vectors and lexical index, the skills the graph
+// says are active, the courses, and the model's background. The error is
 // non-nil when the embedder or the graph failed.
 func New(ctx context.Context, cat *vrrec.Catalog, version string, g vrrec.Graph, e vrrec.Embedder, cache *embedding.Cache, opts Options) (*Engine, BuildStats, error) {
 	start := time.Now()
@@ -176,18 +183,47 @@ func New(ctx context.Context, cat *vrrec.Catalog, version string, g vrrec.Graph,
 	}
 	eng.queries, _ = lru.New[string, []float32](queryCacheSize)
 
-	texts := IndexTexts(cat)
+	parts := indexes(cat)
+	var texts []string
+	for _, ix := range parts {
+		texts = append(texts, ix.texts()...)
+	}
 	vecs, fresh, err := cache.EmbedProgress(ctx, e, texts, eng.opts.Progress)
 	if err != nil {
 		return nil, BuildStats{}, fmt.Errorf("index catalog: %w", err)
 	}
-	next := 0
-	take := func(n int) [][]float32 { v := vecs[next : next+n]; next += n; return v }
+	for _, ix := range parts {
+		n := len(ix.texts())
+		if err := ix.build(ctx, eng, vecs[:n]); err != nil {
+			return nil, BuildStats{}, fmt.Errorf("index catalog: %w", err)
+		}
+		vecs = vecs[n:]
+	}
+	eng.speller = text.NewSpeller(spellerWords(cat, eng.lexicalDocs), spellerAbbreviations(eng.acronyms))
+	eng.lexicalDocs = nil
+	eng.words = vocabularySpeller(e)
+	return eng, BuildStats{Texts: len(texts), Embedded: fresh, Took: time.Since(start)}, nil
+}
 
-	// Apps: dense vectors, names, and lexical documents with the skills the
-	// graph says they develop (names and aliases).
-	eng.appVecs = newMatrix(take(len(cat.Apps)))
-	eng.nameVecs = newMatrix(take(len(cat.Apps)))
+// appIndex builds the apps' vectors (their texts and their names) and the
+// lexical index over their texts with the skills they develop.
+type appIndex struct{ cat *vrrec.Catalog }
+
+func (x appIndex) texts() []string {
+	out := make([]string, 0, 2*len(x.cat.Apps))
+	for _, a := range x.cat.Apps {
+		out = append(out, AppText(a))
+	}
+	for _, a := range x.cat.Apps {
+		out = append(out, a.Name)
+	}
+	return out
+}
+
+func (x appIndex) build(_ context.Context, eng *Engine, vecs [][]float32) error {
+	cat := x.cat
+	eng.appVecs = newMatrix(vecs[:len(cat.Apps)])
+	eng.nameVecs = newMatrix(vecs[len(cat.Apps):])
 	eng.twinSim = pairPercentile(eng.appVecs, 0.9)
 	skillByName := make(map[string]vrrec.Skill, len(cat.Skills))
 	for _, s := range cat.Skills {
@@ -223,20 +259,37 @@ func New(ctx context.Context, cat *vrrec.Catalog, version string, g vrrec.Graph,
 		other = append(other, sk.Aliases...)
 	}
 	eng.lexical = newLexicalIndex(docs, other)
+	eng.lexicalDocs = docs
+	return nil
+}
 
-	// Active skills, one row per name and alias.
-	active, err := g.ActiveSkills(ctx)
+// skillIndex builds one row per name and alias of each skill the graph says
+// some app develops, and the catalog's acronyms among those aliases.
+type skillIndex struct{ cat *vrrec.Catalog }
+
+func (x skillIndex) texts() []string {
+	var out []string
+	for _, s := range activeSkills(x.cat) {
+		out = append(out, s.Name)
+		out = append(out, s.Aliases...)
+	}
+	return out
+}
+
+func (x skillIndex) build(ctx context.Context, eng *Engine, vecs [][]float32) error {
+	active, err := eng.graph.ActiveSkills(ctx)
 	if err != nil {
-		return nil, BuildStats{}, fmt.Errorf("index catalog: active skills: %w", err)
+		return fmt.Errorf("active skills: %w", err)
 	}
 	isActive := make(map[string]bool, len(active))
 	for _, n := range active {
 		isActive[n] = true
 	}
 	var rows [][]float32
-	for _, s := range activeSkills(cat) {
-		n := 1 + len(s.Aliases)
-		v := take(n)
+	eng.acronyms = map[string]string{}
+	for _, s := range activeSkills(x.cat) {
+		v := vecs[:1+len(s.Aliases)]
+		vecs = vecs[len(v):]
 		if !isActive[s.Name] {
 			continue
 		}
@@ -250,29 +303,62 @@ func New(ctx context.Context, cat *vrrec.Catalog, version string, g vrrec.Graph,
 				eng.skillWords[w] = true
 			}
 		}
+		// The catalog's own acronyms: short all-capital aliases ("ML" for
+		// Machine Learning).
+		for _, a := range s.Aliases {
+			if isAcronym(a) {
+				eng.acronyms[strings.ToLower(a)] = strings.ToLower(s.Name)
+			}
+		}
 	}
 	eng.skillRows = newMatrix(rows)
+	return nil
+}
 
-	// Courses: vectors, titles for finding them in queries, and how many
-	// teach each skill (a skill every course teaches says little).
-	eng.courseVecs = newMatrix(take(len(cat.Courses)))
-	for i, c := range cat.Courses {
+// courseIndex builds the courses' vectors, their titles for finding them
+// in queries, and how many teach each skill (a skill every course teaches
+// says little).
+type courseIndex struct{ cat *vrrec.Catalog }
+
+func (x courseIndex) texts() []string {
+	out := make([]string, len(x.cat.Courses))
+	for i, c := range x.cat.Courses {
+		out[i] = CourseText(c)
+	}
+	return out
+}
+
+func (x courseIndex) build(_ context.Context, eng *Engine, vecs [][]float32) error {
+	eng.courseVecs = newMatrix(vecs)
+	for i, c := range x.cat.Courses {
 		eng.courseIdx[c.CourseID] = i
 		if w := titleWords(c.Title); strings.Count(w, " ") >= 1 && !strings.HasPrefix(w, "course ") {
 			eng.courseTitles = append(eng.courseTitles, courseTitle{course: i, words: w})
 		}
 	}
-	for _, m := range cat.CourseSkills {
+	for _, m := range x.cat.CourseSkills {
 		eng.taughtBy[m.SkillName]++
 	}
+	return nil
+}
 
-	probes := take(len(probeTopics))
+// probeIndex measures the model's background similarity on requests a
+// study catalog rarely serves, for the apps', names' and skills' vectors.
+type probeIndex struct{}
+
+func (probeIndex) texts() []string { return probeTopics }
+
+func (probeIndex) build(_ context.Context, eng *Engine, probes [][]float32) error {
 	eng.appBack = measureBackground(probes, eng.appVecs)
 	eng.nameBack = measureBackground(probes, eng.nameVecs)
 	eng.skillBack = measureBackground(probes, eng.skillRows)
+	return nil
+}
 
-	// Words the speller may correct towards, and abbreviations: the
-	// built-in ones and the catalog's own short all-capital skill aliases.
+// spellerWords are the words a misspelling may be corrected towards: the
+// apps' lexical documents, the courses' titles and descriptions, and
+// university subjects the catalog may not name.
+func spellerWords(cat *vrrec.Catalog, docs [][]string) map[string]int {
 	freq := map[string]int{}
 	for _, d := range docs {
 		for _, p := range d {
@@ -287,27 +373,21 @@ func New(ctx context.Context, cat *vrrec.Catalog, version string, g vrrec.Graph,
 		}
 	}
 	for _, w := range text.SubjectWords {
-		freq[w]++ // a subject the catalog may not name still corrects
+		freq[w]++
 	}
-	// The catalog's own acronyms: short all-capital aliases of skills some
-	// app develops ("ML" for Machine Learning).
-	eng.acronyms = map[string]string{}
-	for _, s := range activeSkills(cat) {
-		for _, a := range s.Aliases {
-			if isAcronym(a) && isActive[s.Name] {
-				eng.acronyms[strings.ToLower(a)] = strings.ToLower(s.Name)
-			}
-		}
-	}
-	abbrevTerms := make(map[string][]string, len(text.Abbreviations)+len(eng.acronyms))
-	for _, m := range []map[string]string{text.Abbreviations, eng.acronyms} {
+	return freq
+}
+
+// spellerAbbreviations are the built-in abbreviations and the catalog's
+// acronyms, as the terms they stand for.
+func spellerAbbreviations(acronyms map[string]string) map[string][]string {
+	out := make(map[string][]string, len(text.Abbreviations)+len(acronyms))
+	for _, m := range []map[string]string{text.Abbreviations, acronyms} {
 		for k, v := range m {
-			abbrevTerms[k] = strings.Fields(v)
+			out[k] = strings.Fields(v)
 		}
 	}
-	eng.speller = text.NewSpeller(freq, abbrevTerms)
-	eng.words = vocabularySpeller(e)
-	return eng, BuildStats{Texts: len(texts), Embedded: fresh, Took: time.Since(start)}, nil
+	return out
 }
 
 // specificity is the inverse course frequency of a skill, scaled to (0, 1]:
