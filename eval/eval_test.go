@@ -220,6 +220,9 @@ func runSet(t *testing.T, cat *vrrec.Catalog, name string) map[string]*eval.Repo
 		if out[split], err = eval.Run(context.Background(), eng, sub); err != nil {
 			t.Fatal(err)
 		}
+		if err := out[split].CheckConstraints(cat); err != nil {
+			t.Fatal(err)
+		}
 		if out["old "+split], err = eval.Run(context.Background(), old, sub); err != nil {
 			t.Fatal(err)
 		}
@@ -242,6 +245,21 @@ func checkFloors(t *testing.T, reps map[string]*eval.Report, split string, f flo
 	}
 	if r.NDCGAt5 < old.NDCGAt5+f.lead {
 		t.Errorf("%s: nDCG@5 %.3f is not %.2f above the old system's %.3f", split, r.NDCGAt5, f.lead, old.NDCGAt5)
+	}
+}
+
+// checkFamilies fails when a pick breaks a stated hard constraint, or when
+// a phrasing family's nDCG@5 falls under its floor.
+func checkFamilies(t *testing.T, reps map[string]*eval.Report, split string, floors map[string]float64) {
+	t.Helper()
+	r := reps[split]
+	if c := r.Constraints; c.Queries == 0 || c.Violations != 0 {
+		t.Errorf("%s: %d of %d picks break a stated hard constraint (%d queries state one)", split, c.Violations, c.Picks, c.Queries)
+	}
+	for kind, floor := range floors {
+		if got := r.ByKind[kind]; got.Queries == 0 || got.NDCGAt5 < floor {
+			t.Errorf("%s: %s nDCG@5 %.3f over %d queries, floor %.2f", split, kind, got.NDCGAt5, got.Queries, floor)
+		}
 	}
 }
 

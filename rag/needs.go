@@ -106,7 +106,8 @@ func (e *Engine) severalNeeds(ctx context.Context, topic, label string, cs []vrr
 }
 
 // covered reports whether the whole message's answer already has a part's
-// best fits (its first two that fit) among its first five picks; a part
+// best fits (its first two that fit) among its first five apps, fitting
+// there too; a part
 // with no fit of its own is covered.
 func covered(whole, part *vrrec.Result) bool {
 	top := whole.Apps[:min(5, len(whole.Apps))]
@@ -114,7 +115,7 @@ func covered(whole, part *vrrec.Result) bool {
 		if a.LikelinessScore < FitMin {
 			break
 		}
-		if !slices.ContainsFunc(top, func(w vrrec.AppRecommendation) bool { return w.AppID == a.AppID }) {
+		if !slices.ContainsFunc(top, func(w vrrec.AppRecommendation) bool { return w.AppID == a.AppID && w.LikelinessScore >= FitMin }) {
 			return false
 		}
 	}
