@@ -16,6 +16,11 @@ const maxNeeds = 4
 // one need asked twice ("Python, Java and C++").
 const sameNeed = 2
 
+// sameNeedSim is the cosine of two parts' topic vectors from which they are
+// one need said twice ("vocal lessons, I want to sing better": 0.61; two
+// needs such as anatomy and presentation nerves stay under 0.4).
+const sameNeedSim = 0.5
+
 // severalNeeds answers a message that asks for several things, each with its
 // own picks under the shared constraints, when its parts (ask.Parts) find
 // different apps; parts that find the same apps are one need. ok is false
@@ -35,6 +40,7 @@ func (e *Engine) severalNeeds(ctx context.Context, topic, label string, cs []vrr
 	type need struct {
 		text string
 		res  *vrrec.Result
+		vec  []float32
 	}
 	var needs []need
 	for _, p := range parts {
@@ -49,16 +55,20 @@ func (e *Engine) severalNeeds(ctx context.Context, topic, label string, cs []vrr
 		if !covered(whole, res) {
 			distinct++
 		}
+		vec, err := e.queryVector(ctx, u)
+		if err != nil {
+			return nil, false, err
+		}
 		merged := false
 		for i := range needs {
-			if overlap(needs[i].res, res) >= sameNeed {
+			if overlap(needs[i].res, res) >= sameNeed || float64(dot(needs[i].vec, vec)) >= sameNeedSim {
 				needs[i].text += ", " + p
 				merged = true
 				break
 			}
 		}
 		if !merged {
-			needs = append(needs, need{text: p, res: res})
+			needs = append(needs, need{text: p, res: res, vec: vec})
 		}
 	}
 	if len(needs) < 2 || distinct == 0 {

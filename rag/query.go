@@ -49,6 +49,7 @@ var framing = compileAll(
 	`\b(is there|are there|do you have|have you got|you got|got|any recommendations for|any suggestions for|any ideas for|ideas for)( any| anything| something| some| an?)?\b`,
 	`\b(whats|what is|what are|which)( the| some| any)?( best| good| great| top| cool)?( vr)?(( apps?| games?| experiences?| options?)( for| to| that| about))?\b`,
 	`^\s*(any|some|good|cool|fun|best|great)?\s*(vr )?((anything|something|stuff)( that (helps?|teach(es)?|builds?))?( (for|about|on|with|to help with|to|in))?|(apps?|games?|programs?|experiences?|options?)( that (helps?|teach(es)?|builds?))? (for|about|on|with|to help with|to|in))\b`,
+	`\b(any|some)( good| cool| fun| great)? ?(thing|things|apps?|games?|stuff|ideas?|suggestions?|recommendations?)( (that|which) (can |could |would |will )?(help|helps|teach|teaches)( me| us)?( with| to)?| (to|for)( help( me| us)?( with| to)?)?)?\b|\bhelp (me|us)( with| to)?\b`,
 	`^\s*(learn|study)( about| more about)?\b|^\s*(learning|studying)( about| more about)\b`,
 	`\b(for|in|during) (my|our|a|the|this|next) (class|classes|course|courses|degree|program|programme|major|minor|exam|exams|midterm|midterms|final|finals|homework|semester|term|project|studies)\b`,
 	`\b(this|next|last) (semester|term|year|fall|spring|summer|winter|quarter|week)\b`,
