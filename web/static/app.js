@@ -152,11 +152,12 @@
     const actions = el('div', 'actions');
     const details = el('button', '', 'Details');
     details.type = 'button';
-    details.setAttribute('aria-label', 'Details about ' + app.name);
+    details.setAttribute('aria-label', 'Details: ' + app.name);
     details.addEventListener('click', () => submit('tell me more about ' + app.name));
+    // Accessible names start with the visible text (WCAG 2.5.3).
     const similar = el('button', '', 'More like this');
     similar.type = 'button';
-    similar.setAttribute('aria-label', 'Apps like ' + app.name);
+    similar.setAttribute('aria-label', 'More like this: ' + app.name);
     similar.addEventListener('click', () => submit('more like ' + app.name));
     actions.append(details, similar);
     card.appendChild(actions);
@@ -176,20 +177,21 @@
   }
 
   // voteGroup is a set of toggle buttons, each {vote, label, text}; at most
-  // one is pressed.
+  // one is pressed: the student's vote, which a restored answer brings
+  // along (reply.votes, app id to vote, "" for the answer as a whole).
   function voteGroup(reply, appId, options, groupLabel) {
     const group = el('div', 'vote');
     group.setAttribute('role', 'group');
     group.setAttribute('aria-label', groupLabel);
     const note = el('span', 'vote-note');
     note.setAttribute('role', 'status');
-    let current = '';
+    let current = (reply.votes && reply.votes[appId]) || '';
     const buttons = options.map((o) => {
       const b = el('button', 'vote-' + o.vote.replace(/_/g, '-'), o.text);
       b.type = 'button';
       b.dataset.vote = o.vote;
       b.setAttribute('aria-label', o.label);
-      b.setAttribute('aria-pressed', 'false');
+      b.setAttribute('aria-pressed', String(current === o.vote));
       b.addEventListener('click', async () => {
         const before = current;
         const next = current === o.vote ? '' : o.vote;
@@ -544,7 +546,14 @@
       const history = await res.json();
       for (const m of history.messages || []) {
         if (m.role === 'user') addUser(m.content);
-        else addBot({ response: m.content, apps: m.apps || [], app: m.intent === 'app_details' ? {} : null });
+        else {
+          // An answer logged as an interaction keeps its votes: the token
+          // to vote with and the votes already given.
+          addBot({
+            response: m.content, apps: m.apps || [], app: m.intent === 'app_details' ? {} : null, intent: m.intent,
+            interaction_id: m.interaction_id, feedback_token: m.feedback_token, votes: m.votes,
+          });
+        }
         // Continue the latest session: "the second one" means its list.
         if (m.session_id && !localStorage.getItem(SESSION_KEY)) sessionId = m.session_id;
       }
