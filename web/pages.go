@@ -71,6 +71,18 @@ func serveWidget(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(b)
 }
 
+// serveFavicon serves the site's icon, an SVG, cached for a day: it
+// changes with a release at most.
+func serveFavicon(w http.ResponseWriter, r *http.Request) {
+	b, err := static.ReadFile("static/favicon.svg")
+	if err != nil {
+		panic(err)
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	_, _ = w.Write(b)
+}
+
 // adminPage serves the staff pages. The page asks /api/auth/check and shows
 // a login form without a session; it may not be framed at all.
 func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) {
