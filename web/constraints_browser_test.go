@@ -1,0 +1,154 @@
+package web_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/web"
+)
+
+// paintingAnswer answers "free painting apps" as the chat does once it
+// reads constraints: free apps only, one whose price the catalog does not
+// know, and a chip to remove the condition; asked without it, the paid
+// app too. Two needs in one message get a group each, with a note in the
+// student's language.
+func paintingAnswer(q vrrec.Question) *vrrec.Reply {
+	free := vrrec.Constraint{Kind: vrrec.ConstraintFree, Hard: true, Label: "Free apps only"}
+	seated := vrrec.Constraint{Kind: vrrec.ConstraintSeated, Hard: true, Label: "Seated play"}
+	vermillion := vrrec.AppRecommendation{AppID: "vermillion", Name: "Vermillion", Category: "creativity", MatchPercent: 88, Price: "$19.99", Status: "available", Facets: []string{"Standing"}}
+	multibrush := vrrec.AppRecommendation{AppID: "multibrush", Name: "Multibrush", Category: "creativity", MatchPercent: 80, Price: "Free", Status: "available", Facets: []string{"Seated", "Mixed reality"}}
+	openbrush := vrrec.AppRecommendation{AppID: "open-brush", Name: "Open Brush", Category: "creativity", MatchPercent: 76, Price: "price not known", Status: "available", Facets: []string{"Seated"}}
+	switch {
+	case strings.Contains(q.Message, "statics"):
+		statics := vrrec.AppRecommendation{AppID: "physics-playground", Name: "Physics Playground", Category: "education", MatchPercent: 70, Price: "Free", Status: "available", Facets: []string{"Seated"}}
+		speech := vrrec.AppRecommendation{AppID: "virtualspeech", Name: "VirtualSpeech", Category: "education", MatchPercent: 90, Price: "Free", Status: "available", Facets: []string{"Seated"}}
+		return &vrrec.Reply{Intent: "recommendation", Response: "Two things, seated:\n\n**Statics**\n1. **Physics Playground**\n\n**Presentation nerves**\n1. **VirtualSpeech**",
+			Note: "Respondemos en inglés; entendimos dos temas.", Language: "es",
+			Constraints: []vrrec.Constraint{seated}, Apps: []vrrec.AppRecommendation{statics, speech},
+			Needs: []vrrec.Need{{Topic: "Statics", Query: "statics", Apps: []vrrec.AppRecommendation{statics}}, {Topic: "Presentation nerves", Query: "public speaking", Apps: []vrrec.AppRecommendation{speech}}}}
+	case slices.Contains(q.Without, vrrec.ConstraintFree):
+		return &vrrec.Reply{Intent: "recommendation", Response: "Here are VR apps for **painting**:\n\n1. **Vermillion**\n2. **Multibrush**",
+			Apps: []vrrec.AppRecommendation{vermillion, multibrush}}
+	}
+	openbrush.Unconfirmed = []string{free.Label}
+	return &vrrec.Reply{Intent: "recommendation", Response: "Free apps only: here are VR apps for **painting**:\n\n1. **Multibrush**\n2. **Open Brush**",
+		Constraints: []vrrec.Constraint{free}, Apps: []vrrec.AppRecommendation{multibrush, openbrush}}
+}
+
+// The page shows what an answer applied as chips, each removable with the
+// keyboard, which asks the same message again without it; cards show the
+// facets that matter and what cannot be confirmed; an answer to several
+// needs is grouped under a heading per need, below its note. The chat is
+// scripted: the page is under test, not the chat's reading of the message.
+func TestBrowserChipsNeedsAndFacets(t *testing.T) {
+	ctx := browser(t)
+	conv := newConversation(paintingAnswer)
+	base := start(t, newServer(t, nil, func(c *web.Config) { c.Chat = conv }))
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/"), ready, ask("free painting apps", 1)); err != nil {
+		t.Fatal(err)
+	}
+	chips := eval[[]string](t, ctx, `[...document.querySelectorAll('#log li.msg.bot .chips button.chip')].map((b) => b.getAttribute('aria-label') + '|' + b.dataset.kind)`)
+	if len(chips) != 1 || chips[0] != "Remove: Free apps only|free" {
+		t.Fatalf("chips %q, want one removable \"Free apps only\"", chips)
+	}
+	if visible := eval[string](t, ctx, `document.querySelector('#log .chip').textContent`); !strings.HasPrefix(visible, "Free apps only") {
+		t.Errorf("the chip reads %q", visible)
+	}
+	facets := eval[[]string](t, ctx, `[...document.querySelectorAll('#log .card')].map((c) => [...c.querySelectorAll('.facets li')].map((l) => l.textContent).join(','))`)
+	if !slices.Equal(facets, []string{"Seated,Mixed reality", "Seated"}) {
+		t.Errorf("card facets %q", facets)
+	}
+	notes := eval[[]string](t, ctx, `[...document.querySelectorAll('#log .card')].map((c) => (c.querySelector('.unconfirmed') || {textContent: ''}).textContent)`)
+	if !slices.Equal(notes, []string{"", "Not confirmed: Free apps only (price not known)"}) {
+		t.Errorf("unconfirmed notes %q; want Open Brush's price said not to be known", notes)
+	}
+	axeScan(t, ctx, "an answer with a chip, facets and an unconfirmed price")
+
+	// Removing the chip with the keyboard asks again without it.
+	if err := chromedp.Do(ctx, chromedp.Focus(chromedp.CSS(`#log .chip`)), chromedp.KeyEvent("\r"),
+		chromedp.WaitVisible(chromedp.CSS("#log li.msg.bot:nth-of-type(4)")), chromedp.WaitNotPresent(chromedp.CSS("#send[disabled]"))); err != nil {
+		t.Fatal(err)
+	}
+	asked := conv.questions()
+	if len(asked) != 2 || asked[1].Message != "free painting apps" || !slices.Equal(asked[1].Without, []string{vrrec.ConstraintFree}) || asked[1].SessionID != asked[0].SessionID {
+		t.Fatalf("questions %+v; want the same message again, in the same session, without \"free\"", asked)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('#log li.msg.bot:nth-of-type(4) .chip').length`); n != 0 {
+		t.Errorf("%d chips on the answer without the condition", n)
+	}
+	if names := eval[[]string](t, ctx, `[...document.querySelectorAll('#log li.msg.bot:nth-of-type(4) .card h3')].map((h) => h.textContent)`); !slices.Equal(names, []string{"Vermillion", "Multibrush"}) {
+		t.Errorf("apps without the condition: %q", names)
+	}
+	if echoed := eval[string](t, ctx, `document.querySelector('#log li.msg.user:nth-of-type(3)').textContent`); echoed != "free painting apps" {
+		t.Errorf("the question asked again shows as %q", echoed)
+	}
+
+	// Several needs: a group each, under the note.
+	if err := chromedp.Do(ctx, ask("quiero apps para statics and presentation nerves, seated", 3)); err != nil {
+		t.Fatal(err)
+	}
+	last := `#log li.msg.bot:nth-of-type(6)`
+	order := eval[[]string](t, ctx, `[...document.querySelectorAll('`+last+` .note, `+last+` .chip, `+last+` .need-title, `+last+` .card h4')].map((n) => n.className + ':' + n.textContent)`)
+	want := []string{"note:Respondemos en inglés; entendimos dos temas.", "chip:Seated play×", "need-title:Statics", ":Physics Playground", "need-title:Presentation nerves", ":VirtualSpeech"}
+	if !slices.Equal(order, want) {
+		t.Errorf("the answer to two needs shows %q, want %q", order, want)
+	}
+	if lang := eval[string](t, ctx, `document.querySelector('`+last+` .note').lang`); lang != "es" {
+		t.Errorf("the note's lang is %q", lang)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('`+last+` .card .vote button').length`); n != 4 {
+		t.Errorf("%d vote buttons on the two needs' cards, want 2 each", n)
+	}
+	axeScan(t, ctx, "an answer to two needs")
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(375, 740, chromedp.EmulateMobile)); err != nil {
+		t.Fatal(err)
+	}
+	if overflow := eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth`); overflow {
+		t.Error("chips, facets or needs make the page scroll sideways at phone width")
+	}
+	axeScan(t, ctx, "chips and needs at 375 px")
+}
+
+// Issue 21's test of the whole chat: "free painting apps" shows only free
+// apps (an app whose price is not known only with that said) and a
+// removable "free" chip; removing it asks again without the condition,
+// and the paid painting apps come back. It needs the chat to read
+// constraints from the message.
+func TestBrowserFreePaintingApps(t *testing.T) {
+	ctx := browser(t)
+	base := start(t, newServer(t, nil, nil))
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/"), ready, ask("free painting apps", 1)); err != nil {
+		t.Fatal(err)
+	}
+	chip := eval[string](t, ctx, `(document.querySelector('#log .chip[data-kind="free"]') || {getAttribute: () => ''}).getAttribute('aria-label')`)
+	if !strings.HasPrefix(chip, "Remove: ") {
+		t.Fatalf("no removable \"free\" chip on the answer (chips: %q)", eval[[]string](t, ctx, `[...document.querySelectorAll('#log .chip')].map((c) => c.textContent)`))
+	}
+	cards := eval[[]string](t, ctx, `[...document.querySelectorAll('#log .card')].map((c) => c.querySelector('h3').textContent + '|' + c.querySelector('.facts').textContent + '|' + (c.querySelector('.unconfirmed') || {textContent: ''}).textContent)`)
+	if len(cards) == 0 {
+		t.Fatal("no apps for free painting apps")
+	}
+	for _, c := range cards {
+		parts := strings.Split(c, "|")
+		if !strings.HasPrefix(parts[1], "Free") && parts[2] == "" {
+			t.Errorf("card %q: neither free nor said to be unconfirmed", c)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#log .chip[data-kind="free"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#log li.msg.bot:nth-of-type(4)")), chromedp.WaitNotPresent(chromedp.CSS("#send[disabled]"))); err != nil {
+		t.Fatal(err)
+	}
+	again := `#log li.msg.bot:nth-of-type(4)`
+	if n := eval[int](t, ctx, `document.querySelectorAll('`+again+` .chip[data-kind="free"]').length`); n != 0 {
+		t.Error("the answer asked without \"free\" still applies it")
+	}
+	prices := eval[[]string](t, ctx, `[...document.querySelectorAll('`+again+` .card .facts')].map((f) => f.textContent)`)
+	if !slices.ContainsFunc(prices, func(p string) bool { return strings.HasPrefix(p, "$") }) {
+		t.Errorf("without \"free\", the painting apps' prices are %q; want the paid ones back", prices)
+	}
+}
