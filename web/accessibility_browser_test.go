@@ -20,6 +20,7 @@ import (
 // frame, and the staff pages pass axe-core's WCAG 2.1 AA rules with no
 // violation.
 func TestBrowserAccessibility(t *testing.T) {
+	needAxe(t)
 	t.Run("chat page", func(t *testing.T) {
 		ctx := browser(t)
 		base := start(t, newServer(t, nil, nil))

@@ -19,15 +19,32 @@ type axeViolation struct {
 	Nodes []string `json:"nodes"`
 }
 
+const axeMissing = "VRREC_AXE_JS is not set: run tools/axe/fetch.sh and set it to the file it prints"
+
+// needAxe skips a test that is only an accessibility scan when axe-core is
+// missing (fails it under REQUIRE_INTEGRATION=1).
+func needAxe(t *testing.T) {
+	t.Helper()
+	if os.Getenv("VRREC_AXE_JS") == "" {
+		testenv.Missing(t, axeMissing)
+	}
+}
+
 // axeScan runs axe-core (tools/axe/fetch.sh, VRREC_AXE_JS) on the page in
 // ctx with the WCAG 2.0 and 2.1 A and AA rules and fails the test with
 // every violation, naming the page as what. Frames are scanned where they
-// are served (the chat in the widget's frame is /embed).
+// are served (the chat in the widget's frame is /embed). Without axe-core
+// it only says so, and the test goes on (it fails under
+// REQUIRE_INTEGRATION=1).
 func axeScan(t *testing.T, ctx context.Context, what string) {
 	t.Helper()
 	path := os.Getenv("VRREC_AXE_JS")
 	if path == "" {
-		testenv.Missing(t, "VRREC_AXE_JS is not set: run tools/axe/fetch.sh and set it to the file it prints")
+		if testenv.Required() {
+			t.Fatal("REQUIRE_INTEGRATION=1 but " + axeMissing)
+		}
+		t.Logf("%s not scanned: %s", what, axeMissing)
+		return
 	}
 	src, err := os.ReadFile(path)
 	if err != nil {

@@ -243,11 +243,13 @@
     ], 'Was ' + app.name + ' helpful?');
   }
 
-  // lead is a reply's opening: the text before its first list.
+  // lead is a reply's opening: the text before its first list or its
+  // first heading line ("**Top Picks**", a need's "**Statics**"), which the
+  // cards show.
   function lead(md) {
     const out = [];
     for (const line of md.split('\n')) {
-      if (line.startsWith('**Top Picks**') || /^(\d+\.|-)\s/.test(line)) break;
+      if (/^\*\*[^*]+\*\*:?\s*$/.test(line) || /^(\d+\.|-)\s/.test(line)) break;
       out.push(line);
     }
     return out.join('\n');
