@@ -67,6 +67,9 @@ func TestBrowserChipsNeedsAndFacets(t *testing.T) {
 	if !slices.Equal(notes, []string{"", "Not confirmed: Free apps only (price not known)"}) {
 		t.Errorf("unconfirmed notes %q; want Open Brush's price said not to be known", notes)
 	}
+	if facts := eval[[]string](t, ctx, `[...document.querySelectorAll('#log .card .facts')].map((f) => f.textContent)`); !slices.Equal(facts, []string{"Free · available", "Price not known · available"}) {
+		t.Errorf("card facts %q", facts)
+	}
 	axeScan(t, ctx, "an answer with a chip, facets and an unconfirmed price")
 
 	// Removing the chip with the keyboard asks again without it.

@@ -138,8 +138,9 @@
     card.appendChild(el('span', 'category', app.category));
     // Price and status as the server words them (status: "available",
     // "discontinued (2026-02-16)").
-    const facts = [app.price, app.status].filter(Boolean);
-    if (facts.length) card.appendChild(el('p', 'facts', facts.join(' · ')));
+    // A line starts with a capital ("Price not known · available").
+    const facts = [app.price, app.status].filter(Boolean).join(' · ');
+    if (facts) card.appendChild(el('p', 'facts', facts[0].toUpperCase() + facts.slice(1)));
     // The facts that matter to the question: "Seated", "Up to 4 players
     // online", "Mixed reality".
     if (app.facets && app.facets.length) {
