@@ -11,11 +11,12 @@ import (
 	"github.com/vrrec/vrrec/web"
 )
 
-// paintingAnswer answers "free painting apps" as the chat does once it
-// reads constraints: free apps only, one whose price the catalog does not
-// know, and a chip to remove the condition; asked without it, the paid
-// app too. Two needs in one message get a group each, with a note in the
-// student's language.
+// paintingAnswer answers "free painting apps to play seated" as the chat
+// does once it reads constraints: free seated apps, one whose price the
+// catalog does not know, with a chip for each condition; asked without
+// "free", the paid app too, still seated; without both, everything. Two
+// needs in one message get a group each, with a note in the student's
+// language.
 func paintingAnswer(q vrrec.Question) *vrrec.Reply {
 	free := vrrec.Constraint{Kind: vrrec.ConstraintFree, Hard: true, Label: "Free apps only"}
 	seated := vrrec.Constraint{Kind: vrrec.ConstraintSeated, Hard: true, Label: "Seated play"}
@@ -30,13 +31,16 @@ func paintingAnswer(q vrrec.Question) *vrrec.Reply {
 			Note: "Respondemos en inglés; entendimos dos temas.", Language: "es",
 			Constraints: []vrrec.Constraint{seated}, Apps: []vrrec.AppRecommendation{statics, speech},
 			Needs: []vrrec.Need{{Topic: "Statics", Query: "statics", Apps: []vrrec.AppRecommendation{statics}}, {Topic: "Presentation nerves", Query: "public speaking", Apps: []vrrec.AppRecommendation{speech}}}}
-	case slices.Contains(q.Without, vrrec.ConstraintFree):
+	case slices.Contains(q.Without, vrrec.ConstraintFree) && slices.Contains(q.Without, vrrec.ConstraintSeated):
 		return &vrrec.Reply{Intent: "recommendation", Response: "Here are VR apps for **painting**:\n\n1. **Vermillion**\n2. **Multibrush**",
 			Apps: []vrrec.AppRecommendation{vermillion, multibrush}}
+	case slices.Contains(q.Without, vrrec.ConstraintFree):
+		return &vrrec.Reply{Intent: "recommendation", Response: "Seated play: here are VR apps for **painting**:\n\n1. **Multibrush**\n2. **Open Brush**",
+			Constraints: []vrrec.Constraint{seated}, Apps: []vrrec.AppRecommendation{multibrush, openbrush}}
 	}
 	openbrush.Unconfirmed = []string{free.Label}
-	return &vrrec.Reply{Intent: "recommendation", Response: "Free apps only: here are VR apps for **painting**:\n\n1. **Multibrush**\n2. **Open Brush**",
-		Constraints: []vrrec.Constraint{free}, Apps: []vrrec.AppRecommendation{multibrush, openbrush}}
+	return &vrrec.Reply{Intent: "recommendation", Response: "Free apps only, seated play: here are VR apps for **painting**:\n\n1. **Multibrush**\n2. **Open Brush**",
+		Constraints: []vrrec.Constraint{free, seated}, Apps: []vrrec.AppRecommendation{multibrush, openbrush}}
 }
 
 // The page shows what an answer applied as chips, each removable with the
@@ -49,12 +53,12 @@ func TestBrowserChipsNeedsAndFacets(t *testing.T) {
 	conv := newConversation(paintingAnswer)
 	base := start(t, newServer(t, nil, func(c *web.Config) { c.Chat = conv }))
 
-	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/"), ready, ask("free painting apps", 1)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/"), ready, ask("free painting apps to play seated", 1)); err != nil {
 		t.Fatal(err)
 	}
 	chips := eval[[]string](t, ctx, `[...document.querySelectorAll('#log li.msg.bot .chips button.chip')].map((b) => b.getAttribute('aria-label') + '|' + b.dataset.kind)`)
-	if len(chips) != 1 || chips[0] != "Remove: Free apps only|free" {
-		t.Fatalf("chips %q, want one removable \"Free apps only\"", chips)
+	if !slices.Equal(chips, []string{"Remove: Free apps only|free", "Remove: Seated play|seated"}) {
+		t.Fatalf("chips %q, want \"Free apps only\" and \"Seated play\", removable", chips)
 	}
 	if visible := eval[string](t, ctx, `document.querySelector('#log .chip').textContent`); !strings.HasPrefix(visible, "Free apps only") {
 		t.Errorf("the chip reads %q", visible)
@@ -72,30 +76,43 @@ func TestBrowserChipsNeedsAndFacets(t *testing.T) {
 	}
 	axeScan(t, ctx, "an answer with a chip, facets and an unconfirmed price")
 
-	// Removing the chip with the keyboard asks again without it.
-	if err := chromedp.Do(ctx, chromedp.Focus(chromedp.CSS(`#log .chip`)), chromedp.KeyEvent("\r"),
+	// Removing a chip with the keyboard asks again without it; the new
+	// answer's chips show what is still applied, and removing one of
+	// those asks without both.
+	const message = "free painting apps to play seated"
+	if err := chromedp.Do(ctx, chromedp.Focus(chromedp.CSS(`#log .chip[data-kind="free"]`)), chromedp.KeyEvent("\r"),
 		chromedp.WaitVisible(chromedp.CSS("#log li.msg.bot:nth-of-type(4)")), chromedp.WaitNotPresent(chromedp.CSS("#send[disabled]"))); err != nil {
 		t.Fatal(err)
 	}
 	asked := conv.questions()
-	if len(asked) != 2 || asked[1].Message != "free painting apps" || !slices.Equal(asked[1].Without, []string{vrrec.ConstraintFree}) || asked[1].SessionID != asked[0].SessionID {
+	if len(asked) != 2 || asked[1].Message != message || !slices.Equal(asked[1].Without, []string{vrrec.ConstraintFree}) || asked[1].SessionID != asked[0].SessionID {
 		t.Fatalf("questions %+v; want the same message again, in the same session, without \"free\"", asked)
 	}
-	if n := eval[int](t, ctx, `document.querySelectorAll('#log li.msg.bot:nth-of-type(4) .chip').length`); n != 0 {
-		t.Errorf("%d chips on the answer without the condition", n)
+	if chips := eval[[]string](t, ctx, `[...document.querySelectorAll('#log li.msg.bot:nth-of-type(4) .chip')].map((c) => c.dataset.kind)`); !slices.Equal(chips, []string{"seated"}) {
+		t.Errorf("chips on the answer without \"free\": %q, want seated still applied", chips)
 	}
-	if names := eval[[]string](t, ctx, `[...document.querySelectorAll('#log li.msg.bot:nth-of-type(4) .card h3')].map((h) => h.textContent)`); !slices.Equal(names, []string{"Vermillion", "Multibrush"}) {
-		t.Errorf("apps without the condition: %q", names)
-	}
-	if echoed := eval[string](t, ctx, `document.querySelector('#log li.msg.user:nth-of-type(3)').textContent`); echoed != "free painting apps" {
+	if echoed := eval[string](t, ctx, `document.querySelector('#log li.msg.user:nth-of-type(3)').textContent`); echoed != message {
 		t.Errorf("the question asked again shows as %q", echoed)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#log li.msg.bot:nth-of-type(4) .chip[data-kind="seated"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#log li.msg.bot:nth-of-type(6)")), chromedp.WaitNotPresent(chromedp.CSS("#send[disabled]"))); err != nil {
+		t.Fatal(err)
+	}
+	if asked := conv.questions(); len(asked) != 3 || asked[2].Message != message || !slices.Equal(asked[2].Without, []string{vrrec.ConstraintFree, vrrec.ConstraintSeated}) {
+		t.Fatalf("questions %+v; want the message again without \"free\" and \"seated\"", asked)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('#log li.msg.bot:nth-of-type(6) .chip').length`); n != 0 {
+		t.Errorf("%d chips on the answer without any condition", n)
+	}
+	if names := eval[[]string](t, ctx, `[...document.querySelectorAll('#log li.msg.bot:nth-of-type(6) .card h3')].map((h) => h.textContent)`); !slices.Equal(names, []string{"Vermillion", "Multibrush"}) {
+		t.Errorf("apps without the conditions: %q", names)
 	}
 
 	// Several needs: a group each, under the note.
-	if err := chromedp.Do(ctx, ask("quiero apps para statics and presentation nerves, seated", 3)); err != nil {
+	if err := chromedp.Do(ctx, ask("quiero apps para statics and presentation nerves, seated", 4)); err != nil {
 		t.Fatal(err)
 	}
-	last := `#log li.msg.bot:nth-of-type(6)`
+	last := `#log li.msg.bot:nth-of-type(8)`
 	order := eval[[]string](t, ctx, `[...document.querySelectorAll('`+last+` .note, `+last+` .chip, `+last+` .need-title, `+last+` .card h4')].map((n) => n.className + ':' + n.textContent)`)
 	want := []string{"note:Respondemos en inglés; entendimos dos temas.", "chip:Seated play×", "need-title:Statics", ":Physics Playground", "need-title:Presentation nerves", ":VirtualSpeech"}
 	if !slices.Equal(order, want) {
