@@ -142,7 +142,8 @@ func (p Price) Upfront() (float64, bool) {
 }
 
 // String is the price as shown to a student: "Free", "Free with in-app
-// purchases", "$9.99", "Subscription, $18.99/month", "unknown".
+// purchases", "$9.99", "Subscription, $18.99/month", "Subscription, price
+// not known", "price not known".
 func (p Price) String() string {
 	switch p.Kind {
 	case PriceFree:
@@ -154,15 +155,18 @@ func (p Price) String() string {
 		return money(p.Amount, p.Currency)
 	case PriceSubscription:
 		if p.Amount == 0 {
-			return "Subscription"
+			return "Subscription, " + priceNotKnown
 		}
 		return "Subscription, " + money(p.Amount, p.Currency) + "/" + p.Period
 	}
 	if p.Raw != "" {
-		return fmt.Sprintf("unknown (listed as %q)", p.Raw)
+		return fmt.Sprintf("%s (listed as %q)", priceNotKnown, p.Raw)
 	}
-	return "unknown"
+	return priceNotKnown
 }
+
+// priceNotKnown is how a price the catalog does not know reads.
+const priceNotKnown = "price not known"
 
 func money(amount float64, currency string) string {
 	if currency == "" || currency == "USD" {

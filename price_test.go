@@ -21,11 +21,11 @@ func TestParsePrice(t *testing.T) {
 		{"Free with in-app purchases", vrrec.Price{Kind: vrrec.PriceFree, InAppPurchases: true}, "Free with in-app purchases", false},
 		{"Free, subscription $18.99/month", vrrec.Price{Kind: vrrec.PriceSubscription, Amount: 18.99, Currency: "USD", Period: "month"}, "Subscription, $18.99/month", false},
 		{"$99.99/year", vrrec.Price{Kind: vrrec.PriceSubscription, Amount: 99.99, Currency: "USD", Period: "year"}, "Subscription, $99.99/year", false},
-		{"Subscription", vrrec.Price{Kind: vrrec.PriceSubscription, Period: "month"}, "Subscription", false},
-		{"", vrrec.Price{Kind: vrrec.PriceUnknown}, "unknown", false},
-		{"$0-29.99", vrrec.Price{Kind: vrrec.PriceUnknown, Raw: "$0-29.99"}, `unknown (listed as "$0-29.99")`, true},
-		{"$10 to $20", vrrec.Price{Kind: vrrec.PriceUnknown, Raw: "$10 to $20"}, `unknown (listed as "$10 to $20")`, true},
-		{"cheap", vrrec.Price{Kind: vrrec.PriceUnknown, Raw: "cheap"}, `unknown (listed as "cheap")`, true},
+		{"Subscription", vrrec.Price{Kind: vrrec.PriceSubscription, Period: "month"}, "Subscription, price not known", false},
+		{"", vrrec.Price{Kind: vrrec.PriceUnknown}, "price not known", false},
+		{"$0-29.99", vrrec.Price{Kind: vrrec.PriceUnknown, Raw: "$0-29.99"}, `price not known (listed as "$0-29.99")`, true},
+		{"$10 to $20", vrrec.Price{Kind: vrrec.PriceUnknown, Raw: "$10 to $20"}, `price not known (listed as "$10 to $20")`, true},
+		{"cheap", vrrec.Price{Kind: vrrec.PriceUnknown, Raw: "cheap"}, `price not known (listed as "cheap")`, true},
 	}
 	for _, tt := range tests {
 		got, err := vrrec.ParsePrice(tt.text)

@@ -10,6 +10,9 @@ type Question struct {
 	// the previous answer (its chips): the message is answered as if it
 	// did not state them.
 	Without []string
+	// InteractionID is the id the answer is logged under; the session's
+	// assistant message keeps it, so a restored answer can still be voted on.
+	InteractionID string
 }
 
 // Reply is the chat's answer to one message. JSON names follow the old

@@ -23,6 +23,9 @@ type Message struct {
 	Apps []AppRecommendation `json:"apps,omitempty"`
 	// Query is what an assistant turn's apps answer, for "show me more".
 	Query string `json:"query,omitempty"`
+	// InteractionID is the interaction an assistant turn was logged as
+	// (Question.InteractionID), for the votes on a restored answer.
+	InteractionID string `json:"interaction_id,omitempty"`
 }
 
 // MaxSessionMessages is how many messages a session keeps.

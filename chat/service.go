@@ -198,7 +198,8 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 	defer cancel()
 	err = s.sessions.Append(sctx, userID, sessionID,
 		vrrec.Message{Role: vrrec.RoleUser, Content: message, Intent: in.name, Time: now},
-		vrrec.Message{Role: vrrec.RoleAssistant, Content: reply.Response, Intent: in.name, Time: now, Apps: shown, Query: reply.Query})
+		vrrec.Message{Role: vrrec.RoleAssistant, Content: reply.Response, Intent: in.name, Time: now, Apps: shown, Query: reply.Query,
+			InteractionID: q.InteractionID})
 	if err != nil {
 		s.log.WarnContext(ctx, "conversation not saved", "err", err)
 	}
@@ -296,6 +297,9 @@ func whichOne(prev *vrrec.Message) string {
 	n := 0
 	if prev != nil {
 		n = len(prev.Apps)
+	}
+	if n == 1 {
+		return "I only showed 1 app. Which one do you mean?"
 	}
 	return fmt.Sprintf("I only showed %d apps. Which one do you mean?", n)
 }
@@ -427,8 +431,10 @@ func cheaperThan(eng Engine, prev *vrrec.Message) ([]vrrec.Constraint, string, [
 			shown = append(shown, a.AppID)
 		}
 		return []vrrec.Constraint{free}, fmt.Sprintf("%s is already free, so nothing is cheaper; other free apps:\n\n", EscapeMarkdown(top.Name)), shown
+	case top.Price.Kind == vrrec.PriceSubscription:
+		return []vrrec.Constraint{free}, fmt.Sprintf("%s is a subscription (%s); free apps instead:\n\n", EscapeMarkdown(top.Name), EscapeMarkdown(top.Price.String())), nil
 	case !known:
-		return []vrrec.Constraint{free}, fmt.Sprintf("%s costs %s; free apps instead:\n\n", EscapeMarkdown(top.Name), EscapeMarkdown(top.Price.String())), nil
+		return []vrrec.Constraint{free}, fmt.Sprintf("The price of %s is not known; free apps instead:\n\n", EscapeMarkdown(top.Name)), nil
 	}
 	c := vrrec.Constraint{Kind: vrrec.ConstraintMaxPrice, Hard: true, Amount: upfront - 0.01,
 		Label: "Cheaper than " + top.Name + " (" + top.Price.String() + ")"}

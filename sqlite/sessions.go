@@ -21,8 +21,8 @@ func (d *DB) Append(ctx context.Context, userID, sessionID string, msgs ...vrrec
 		if m.Apps == nil {
 			apps = []byte("[]")
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO messages (user_id, session_id, role, content, intent, apps, query, ts)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, userID, sessionID, m.Role, m.Content, m.Intent, string(apps), m.Query, m.Time.UnixNano()); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO messages (user_id, session_id, role, content, intent, apps, query, interaction_id, ts)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, userID, sessionID, m.Role, m.Content, m.Intent, string(apps), m.Query, m.InteractionID, m.Time.UnixNano()); err != nil {
 			return fmt.Errorf("append messages: %w", err)
 		}
 	}
@@ -43,7 +43,7 @@ func (d *DB) Session(ctx context.Context, userID, sessionID string, limit int) (
 	if limit <= 0 {
 		return nil, nil
 	}
-	return d.messages(ctx, `SELECT session_id, role, content, intent, apps, query, ts FROM (
+	return d.messages(ctx, `SELECT session_id, role, content, intent, apps, query, interaction_id, ts FROM (
 		SELECT * FROM messages WHERE user_id = ? AND session_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq`, userID, sessionID, limit)
 }
 
@@ -52,7 +52,7 @@ func (d *DB) History(ctx context.Context, userID string, limit int) ([]vrrec.Mes
 	if limit <= 0 {
 		return nil, nil
 	}
-	return d.messages(ctx, `SELECT session_id, role, content, intent, apps, query, ts FROM (
+	return d.messages(ctx, `SELECT session_id, role, content, intent, apps, query, interaction_id, ts FROM (
 		SELECT * FROM messages WHERE user_id = ? ORDER BY ts DESC, seq DESC LIMIT ?) ORDER BY ts, seq`, userID, limit)
 }
 
@@ -67,7 +67,7 @@ func (d *DB) messages(ctx context.Context, query string, args ...any) ([]vrrec.M
 		var m vrrec.Message
 		var apps string
 		var ts int64
-		if err := rows.Scan(&m.SessionID, &m.Role, &m.Content, &m.Intent, &apps, &m.Query, &ts); err != nil {
+		if err := rows.Scan(&m.SessionID, &m.Role, &m.Content, &m.Intent, &apps, &m.Query, &m.InteractionID, &ts); err != nil {
 			return nil, fmt.Errorf("messages: %w", err)
 		}
 		_ = json.Unmarshal([]byte(apps), &m.Apps)

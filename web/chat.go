@@ -37,8 +37,10 @@ type chatRequest struct {
 // fewer kinds than that.
 const maxWithout = 16
 
+// question is the request as the chat reads it, with the id its answer
+// will be logged under.
 func (req chatRequest) question(user string) vrrec.Question {
-	return vrrec.Question{UserID: user, SessionID: req.SessionID, Message: req.Message, Without: req.Without}
+	return vrrec.Question{UserID: user, SessionID: req.SessionID, Message: req.Message, Without: req.Without, InteractionID: newUUID()}
 }
 
 // chatResponse is the reply, the interaction it is logged as with the
@@ -121,12 +123,13 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	start := time.Now()
-	reply, err := s.cfg.Chat.Answer(r.Context(), req.question(user), nil)
+	q := req.question(user)
+	reply, err := s.cfg.Chat.Answer(r.Context(), q, nil)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	it := s.record(r, req.Message, reply, start, "web")
+	it := s.record(r, q, reply, start, "web")
 	writeJSON(w, http.StatusOK, s.respondChat(r, reply, it))
 }
 
@@ -162,7 +165,8 @@ func (s *Server) chatStream(w http.ResponseWriter, r *http.Request) {
 		_ = rc.Flush()
 	}
 	start := time.Now()
-	reply, err := s.cfg.Chat.Answer(r.Context(), req.question(user), func(e vrrec.ChatEvent) {
+	q := req.question(user)
+	reply, err := s.cfg.Chat.Answer(r.Context(), q, func(e vrrec.ChatEvent) {
 		if e.Writing > 0 {
 			send("writing", map[string]int{"chars": e.Writing})
 		} else {
@@ -173,7 +177,7 @@ func (s *Server) chatStream(w http.ResponseWriter, r *http.Request) {
 		send("error", map[string]any{"error": s.publicMessage(r, err), "status": status(vrrec.ErrorCode(err))})
 		return
 	}
-	it := s.record(r, req.Message, reply, start, "stream")
+	it := s.record(r, q, reply, start, "stream")
 	send("result", s.respondChat(r, reply, it))
 }
 
@@ -186,7 +190,7 @@ func (s *Server) chatStream(w http.ResponseWriter, r *http.Request) {
 // in memory for the database and counts it as not durable (its NotDurable
 // metric); here it is only logged at debug level, since the journal already
 // logs each episode.
-func (s *Server) record(r *http.Request, message string, reply *vrrec.Reply, start time.Time, source string) vrrec.Interaction {
+func (s *Server) record(r *http.Request, q vrrec.Question, reply *vrrec.Reply, start time.Time, source string) vrrec.Interaction {
 	if r.Header.Get("X-Vrrec-Embed") == "1" {
 		source = "widget"
 	}
@@ -200,7 +204,7 @@ func (s *Server) record(r *http.Request, message string, reply *vrrec.Reply, sta
 		apps = append(apps, reply.App.AppID) // "tell me more about X" shows X
 	}
 	it := vrrec.Interaction{
-		ID: newUUID(), UserID: reply.UserID, SessionID: reply.SessionID, Query: message, Intent: reply.Intent,
+		ID: q.InteractionID, UserID: reply.UserID, SessionID: reply.SessionID, Query: q.Message, Intent: reply.Intent,
 		Response: reply.Response, Apps: apps, LatencyMS: float64(time.Since(start).Microseconds()) / 1000,
 		Source: source, Time: start.UTC(), Topic: reply.Topic, NothingFits: reply.NothingFits, BestMatch: best,
 	}
@@ -213,7 +217,19 @@ func (s *Server) record(r *http.Request, message string, reply *vrrec.Reply, sta
 	return it
 }
 
-// history answers GET /api/history with the caller's own conversation.
+// historyMessage is one message of GET /api/history. An answer logged as
+// an interaction comes with the token a vote on it carries, as when it was
+// given, and the student's votes on it: app id ("" for the answer as a
+// whole) to vote.
+type historyMessage struct {
+	vrrec.Message
+	FeedbackToken string            `json:"feedback_token,omitempty"`
+	Votes         map[string]string `json:"votes,omitempty"`
+}
+
+// history answers GET /api/history with the caller's own conversation. A
+// feedback store that does not answer leaves the votes out: the
+// conversation still comes back, its answers still take votes.
 func (s *Server) history(w http.ResponseWriter, r *http.Request) {
 	user := s.identify(w, r)
 	msgs, err := s.cfg.Chat.History(r.Context(), user)
@@ -221,5 +237,31 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, vrrec.Errorf(vrrec.EUNAVAILABLE, "History is unavailable right now"))
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"user_id": user, "messages": msgs})
+	votes := map[string]map[string]string{} // interaction id -> app id -> vote
+	if s.cfg.Feedback != nil {
+		fb, err := s.cfg.Feedback.StudentFeedback(r.Context(), user)
+		if err != nil {
+			s.cfg.Log.WarnContext(r.Context(), "history without votes: feedback store unavailable", "err", err)
+		}
+		for _, f := range fb {
+			if votes[f.InteractionID] == nil {
+				votes[f.InteractionID] = map[string]string{}
+			}
+			votes[f.InteractionID][f.AppID] = f.Vote
+		}
+	}
+	out := make([]historyMessage, len(msgs))
+	for i, m := range msgs {
+		out[i].Message = m
+		if m.Role != vrrec.RoleAssistant || m.InteractionID == "" {
+			continue
+		}
+		apps := make([]string, len(m.Apps))
+		for j, a := range m.Apps {
+			apps[j] = a.AppID
+		}
+		out[i].FeedbackToken = feedbackToken(s.cfg.SecretKey, user, m.InteractionID, apps)
+		out[i].Votes = votes[m.InteractionID]
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"user_id": user, "messages": out})
 }

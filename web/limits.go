@@ -66,7 +66,7 @@ const (
 // exempt lists what is never limited: probes, metrics and static assets.
 func exempt(path string) bool {
 	return path == "/health" || path == "/ready" || path == "/metrics" || path == "/widget.js" ||
-		strings.HasPrefix(path, "/static/")
+		path == "/favicon.svg" || path == "/favicon.ico" || strings.HasPrefix(path, "/static/")
 }
 
 // isChat tells chats, and a student's forget, which costs as much.

@@ -57,19 +57,29 @@ func staticFiles() http.Handler {
 	})
 }
 
-// serveWidget serves the loader another site pastes as
-// <script src="https://vrrec.example.edu/widget.js" defer></script>.
-func serveWidget(w http.ResponseWriter, r *http.Request) {
-	b, err := static.ReadFile("static/widget.js")
-	if err != nil {
+// asset serves one embedded file with the headers given.
+func asset(name string, headers map[string]string) http.HandlerFunc {
+	b, err := static.ReadFile(name)
+	if err != nil { // the embed directive guarantees the file
 		panic(err)
 	}
-	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=3600")
-	// Other sites load this script; it must not be blocked as cross-origin.
-	w.Header().Set("Cross-Origin-Resource-Policy", "cross-origin")
-	_, _ = w.Write(b)
+	return func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range headers {
+			w.Header().Set(k, v)
+		}
+		_, _ = w.Write(b)
+	}
 }
+
+// widgetLoader serves the loader another site pastes as
+// <script src="https://vrrec.example.edu/widget.js" defer></script>.
+// Other sites load it: it must not be blocked as cross-origin.
+var widgetLoader = asset("static/widget.js", map[string]string{"Content-Type": "text/javascript; charset=utf-8",
+	"Cache-Control": "public, max-age=3600", "Cross-Origin-Resource-Policy": "cross-origin"})
+
+// favicon is the site's icon, an SVG, cached for a day: it changes with a
+// release at most.
+var favicon = asset("static/favicon.svg", map[string]string{"Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=86400"})
 
 // adminPage serves the staff pages. The page asks /api/auth/check and shows
 // a login form without a session; it may not be framed at all.

@@ -117,7 +117,7 @@ func TestEleventhChatInAMinuteIsRefused(t *testing.T) {
 	}
 	// Probes and assets stay reachable; pages count against their own
 	// ceiling only.
-	for _, path := range []string{"/health", "/ready", "/static/app.js", "/widget.js"} {
+	for _, path := range []string{"/health", "/ready", "/static/app.js", "/widget.js", "/favicon.svg"} {
 		if res := do(t, student, "GET", base+path, "", "", nil); res.status != 200 || res.header.Get("X-RateLimit-Limit") != "" {
 			t.Errorf("%s: %d, limit header %q; want exempt", path, res.status, res.header.Get("X-RateLimit-Limit"))
 		}

@@ -15,7 +15,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /{$}", s.page(pageIndex))
 	mux.HandleFunc("GET /embed", s.page(pageEmbed))
 	mux.Handle("GET /static/", staticFiles())
-	mux.HandleFunc("GET /widget.js", serveWidget)
+	mux.HandleFunc("GET /widget.js", widgetLoader)
+	// The icon the pages link; /favicon.ico for clients that ask without a link.
+	mux.HandleFunc("GET /favicon.svg", favicon)
+	mux.HandleFunc("GET /favicon.ico", favicon)
 	// Staff pages show a login form until a session exists; their data
 	// comes from /api/admin/*, which checks the session on every call.
 	mux.HandleFunc("GET /admin", s.adminPage)

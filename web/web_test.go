@@ -479,6 +479,20 @@ func TestPagesAndSecurityHeaders(t *testing.T) {
 			t.Errorf("%s: %d %q", path, res.status, res.header.Get("Content-Type"))
 		}
 	}
+	// The icon: an SVG every page links, cached, also where browsers look
+	// without a link.
+	for _, path := range []string{"/", "/embed", "/admin"} {
+		if res := do(t, nil, "GET", base+path, "", "", nil); !strings.Contains(string(res.body), `<link rel="icon" href="/favicon.svg" type="image/svg+xml">`) {
+			t.Errorf("%s links no favicon", path)
+		}
+	}
+	for _, path := range []string{"/favicon.svg", "/favicon.ico"} {
+		res := do(t, nil, "GET", base+path, "", "", nil)
+		if res.status != 200 || res.header.Get("Content-Type") != "image/svg+xml" || res.header.Get("Cache-Control") != "public, max-age=86400" ||
+			!strings.HasPrefix(string(res.body), "<svg ") {
+			t.Errorf("%s: %d, %v", path, res.status, res.header)
+		}
+	}
 	if api := postChat(t, nil, base, "hi"); api.header.Get("Content-Security-Policy") != "default-src 'none'; frame-ancestors 'none'" {
 		t.Errorf("API CSP %q", api.header.Get("Content-Security-Policy"))
 	}

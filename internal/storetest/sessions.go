@@ -27,7 +27,7 @@ func Sessions(t *testing.T, open func(t *testing.T) vrrec.SessionStore) {
 			t.Fatal(err)
 		}
 		reply := msg(vrrec.RoleAssistant, "Try Cubism", 2)
-		reply.Apps, reply.Query = apps, "puzzles"
+		reply.Apps, reply.Query, reply.InteractionID = apps, "puzzles", "it-1"
 		if err := s.Append(ctx, "u1", "s1", reply); err != nil {
 			t.Fatal(err)
 		}
@@ -38,8 +38,13 @@ func Sessions(t *testing.T, open func(t *testing.T) vrrec.SessionStore) {
 		if len(got) != 2 || got[0].Content != "puzzles" || got[1].Content != "Try Cubism" || got[1].SessionID != "s1" {
 			t.Fatalf("session = %+v", got)
 		}
-		if len(got[1].Apps) != 1 || got[1].Apps[0].AppID != "cubism" || got[1].Query != "puzzles" || !got[1].Time.Equal(at(2)) {
+		if len(got[1].Apps) != 1 || got[1].Apps[0].AppID != "cubism" || got[1].Query != "puzzles" || !got[1].Time.Equal(at(2)) ||
+			got[1].InteractionID != "it-1" {
 			t.Errorf("assistant turn lost data: %+v", got[1])
+		}
+		history, err := s.History(ctx, "u1", 10)
+		if err != nil || len(history) != 2 || history[1].InteractionID != "it-1" || history[0].InteractionID != "" {
+			t.Errorf("history = %+v, %v; want the assistant turn with its interaction id", history, err)
 		}
 	})
 	t.Run("a session reads its latest messages and keeps a bounded number", func(t *testing.T) {

@@ -125,15 +125,37 @@
     }
   }
 
-  // weak marks a card as one of the nearest matches when nothing fits.
-  function appCard(app, weak) {
+  // PRICE_KINDS are the constraints an unknown price leaves unconfirmed.
+  const PRICE_KINDS = ['free', 'no_subscription', 'max_price'];
+
+  // appCard draws one app. weak marks it as one of the nearest matches
+  // when nothing fits; heading is its title's tag (h4 under a need's
+  // heading); constraints are the answer's, to say which of them the
+  // catalog cannot confirm for this app.
+  function appCard(app, weak, heading, constraints) {
     const card = el('li', weak ? 'card weak' : 'card');
-    card.appendChild(el('h3', '', app.name));
+    card.appendChild(el(heading || 'h3', '', app.name));
     card.appendChild(el('span', 'category', app.category));
     // Price and status as the server words them (status: "available",
     // "discontinued (2026-02-16)").
-    const facts = [app.price, app.status].filter(Boolean);
-    if (facts.length) card.appendChild(el('p', 'facts', facts.join(' · ')));
+    // A line starts with a capital ("Price not known · available").
+    const facts = [app.price, app.status].filter(Boolean).join(' · ');
+    if (facts) card.appendChild(el('p', 'facts', facts[0].toUpperCase() + facts.slice(1)));
+    // The facts that matter to the question: "Seated", "Up to 4 players
+    // online", "Mixed reality".
+    if (app.facets && app.facets.length) {
+      const list = el('ul', 'facets');
+      list.setAttribute('aria-label', 'About ' + app.name);
+      app.facets.forEach((f) => list.appendChild(el('li', '', f)));
+      card.appendChild(list);
+    }
+    // A hard condition the catalog cannot confirm for this app: shown, and
+    // said so.
+    (app.unconfirmed || []).forEach((label) => {
+      const c = (constraints || []).find((x) => x.label === label);
+      const why = c && PRICE_KINDS.includes(c.kind) ? ' (price not known)' : '';
+      card.appendChild(el('p', 'unconfirmed', 'Not confirmed: ' + label + why));
+    });
     if (app.match_percent !== undefined && app.match_percent > 0) {
       const match = el('div', 'match');
       const meter = el('meter');
@@ -152,11 +174,12 @@
     const actions = el('div', 'actions');
     const details = el('button', '', 'Details');
     details.type = 'button';
-    details.setAttribute('aria-label', 'Details about ' + app.name);
+    details.setAttribute('aria-label', 'Details: ' + app.name);
     details.addEventListener('click', () => submit('tell me more about ' + app.name));
+    // Accessible names start with the visible text (WCAG 2.5.3).
     const similar = el('button', '', 'More like this');
     similar.type = 'button';
-    similar.setAttribute('aria-label', 'Apps like ' + app.name);
+    similar.setAttribute('aria-label', 'More like this: ' + app.name);
     similar.addEventListener('click', () => submit('more like ' + app.name));
     actions.append(details, similar);
     card.appendChild(actions);
@@ -176,20 +199,21 @@
   }
 
   // voteGroup is a set of toggle buttons, each {vote, label, text}; at most
-  // one is pressed.
+  // one is pressed: the student's vote, which a restored answer brings
+  // along (reply.votes, app id to vote, "" for the answer as a whole).
   function voteGroup(reply, appId, options, groupLabel) {
     const group = el('div', 'vote');
     group.setAttribute('role', 'group');
     group.setAttribute('aria-label', groupLabel);
     const note = el('span', 'vote-note');
     note.setAttribute('role', 'status');
-    let current = '';
+    let current = (reply.votes && reply.votes[appId]) || '';
     const buttons = options.map((o) => {
       const b = el('button', 'vote-' + o.vote.replace(/_/g, '-'), o.text);
       b.type = 'button';
       b.dataset.vote = o.vote;
       b.setAttribute('aria-label', o.label);
-      b.setAttribute('aria-pressed', 'false');
+      b.setAttribute('aria-pressed', String(current === o.vote));
       b.addEventListener('click', async () => {
         const before = current;
         const next = current === o.vote ? '' : o.vote;
@@ -220,11 +244,13 @@
     ], 'Was ' + app.name + ' helpful?');
   }
 
-  // lead is a reply's opening: the text before its first list.
+  // lead is a reply's opening: the text before its first list or its
+  // first heading line ("**Top Picks**", a need's "**Statics**"), which the
+  // cards show.
   function lead(md) {
     const out = [];
     for (const line of md.split('\n')) {
-      if (line.startsWith('**Top Picks**') || /^(\d+\.|-)\s/.test(line)) break;
+      if (/^\*\*[^*]+\*\*:?\s*$/.test(line) || /^(\d+\.|-)\s/.test(line)) break;
       out.push(line);
     }
     return out.join('\n');
@@ -236,20 +262,75 @@
     li.scrollIntoView({ block: 'end' });
   }
 
-  function addBot(reply) {
+  // cardList draws apps as cards with their votes.
+  function cardList(reply, apps, weak, heading) {
+    const cards = el('ul', 'cards');
+    apps.forEach((a) => {
+      const card = appCard(a, weak, heading, reply.constraints);
+      if (reply.feedback_token) card.appendChild(appVotes(reply, a));
+      cards.appendChild(card);
+    });
+    return cards;
+  }
+
+  // chips shows the conditions an answer applied ("Free apps only",
+  // "Under $10"), each a button that asks the same message again without
+  // it; the conditions removed before stay removed.
+  function chips(reply, asked) {
+    const group = el('div', 'chips');
+    group.setAttribute('role', 'group');
+    group.setAttribute('aria-label', 'Conditions applied');
+    group.appendChild(el('span', 'chips-title', 'Applied:'));
+    reply.constraints.forEach((c) => {
+      const chip = el('button', 'chip', c.label);
+      chip.type = 'button';
+      chip.dataset.kind = c.kind;
+      chip.setAttribute('aria-label', 'Remove: ' + c.label);
+      const x = el('span', 'chip-x', '×');
+      x.setAttribute('aria-hidden', 'true');
+      chip.appendChild(x);
+      chip.addEventListener('click', () => {
+        const without = asked.without.includes(c.kind) ? asked.without : asked.without.concat(c.kind);
+        send(asked.message, true, without);
+      });
+      group.appendChild(chip);
+    });
+    return group;
+  }
+
+  // needs draws an answer to several needs: each under its own heading,
+  // with its own cards.
+  function needGroups(reply) {
+    const box = el('div', 'needs');
+    reply.needs.forEach((n) => {
+      const section = el('section', 'need');
+      section.appendChild(el('h3', 'need-title', n.topic));
+      if (n.nothing_fits) section.appendChild(el('p', 'need-weak', 'Nothing fits this well; the nearest:'));
+      if ((n.apps || []).length) section.appendChild(cardList(reply, n.apps, n.nothing_fits, 'h4'));
+      else section.appendChild(el('p', 'need-weak', 'No app for this one.'));
+      box.appendChild(section);
+    });
+    return box;
+  }
+
+  // addBot shows an answer; asked is the question it answers ({message,
+  // without}), for its chips to ask again.
+  function addBot(reply, asked) {
     const li = el('li', 'msg bot');
     const apps = reply.apps || [];
+    // A question not in English: a line in the student's language first.
+    if (reply.note) {
+      const note = el('p', 'note', reply.note);
+      if (reply.language) note.lang = reply.language;
+      li.appendChild(note);
+    }
+    if (asked && reply.constraints && reply.constraints.length) li.appendChild(chips(reply, asked));
     if (apps.length && !reply.app) {
       // The reply's opening (and the model's reading of the question, when
       // there is one) above the cards.
       renderMarkdown(li, lead(String(reply.response || '')));
-      const cards = el('ul', 'cards');
-      apps.forEach((a) => {
-        const card = appCard(a, reply.nothing_fits);
-        if (reply.feedback_token) card.appendChild(appVotes(reply, a));
-        cards.appendChild(card);
-      });
-      li.appendChild(cards);
+      if (reply.needs && reply.needs.length) li.appendChild(needGroups(reply));
+      else li.appendChild(cardList(reply, apps, reply.nothing_fits));
       const full = el('details', 'reply-text');
       full.appendChild(el('summary', '', 'Show as text'));
       renderMarkdown(full, reply.response || '');
@@ -266,6 +347,8 @@
     li.scrollIntoView({ block: 'start' });
   }
 
+  // addError shows a failure; retry, when the question may be asked again,
+  // is the question ({message, without}).
   function addError(message, retry) {
     const li = el('li', 'msg error');
     li.setAttribute('role', 'alert');
@@ -275,7 +358,7 @@
       again.type = 'button';
       again.addEventListener('click', () => {
         li.remove();
-        send(retry, false);
+        send(retry.message, false, retry.without);
       });
       li.appendChild(again);
     }
@@ -299,9 +382,12 @@
     if (reply.user_token) localStorage.setItem(TOKEN_KEY, reply.user_token);
   }
 
-  function body(message) {
+  // body is a chat request: the message, the session, and the kinds of
+  // condition the student removed.
+  function body(message, without) {
     const b = { message };
     if (sessionId) b.session_id = sessionId;
+    if (without && without.length) b.without = without;
     return JSON.stringify(b);
   }
 
@@ -321,8 +407,8 @@
   class StreamBroken extends Error {}
 
   // POST /chat/stream, reading Server-Sent Events from the response body.
-  async function streamChat(message) {
-    const res = await fetch('/chat/stream', { method: 'POST', headers: headers(), body: body(message), credentials: 'same-origin' });
+  async function streamChat(message, without) {
+    const res = await fetch('/chat/stream', { method: 'POST', headers: headers(), body: body(message, without), credentials: 'same-origin' });
     if (!res.ok) throw await errorOf(res);
     if (!res.body || !(res.headers.get('Content-Type') || '').startsWith('text/event-stream')) {
       throw new Error('no event stream');
@@ -365,8 +451,8 @@
     }
   }
 
-  async function postChat(message) {
-    const res = await fetch('/chat', { method: 'POST', headers: headers(), body: body(message), credentials: 'same-origin' });
+  async function postChat(message, without) {
+    const res = await fetch('/chat', { method: 'POST', headers: headers(), body: body(message, without), credentials: 'same-origin' });
     if (!res.ok) throw await errorOf(res);
     return res.json();
   }
@@ -396,7 +482,7 @@
   // showLimit answers a 429: a notice in the conversation with the time
   // to wait, counting down, and the send button disabled until then. Only
   // when the time is up does the notice offer to send the message again.
-  function showLimit(err, message) {
+  function showLimit(err, asked) {
     const seconds = Math.max(1, Math.ceil(err.retryAfter || 60));
     waitUntil = Date.now() + seconds * 1000;
     if (waitNotice) waitNotice.remove();
@@ -427,7 +513,7 @@
       again.type = 'button';
       again.addEventListener('click', () => {
         again.remove();
-        send(message, false);
+        send(asked.message, false, asked.without);
       });
       li.appendChild(again);
     };
@@ -436,7 +522,10 @@
     li.scrollIntoView({ block: 'end' });
   }
 
-  async function send(message, echo) {
+  // send asks a message, without the kinds of condition listed (a chip
+  // removed), echoing it in the conversation when echo is set.
+  async function send(message, echo, without) {
+    const asked = { message, without: without || [] };
     if (waiting()) {
       // Nothing goes out before the limit resets; point at the notice.
       if (waitNotice) waitNotice.scrollIntoView({ block: 'end' });
@@ -450,24 +539,24 @@
     try {
       let reply;
       try {
-        reply = await streamChat(message);
+        reply = await streamChat(message, asked.without);
       } catch (err) {
         // A refused message will be refused again, and a stream cut after
         // the server began may have saved the turn; anything else (no
         // streaming through a proxy) retries as a plain request.
         if ((err instanceof HttpError && err.status < 500) || err instanceof StreamBroken) throw err;
-        reply = await postChat(message);
+        reply = await postChat(message, asked.without);
       }
       remember(reply);
-      addBot(reply);
+      addBot(reply, asked);
     } catch (err) {
       if (err instanceof HttpError && err.status === 429) {
-        showLimit(err, message);
+        showLimit(err, asked);
         return;
       }
       const retryable = !(err instanceof HttpError) || err.status >= 500;
       const text = err instanceof HttpError || err instanceof StreamBroken ? err.message : 'Could not reach the server. Check your connection.';
-      addError(text, retryable ? message : null);
+      addError(text, retryable ? asked : null);
     } finally {
       setStatus(null);
       pending = false;
@@ -544,7 +633,14 @@
       const history = await res.json();
       for (const m of history.messages || []) {
         if (m.role === 'user') addUser(m.content);
-        else addBot({ response: m.content, apps: m.apps || [], app: m.intent === 'app_details' ? {} : null });
+        else {
+          // An answer logged as an interaction keeps its votes: the token
+          // to vote with and the votes already given.
+          addBot({
+            response: m.content, apps: m.apps || [], app: m.intent === 'app_details' ? {} : null, intent: m.intent,
+            interaction_id: m.interaction_id, feedback_token: m.feedback_token, votes: m.votes,
+          });
+        }
         // Continue the latest session: "the second one" means its list.
         if (m.session_id && !localStorage.getItem(SESSION_KEY)) sessionId = m.session_id;
       }
