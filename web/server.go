@@ -64,8 +64,10 @@ type Config struct {
 	Journal Journal
 	// Observer, when set, is told about every request.
 	Observer Observer
-	// Admin authenticates staff; nil means no admin login.
+	// Admin authenticates staff; nil means no admin login. Staff adds
+	// and changes their accounts.
 	Admin AdminAuth
+	Staff StaffAccounts
 	// Interactions feeds the admin logs and stats.
 	Interactions vrrec.InteractionLog
 	// Feedback keeps the students' votes (POST /api/feedback); Usage makes
