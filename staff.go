@@ -98,6 +98,16 @@ type StaffStore interface {
 	UpdateStaff(ctx context.Context, id string, u StaffUpdate) (StaffMember, error)
 }
 
+// SignOn is a person an identity provider signed in (single sign-on) and
+// the sign-in policy let in.
+type SignOn struct {
+	Email, Name string
+	Role        Role
+	// RoleFromClaim says the role came from the provider's groups: the
+	// account takes it at every sign-in, so the provider decides.
+	RoleFromClaim bool
+}
+
 type staffKey struct{}
 
 // WithStaff returns ctx carrying the signed-in staff member.

@@ -156,12 +156,12 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 
 // authCheck answers GET /api/auth/check: {"is_admin"} (true for any
 // signed-in staff member, whatever the role) with "staff", the member,
-// when signed in. 503 when
+// when signed in, and "sso", whether single sign-on is offered. 503 when
 // a session cookie cannot be checked (the database is down), so the staff
 // page says so instead of offering a login that cannot work either.
 func (s *Server) authCheck(w http.ResponseWriter, r *http.Request) {
 	m, err := s.checkAdmin(r)
-	out := map[string]any{"is_admin": err == nil}
+	out := map[string]any{"is_admin": err == nil, "sso": s.cfg.SSO != nil}
 	switch {
 	case err == nil:
 		out["staff"] = m

@@ -42,6 +42,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /api/auth/login", csrf.Handler(http.HandlerFunc(s.login)))
 	mux.Handle("POST /api/auth/logout", csrf.Handler(http.HandlerFunc(s.logout)))
 	mux.HandleFunc("GET /api/auth/check", s.authCheck)
+	mux.HandleFunc("GET /api/auth/sso/start", s.needSSO(s.ssoStart))
+	mux.HandleFunc("GET /api/auth/sso/callback", s.needSSO(s.ssoCallbackPage))
 	staff := http.NewServeMux()
 	for _, rt := range s.adminRoutes() {
 		staff.HandleFunc(rt.pattern, s.requireRole(rt.role, rt.handler))

@@ -68,6 +68,10 @@ type Config struct {
 	// and changes their accounts.
 	Admin AdminAuth
 	Staff StaffAccounts
+	// SSO, when set, signs staff in through an OpenID Provider;
+	// SSOAccounts finds or makes their accounts.
+	SSO         SSO
+	SSOAccounts SSOAccounts
 	// Interactions feeds the admin logs and stats.
 	Interactions vrrec.InteractionLog
 	// Feedback keeps the students' votes (POST /api/feedback); Usage makes

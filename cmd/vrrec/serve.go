@@ -377,9 +377,14 @@ func (m *Main) newServer(ctx context.Context) (*web.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if staff, err := m.db.StaffMembers(ctx); !auth.BootstrapConfigured() && err == nil && len(staff) == 0 {
+	if staff, err := m.db.StaffMembers(ctx); !auth.BootstrapConfigured() && cfg.OIDC.Issuer == "" && err == nil && len(staff) == 0 {
 		m.Log.Warn("no staff account: staff sign-in answers 503 until one is added (vrrec staff add) or ADMIN_PASSWORD_HASH (vrrec hash-password) is set")
 	}
+	signOn, err := newSSO(cfg.OIDC, m.secret)
+	if err != nil {
+		return nil, err
+	}
+	accounts := admin.NewAccounts(m.db)
 	limits, limitStore := newLimits(cfg, m.redis, m.Log, m.metrics)
 	data, err := m.dataJobs()
 	if err != nil {
@@ -392,7 +397,9 @@ func (m *Main) newServer(ctx context.Context) (*web.Server, error) {
 		Journal:         m.journal,
 		Observer:        m.metrics,
 		Admin:           auth,
-		Staff:           admin.NewAccounts(m.db),
+		Staff:           accounts,
+		SSO:             signOn,
+		SSOAccounts:     accounts,
 		Interactions:    m.db,
 		Feedback:        m.db,
 		Usage:           useReports,

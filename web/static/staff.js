@@ -149,4 +149,7 @@
   });
 
   window.vrrecStaffView = () => Promise.all([loadStaff(), loadAudit()]);
+
+  // The sign-in form offers single sign-on when the server has it.
+  call('GET', '/api/auth/check').then((me) => { $('sso').hidden = !me.sso; }, () => {});
 })();
