@@ -180,3 +180,19 @@ func TestCatalogCommandsAreAudited(t *testing.T) {
 		t.Errorf("a rollback without --confirm-worse is marked confirmed: %q", got[1].Detail)
 	}
 }
+
+// OIDC_* settings make single sign-on; without OIDC_ISSUER there is none.
+func TestNewSSO(t *testing.T) {
+	secret := []byte("0123456789abcdef0123456789abcdef")
+	if s, err := newSSO(config.OIDC{}, secret); err != nil || s != nil {
+		t.Errorf("without OIDC_ISSUER: %v, %v", s, err)
+	}
+	s, err := newSSO(config.OIDC{Issuer: "https://login.uni.example", ClientID: "vrrec", AllowedDomains: []string{"uni.example"},
+		RoleClaim: "groups", RoleMap: map[string]string{"vr-admins": "admin"}, DefaultRole: "viewer"}, secret)
+	if err != nil || s == nil {
+		t.Errorf("configured: %v, %v", s, err)
+	}
+	if _, err := newSSO(config.OIDC{Issuer: "https://login.uni.example", ClientID: "vrrec"}, secret); err == nil {
+		t.Error("single sign-on with no one allowed was accepted")
+	}
+}
