@@ -13,6 +13,7 @@ const (
 	ENOTFOUND     = "not_found"    // the named entity does not exist
 	ECONFLICT     = "conflict"     // the request clashes with current state (a job is already running)
 	EUNAUTHORIZED = "unauthorized" // the caller must authenticate
+	EFORBIDDEN    = "forbidden"    // the caller is authenticated but their role may not do this
 	EUNAVAILABLE  = "unavailable"  // a dependency is down or overloaded; retrying later may succeed
 	ETOOLARGE     = "too_large"    // the input is over a size limit
 	ETOOSLOW      = "too_slow"     // the input did not arrive in time

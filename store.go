@@ -290,6 +290,9 @@ type JobStore interface {
 
 // AuditEntry is one thing a staff member did.
 type AuditEntry struct {
+	// Actor names who did it: a staff member's email, "cli:" and the
+	// operating-system user for a command, or the name tried at a failed
+	// sign-in.
 	Actor  string    `json:"actor"`
 	Action string    `json:"action"` // e.g. login, set_config, start_job
 	Detail string    `json:"detail"` // never a secret
@@ -297,11 +300,19 @@ type AuditEntry struct {
 	Time   time.Time `json:"time"`
 }
 
+// AuditFilter selects audit entries: zero fields select everything; a
+// Limit of 0 means 100.
+type AuditFilter struct {
+	Actor  string
+	Action string
+	Limit  int
+}
+
 // AuditLog keeps what staff did.
 type AuditLog interface {
 	Audit(ctx context.Context, e AuditEntry) error
-	// AuditEntries returns the latest entries, newest first.
-	AuditEntries(ctx context.Context, limit int) ([]AuditEntry, error)
+	// AuditEntries returns the latest entries matching f, newest first.
+	AuditEntries(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
 }
 
 // VectorStore keeps the embeddings of catalog texts, so a catalog is
@@ -324,7 +335,7 @@ func TextKey(text string) string {
 }
 
 // Store is a backend that keeps everything: the catalog, its revisions and vectors,
-// interactions, sessions, settings, jobs and the audit trail (SQLite,
+// interactions, sessions, settings, jobs, staff accounts and the audit trail (SQLite,
 // MongoDB).
 type Store interface {
 	CatalogStore
@@ -335,6 +346,7 @@ type Store interface {
 	ConfigStore
 	JobStore
 	AuditLog
+	StaffStore
 	FeedbackStore
 	LabeledQueryStore
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/admin"
 	"github.com/vrrec/vrrec/internal/fixture"
 	"github.com/vrrec/vrrec/keys"
@@ -83,14 +84,14 @@ func TestLegacyAdminSessionStillChecks(t *testing.T) {
 	now := time.Now()
 	plain, _ := json.Marshal(map[string]any{"sid": "legacy", "iat": now.UnixNano(), "exp": now.Add(time.Hour).UnixNano()})
 	old := base64.RawURLEncoding.EncodeToString(fixture.LegacySeal(secret, "vrrec admin session", plain, []byte("admin")))
-	if ok, err := a.Check(ctx, old); !ok || err != nil {
-		t.Errorf("a legacy session cookie: %v, %v", ok, err)
+	if m, err := a.Check(ctx, old); err != nil || m.ID != admin.BootstrapID || m.Role != vrrec.RoleAdmin {
+		t.Errorf("a legacy session cookie: %+v, %v", m, err)
 	}
 	forged := base64.RawURLEncoding.EncodeToString(fixture.LegacySeal([]byte("another secret another secret!!"), "vrrec admin session", plain, []byte("admin")))
-	if ok, _ := a.Check(ctx, forged); ok {
+	if _, err := a.Check(ctx, forged); err == nil {
 		t.Error("a cookie sealed under another secret was accepted")
 	}
-	value, _, err := a.Login(ctx, "pw-pw-pw-pw")
+	_, value, _, err := a.Login(ctx, "", "pw-pw-pw-pw")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -127,6 +127,8 @@ type Config struct {
 	// Staff login: ADMIN_PASSWORD_HASH (argon2id or bcrypt, from `vrrec
 	// hash-password`) or, for old .env files, ADMIN_PASSWORD in plain text.
 	AdminPasswordHash, AdminPassword string
+	// OIDC is single sign-on for staff; off while Issuer is empty.
+	OIDC OIDC
 	// Env is VRREC_ENV; "production" refuses to start without SECRET_KEY.
 	Env string
 
@@ -298,7 +300,74 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.ModelDir != "" && c.Embedder != EmbedderLocal {
 		errs = append(errs, fmt.Errorf("MODEL_DIR is set but EMBEDDER is %q: a model directory needs EMBEDDER=local", c.Embedder))
 	}
+	c.OIDC = loadOIDC(get, &errs)
 	return c, errors.Join(errs...)
+}
+
+// OIDC configures staff single sign-on through an OpenID Provider.
+type OIDC struct {
+	// Issuer is OIDC_ISSUER, the provider's URL (its discovery document is
+	// at Issuer/.well-known/openid-configuration); ClientID and
+	// ClientSecret are OIDC_CLIENT_ID and OIDC_CLIENT_SECRET.
+	Issuer, ClientID, ClientSecret string
+	// AllowedDomains (OIDC_ALLOWED_DOMAINS) and AllowedEmails
+	// (OIDC_ALLOWED_EMAILS), lower case, comma-separated: who may sign in.
+	AllowedDomains, AllowedEmails []string
+	// RoleClaim (OIDC_ROLE_CLAIM, e.g. groups) holds the person's groups;
+	// RoleMap (OIDC_ROLE_MAP, "group=role,...") gives a group's role.
+	RoleClaim string
+	RoleMap   map[string]string
+	// DefaultRole (OIDC_DEFAULT_ROLE, default viewer) is the role of a
+	// person in no mapped group; empty ("none") refuses them.
+	DefaultRole string
+}
+
+func loadOIDC(get func(k, def string) string, errs *[]error) OIDC {
+	o := OIDC{Issuer: get("OIDC_ISSUER", ""), ClientID: get("OIDC_CLIENT_ID", ""), ClientSecret: get("OIDC_CLIENT_SECRET", ""),
+		RoleClaim: get("OIDC_ROLE_CLAIM", ""), DefaultRole: strings.ToLower(get("OIDC_DEFAULT_ROLE", "viewer")), RoleMap: map[string]string{}}
+	split := func(v string) []string {
+		var out []string
+		for _, x := range strings.Split(v, ",") {
+			if x = strings.ToLower(strings.TrimSpace(x)); x != "" {
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+	o.AllowedDomains, o.AllowedEmails = split(get("OIDC_ALLOWED_DOMAINS", "")), split(get("OIDC_ALLOWED_EMAILS", ""))
+	role := func(r string) bool { return r == "viewer" || r == "editor" || r == "admin" }
+	if o.DefaultRole == "none" {
+		o.DefaultRole = ""
+	} else if !role(o.DefaultRole) {
+		*errs = append(*errs, fmt.Errorf("OIDC_DEFAULT_ROLE: want viewer, editor, admin or none, got %q", o.DefaultRole))
+	}
+	for _, pair := range strings.Split(get("OIDC_ROLE_MAP", ""), ",") {
+		if pair = strings.TrimSpace(pair); pair == "" {
+			continue
+		}
+		group, r, ok := strings.Cut(pair, "=")
+		if group, r = strings.TrimSpace(group), strings.ToLower(strings.TrimSpace(r)); !ok || group == "" || !role(r) {
+			*errs = append(*errs, fmt.Errorf("OIDC_ROLE_MAP: want group=viewer|editor|admin pairs separated by commas, got %q", pair))
+			continue
+		}
+		o.RoleMap[group] = r
+	}
+	if o.Issuer == "" {
+		return o
+	}
+	if u, err := url.Parse(o.Issuer); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		*errs = append(*errs, fmt.Errorf("OIDC_ISSUER: want the provider's URL like https://login.uni.example/realms/staff, got %q", o.Issuer))
+	}
+	if o.ClientID == "" {
+		*errs = append(*errs, errors.New("OIDC_CLIENT_ID: needed with OIDC_ISSUER"))
+	}
+	if len(o.AllowedDomains) == 0 && len(o.AllowedEmails) == 0 {
+		*errs = append(*errs, errors.New("OIDC_ALLOWED_DOMAINS or OIDC_ALLOWED_EMAILS: needed with OIDC_ISSUER, to say who may sign in"))
+	}
+	if len(o.RoleMap) > 0 && o.RoleClaim == "" {
+		*errs = append(*errs, errors.New("OIDC_ROLE_MAP needs OIDC_ROLE_CLAIM, the claim holding the groups (often groups)"))
+	}
+	return o
 }
 
 // parseBytes reads a size: a whole number of bytes, or one followed by

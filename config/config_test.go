@@ -191,3 +191,23 @@ func TestRetention(t *testing.T) {
 		}
 	}
 }
+
+func TestOIDCSettings(t *testing.T) {
+	c, err := config.Load(env(map[string]string{"OIDC_ISSUER": "https://login.uni.example/realms/staff", "OIDC_CLIENT_ID": "vrrec",
+		"OIDC_CLIENT_SECRET": "s", "OIDC_ALLOWED_DOMAINS": "Uni.Example, cs.uni.example", "OIDC_ALLOWED_EMAILS": "ada@elsewhere.example",
+		"OIDC_ROLE_CLAIM": "groups", "OIDC_ROLE_MAP": "vr-admins=admin, vr-editors=Editor", "OIDC_DEFAULT_ROLE": "none"}))
+	o := c.OIDC
+	if err != nil || o.Issuer != "https://login.uni.example/realms/staff" || o.ClientID != "vrrec" || len(o.AllowedDomains) != 2 || o.AllowedDomains[0] != "uni.example" ||
+		o.AllowedEmails[0] != "ada@elsewhere.example" || o.RoleMap["vr-admins"] != "admin" || o.RoleMap["vr-editors"] != "editor" || o.DefaultRole != "" {
+		t.Errorf("%+v, %v", o, err)
+	}
+	if c, err := config.Load(env(nil)); err != nil || c.OIDC.Issuer != "" || c.OIDC.DefaultRole != "viewer" {
+		t.Errorf("defaults: %+v, %v", c.OIDC, err)
+	}
+	_, err = config.Load(env(map[string]string{"OIDC_ISSUER": "login.uni.example", "OIDC_DEFAULT_ROLE": "owner", "OIDC_ROLE_MAP": "staff"}))
+	for _, want := range []string{"OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_ALLOWED_DOMAINS", "OIDC_DEFAULT_ROLE", "OIDC_ROLE_MAP"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not name %s: %v", want, err)
+		}
+	}
+}

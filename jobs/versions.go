@@ -224,7 +224,11 @@ func (c Control) Version(ctx context.Context, version string) (any, error) {
 // Publish starts making version what students get (a rollback when it
 // was published before). A draft measured worse needs confirmWorse.
 func (c Control) Publish(ctx context.Context, version string, confirmWorse bool) (vrrec.Job, error) {
-	fn, rev, err := c.Data.Publish(ctx, version, cmp.Or(c.Data.By, "staff"), confirmWorse)
+	by := cmp.Or(c.Data.By, "staff")
+	if m, ok := vrrec.StaffFrom(ctx); ok {
+		by = m.Email // the staff member publishing
+	}
+	fn, rev, err := c.Data.Publish(ctx, version, by, confirmWorse)
 	if err != nil {
 		return vrrec.Job{}, err
 	}

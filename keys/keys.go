@@ -14,6 +14,7 @@ const (
 	CookieSigning = "vrrec cookie signing" // HMAC of the student user_id cookie
 	AdminSession  = "vrrec admin session"  // AES-GCM of the admin session cookie
 	Settings      = "vrrec settings"       // AES-GCM of secret managed settings
+	SSOFlow       = "vrrec sso flow"       // AES-GCM of the single sign-on flow cookie (state, nonce, PKCE verifier)
 )
 
 // Size is the length of a derived key: an HMAC-SHA256 or AES-256 key.

@@ -19,7 +19,7 @@ func TestDeriveIsHKDF(t *testing.T) {
 func TestPurposesGetDistinctKeys(t *testing.T) {
 	secret := []byte("a secret of enough characters")
 	seen := map[string]string{}
-	for _, p := range []string{CookieSigning, AdminSession, Settings} {
+	for _, p := range []string{CookieSigning, AdminSession, Settings, SSOFlow} {
 		for name, k := range map[string][]byte{"derive": Derive(secret, p), "legacy": Legacy(secret, p)} {
 			if len(k) != Size {
 				t.Errorf("%s %q: %d bytes", name, p, len(k))

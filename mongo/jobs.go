@@ -304,11 +304,18 @@ func (d *DB) Audit(ctx context.Context, e vrrec.AuditEntry) error {
 }
 
 // AuditEntries implements vrrec.AuditLog.
-func (d *DB) AuditEntries(ctx context.Context, limit int) ([]vrrec.AuditEntry, error) {
-	if limit <= 0 {
-		limit = 100
+func (d *DB) AuditEntries(ctx context.Context, f vrrec.AuditFilter) ([]vrrec.AuditEntry, error) {
+	if f.Limit <= 0 {
+		f.Limit = 100
 	}
-	cur, err := d.db.Collection(colAudit).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "ts", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
+	filter := bson.D{}
+	if f.Actor != "" {
+		filter = append(filter, bson.E{Key: "actor", Value: f.Actor})
+	}
+	if f.Action != "" {
+		filter = append(filter, bson.E{Key: "action", Value: f.Action})
+	}
+	cur, err := d.db.Collection(colAudit).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "ts", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(f.Limit)))
 	if err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
 	}

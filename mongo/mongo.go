@@ -91,10 +91,11 @@ func (d *DB) ensureIndexes(ctx context.Context) error {
 		colCourses:      {{{Key: "department", Value: 1}}},
 		colJobs:         {{{Key: "started_at", Value: -1}}},
 		colJobLogs:      {{{Key: "job_id", Value: 1}, {Key: "ts", Value: -1}}},
-		colAudit:        {{{Key: "ts", Value: -1}}},
+		colAudit:        {{{Key: "ts", Value: -1}}, {{Key: "actor", Value: 1}, {Key: "ts", Value: -1}}, {{Key: "action", Value: 1}, {Key: "ts", Value: -1}}},
 		colRevisions:    {{{Key: "created_at", Value: -1}}},
 		colFeedback:     {{{Key: "ts", Value: 1}}, {{Key: "interaction_id", Value: 1}}, {{Key: "user_id", Value: 1}}},
 		colLabeled:      {{{Key: "created_at", Value: 1}}},
+		colStaff:        {{{Key: "email", Value: 1}}},
 	}
 	for col, keys := range idx {
 		models := make([]mongo.IndexModel, len(keys))

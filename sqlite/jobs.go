@@ -165,11 +165,18 @@ func (d *DB) Audit(ctx context.Context, e vrrec.AuditEntry) error {
 }
 
 // AuditEntries implements vrrec.AuditLog.
-func (d *DB) AuditEntries(ctx context.Context, limit int) ([]vrrec.AuditEntry, error) {
-	if limit <= 0 {
-		limit = 100
+func (d *DB) AuditEntries(ctx context.Context, f vrrec.AuditFilter) ([]vrrec.AuditEntry, error) {
+	if f.Limit <= 0 {
+		f.Limit = 100
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT actor, action, detail, ip, ts FROM audit ORDER BY ts DESC, seq DESC LIMIT ?`, limit)
+	where, args := "1 = 1", []any{}
+	if f.Actor != "" {
+		where, args = where+" AND actor = ?", append(args, f.Actor)
+	}
+	if f.Action != "" {
+		where, args = where+" AND action = ?", append(args, f.Action)
+	}
+	rows, err := d.db.QueryContext(ctx, `SELECT actor, action, detail, ip, ts FROM audit WHERE `+where+` ORDER BY ts DESC, seq DESC LIMIT ?`, append(args, f.Limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
 	}

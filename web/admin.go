@@ -5,20 +5,9 @@ import (
 	"math"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/vrrec/vrrec"
 )
-
-// AdminAuth authenticates staff (admin.Auth).
-type AdminAuth interface {
-	Configured() bool
-	// Login returns a session cookie value and its expiry.
-	Login(ctx context.Context, password string) (string, time.Time, error)
-	// Check's error means the session could not be checked (EUNAVAILABLE).
-	Check(ctx context.Context, cookie string) (bool, error)
-	Logout(ctx context.Context) error
-}
 
 // SettingsStore keeps the managed settings staff change at run time
 // (admin.Settings). An error from List, or from Update other than EINVALID
@@ -29,102 +18,6 @@ type SettingsStore interface {
 	// Update stores values (masked values posted back are ignored) and
 	// returns the keys that changed.
 	Update(ctx context.Context, values map[string]string) ([]string, error)
-}
-
-const adminCookie = "vrrec_admin"
-
-// isAdmin reports whether the request carries a live admin session; a
-// session that cannot be checked (database down) counts as none.
-func (s *Server) isAdmin(r *http.Request) bool {
-	ok, _ := s.checkAdmin(r)
-	return ok
-}
-
-// checkAdmin is isAdmin telling, by its error, a session that could not be
-// checked from one that is not live.
-func (s *Server) checkAdmin(r *http.Request) (bool, error) {
-	if s.cfg.Admin == nil {
-		return false, nil
-	}
-	c, err := r.Cookie(adminCookie)
-	if err != nil {
-		return false, nil
-	}
-	return s.cfg.Admin.Check(r.Context(), c.Value)
-}
-
-// requireAdmin answers 401 {"error":"Unauthorized","login_required":true}
-// to every /api/admin request without a live admin session, and 503 when
-// the session cannot be checked (the database is down): asking staff to
-// log in again would loop.
-func (s *Server) requireAdmin(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ok, err := s.checkAdmin(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		if !ok {
-			writeJSON(w, http.StatusUnauthorized, map[string]any{"error": "Unauthorized", "login_required": true})
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-func (s *Server) setAdminCookie(w http.ResponseWriter, r *http.Request, value string, maxAge int) {
-	http.SetCookie(w, &http.Cookie{Name: adminCookie, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, Secure: isHTTPS(r)})
-}
-
-// login answers POST /api/auth/login {"password"}.
-func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		Password string `json:"password"`
-	}
-	if err := decodeJSON(w, r, &req); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if s.cfg.Admin == nil || !s.cfg.Admin.Configured() {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{
-			"error": "No admin is configured: set ADMIN_PASSWORD_HASH (from vrrec hash-password) or ADMIN_PASSWORD"})
-		return
-	}
-	value, expires, err := s.cfg.Admin.Login(r.Context(), req.Password)
-	if err != nil {
-		s.cfg.Log.WarnContext(r.Context(), "admin login refused", "network", storedIP(s.clientIP(r)))
-		s.writeError(w, r, err)
-		return
-	}
-	s.setAdminCookie(w, r, value, int(time.Until(expires).Seconds()))
-	s.audit(r, "login", "")
-	writeJSON(w, http.StatusOK, map[string]bool{"success": true})
-}
-
-// logout answers POST /api/auth/logout.
-func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.Admin != nil && s.isAdmin(r) {
-		if err := s.cfg.Admin.Logout(r.Context()); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.audit(r, "logout", "")
-	}
-	s.setAdminCookie(w, r, "", -1)
-	writeJSON(w, http.StatusOK, map[string]bool{"success": true})
-}
-
-// authCheck answers GET /api/auth/check: {"is_admin"}, or 503 when a
-// session cookie cannot be checked (the database is down), so the staff
-// page says so instead of offering a login that cannot work either.
-func (s *Server) authCheck(w http.ResponseWriter, r *http.Request) {
-	ok, err := s.checkAdmin(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]bool{"is_admin": ok})
 }
 
 // adminStats answers GET /api/admin/stats?days=N: totals, latency, popular
@@ -170,18 +63,6 @@ func (s *Server) adminLogs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"logs": logs, "total": total, "limit": limit, "offset": offset})
-}
-
-// audit records what a staff member did; a failure is logged, not shown.
-func (s *Server) audit(r *http.Request, action, detail string) {
-	if s.cfg.Audit == nil {
-		return
-	}
-	err := s.cfg.Audit.Audit(r.Context(), vrrec.AuditEntry{Actor: "admin", Action: action, Detail: detail,
-		IP: storedIP(s.clientIP(r)), Time: time.Now().UTC()})
-	if err != nil {
-		s.cfg.Log.WarnContext(r.Context(), "audit entry not stored", "action", action, "err", err)
-	}
 }
 
 // adminConfig answers GET /api/admin/config: the managed settings, secrets

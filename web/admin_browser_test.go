@@ -87,7 +87,7 @@ func TestBrowserAdminPages(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	if msg := eval[string](t, ctx, `document.getElementById('login-error').textContent`); msg != "Wrong password." {
+	if msg := eval[string](t, ctx, `document.getElementById('login-error').textContent`); msg != "Wrong email or password" {
 		t.Errorf("wrong password shows %q", msg)
 	}
 	if err := chromedp.Do(ctx,

@@ -246,22 +246,3 @@ func (s *Server) cancelJob(w http.ResponseWriter, r *http.Request) {
 	s.audit(r, "cancel_job", id)
 	writeJSON(w, http.StatusOK, map[string]any{"success": true, "job_id": id})
 }
-
-// auditTrail answers GET /api/admin/audit?limit=50.
-func (s *Server) auditTrail(w http.ResponseWriter, r *http.Request) {
-	limit, err := queryInt(r, "limit", 50, 1, 500)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if s.cfg.Audit == nil {
-		writeJSON(w, http.StatusOK, map[string]any{"entries": []vrrec.AuditEntry{}})
-		return
-	}
-	entries, err := s.cfg.Audit.AuditEntries(r.Context(), limit)
-	if err != nil {
-		s.writeError(w, r, vrrec.Unavailable(err, "The audit trail is unavailable: the database does not answer"))
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
-}

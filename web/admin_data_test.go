@@ -280,7 +280,7 @@ func testImportUploadRunsAJob(t *testing.T, e *dataEnv) {
 	if counts["courses"] != float64(2) || status["updated_at"] == nil || status["catalog_version"] != catalog.Version(stored) {
 		t.Errorf("status after import: %v", status)
 	}
-	entries, _ := e.db.AuditEntries(context.Background(), 5)
+	entries, _ := e.db.AuditEntries(context.Background(), vrrec.AuditFilter{Limit: 5})
 	if len(entries) < 3 || entries[0].Action != "start_job" || !strings.Contains(entries[0].Detail, jobs.TypePublish) ||
 		entries[1].Action != "publish_catalog" || !strings.Contains(entries[2].Detail, "import") {
 		t.Errorf("audit: %+v", entries)

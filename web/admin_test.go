@@ -153,7 +153,7 @@ func TestAdminConfig(t *testing.T) {
 	if bad := do(t, client, "POST", base+"/api/admin/config", "application/json", `{"SECRET_KEY":"x"}`, nil); bad.status != 400 {
 		t.Errorf("an unmanaged key: %d", bad.status)
 	}
-	entries, _ := db.AuditEntries(context.Background(), 10)
+	entries, _ := db.AuditEntries(context.Background(), vrrec.AuditFilter{Limit: 10})
 	if len(entries) != 2 || entries[0].Action != "set_config" || entries[0].Detail != "OPENROUTER_MODEL" || entries[1].Action != "login" {
 		t.Errorf("audit: %+v", entries)
 	}

@@ -74,7 +74,7 @@ func TestCatalogVersionsReviewPublishRollBack(t *testing.T) {
 	if got := len(e.current().Apps); got != len(def.Apps)/2 {
 		t.Fatalf("after publishing students get %d apps, want %d", got, len(def.Apps)/2)
 	}
-	audit, _ := e.db.AuditEntries(context.Background(), 10)
+	audit, _ := e.db.AuditEntries(context.Background(), vrrec.AuditFilter{Limit: 10})
 	confirmed := false
 	for _, a := range audit {
 		confirmed = confirmed || (a.Action == "publish_catalog" && strings.Contains(a.Detail, "confirmed although it scores worse"))

@@ -106,7 +106,8 @@ func TestBrowserStudentForgetsTheirHistory(t *testing.T) {
 	if id := eval[string](t, ctx, `document.getElementById('student-id').textContent`); id != other {
 		t.Errorf("the actions name %q, want %q", id, other)
 	}
-	if err := chromedp.Do(ctx, until(`document.querySelector('#audit tbody').textContent.includes('forget_student')`)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/admin/staff"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="staff"]`)),
+		until(`document.querySelector('#audit tbody').textContent.includes('forget_student')`)); err != nil {
 		t.Errorf("the deletion is not in the staff actions: %v", err)
 	}
 	if _, n, _ := db.Interactions(bg, vrrec.InteractionFilter{}); n != 0 {

@@ -36,7 +36,7 @@ func privacyServer(t *testing.T, mutate func(*web.Config)) (string, *sqlite.DB) 
 		eng := engine()
 		c.Chat = chat.New(func() chat.Engine { return eng }, db, slog.New(slog.DiscardHandler))
 		c.Journal = recordNow{db}
-		c.Admin, c.Interactions, c.Audit, c.Privacy = auth, db, db, svc
+		c.Admin, c.Interactions, c.Audit, c.Privacy, c.Staff = auth, db, db, svc, admin.NewAccounts(db)
 		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
 		if mutate != nil {
 			mutate(c)
@@ -180,7 +180,7 @@ func TestStaffExportAndDeleteAStudent(t *testing.T) {
 	if res := do(t, staff, "DELETE", base+"/api/admin/students/"+strings.Repeat("x", 201), "", "", nil); res.status != 400 {
 		t.Errorf("an id too long: %d %s", res.status, res.body)
 	}
-	entries, _ := db.AuditEntries(ctx, 10)
+	entries, _ := db.AuditEntries(ctx, vrrec.AuditFilter{Limit: 10})
 	got := map[string]vrrec.AuditEntry{}
 	for _, e := range entries {
 		got[e.Action] = e

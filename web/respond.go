@@ -29,6 +29,8 @@ func status(code string) int {
 		return http.StatusConflict
 	case vrrec.EUNAUTHORIZED:
 		return http.StatusUnauthorized
+	case vrrec.EFORBIDDEN:
+		return http.StatusForbidden
 	case vrrec.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
 	case vrrec.ETOOLARGE:
@@ -104,7 +106,7 @@ func writePage(w http.ResponseWriter, code int, message string) {
 // library message reaches a student.
 func (s *Server) publicMessage(r *http.Request, err error) string {
 	switch code := vrrec.ErrorCode(err); code {
-	case vrrec.EINVALID, vrrec.ENOTFOUND, vrrec.ECONFLICT, vrrec.EUNAUTHORIZED, vrrec.ETOOLARGE, vrrec.ETOOSLOW:
+	case vrrec.EINVALID, vrrec.ENOTFOUND, vrrec.ECONFLICT, vrrec.EUNAUTHORIZED, vrrec.EFORBIDDEN, vrrec.ETOOLARGE, vrrec.ETOOSLOW:
 		return vrrec.ErrorMessage(err)
 	case vrrec.EUNAVAILABLE:
 		s.cfg.Log.WarnContext(r.Context(), "dependency unavailable", "path", r.URL.Path, "err", err)

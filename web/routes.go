@@ -24,6 +24,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin", s.adminPage)
 	mux.HandleFunc("GET /admin/data", s.adminPage)
 	mux.HandleFunc("GET /admin/config", s.adminPage)
+	mux.HandleFunc("GET /admin/staff", s.adminPage)
 
 	// State-changing requests of students and staff must come from this
 	// origin (CSRF).
@@ -44,35 +45,12 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /api/auth/login", csrf.Handler(http.HandlerFunc(s.login)))
 	mux.Handle("POST /api/auth/logout", csrf.Handler(http.HandlerFunc(s.logout)))
 	mux.HandleFunc("GET /api/auth/check", s.authCheck)
+	mux.HandleFunc("GET /api/auth/sso/start", s.needSSO(s.ssoStart))
+	mux.HandleFunc("GET /api/auth/sso/callback", s.needSSO(s.ssoCallbackPage))
 	staff := http.NewServeMux()
-	staff.HandleFunc("GET /api/admin/health", s.adminHealth)
-	staff.HandleFunc("GET /api/admin/stats", s.adminStats)
-	staff.HandleFunc("GET /api/admin/logs", s.adminLogs)
-	staff.HandleFunc("GET /api/admin/config", s.adminConfig)
-	staff.HandleFunc("POST /api/admin/config", s.updateConfig)
-	staff.HandleFunc("GET /api/admin/audit", s.auditTrail)
-	staff.HandleFunc("GET /api/admin/feedback", s.needUsage(s.feedbackReport))
-	staff.HandleFunc("GET /api/admin/demand", s.needUsage(s.demandReport))
-	staff.HandleFunc("GET /api/admin/labeled-queries", s.needUsage(s.labeledQueries))
-	staff.HandleFunc("POST /api/admin/labeled-queries", s.needUsage(s.saveLabeledQuery))
-	staff.HandleFunc("GET /api/admin/labeled-queries/export", s.needUsage(s.exportLabeledQueries))
-	staff.HandleFunc("GET /api/admin/students/{id}", s.needPrivacy(s.exportStudent))
-	staff.HandleFunc("DELETE /api/admin/students/{id}", s.needPrivacy(s.forgetStudent))
-	staff.HandleFunc("GET /api/admin/data/status", s.needData(s.dataStatus))
-	staff.HandleFunc("POST /api/admin/data/import", s.needData(s.importUpload))
-	staff.HandleFunc("POST /api/admin/data/update/courses", s.needData(s.startWith(DataJobs.UpdateCourses)))
-	staff.HandleFunc("POST /api/admin/data/update/apps", s.needData(s.startWith(DataJobs.UpdateApps)))
-	staff.HandleFunc("POST /api/admin/data/scrape/courses", s.needData(s.startWith(DataJobs.ScrapeCourses)))
-	staff.HandleFunc("POST /api/admin/data/search/apps", s.needData(s.startWith(DataJobs.SearchApps)))
-	staff.HandleFunc("POST /api/admin/data/process/skills", s.needData(s.startWith(DataJobs.ExtractSkills)))
-	staff.HandleFunc("POST /api/admin/data/process/graph", s.needData(s.startWith(DataJobs.Rebuild)))
-	staff.HandleFunc("GET /api/admin/data/versions", s.needData(s.listVersions))
-	staff.HandleFunc("GET /api/admin/data/versions/{version}", s.needData(s.getVersion))
-	staff.HandleFunc("POST /api/admin/data/versions/{version}/publish", s.needData(s.publishVersion))
-	staff.HandleFunc("DELETE /api/admin/data/versions/{version}", s.needData(s.discardVersion))
-	staff.HandleFunc("GET /api/admin/jobs", s.needData(s.listJobs))
-	staff.HandleFunc("GET /api/admin/jobs/{id}", s.needData(s.getJob))
-	staff.HandleFunc("POST /api/admin/jobs/{id}/cancel", s.needData(s.cancelJob))
+	for _, rt := range s.adminRoutes() {
+		staff.HandleFunc(rt.pattern, s.requireRole(rt.role, rt.handler))
+	}
 	staff.HandleFunc("/api/admin/", notFound)
 	mux.Handle("/api/admin/", csrf.Handler(s.requireAdmin(staff)))
 
@@ -94,6 +72,58 @@ func (s *Server) routes() http.Handler {
 	h = s.recoverPanics(h)
 	h = s.logRequests(h)
 	return h
+}
+
+// adminRoute is one staff API route and the least role that may use it.
+type adminRoute struct {
+	pattern string
+	role    vrrec.Role
+	handler http.HandlerFunc
+}
+
+// adminRoutes is every /api/admin route with its least role: the one table
+// the router checks roles from (docs/operations.md lists it, tested).
+// Viewers read the dashboard, logs and reports; editors also make catalog
+// drafts, run jobs, label queries and add demand topics; admins also
+// change settings and keys, publish and roll back, manage staff accounts,
+// read the audit trail and export or delete a student's data.
+func (s *Server) adminRoutes() []adminRoute {
+	const viewer, editor, admin = vrrec.RoleViewer, vrrec.RoleEditor, vrrec.RoleAdmin
+	return []adminRoute{
+		{"GET /api/admin/health", viewer, s.adminHealth},
+		{"GET /api/admin/stats", viewer, s.adminStats},
+		{"GET /api/admin/logs", viewer, s.adminLogs},
+		{"GET /api/admin/feedback", viewer, s.needUsage(s.feedbackReport)},
+		{"GET /api/admin/demand", viewer, s.needUsage(s.demandReport)},
+		{"POST /api/admin/demand/topics", editor, s.addSearchTopic},
+		{"GET /api/admin/labeled-queries", viewer, s.needUsage(s.labeledQueries)},
+		{"POST /api/admin/labeled-queries", editor, s.needUsage(s.saveLabeledQuery)},
+		{"GET /api/admin/labeled-queries/export", viewer, s.needUsage(s.exportLabeledQueries)},
+		{"GET /api/admin/data/status", viewer, s.needData(s.dataStatus)},
+		{"POST /api/admin/data/import", editor, s.needData(s.importUpload)},
+		{"POST /api/admin/data/update/courses", editor, s.needData(s.startWith(DataJobs.UpdateCourses))},
+		{"POST /api/admin/data/update/apps", editor, s.needData(s.startWith(DataJobs.UpdateApps))},
+		{"POST /api/admin/data/scrape/courses", editor, s.needData(s.startWith(DataJobs.ScrapeCourses))},
+		{"POST /api/admin/data/search/apps", editor, s.needData(s.startWith(DataJobs.SearchApps))},
+		{"POST /api/admin/data/process/skills", editor, s.needData(s.startWith(DataJobs.ExtractSkills))},
+		{"POST /api/admin/data/process/graph", editor, s.needData(s.startWith(DataJobs.Rebuild))},
+		{"GET /api/admin/data/versions", viewer, s.needData(s.listVersions)},
+		{"GET /api/admin/data/versions/{version}", viewer, s.needData(s.getVersion)},
+		{"POST /api/admin/data/versions/{version}/publish", admin, s.needData(s.publishVersion)},
+		{"DELETE /api/admin/data/versions/{version}", editor, s.needData(s.discardVersion)},
+		{"GET /api/admin/jobs", viewer, s.needData(s.listJobs)},
+		{"GET /api/admin/jobs/{id}", viewer, s.needData(s.getJob)},
+		{"POST /api/admin/jobs/{id}/cancel", editor, s.needData(s.cancelJob)},
+		{"GET /api/admin/config", admin, s.adminConfig},
+		{"POST /api/admin/config", admin, s.updateConfig},
+		{"GET /api/admin/audit", admin, s.auditTrail},
+		{"GET /api/admin/staff", admin, s.needStaff(s.listStaff)},
+		{"POST /api/admin/staff", admin, s.needStaff(s.addStaff)},
+		{"PATCH /api/admin/staff/{id}", admin, s.needStaff(s.changeStaff)},
+		{"POST /api/admin/staff/{id}/password", admin, s.needStaff(s.resetStaffPassword)},
+		{"GET /api/admin/students/{id}", admin, s.needPrivacy(s.exportStudent)},
+		{"DELETE /api/admin/students/{id}", admin, s.needPrivacy(s.forgetStudent)},
+	}
 }
 
 func notFound(w http.ResponseWriter, r *http.Request) {

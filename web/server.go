@@ -64,8 +64,14 @@ type Config struct {
 	Journal Journal
 	// Observer, when set, is told about every request.
 	Observer Observer
-	// Admin authenticates staff; nil means no admin login.
+	// Admin authenticates staff; nil means no admin login. Staff adds
+	// and changes their accounts.
 	Admin AdminAuth
+	Staff StaffAccounts
+	// SSO, when set, signs staff in through an OpenID Provider;
+	// SSOAccounts finds or makes their accounts.
+	SSO         SSO
+	SSOAccounts SSOAccounts
 	// Interactions feeds the admin logs and stats.
 	Interactions vrrec.InteractionLog
 	// Feedback keeps the students' votes (POST /api/feedback); Usage makes

@@ -61,7 +61,7 @@ func newDataJobs(cfg config.Config, db database, emb vrrec.Embedder, log *slog.L
 	}, nil
 }
 
-// cliDataJobs is newDataJobs for a command: it says "command line" as who
+// cliDataJobs is newDataJobs for a command: it names the operating-system user (cliActor) as who
 // made a draft, and a publish stores the published catalog's vectors, so
 // running servers load it without embedding.
 func cliDataJobs(cfg config.Config, db database, log *slog.Logger, stderr io.Writer) (*jobs.Data, error) {
@@ -79,7 +79,7 @@ func cliDataJobs(cfg config.Config, db database, log *slog.Logger, stderr io.Wri
 	if err != nil {
 		return nil, err
 	}
-	data.By = "command line"
+	data.By = cliActor()
 	return data, nil
 }
 
@@ -169,9 +169,11 @@ func cmdCatalog(ctx context.Context, cfg config.Config, log *slog.Logger, args [
 		if err := runAsJob(ctx, db, jobs.TypePublish, params, fn); err != nil {
 			return err
 		}
-		if err := db.Audit(ctx, vrrec.AuditEntry{Action: "publish_catalog", Detail: v + " (vrrec catalog " + sub + ")"}); err != nil {
-			log.Warn("audit entry not written", "err", err)
+		detail := v
+		if *confirm {
+			detail += " (confirmed although it scores worse)"
 		}
+		auditCLI(ctx, db, log, "publish_catalog", detail+" (vrrec catalog "+sub+")")
 		fmt.Fprintf(stdout, "Published version %s (%s, %s): running servers serve it within seconds.\n", v, rev.Origin, rev.CreatedAt.Format("2006-01-02 15:04 MST"))
 		return nil
 	case "discard":
@@ -182,6 +184,7 @@ func cmdCatalog(ctx context.Context, cfg config.Config, log *slog.Logger, args [
 		if err := data.Discard(ctx, v); err != nil {
 			return err
 		}
+		auditCLI(ctx, db, log, "discard_catalog_draft", v+" (vrrec catalog discard)")
 		fmt.Fprintf(stdout, "Discarded draft %s.\n", v)
 		return nil
 	default:

@@ -69,6 +69,11 @@ func cmdImport(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 		if err := runAsJob(ctx, db, jobs.TypePublish, map[string]string{"by": "vrrec import --publish", "version": version}, fn); err != nil {
 			return err
 		}
+		detail := version
+		if *confirm {
+			detail += " (confirmed although it scores worse)"
+		}
+		auditCLI(ctx, db, log, "publish_catalog", detail+" (vrrec import --publish)")
 		published, live = true, version
 	}
 	path := describeDB(cfg)

@@ -31,6 +31,7 @@ Usage:
   vrrec extract-skills [--offline] [--out DIR] [--import]  re-extract course and app skills (LLM or vocabulary)
   vrrec build-graph [--clear] [--json]                 write the catalog into Neo4j (GRAPH_BACKEND=neo4j); print graph statistics
   vrrec student export|forget USER_ID                  export or delete everything stored about one student identity
+  vrrec staff list|add|role|disable|reset-password     manage staff accounts ("vrrec staff" for details)
 
 Configuration comes from the environment and a .env file; see README.md.
 `
@@ -94,6 +95,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdBuildGraph(ctx, cfg, log, rest, stdout, stderr)
 	case "student":
 		return cmdStudent(ctx, cfg, log, rest, stdout, stderr)
+	case "staff":
+		return cmdStaff(ctx, cfg, log, rest, stdin, stdout, stderr)
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)

@@ -90,11 +90,7 @@ func cmdStudent(ctx context.Context, cfg config.Config, log *slog.Logger, args [
 	}
 	defer db.Close()
 	svc, id := studentData(cfg, db), args[1]
-	audit := func(action, detail string) {
-		if err := db.Audit(ctx, vrrec.AuditEntry{Actor: "cli", Action: action, Detail: detail, Time: time.Now().UTC()}); err != nil {
-			log.Warn("audit entry not written", "err", err)
-		}
-	}
+	audit := func(action, detail string) { auditCLI(ctx, db, log, action, detail) }
 	if args[0] == "export" {
 		exp, err := svc.Export(ctx, id)
 		if err != nil {

@@ -105,12 +105,13 @@ func TestStudentCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	entries, _ := db.AuditEntries(context.Background(), 10)
+	entries, _ := db.AuditEntries(context.Background(), vrrec.AuditFilter{Limit: 10})
 	var actions []string
 	for _, e := range entries {
 		actions = append(actions, e.Actor+" "+e.Action+" "+e.Detail)
 	}
-	want := []string{"cli export_student student-1 (vrrec student export)", "cli forget_student student-1 (vrrec student forget)", "cli export_student student-1 (vrrec student export)"}
+	who := cliActor()
+	want := []string{who + " export_student student-1 (vrrec student export)", who + " forget_student student-1 (vrrec student forget)", who + " export_student student-1 (vrrec student export)"}
 	if len(actions) != 3 || actions[0] != want[0] || actions[1] != want[1] || actions[2] != want[2] {
 		t.Errorf("audit trail: %q", actions)
 	}

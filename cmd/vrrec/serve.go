@@ -179,9 +179,9 @@ func (m *Main) openRedis(context.Context) (err error) {
 }
 
 // startServer listens on PORT (and METRICS_ADDR) and serves until Close.
-func (m *Main) startServer(context.Context) error {
+func (m *Main) startServer(ctx context.Context) error {
 	m.registerMetrics()
-	srv, err := m.newServer()
+	srv, err := m.newServer(ctx)
 	if err != nil {
 		return err
 	}
@@ -196,12 +196,12 @@ func (m *Main) startServer(context.Context) error {
 	l := m.live.Current()
 	m.Log.Info("serving", "addr", m.ln.Addr().String(), "catalog", l.Source, "catalog_version", l.Version, "apps", len(l.Catalog.Apps),
 		"embedder", m.Config.Embedder, "database", describeDB(m.Config))
-	var ctx context.Context
-	ctx, m.stopServing = context.WithCancel(context.Background())
+	serving, stop := context.WithCancel(context.Background())
+	m.stopServing = stop
 	m.served = make(chan struct{})
 	go func() {
 		defer close(m.served)
-		m.serveErr = srv.Serve(ctx, m.ln)
+		m.serveErr = srv.Serve(serving, m.ln)
 	}()
 	return nil
 }
@@ -371,15 +371,20 @@ func (m *Main) settingsChanged(ctx context.Context, keys []string) {
 }
 
 // newServer is the HTTP server over everything Run opened.
-func (m *Main) newServer() (*web.Server, error) {
+func (m *Main) newServer(ctx context.Context) (*web.Server, error) {
 	cfg := m.Config
 	auth, err := admin.New(cfg.AdminPasswordHash, cfg.AdminPassword, m.secret, m.db)
 	if err != nil {
 		return nil, err
 	}
-	if !auth.Configured() {
-		m.Log.Warn("no admin configured: staff login answers 503 until ADMIN_PASSWORD_HASH (vrrec hash-password) is set")
+	if staff, err := m.db.StaffMembers(ctx); !auth.BootstrapConfigured() && cfg.OIDC.Issuer == "" && err == nil && len(staff) == 0 {
+		m.Log.Warn("no staff account: staff sign-in answers 503 until one is added (vrrec staff add) or ADMIN_PASSWORD_HASH (vrrec hash-password) is set")
 	}
+	signOn, err := newSSO(cfg.OIDC, m.secret)
+	if err != nil {
+		return nil, err
+	}
+	accounts := admin.NewAccounts(m.db)
 	limits, limitStore := newLimits(cfg, m.redis, m.Log, m.metrics)
 	data, err := m.dataJobs()
 	if err != nil {
@@ -392,6 +397,9 @@ func (m *Main) newServer() (*web.Server, error) {
 		Journal:         m.journal,
 		Observer:        m.metrics,
 		Admin:           auth,
+		Staff:           accounts,
+		SSO:             signOn,
+		SSOAccounts:     accounts,
 		Interactions:    m.db,
 		Feedback:        m.db,
 		Usage:           useReports,

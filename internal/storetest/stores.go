@@ -320,15 +320,43 @@ func Jobs(t *testing.T, open func(t *testing.T) vrrec.JobStore) {
 func Audit(t *testing.T, open func(t *testing.T) vrrec.AuditLog) {
 	ctx := context.Background()
 	s := open(t)
-	for i := 0; i < 3; i++ {
-		if err := s.Audit(ctx, vrrec.AuditEntry{Actor: "admin", Action: fmt.Sprint("action", i), Detail: "d", IP: "10.0.0.1",
+	actors := []string{"ada@uni.example", "grace@uni.example", "ada@uni.example", "cli:root"}
+	actions := []string{"login", "publish_catalog", "publish_catalog", "forget_student"}
+	for i := range actors {
+		if err := s.Audit(ctx, vrrec.AuditEntry{Actor: actors[i], Action: actions[i], Detail: fmt.Sprint("d", i), IP: "10.0.0.1",
 			Time: time.Date(2026, 11, 25, 9, 0, i, 0, time.UTC)}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	got, err := s.AuditEntries(ctx, 2)
-	if err != nil || len(got) != 2 || got[0].Action != "action2" || got[1].Action != "action1" || got[0].IP != "10.0.0.1" {
-		t.Errorf("audit: %+v, %v", got, err)
+	got, err := s.AuditEntries(ctx, vrrec.AuditFilter{Limit: 2})
+	if err != nil || len(got) != 2 || got[0].Detail != "d3" || got[1].Detail != "d2" || got[0].IP != "10.0.0.1" ||
+		got[0].Actor != "cli:root" || !got[0].Time.Equal(time.Date(2026, 11, 25, 9, 0, 3, 0, time.UTC)) {
+		t.Errorf("latest two: %+v, %v", got, err)
+	}
+	details := func(f vrrec.AuditFilter) string {
+		entries, err := s.AuditEntries(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range entries {
+			out = append(out, e.Detail)
+		}
+		return strings.Join(out, ",")
+	}
+	for _, c := range []struct {
+		f    vrrec.AuditFilter
+		want string
+	}{
+		{vrrec.AuditFilter{}, "d3,d2,d1,d0"},
+		{vrrec.AuditFilter{Actor: "ada@uni.example"}, "d2,d0"},
+		{vrrec.AuditFilter{Action: "publish_catalog"}, "d2,d1"},
+		{vrrec.AuditFilter{Actor: "ada@uni.example", Action: "publish_catalog"}, "d2"},
+		{vrrec.AuditFilter{Actor: "nobody"}, ""},
+	} {
+		if got := details(c.f); got != c.want {
+			t.Errorf("%+v: %s, want %s", c.f, got, c.want)
+		}
 	}
 }
 
@@ -345,6 +373,7 @@ func All[S vrrec.Store](t *testing.T, open func(t *testing.T) S) {
 	t.Run("config", func(t *testing.T) { Config(t, func(t *testing.T) vrrec.ConfigStore { return open(t) }) })
 	t.Run("jobs", func(t *testing.T) { Jobs(t, func(t *testing.T) vrrec.JobStore { return open(t) }) })
 	t.Run("audit", func(t *testing.T) { Audit(t, func(t *testing.T) vrrec.AuditLog { return open(t) }) })
+	t.Run("staff", func(t *testing.T) { Staff(t, func(t *testing.T) vrrec.StaffStore { return open(t) }) })
 	t.Run("feedback", func(t *testing.T) { Feedback(t, func(t *testing.T) vrrec.FeedbackStore { return open(t) }) })
 	t.Run("labeled queries", func(t *testing.T) {
 		LabeledQueries(t, func(t *testing.T) vrrec.LabeledQueryStore { return open(t) })

@@ -6,7 +6,7 @@
   'use strict';
 
   const $ = (id) => document.getElementById(id);
-  const VIEWS = { '/admin': 'dashboard', '/admin/data': 'data', '/admin/config': 'config' };
+  const VIEWS = { '/admin': 'dashboard', '/admin/data': 'data', '/admin/config': 'config', '/admin/staff': 'staff' };
   const view = VIEWS[location.pathname.replace(/\/+$/, '')] || 'dashboard';
   const PAGE = 20;
 
@@ -83,7 +83,7 @@
   // ---- Login ------------------------------------------------------------
 
   function showLogin() {
-    for (const id of ['view-dashboard', 'view-data', 'view-config']) $(id).hidden = true;
+    for (const section of document.querySelectorAll('section[id^="view-"]')) section.hidden = true;
     $('nav').hidden = true;
     $('login').hidden = false;
     stopPolling();
@@ -97,12 +97,12 @@
     button.disabled = true;
     $('login-error').textContent = '';
     try {
-      await api('POST', '/api/auth/login', { password: $('password').value });
+      await api('POST', '/api/auth/login', { email: $('email').value, password: $('password').value });
       $('password').value = '';
       $('login').hidden = true;
       await show();
     } catch (err) {
-      $('login-error').textContent = err.status === 401 ? 'Wrong password.' : err.message;
+      $('login-error').textContent = err.message;
       document.body.dataset.ready = 'login';
     } finally {
       button.disabled = false;
@@ -319,16 +319,9 @@
   // addSearchTopic adds a demand topic to APP_SEARCH_TOPICS, which the
   // "Search the web for apps" job on the data page searches.
   async function addSearchTopic(topic) {
-    const { settings } = await api('GET', '/api/admin/config');
-    const current = ((settings || []).find((s) => s.key === 'APP_SEARCH_TOPICS') || {}).value || '';
-    const topics = current.split(/[,\n]/).map((s) => s.trim()).filter(Boolean);
-    if (topics.some((s) => s.toLowerCase() === topic.toLowerCase())) {
-      $('demand-message').textContent = `"${topic}" is already an app search topic.`;
-      return;
-    }
-    topics.push(topic.replace(/[,\n]/g, ' '));
-    await api('POST', '/api/admin/config', { APP_SEARCH_TOPICS: topics.join('\n') });
-    $('demand-message').textContent = `"${topic}" added to the app search topics: run "Search the web for apps" on the data page.`;
+    const { added } = await api('POST', '/api/admin/demand/topics', { topic });
+    $('demand-message').textContent = added ? `"${topic}" added to the app search topics: run "Search the web for apps" on the data page.`
+      : `"${topic}" is already an app search topic.`;
   }
 
   let labeling = null;
@@ -357,7 +350,6 @@
     try {
       await api('POST', '/api/admin/labeled-queries', { query: labeling.query, relevant, acceptable, interaction_id: labeling.id });
       $('label-message').textContent = `Saved: ${relevant.length} relevant, ${acceptable.length} acceptable.`;
-      loadAudit().catch(fail);
     } catch (err) {
       $('label-message').textContent = err.message;
     }
@@ -404,7 +396,6 @@
       a.click();
       a.remove();
       $('student-status').textContent = 'Exported. The export is recorded in the staff actions.';
-      loadAudit().catch(fail);
     } catch (err) {
       fail(err);
     }
@@ -421,20 +412,11 @@
       const out = await api('DELETE', '/api/admin/students/' + encodeURIComponent(id));
       const r = out.removed || {};
       $('student-status').textContent = `Deleted: ${r.interactions || 0} interactions, ${r.messages || 0} messages.`;
-      await Promise.all([loadStats(), loadLogs(), loadAudit()]);
+      await Promise.all([loadStats(), loadLogs()]);
     } catch (err) {
       fail(err);
     }
   });
-
-  async function loadAudit() {
-    const { entries } = await api('GET', '/api/admin/audit?limit=20');
-    const body = clear($('audit').tBodies[0]);
-    if (!entries.length) body.appendChild(el('tr', {}, el('td', { colspan: 5, class: 'empty' }, 'No staff actions yet.')));
-    for (const a of entries) {
-      body.appendChild(el('tr', {}, el('td', {}, when(a.time)), el('td', {}, a.actor), el('td', {}, a.action), el('td', {}, a.detail || ''), el('td', { class: 'mono' }, a.ip)));
-    }
-  }
 
   // The usage reports fail on their own (the sentence model may be down):
   // each says so in its section, the rest of the dashboard stays.
@@ -456,7 +438,7 @@
   $('next').addEventListener('click', () => { logOffset += PAGE; loadLogs().catch(fail); });
 
   async function showDashboard() {
-    await Promise.all([loadStats(), loadUsage(), loadLogs(), loadAudit()]);
+    await Promise.all([loadStats(), loadUsage(), loadLogs()]);
   }
 
   // ---- Data -------------------------------------------------------------
@@ -824,6 +806,12 @@
 
   async function show() {
     notice('');
+    // Controls a role may not use are hidden (data-min-role, staff.css);
+    // the server checks every request's role anyway.
+    const { staff } = await api('GET', '/api/auth/check');
+    if (!staff) return showLogin();
+    document.body.dataset.role = staff.role;
+    $('whoami').textContent = `${staff.name} (${staff.role})`;
     $('nav').hidden = false;
     for (const a of document.querySelectorAll('#nav a')) {
       if (a.dataset.view === view) a.setAttribute('aria-current', 'page');
@@ -836,6 +824,7 @@
         await loadVersions();
       }
       if (view === 'config') await loadConfig();
+      if (view === 'staff') await window.vrrecStaffView();
       document.body.dataset.ready = view;
     } catch (err) {
       fail(err);

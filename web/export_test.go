@@ -1,0 +1,13 @@
+package web
+
+import "github.com/vrrec/vrrec"
+
+// AdminRouteRoles is every /api/admin route pattern with its least role,
+// for tests.
+func AdminRouteRoles() map[string]vrrec.Role {
+	out := map[string]vrrec.Role{}
+	for _, rt := range (&Server{}).adminRoutes() {
+		out[rt.pattern] = rt.role
+	}
+	return out
+}
