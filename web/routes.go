@@ -66,6 +66,7 @@ func (s *Server) routes() http.Handler {
 	staff.HandleFunc("GET /api/admin/data/versions", s.needData(s.listVersions))
 	staff.HandleFunc("GET /api/admin/data/versions/{version}", s.needData(s.getVersion))
 	staff.HandleFunc("POST /api/admin/data/versions/{version}/publish", s.needData(s.publishVersion))
+	staff.HandleFunc("GET /api/admin/data/versions/{version}/report", s.needData(s.importReport))
 	staff.HandleFunc("DELETE /api/admin/data/versions/{version}", s.needData(s.discardVersion))
 	staff.HandleFunc("GET /api/admin/jobs", s.needData(s.listJobs))
 	staff.HandleFunc("GET /api/admin/jobs/{id}", s.needData(s.getJob))

@@ -521,8 +521,12 @@
   function qualityText(q) {
     if (!q) return 'not measured';
     if (!(q.sets || []).length) return q.note || 'not measured';
-    return q.sets.map((d) => `${d.set}: ${d.live.ndcg_at_5.toFixed(3)} → ${d.draft.ndcg_at_5.toFixed(3)}${d.worse ? `, ${d.worse} worse` : ''}`).join('; ');
+    return q.sets.map((d) => (d.queries ? `${d.set}: ${d.live.ndcg_at_5.toFixed(3)} → ${d.draft.ndcg_at_5.toFixed(3)}${d.worse ? `, ${d.worse} worse` : ''}`
+      : `${d.set}: cannot be measured`)).join('; ');
   }
+
+  // qualityUnknown: no labeled set could be measured on both versions.
+  const qualityUnknown = (q) => !!q && !(q.sets || []).some((s) => s.queries > 0);
 
   let reviewing = '';
 
@@ -560,14 +564,26 @@
     const SHOWN = 50;
     for (const [k, label] of Object.entries(tables)) {
       const c = d.diff[k] || {};
+      const renamed = c.renamed || [];
       const rows = [...(c.added || []).map((x) => ['+', x]), ...(c.removed || []).map((x) => ['−', x]),
         ...(c.changed || []).map((x) => ['~', `${x.key} (${x.fields.join(', ')})`])];
-      if (!rows.length) continue;
+      if (!rows.length && !renamed.length) continue;
       const list = el('ul', { class: 'diff-list' });
       for (const [sign, text] of rows.slice(0, SHOWN)) list.appendChild(el('li', { class: 'diff-' + { '+': 'added', '−': 'removed', '~': 'changed' }[sign] }, `${sign} ${text}`));
       if (rows.length > SHOWN) list.appendChild(el('li', {}, `… and ${rows.length - SHOWN} more`));
-      const details = el('details', { 'data-table': k }, el('summary', {},
-        `${label}: ${(c.added || []).length} added, ${(c.removed || []).length} removed, ${(c.changed || []).length} changed`), list);
+      let counts = `${label}: ${(c.added || []).length} added, ${(c.removed || []).length} removed, ${(c.changed || []).length} changed`;
+      if (renamed.length) counts += `, ${renamed.length} same app, new id`;
+      const details = el('details', { 'data-table': k }, el('summary', {}, counts));
+      if (renamed.length) {
+        // The same app under another id style: neither added nor removed.
+        details.appendChild(el('p', { class: 'meta' }, 'Same app, new id (matched by name):'));
+        const same = el('ul', { class: 'diff-list', 'data-renamed': '' });
+        for (const r of renamed) {
+          same.appendChild(el('li', { class: 'diff-renamed' }, `= ${r.name}: ${r.from} → ${r.to}${r.fields.length ? ` (${r.fields.join(', ')})` : ''}`));
+        }
+        details.appendChild(same);
+      }
+      if (rows.length) details.appendChild(list);
       diff.appendChild(details);
     }
     if (!diff.firstChild) diff.appendChild(el('p', {}, 'No differences from the live version.'));
@@ -580,11 +596,18 @@
         el('th', {}, 'recall@8 live → this'), el('th', {}, 'worse'), el('th', {}, 'better'))));
       const tb = el('tbody', {});
       for (const s of q.sets) {
-        tb.appendChild(el('tr', {}, el('td', {}, `${s.set} (${s.queries})`), el('td', {}, `${s.live.ndcg_at_5.toFixed(3)} → ${s.draft.ndcg_at_5.toFixed(3)}`),
+        if (!s.queries) {
+          // A set whose labels name neither this version's apps nor the
+          // live one's cannot be measured: say so, never a score of 0.
+          tb.appendChild(el('tr', { class: 'unmeasured' }, el('td', {}, s.set), el('td', { colspan: 4 }, `Cannot be measured: ${s.note}`)));
+          continue;
+        }
+        const label = `${s.set} (${s.queries}${s.skipped ? `; ${s.skipped} left out, naming apps not in both versions` : ''})`;
+        tb.appendChild(el('tr', {}, el('td', {}, label), el('td', {}, `${s.live.ndcg_at_5.toFixed(3)} → ${s.draft.ndcg_at_5.toFixed(3)}`),
           el('td', {}, `${s.live.recall_at_8.toFixed(3)} → ${s.draft.recall_at_8.toFixed(3)}`), el('td', {}, s.worse), el('td', {}, s.better)));
       }
       table.appendChild(tb);
-      box.appendChild(table);
+      box.appendChild(el('div', { class: 'table-scroll' }, table));
       const worst = q.sets.flatMap((s) => s.worst || []);
       if (worst.length) {
         const list = el('ol', { id: 'review-worst' });
@@ -592,25 +615,67 @@
         box.appendChild(el('details', { open: '' }, el('summary', {}, 'Queries that got worse'), list));
       }
     }
-    const worse = v.state === 'draft' && q && q.worsened;
+    const draft = v.state === 'draft';
+    const worse = draft && q && q.worsened;
+    const unknown = draft && !worse && qualityUnknown(q);
     $('review-worse').hidden = !worse;
+    $('review-unknown').hidden = !unknown;
     $('review-confirm').checked = false;
+    $('review-confirm-unknown').checked = false;
     const publish = $('review-publish');
     publish.hidden = v.state === 'live';
     publish.textContent = v.state === 'earlier' ? 'Roll back to this version' : 'Publish';
-    publish.disabled = worse;
+    publish.disabled = worse || unknown;
+    reportOffset = 0;
+    $('review-report').hidden = !d.has_report;
+    if (d.has_report) await loadReport();
     $('review-discard').hidden = v.state !== 'draft';
     $('review-message').textContent = '';
     document.body.dataset.review = v.version;
   }
 
-  $('review-confirm').addEventListener('change', () => {
-    $('review-publish').disabled = !$('review-confirm').checked;
-  });
+  for (const id of ['review-confirm', 'review-confirm-unknown']) {
+    $(id).addEventListener('change', () => {
+      $('review-publish').disabled = !$(id).checked;
+    });
+  }
   $('review-publish').addEventListener('click', async () => {
     const version = reviewing;
     $('version-review').hidden = true;
-    await startJob('/api/admin/data/versions/' + encodeURIComponent(version) + '/publish', { confirm_worse: $('review-confirm').checked });
+    await startJob('/api/admin/data/versions/' + encodeURIComponent(version) + '/publish',
+      { confirm_worse: $('review-confirm').checked, confirm_unknown: $('review-confirm-unknown').checked });
+  });
+
+  // The import report of the version reviewed: every dropped, fixed and
+  // flagged row, a page at a time, and all of it as CSV.
+  const REPORT_PAGE = 50;
+  let reportOffset = 0;
+
+  async function loadReport() {
+    const base = '/api/admin/data/versions/' + encodeURIComponent(reviewing) + '/report';
+    const r = await api('GET', `${base}?offset=${reportOffset}&limit=${REPORT_PAGE}`);
+    $('report-csv').href = base + '?format=csv';
+    const files = Object.entries(r.read || {}).map(([f, n]) => `${f}: ${n} read, ${(r.kept || {})[f] ?? 0} kept`).join(' · ');
+    $('report-summary').textContent = `${r.dropped} rows dropped, ${r.fixed} fixed, ${r.flagged} apps flagged (kept, never recommended). ${files}`;
+    const body = clear($('report-rows').tBodies[0]);
+    if (!r.problems.length) body.appendChild(el('tr', {}, el('td', { colspan: 5, class: 'empty' }, 'No row had a problem.')));
+    for (const p of r.problems) {
+      body.appendChild(el('tr', { class: 'action-' + p.action }, el('td', {}, p.file), el('td', {}, p.index), el('td', { class: 'mono' }, p.id || ''),
+        el('td', {}, p.action), el('td', { class: 'query' }, p.reason)));
+    }
+    const last = Math.min(reportOffset + r.problems.length, r.total);
+    $('report-page').textContent = r.total === 0 ? '0 of 0' : `${reportOffset + 1}–${last} of ${r.total}`;
+    $('report-prev').disabled = reportOffset === 0;
+    $('report-next').disabled = last >= r.total;
+  }
+
+  $('report-prev').addEventListener('click', () => {
+    reportOffset = Math.max(0, reportOffset - REPORT_PAGE);
+    loadReport().catch(fail);
+  });
+  $('report-next').addEventListener('click', () => {
+    reportOffset += REPORT_PAGE;
+    loadReport().catch(fail);
   });
   $('review-discard').addEventListener('click', async () => {
     try {
@@ -741,7 +806,7 @@
       for (const p of problems.slice(0, SHOWN)) {
         items.appendChild(el('li', { class: 'problem' }, `${p.file} row ${p.index}${p.id ? ' (' + p.id + ')' : ''}: ${p.reason} [${p.action}]`));
       }
-      if (problems.length > SHOWN) items.appendChild(el('li', {}, `… and ${problems.length - SHOWN} more`));
+      if (problems.length > SHOWN) items.appendChild(el('li', {}, `… and ${problems.length - SHOWN} more: the draft's review below lists every one, with a CSV download`));
       const details = el('details', {}, el('summary', {}, `${problems.length} rows with problems`), items);
       details.open = problems.length <= 10;
       list.appendChild(el('li', {}, details));
@@ -758,6 +823,8 @@
     if (!files.length) return;
     const form = new FormData();
     for (const f of files) form.append('files', f, f.name);
+    const queries = $('import-queries').files;
+    if (queries.length) form.append('queries', queries[0], queries[0].name);
     startJob('/api/admin/data/import', form);
   });
   $('job-cancel').addEventListener('click', async () => {
