@@ -68,6 +68,9 @@ type Config struct {
 	Admin AdminAuth
 	// Interactions feeds the admin logs and stats.
 	Interactions vrrec.InteractionLog
+	// AppName returns the name of an app of the served catalog ("" when
+	// it is not there), shown beside its id on staff pages.
+	AppName func(id string) string
 	// Feedback keeps the students' votes (POST /api/feedback); Usage makes
 	// the staff's reports on votes and unmet demand; Labels keeps the
 	// questions staff label as evaluation queries.

@@ -395,6 +395,7 @@ func (m *Main) newServer() (*web.Server, error) {
 		Interactions:    m.db,
 		Feedback:        m.db,
 		Usage:           useReports,
+		AppName:         m.appName,
 		Labels:          eval.Stored{LabeledQueryStore: m.db, Catalog: func() *vrrec.Catalog { return m.live.Current().Catalog }},
 		Settings:        m.settings,
 		SettingsChanged: m.settingsChanged,

@@ -180,14 +180,19 @@
     container.appendChild(chart);
   }
 
-  function countList(list, counts) {
+  function countList(list, counts, label) {
     clear(list);
     if (!counts || counts.length === 0) {
       list.appendChild(el('li', { class: 'empty' }, 'None yet.'));
       return;
     }
-    for (const c of counts) list.appendChild(el('li', {}, el('span', {}, c.key || '(none)'), el('span', { class: 'count' }, c.count)));
+    for (const c of counts) list.appendChild(el('li', {}, el('span', {}, c.key ? (label ? label(c.key) : c.key) : '(none)'), el('span', { class: 'count' }, c.count)));
   }
+
+  // App names of the served catalog by id, from the staff API's
+  // app_names: staff read "Gravity Sketch (gravity-sketch)", not a slug.
+  const appNames = {};
+  const appLabel = (id) => (appNames[id] ? `${appNames[id]} (${id})` : id);
 
   // ---- Dashboard --------------------------------------------------------
 
@@ -218,7 +223,8 @@
     columnChart($('chart-days'), everyDay(s.interactions_per_day), 'Interactions per day');
     rowChart($('chart-latency'), s.latency_distribution, 'Answers per latency range');
     countList($('intents'), s.popular_intents);
-    countList($('top-apps'), s.most_recommended_apps);
+    Object.assign(appNames, s.app_names || {});
+    countList($('top-apps'), s.most_recommended_apps, appLabel);
     // Days whose rows were deleted (retention, a forgotten student) are
     // counted from their daily summaries.
     const n = s.summarized_days || 0;
@@ -231,6 +237,7 @@
     const q = new URLSearchParams({ limit: PAGE, offset: logOffset });
     if (logUser) q.set('user_id', logUser);
     const page = await api('GET', '/api/admin/logs?' + q);
+    Object.assign(appNames, page.app_names || {});
     logs = page.logs || [];
     const body = clear($('logs').tBodies[0]);
     if (logs.length === 0) {
@@ -239,15 +246,22 @@
     logs.forEach((it, i) => {
       body.appendChild(el('tr', {},
         el('td', {}, when(it.timestamp)),
-        el('td', { class: 'mono' }, (it.user_id || '').slice(0, 12)),
+        // The whole id: selectable to copy, a click shows only this user.
+        el('td', { class: 'user' }, it.user_id ? el('button', { type: 'button', class: 'link mono user-id', title: 'Show only this user',
+          onclick: () => filterUser(it.user_id) }, it.user_id) : '–'),
         el('td', { class: 'query' }, it.query),
         el('td', {}, it.intent),
         el('td', {}, String((it.recommended_apps || []).length)),
         el('td', {}, ms(it.latency_ms)),
         el('td', {}, el('button', { type: 'button', class: 'link', 'data-index': i, onclick: () => openDetail(it) }, 'Details'))));
     });
-    $('student').hidden = !logUser;
+    // Export and Delete only for an id that has something stored: a
+    // mistyped or partial id matches no one.
+    $('student').hidden = !logUser || page.total === 0;
     $('student-id').textContent = logUser;
+    $('student-none').hidden = !logUser || page.total > 0;
+    $('student-none').textContent = logUser && page.total === 0
+      ? `No interactions are stored for the user id "${logUser}": nothing to export or delete. Paste the whole id, or click one in the log.` : '';
     const last = Math.min(logOffset + logs.length, page.total);
     $('page-info').textContent = page.total === 0 ? '0 of 0' : `${logOffset + 1}–${last} of ${page.total}`;
     $('prev').disabled = logOffset === 0;
@@ -260,7 +274,7 @@
   }
 
   function voteRow(h, withAsked) {
-    const cells = [el('td', {}, h.name || h.key), el('td', {}, h.helpful), el('td', {}, h.not_helpful)];
+    const cells = [el('td', {}, h.name ? `${h.name} (${h.key})` : h.key), el('td', {}, h.helpful), el('td', {}, h.not_helpful)];
     if (withAsked) cells.push(el('td', {}, h.not_what_i_asked));
     return el('tr', {}, ...cells);
   }
@@ -279,7 +293,7 @@
     if (!(f.most_not_helpful || []).length) flagged.appendChild(el('li', { class: 'empty' }, 'None yet.'));
     for (const u of f.most_not_helpful || []) {
       const qs = el('ul', { class: 'questions' }, ...(u.questions || []).map((q) => el('li', {}, q)));
-      flagged.appendChild(el('li', {}, el('span', {}, `${u.name || u.app_id}: ${u.not_helpful} not helpful`), qs));
+      flagged.appendChild(el('li', {}, el('span', {}, `${u.name ? `${u.name} (${u.app_id})` : u.app_id}: ${u.not_helpful} not helpful`), qs));
     }
     const nwia = clear($('feedback-nwia'));
     if (!(f.not_what_i_asked || []).length) nwia.appendChild(el('li', { class: 'empty' }, 'None yet.'));
@@ -311,9 +325,50 @@
         el('td', {}, t.nothing_fits),
         el('td', {}, trend(t.trend || [])),
         el('td', { class: 'query' }, (t.examples || []).join(' · ')),
-        el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => addSearchTopic(t.topic).catch(fail),
+        el('td', {}, el('button', { type: 'button', class: 'link', 'data-add-topic': '', onclick: (e) => proposeTopic(e.target.closest('tr'), t.topic),
           'aria-label': `Search the web for apps about ${t.topic}` }, 'Add to app search'))));
     }
+  }
+
+  // cleanTopic turns a student's question into a search topic to propose:
+  // no asking words, filler or punctuation ("my wine tasting class lol"
+  // becomes "wine tasting"). Staff edit it before it is saved.
+  function cleanTopic(question) {
+    const filler = new Set(['i', 'im', "i'm", 'me', 'my', 'we', 'our', 'a', 'an', 'the', 'want', 'wanna', 'need', 'to', 'learn', 'learning',
+      'study', 'studying', 'practice', 'practise', 'about', 'for', 'with', 'some', 'any', 'app', 'apps', 'vr', 'game', 'games', 'class', 'classes',
+      'course', 'courses', 'lol', 'pls', 'please', 'plz', 'help', 'how', 'do', 'can', 'is', 'there', 'are', 'what', 'which', 'good', 'best',
+      'recommend', 'recommendations', 'something', 'stuff', 'thing', 'things', 'of', 'on', 'in', 'get', 'better', 'at', 'like', 'really', 'tho', 'haha']);
+    const words = question.toLowerCase().replace(/[^\p{L}\p{N}'\s-]+/gu, ' ').split(/\s+/).filter(Boolean);
+    const kept = words.filter((w) => !filler.has(w.replace(/'/g, '')) && !filler.has(w));
+    return (kept.length ? kept : words).join(' ').replace(/'/g, '').trim();
+  }
+
+  // proposeTopic opens, under a demand row, the topic to add to the app
+  // search, cleaned and editable; nothing is saved until staff save it.
+  function proposeTopic(row, topic) {
+    for (const open of document.querySelectorAll('#demand tr.propose')) open.remove();
+    const input = el('input', { id: 'topic-edit', 'aria-label': 'App search topic', maxlength: '120' });
+    input.value = cleanTopic(topic);
+    const save = el('button', { type: 'button', id: 'topic-save' }, 'Save topic');
+    const cancel = el('button', { type: 'button', class: 'secondary' }, 'Cancel');
+    const editor = el('tr', { class: 'propose' }, el('td', { colspan: 7 },
+      el('label', { for: 'topic-edit' }, `Topic to search the web for, from “${topic}”: `), input, ' ', save, ' ', cancel));
+    cancel.addEventListener('click', () => editor.remove());
+    save.addEventListener('click', async () => {
+      const value = input.value.trim();
+      if (!value) {
+        $('demand-message').textContent = 'Write a topic to search for.';
+        return;
+      }
+      try {
+        await addSearchTopic(value);
+        editor.remove();
+      } catch (err) {
+        fail(err);
+      }
+    });
+    row.after(editor);
+    input.focus();
   }
 
   // addSearchTopic adds a demand topic to APP_SEARCH_TOPICS, which the
@@ -328,7 +383,15 @@
     }
     topics.push(topic.replace(/[,\n]/g, ' '));
     await api('POST', '/api/admin/config', { APP_SEARCH_TOPICS: topics.join('\n') });
-    $('demand-message').textContent = `"${topic}" added to the app search topics: run "Search the web for apps" on the data page.`;
+    // Say whether the job can run now, and if not why, here on the page.
+    let job = 'run "Search the web for apps" on the data page.';
+    try {
+      const src = ((await api('GET', '/api/admin/data/status')).sources || {}).search_apps;
+      if (src && !src.ready) job = `"Search the web for apps" cannot run yet: ${src.about}`;
+    } catch (err) {
+      job = 'the data page runs "Search the web for apps".';
+    }
+    $('demand-message').textContent = `"${topic}" added to the app search topics; ${job}`;
   }
 
   let labeling = null;
@@ -339,7 +402,7 @@
       const name = 'grade-' + i;
       const radio = (grade, checked) => el('td', {}, el('input', Object.assign({ type: 'radio', name, value: grade, 'data-app': id,
         'aria-label': `${id}: ${grade}` }, checked ? { checked: '' } : {})));
-      body.appendChild(el('tr', {}, el('td', { class: 'mono' }, id), radio('relevant'), radio('acceptable'), radio('none', true)));
+      body.appendChild(el('tr', {}, el('td', {}, appLabel(id)), radio('relevant'), radio('acceptable'), radio('none', true)));
     });
     if (!(it.recommended_apps || []).length) body.appendChild(el('tr', {}, el('td', { colspan: 4, class: 'empty' }, 'No apps were shown: saving records that nothing fits.')));
   }
@@ -372,7 +435,7 @@
     add('Time', when(it.timestamp));
     add('Query', it.query);
     add('Intent', it.intent);
-    add('Recommended apps', (it.recommended_apps || []).join(', '));
+    add('Recommended apps', (it.recommended_apps || []).map(appLabel).join(', '));
     add('Latency', ms(it.latency_ms));
     add('User', it.user_id);
     add('Session', it.session_id);
@@ -407,6 +470,14 @@
       loadAudit().catch(fail);
     } catch (err) {
       fail(err);
+    }
+  });
+  $('student-copy').addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(logUser);
+      $('student-status').textContent = 'User id copied.';
+    } catch (err) {
+      $('student-status').textContent = 'Copying is not allowed here: select the id and copy it.';
     }
   });
   $('student-delete').addEventListener('click', () => {
@@ -698,11 +769,15 @@
     $('data-updated').textContent = s.updated_at ? when(s.updated_at) : 'never imported (embedded default catalog)';
     renderGraph(s.graph);
     renderHistory(s.jobs || []);
+    // A job that cannot run says why on the page, not only in a tooltip.
+    const why = clear($('jobs-unavailable'));
     for (const b of document.querySelectorAll('[data-source]')) {
       const src = (s.sources || {})[b.dataset.source] || {ready: false, about: 'Not available on this server'};
       b.disabled = !src.ready;
       b.title = src.about;
+      if (!src.ready) why.appendChild(el('li', { 'data-why': b.dataset.source }, `${b.textContent}: ${src.about}`));
     }
+    $('jobs-unavailable-box').hidden = !why.firstChild;
     if (s.current_job) {
       renderJob(s.current_job);
       watch(s.current_job.id);
