@@ -349,4 +349,5 @@ type Store interface {
 	AuditLog
 	FeedbackStore
 	LabeledQueryStore
+	LLMSpendStore
 }

@@ -171,6 +171,7 @@ func (s *Service) Answer(ctx context.Context, userID, sessionID, message string,
 		}
 		reply.Query, reply.Topic, reply.Apps = res.Query, Topic(res), Shown(res)
 		reply.ExplainedBy, reply.Understanding, reply.LLMFallback = res.ExplainedBy, res.Understanding, res.LLMFallback
+		reply.LLMBudgetSpent = res.LLMBudgetSpent
 		reply.NothingFits, reply.Language, reply.UnknownCourses = res.NothingFits, res.Language, res.UnknownCourses
 		if res.NothingFits {
 			reply.NearestAreas = res.NearestAreas

@@ -48,6 +48,7 @@ func (s *Server) routes() http.Handler {
 	staff.HandleFunc("GET /api/admin/config", s.adminConfig)
 	staff.HandleFunc("POST /api/admin/config", s.updateConfig)
 	staff.HandleFunc("GET /api/admin/audit", s.auditTrail)
+	staff.HandleFunc("GET /api/admin/llm-spend", s.llmSpend)
 	staff.HandleFunc("GET /api/admin/feedback", s.needUsage(s.feedbackReport))
 	staff.HandleFunc("GET /api/admin/demand", s.needUsage(s.demandReport))
 	staff.HandleFunc("GET /api/admin/labeled-queries", s.needUsage(s.labeledQueries))

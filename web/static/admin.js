@@ -526,8 +526,38 @@
   $('prev').addEventListener('click', () => { logOffset = Math.max(0, logOffset - PAGE); loadLogs().catch(fail); });
   $('next').addEventListener('click', () => { logOffset += PAGE; loadLogs().catch(fail); });
 
+  // loadSpend shows the language model's spend per day, from the usage its
+  // API reported, beside the daily budget; from 80 % a notice says what
+  // happens past it.
+  async function loadSpend() {
+    const n = (v) => Number(v).toLocaleString('en-US');
+    let r;
+    try {
+      r = await api('GET', '/api/admin/llm-spend?days=14');
+    } catch (err) {
+      if (err.status !== 401) $('llm-budget').textContent = err.message;
+      return;
+    }
+    const b = r.budget || {};
+    const limits = [b.tokens ? `${n(b.tokens)} tokens` : '', b.calls ? `${n(b.calls)} calls` : ''].filter(Boolean).join(' and ');
+    $('llm-budget').textContent = (limits ? `Daily budget: ${limits} (LLM_DAILY_TOKENS, LLM_DAILY_CALLS on the configuration page). ` : 'No daily budget is set (LLM_DAILY_TOKENS, LLM_DAILY_CALLS on the configuration page). ') +
+      `Today: ${n(r.today.calls)} calls, ${n(r.today.tokens)} tokens${limits ? ` (${Math.round(r.used * 100)} % of the budget)` : ''}.` +
+      (b.price_input || b.price_output ? '' : ' Set LLM_PRICE_INPUT and LLM_PRICE_OUTPUT to see the cost.');
+    const note = $('llm-notice');
+    note.hidden = !r.notice;
+    note.textContent = r.spent
+      ? 'Today\'s LLM budget is spent: answers come from retrieval alone, and say so, until the next day (UTC).'
+      : r.notice ? `${Math.round(r.used * 100)} % of today's LLM budget is spent: past it, answers come from retrieval alone until the next day (UTC).` : '';
+    const body = clear($('llm-spend').tBodies[0]);
+    if (!r.days.length) body.appendChild(el('tr', {}, el('td', { colspan: 5, class: 'empty' }, 'No calls to the language model in the last 14 days.')));
+    for (const d of [...r.days].reverse()) {
+      body.appendChild(el('tr', {}, el('td', {}, d.day), el('td', {}, n(d.calls)), el('td', {}, n(d.prompt_tokens)), el('td', {}, n(d.completion_tokens)),
+        el('td', {}, d.cost_usd === undefined ? '–' : '$' + d.cost_usd.toFixed(4))));
+    }
+  }
+
   async function showDashboard() {
-    await Promise.all([loadStats(), loadUsage(), loadLogs(), loadAudit()]);
+    await Promise.all([loadStats(), loadUsage(), loadLogs(), loadAudit(), loadSpend()]);
   }
 
   // ---- Data -------------------------------------------------------------
