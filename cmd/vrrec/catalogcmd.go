@@ -277,6 +277,11 @@ func printDiff(w io.Writer, version, live string, d catalog.Diff, rev vrrec.Revi
 			changed[i] = c.Key + " (" + strings.Join(c.Fields, ", ") + ")"
 		}
 		list("~", changed)
+		renamed := make([]string, len(t.c.Renamed))
+		for i, r := range t.c.Renamed {
+			renamed[i] = fmt.Sprintf("%s: %s → %s (same app, new id)", r.Name, r.From, r.To)
+		}
+		list("=", renamed)
 	}
 	var q eval.Quality
 	if len(rev.Quality) == 0 || json.Unmarshal(rev.Quality, &q) != nil {

@@ -7,6 +7,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/llm"
 	"github.com/vrrec/vrrec/metrics"
@@ -34,12 +35,17 @@ func (m *Main) useLLM(ctx context.Context) error {
 }
 
 // llmBudget is the model's daily budget, one for the process (rankers
-// come and go as staff change the model), kept in the database so every
-// instance shares it; its limits and prices are read from the effective
-// settings, so a change on the configuration page reaches every instance.
+// come and go as staff change the model), kept in Redis when there is one
+// and in the database otherwise, so every instance shares it; its limits
+// and prices are read from the effective settings, so a change on the
+// configuration page reaches every instance.
 func (m *Main) llmBudget() *llm.DailyBudget {
 	m.budgetOnce.Do(func() {
-		m.budget = &llm.DailyBudget{Store: m.db, Log: m.Log, Settings: func(ctx context.Context) llm.BudgetSettings {
+		var store vrrec.LLMSpendStore = m.db
+		if m.redis != nil {
+			store = &redis.LLMSpend{Client: m.redis}
+		}
+		m.budget = &llm.DailyBudget{Store: store, Log: m.Log, Settings: func(ctx context.Context) llm.BudgetSettings {
 			c := m.effective(ctx)
 			return llm.BudgetSettings{Tokens: c.LLMDailyTokens, Calls: c.LLMDailyCalls, PriceInput: c.LLMPriceInput, PriceOutput: c.LLMPriceOutput}
 		}}
