@@ -30,10 +30,13 @@ type Reply struct {
 	// ("Python", "origami"), as the answer quotes it.
 	Topic string `json:"topic,omitempty"`
 	// ExplainedBy is "llm" or "deterministic" for recommendations;
-	// LLMFallback marks a configured model that could not answer.
-	ExplainedBy   string `json:"explained_by,omitempty"`
-	Understanding string `json:"understanding,omitempty"`
-	LLMFallback   bool   `json:"llm_fallback,omitempty"`
+	// LLMFallback marks a configured model that could not answer, and
+	// LLMBudgetSpent one not asked because the day's budget is spent (the
+	// reply says so).
+	ExplainedBy    string `json:"explained_by,omitempty"`
+	Understanding  string `json:"understanding,omitempty"`
+	LLMFallback    bool   `json:"llm_fallback,omitempty"`
+	LLMBudgetSpent bool   `json:"llm_budget_spent,omitempty"`
 	// NothingFits says the catalog has nothing that clearly fits: Apps are
 	// the nearest weak matches, NearestAreas what the catalog covers
 	// nearby. Language is the query's language when the model reads

@@ -52,6 +52,18 @@ type Revision struct {
 	// sets beside the catalog live when it was made (eval.Quality as
 	// JSON); empty when it was not measured.
 	Quality json.RawMessage `json:"quality,omitempty"`
+	// Report is the validation report of the rows it was read from
+	// (catalog.Report as JSON: every dropped, fixed and flagged row); empty
+	// when it was not read from files.
+	Report json.RawMessage `json:"report,omitempty"`
+}
+
+// PublishConfirm is what staff acknowledged when publishing a draft: that
+// it scores worse than the live catalog, or that its quality could not be
+// measured (no labeled query applies to both).
+type PublishConfirm struct {
+	Worse   bool `json:"confirm_worse"`
+	Unknown bool `json:"confirm_unknown"`
 }
 
 // CatalogCounts sizes a catalog.
@@ -349,4 +361,5 @@ type Store interface {
 	StaffStore
 	FeedbackStore
 	LabeledQueryStore
+	LLMSpendStore
 }

@@ -198,6 +198,9 @@ type Result struct {
 	// LLMFallback is true when a model is configured but could not answer
 	// (timeout, error, open circuit), so the rules explained instead.
 	LLMFallback bool `json:"llm_fallback,omitempty"`
+	// LLMBudgetSpent is true when the model was not asked because the
+	// day's LLM budget is spent: the answer comes from retrieval alone.
+	LLMBudgetSpent bool `json:"llm_budget_spent,omitempty"`
 	// NothingFits says no app reached the confidence of a recommendation:
 	// the catalog has nothing for this topic, and Apps are the closest
 	// weak matches. NearestAreas names the skills apps develop that are

@@ -5,7 +5,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/vrrec/vrrec"
@@ -14,9 +16,10 @@ import (
 
 // Managed are the settings staff may change at run time, as in the old
 // system. A value stored in the database wins over the environment.
-// LLM_BASE_URL, CATALOG_SOURCE_URL, COURSE_CATALOG_URLS and
-// APP_SEARCH_TOPICS are this system's additions.
-var Managed = []string{"OPENROUTER_API_KEY", "OPENROUTER_MODEL", "LLM_BASE_URL", "FIRECRAWL_API_KEY", "TAVILY_API_KEY",
+// LLM_BASE_URL, the LLM budget and prices, CATALOG_SOURCE_URL,
+// COURSE_CATALOG_URLS and APP_SEARCH_TOPICS are this system's additions.
+var Managed = []string{"OPENROUTER_API_KEY", "OPENROUTER_MODEL", "LLM_BASE_URL",
+	"LLM_DAILY_TOKENS", "LLM_DAILY_CALLS", "LLM_PRICE_INPUT", "LLM_PRICE_OUTPUT", "FIRECRAWL_API_KEY", "TAVILY_API_KEY",
 	"MONGODB_URI", "NEO4J_URI", "CATALOG_SOURCE_URL", "COURSE_CATALOG_URLS", "APP_SEARCH_TOPICS"}
 
 // secret reports whether a managed setting must be masked when shown.
@@ -31,9 +34,30 @@ func applies(key string) string {
 		return "at the next start"
 	case "FIRECRAWL_API_KEY", "TAVILY_API_KEY", "COURSE_CATALOG_URLS", "APP_SEARCH_TOPICS", "CATALOG_SOURCE_URL":
 		return "at the next job that reads it"
+	case "LLM_DAILY_TOKENS", "LLM_DAILY_CALLS", "LLM_PRICE_INPUT", "LLM_PRICE_OUTPUT":
+		return "within 5 seconds on every instance"
 	default:
 		return "at once"
 	}
+}
+
+// valid checks a number setting's value (empty clears it), so a mistyped
+// budget is refused when saved rather than ignored where it is read.
+func valid(key, value string) error {
+	if value == "" {
+		return nil
+	}
+	switch key {
+	case "LLM_DAILY_TOKENS", "LLM_DAILY_CALLS":
+		if n, err := strconv.ParseInt(value, 10, 64); err != nil || n < 0 {
+			return vrrec.Errorf(vrrec.EINVALID, "%s: want a whole number, 0 for no limit, got %q", key, value)
+		}
+	case "LLM_PRICE_INPUT", "LLM_PRICE_OUTPUT":
+		if f, err := strconv.ParseFloat(value, 64); err != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+			return vrrec.Errorf(vrrec.EINVALID, "%s: want US dollars per million tokens like 0.10, got %q", key, value)
+		}
+	}
+	return nil
 }
 
 // Settings reads and changes the managed settings. Secrets are stored
@@ -217,6 +241,9 @@ func (s *Settings) Update(ctx context.Context, values map[string]string) ([]stri
 		}
 		if len(v) > 2000 {
 			return nil, vrrec.Errorf(vrrec.EINVALID, "%s is too long", k)
+		}
+		if err := valid(k, v); err != nil {
+			return nil, err
 		}
 		change[k] = v
 	}

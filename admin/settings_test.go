@@ -131,3 +131,23 @@ func TestSecretsAreEncryptedAtRest(t *testing.T) {
 		t.Errorf("clear legacy value: %q", v)
 	}
 }
+
+// A mistyped budget or price is refused when saved, with nothing stored.
+func TestBudgetSettingsAreChecked(t *testing.T) {
+	ctx := context.Background()
+	s, err := admin.NewSettings(store(t), func(string) string { return "" }, secretKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range map[string]string{"LLM_DAILY_TOKENS": "1e6", "LLM_DAILY_CALLS": "-1", "LLM_PRICE_INPUT": "cheap", "LLM_PRICE_OUTPUT": "NaN"} {
+		if _, err := s.Update(ctx, map[string]string{k: v, "OPENROUTER_MODEL": "m"}); vrrec.ErrorCode(err) != vrrec.EINVALID || !strings.Contains(vrrec.ErrorMessage(err), k) {
+			t.Errorf("%s=%q: %v, want EINVALID naming it", k, v, err)
+		}
+	}
+	if v, _ := s.Effective(ctx, "OPENROUTER_MODEL"); v != "" {
+		t.Errorf("a refused update stored OPENROUTER_MODEL=%q", v)
+	}
+	if changed, err := s.Update(ctx, map[string]string{"LLM_DAILY_TOKENS": "200000", "LLM_PRICE_INPUT": "0.10"}); err != nil || len(changed) != 2 {
+		t.Errorf("a valid budget: %v, %v", changed, err)
+	}
+}

@@ -12,7 +12,10 @@ import (
 
 // Diff is what one catalog changes against another: rows added, removed
 // and changed, by table. Rows are named by their id (apps, courses), name
-// (skills) or "source → skill" (mappings).
+// (skills) or "source → skill" (mappings). An app whose id changed but
+// whose name is the same (appNameKey: "Beat_Saber" and "beat-saber") is
+// neither added nor removed but Renamed, and its skill links are compared
+// under its new id.
 type Diff struct {
 	Apps         Changes `json:"apps"`
 	Courses      Changes `json:"courses"`
@@ -26,6 +29,18 @@ type Changes struct {
 	Added   []string  `json:"added"`
 	Removed []string  `json:"removed"`
 	Changed []Changed `json:"changed"`
+	// Renamed lists rows found in both under another id: the same app
+	// with a new id (apps only).
+	Renamed []Renamed `json:"renamed"`
+}
+
+// Renamed is a row whose id changed: From in the old catalog, To in the
+// new one, matched by Name; Fields are the other fields that differ.
+type Renamed struct {
+	Name   string   `json:"name"`
+	From   string   `json:"from"`
+	To     string   `json:"to"`
+	Fields []string `json:"fields"`
 }
 
 // Changed is a row in both catalogs whose fields differ.
@@ -45,14 +60,25 @@ func (d Diff) Empty() bool {
 }
 
 // Count is the number of rows that differ.
-func (c Changes) Count() int { return len(c.Added) + len(c.Removed) + len(c.Changed) }
+func (c Changes) Count() int {
+	return len(c.Added) + len(c.Removed) + len(c.Changed) + len(c.Renamed)
+}
+
+// RenamedIDs maps each renamed row's old id to its new one.
+func (c Changes) RenamedIDs() map[string]string {
+	out := make(map[string]string, len(c.Renamed))
+	for _, r := range c.Renamed {
+		out[r.From] = r.To
+	}
+	return out
+}
 
 func (d Diff) tables() []Changes {
 	return []Changes{d.Apps, d.Courses, d.Skills, d.CourseSkills, d.AppSkills}
 }
 
 // Summary is the diff in one line for logs and the audit trail: "apps +3
-// -1 ~2; skills +10".
+// -1 ~2 =4 (same app, new id); skills +10".
 func (d Diff) Summary() string {
 	names := []string{"apps", "courses", "skills", "course skills", "app skills"}
 	var parts []string
@@ -69,6 +95,9 @@ func (d Diff) Summary() string {
 				p = append(p, fmt.Sprintf("%s%d", n.sign, n.count))
 			}
 		}
+		if n := len(c.Renamed); n > 0 {
+			p = append(p, fmt.Sprintf("=%d (same app, new id)", n))
+		}
 		parts = append(parts, names[i]+" "+strings.Join(p, " "))
 	}
 	if len(parts) == 0 {
@@ -80,13 +109,60 @@ func (d Diff) Summary() string {
 // Compare returns what to changes against from.
 func Compare(from, to *vrrec.Catalog) Diff {
 	mappingKey := func(m vrrec.Mapping) string { return m.SourceID + " → " + m.SkillName }
+	apps := compareRows(from.Apps, to.Apps, func(a vrrec.VRApp) string { return a.AppID })
+	renameRows(&apps, from.Apps, to.Apps, func(a vrrec.VRApp) string { return a.AppID },
+		func(a vrrec.VRApp) (string, string) { return a.Name, appNameKey(a.Name) }, "app_id")
+	// A renamed app's links count under its new id.
+	renamed := apps.RenamedIDs()
+	oldAppSkills := slices.Clone(from.AppSkills)
+	for i, m := range oldAppSkills {
+		if id, ok := renamed[m.SourceID]; ok {
+			oldAppSkills[i].SourceID = id
+		}
+	}
 	return Diff{
-		Apps:         compareRows(from.Apps, to.Apps, func(a vrrec.VRApp) string { return a.AppID }),
+		Apps:         apps,
 		Courses:      compareRows(from.Courses, to.Courses, func(c vrrec.Course) string { return c.CourseID }),
 		Skills:       compareRows(from.Skills, to.Skills, func(s vrrec.Skill) string { return s.Name }),
 		CourseSkills: compareRows(from.CourseSkills, to.CourseSkills, mappingKey),
-		AppSkills:    compareRows(from.AppSkills, to.AppSkills, mappingKey),
+		AppSkills:    compareRows(oldAppSkills, to.AppSkills, mappingKey),
 	}
+}
+
+// renameRows moves the removed and added rows that name the same thing
+// (exactly one row on each side with the same non-empty name key) to
+// c.Renamed; idField is the JSON name of the id, left out of the fields
+// that differ.
+func renameRows[T any](c *Changes, from, to []T, key func(T) string, name func(T) (shown, key string), idField string) {
+	byName := func(rows []T, ids []string) map[string][]T {
+		want := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			want[id] = true
+		}
+		out := map[string][]T{}
+		for _, r := range rows {
+			if _, k := name(r); k != "" && want[key(r)] {
+				out[k] = append(out[k], r)
+			}
+		}
+		return out
+	}
+	gone, came := byName(from, c.Removed), byName(to, c.Added)
+	moved := map[string]bool{}
+	for k, olds := range gone {
+		news := came[k]
+		if len(olds) != 1 || len(news) != 1 {
+			continue
+		}
+		before, after := olds[0], news[0]
+		fields := slices.DeleteFunc(changedFields(before, after), func(f string) bool { return f == idField })
+		shown, _ := name(after)
+		c.Renamed = append(c.Renamed, Renamed{Name: shown, From: key(before), To: key(after), Fields: nonNil(fields)})
+		moved[key(before)], moved[key(after)] = true, true
+	}
+	c.Added = slices.DeleteFunc(c.Added, func(id string) bool { return moved[id] })
+	c.Removed = slices.DeleteFunc(c.Removed, func(id string) bool { return moved[id] })
+	slices.SortFunc(c.Renamed, func(a, b Renamed) int { return strings.Compare(a.From, b.From) })
 }
 
 // compareRows matches rows by key; the lists come out sorted.
@@ -95,7 +171,7 @@ func compareRows[T any](from, to []T, key func(T) string) Changes {
 	for _, r := range from {
 		old[key(r)] = r
 	}
-	c := Changes{Added: []string{}, Removed: []string{}, Changed: []Changed{}}
+	c := Changes{Added: []string{}, Removed: []string{}, Changed: []Changed{}, Renamed: []Renamed{}}
 	seen := make(map[string]bool, len(to))
 	for _, r := range to {
 		k := key(r)

@@ -24,6 +24,10 @@ func Topic(res *vrrec.Result) string {
 	return rag.Interest(res.Query)
 }
 
+// BudgetSpentNote ends a reply the language model did not explain because
+// the day's LLM budget is spent.
+const BudgetSpentNote = "_Today's budget for AI-written explanations is used up, so these picks and reasons come from our search alone._"
+
 // FormatReply renders a result as the chat reply in markdown: Top Picks
 // (probability of fitting at least rag.TopPickMin, up to five), Also Consider
 // (rag.FitMin to rag.TopPickMin, up to three; they become the picks when no app
@@ -158,6 +162,9 @@ func oneNeedReply(res *vrrec.Result) string {
 		}
 	}
 	b.WriteString("\n_Match percentages estimate how likely each app fits what you asked._\n")
+	if res.LLMBudgetSpent {
+		b.WriteString(BudgetSpentNote + "\n")
+	}
 	b.WriteString("Want details on any app? Just ask!")
 	return b.String()
 }

@@ -327,6 +327,7 @@ func pickFrom(eng Engine, prev *vrrec.Message, ord int) *vrrec.VRApp {
 func (s *Service) fill(reply *vrrec.Reply, res *vrrec.Result, query string) {
 	reply.Query, reply.Topic, reply.Apps = query, Topic(res), Shown(res)
 	reply.ExplainedBy, reply.Understanding, reply.LLMFallback = res.ExplainedBy, res.Understanding, res.LLMFallback
+	reply.LLMBudgetSpent = res.LLMBudgetSpent
 	reply.NothingFits, reply.Language, reply.UnknownCourses = res.NothingFits, res.Language, res.UnknownCourses
 	reply.Constraints = res.Constraints
 	if res.Translated != "" {

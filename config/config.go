@@ -95,6 +95,14 @@ type Config struct {
 	LLMTimeout  time.Duration // LLM_TIMEOUT, one answer with retries, default 30s
 	LLMCacheTTL time.Duration // LLM_CACHE_TTL, default 24h
 	llmBaseSet  bool
+	// The model's daily budget, shared by every instance: LLM_DAILY_TOKENS
+	// (prompt and completion tokens) and LLM_DAILY_CALLS per UTC day, 0
+	// (the default) for no limit; past either, answers come from retrieval
+	// alone until the next day. LLM_PRICE_INPUT and LLM_PRICE_OUTPUT are
+	// US dollars per million prompt and completion tokens, for the cost on
+	// the dashboard (0: not shown). Staff may set all four at run time.
+	LLMDailyTokens, LLMDailyCalls int64
+	LLMPriceInput, LLMPriceOutput float64
 
 	// MongoDBURI moves the catalog, sessions, interaction logs and settings
 	// from the embedded SQLite file to MongoDB: MONGODB_URI, default empty.
@@ -272,6 +280,22 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.LLMCacheTTL, err = time.ParseDuration(get("LLM_CACHE_TTL", "24h")); err != nil || c.LLMCacheTTL <= 0 {
 		errs = append(errs, fmt.Errorf("LLM_CACHE_TTL: want a positive duration like 24h, got %q", getenv("LLM_CACHE_TTL")))
+	}
+	for _, l := range []struct {
+		name string
+		dst  *int64
+	}{{"LLM_DAILY_TOKENS", &c.LLMDailyTokens}, {"LLM_DAILY_CALLS", &c.LLMDailyCalls}} {
+		if *l.dst, err = strconv.ParseInt(get(l.name, "0"), 10, 64); err != nil || *l.dst < 0 {
+			errs = append(errs, fmt.Errorf("%s: want a whole number, 0 for no limit, got %q", l.name, getenv(l.name)))
+		}
+	}
+	for _, p := range []struct {
+		name string
+		dst  *float64
+	}{{"LLM_PRICE_INPUT", &c.LLMPriceInput}, {"LLM_PRICE_OUTPUT", &c.LLMPriceOutput}} {
+		if *p.dst, err = strconv.ParseFloat(get(p.name, "0"), 64); err != nil || *p.dst < 0 || math.IsNaN(*p.dst) || math.IsInf(*p.dst, 0) {
+			errs = append(errs, fmt.Errorf("%s: want US dollars per million tokens like 0.10, 0 when unknown, got %q", p.name, getenv(p.name)))
+		}
 	}
 	if c.ChatTimeout, err = time.ParseDuration(get("CHAT_TIMEOUT", "45s")); err != nil || c.ChatTimeout <= 0 || c.ChatTimeout > MaxChatTimeout {
 		errs = append(errs, fmt.Errorf("CHAT_TIMEOUT: want a duration from 1s to %s, got %q", MaxChatTimeout, getenv("CHAT_TIMEOUT")))

@@ -39,8 +39,14 @@ func Builtin() (map[string]*Set, error) {
 // draft.
 type Delta struct {
 	Set string `json:"set"`
-	// Queries is how many queries were compared.
-	Queries int    `json:"queries"`
+	// Queries is how many queries were compared; 0 when the set could not
+	// be measured on one of the versions (Note says why, and the scores
+	// are zero values, not measurements).
+	Queries int `json:"queries"`
+	// Skipped counts the queries left out because the apps they name are
+	// not in both versions, so no score of theirs would compare the two.
+	Skipped int    `json:"skipped"`
+	Note    string `json:"note,omitempty"`
 	Live    Scores `json:"live"`
 	Draft   Scores `json:"draft"`
 	// Worse and Better count queries whose score moved by more than
@@ -125,43 +131,162 @@ func honesty(q QueryResult) float64 {
 
 func top(ids []string) []string { return slices.Clone(ids[:min(5, len(ids))]) }
 
-// Quality is how a draft catalog scores beside the live one on every
-// labeled set that fits the live catalog.
+// Quality is how a draft catalog scores beside the live one on the
+// labeled sets that apply to both.
 type Quality struct {
 	Sets []Delta `json:"sets"`
 	// Worsened is set when any set scores worse on the draft.
 	Worsened bool `json:"worsened"`
-	// Note says why nothing was measured, when nothing was.
+	// Note says why nothing was measured, when no set was given.
 	Note string `json:"note,omitempty"`
 }
 
-// Measure runs the sets that fit the live catalog (every labeled app in
-// it) on both recommenders and compares them. Labeled apps the draft lacks
-// count as missed there.
-func Measure(ctx context.Context, liveCat *vrrec.Catalog, live, draft vrrec.Recommender, sets map[string]*Set) (Quality, error) {
+// Unknown reports whether no set could be measured on both versions: the
+// draft's quality is unknown, which is not the same as worse.
+func (q Quality) Unknown() bool {
+	return !slices.ContainsFunc(q.Sets, func(d Delta) bool { return d.Queries > 0 })
+}
+
+// Versions are the two catalogs Measure compares and their recommenders.
+// Renamed maps the live id of an app the draft keeps under a new id to
+// that id (catalog.Changes.RenamedIDs), so a label naming either id names
+// the app in both.
+type Versions struct {
+	LiveCatalog, DraftCatalog *vrrec.Catalog
+	Live, Draft               vrrec.Recommender
+	Renamed                   map[string]string
+}
+
+// Measure runs every set on both versions and compares them, on the
+// queries that apply to both: a labeled query applies when at least one
+// app it names is in each version (its other apps count as missed where
+// they are absent, so a draft dropping an app scores worse); a query with
+// no apps (an unsupported topic) applies when most of the set's labeled
+// apps are in both, since on another catalog the topic may be served. A
+// set with no query that applies is reported with a note saying which
+// version its labels do not name, not scored.
+func Measure(ctx context.Context, v Versions, sets map[string]*Set) (Quality, error) {
 	q := Quality{Sets: []Delta{}}
+	m := newMapping(v)
 	for _, name := range slices.Sorted(maps.Keys(sets)) {
-		s := sets[name]
-		if s.Check(liveCat) != nil {
+		liveSet, draftSet, d := m.split(name, sets[name])
+		if d.Queries == 0 {
+			q.Sets = append(q.Sets, d)
 			continue
 		}
-		before, err := Run(ctx, live, s)
+		before, err := Run(ctx, v.Live, liveSet)
 		if err != nil {
 			return Quality{}, fmt.Errorf("measure the live catalog on %s: %w", name, err)
 		}
-		after, err := Run(ctx, draft, s)
+		after, err := Run(ctx, v.Draft, draftSet)
 		if err != nil {
 			return Quality{}, fmt.Errorf("measure the draft on %s: %w", name, err)
 		}
-		d, err := Compare(name, before, after)
+		measured, err := Compare(name, before, after)
 		if err != nil {
 			return Quality{}, err
 		}
-		q.Sets = append(q.Sets, d)
-		q.Worsened = q.Worsened || d.Worsened()
+		measured.Skipped = d.Skipped
+		q.Sets = append(q.Sets, measured)
+		q.Worsened = q.Worsened || measured.Worsened()
 	}
 	if len(q.Sets) == 0 {
-		q.Note = "no labeled query set fits the live catalog (their apps are not in it), so quality was not measured"
+		q.Note = "no labeled queries to measure with: label a few from the log"
 	}
 	return q, nil
+}
+
+// NotLabeled is the advice of a set that names none of a version's apps.
+const NotLabeled = "label a few from the log"
+
+// mapping resolves a labeled app id to each version's id of that app.
+type mapping struct {
+	live, draft map[string]string
+}
+
+func newMapping(v Versions) mapping {
+	m := mapping{live: map[string]string{}, draft: map[string]string{}}
+	for _, a := range v.LiveCatalog.Apps {
+		m.live[a.AppID] = a.AppID
+	}
+	for _, a := range v.DraftCatalog.Apps {
+		m.draft[a.AppID] = a.AppID
+	}
+	for from, to := range v.Renamed {
+		if _, ok := m.live[from]; ok {
+			if _, ok := m.draft[to]; ok {
+				m.draft[from], m.live[to] = to, from
+			}
+		}
+	}
+	return m
+}
+
+// split returns the queries of s that apply to both versions, with their
+// labels in each version's ids, and a Delta counting them (Queries,
+// Skipped, and a Note when none applies).
+func (m mapping) split(name string, s *Set) (live, draft *Set, d Delta) {
+	live, draft = &Set{Catalog: s.Catalog}, &Set{Catalog: s.Catalog}
+	d = Delta{Set: name, Worst: []QueryDelta{}}
+	var labeled, inBoth, anyLive, anyDraft int
+	for _, q := range s.Queries {
+		for _, id := range q.labeled() {
+			_, l := m.live[id]
+			_, r := m.draft[id]
+			labeled++
+			if l && r {
+				inBoth++
+			}
+			if l {
+				anyLive++
+			}
+			if r {
+				anyDraft++
+			}
+		}
+	}
+	mostlyShared := labeled > 0 && 2*inBoth >= labeled
+	for _, q := range s.Queries {
+		applies := mostlyShared
+		if !q.Unsupported() {
+			applies = slices.ContainsFunc(q.labeled(), func(id string) bool { _, ok := m.live[id]; return ok }) &&
+				slices.ContainsFunc(q.labeled(), func(id string) bool { _, ok := m.draft[id]; return ok })
+		}
+		if !applies {
+			d.Skipped++
+			continue
+		}
+		live.Queries = append(live.Queries, q.in(m.live))
+		draft.Queries = append(draft.Queries, q.in(m.draft))
+	}
+	d.Queries = len(live.Queries)
+	switch {
+	case d.Queries > 0:
+	case anyLive == 0 && anyDraft == 0:
+		d.Note = "no labeled queries name either version's apps: " + NotLabeled
+	case anyDraft == 0:
+		d.Note = "no labeled queries name this draft's apps, so its quality cannot be measured: " + NotLabeled
+	case anyLive == 0:
+		d.Note = "no labeled queries name the live catalog's apps, so there is nothing to compare with: " + NotLabeled
+	default:
+		d.Note = "no labeled query names apps of both versions: " + NotLabeled
+	}
+	return live, draft, d
+}
+
+// labeled returns the ids the query names, relevant then acceptable.
+func (q Query) labeled() []string { return append(slices.Clip(q.Relevant), q.Acceptable...) }
+
+// in returns q with its labels in a version's ids; an app the version
+// lacks keeps its id, which the version never retrieves (a miss).
+func (q Query) in(ids map[string]string) Query {
+	tr := func(labels []string) []string {
+		out := make([]string, len(labels))
+		for i, id := range labels {
+			out[i] = cmp.Or(ids[id], id)
+		}
+		return out
+	}
+	q.Relevant, q.Acceptable = tr(q.Relevant), tr(q.Acceptable)
+	return q
 }

@@ -2,6 +2,8 @@ package eval_test
 
 import (
 	"context"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/vrrec/vrrec/catalog"
@@ -83,10 +85,11 @@ func TestMeasureSeesAnAppRemoved(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The draft loses every app labeled relevant for the first query.
+	// The draft loses the first app labeled relevant for the first
+	// queries; their other apps are still there, so they still apply.
 	gone := map[string]bool{}
-	for _, id := range sets["default"].Queries[0].Relevant {
-		gone[id] = true
+	for _, q := range sets["default"].Queries[:5] {
+		gone[q.Relevant[0]] = true
 	}
 	draft := *live
 	draft.Apps = nil
@@ -103,11 +106,11 @@ func TestMeasureSeesAnAppRemoved(t *testing.T) {
 	}
 	only := map[string]*eval.Set{"default": sets["default"]}
 	liveEng := testenv.Engine(t, live)
-	q, err := eval.Measure(context.Background(), live, liveEng, testenv.Engine(t, &draft), only)
+	q, err := eval.Measure(context.Background(), eval.Versions{LiveCatalog: live, DraftCatalog: &draft, Live: liveEng, Draft: testenv.Engine(t, &draft)}, only)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(q.Sets) != 1 || !q.Worsened || q.Sets[0].Worse == 0 || q.Sets[0].Worst[0].Query == "" {
+	if len(q.Sets) != 1 || !q.Worsened || q.Unknown() || q.Sets[0].Worse == 0 || q.Sets[0].Worst[0].Query == "" {
 		t.Fatalf("quality %+v: want the default set measured and worse", q)
 	}
 	found := false
@@ -115,15 +118,62 @@ func TestMeasureSeesAnAppRemoved(t *testing.T) {
 		found = found || w.Query == sets["default"].Queries[0].Query
 	}
 	if !found {
-		t.Errorf("the query whose apps were removed is not among the worst: %+v", q.Sets[0].Worst)
+		t.Errorf("the query whose app was removed is not among the worst: %+v", q.Sets[0].Worst)
 	}
-	same, err := eval.Measure(context.Background(), live, liveEng, liveEng, only)
-	if err != nil || same.Worsened || same.Sets[0].Worse != 0 {
+	same, err := eval.Measure(context.Background(), eval.Versions{LiveCatalog: live, DraftCatalog: live, Live: liveEng, Draft: liveEng}, only)
+	if err != nil || same.Worsened || same.Sets[0].Worse != 0 || same.Sets[0].Queries != len(sets["default"].Queries) {
 		t.Errorf("the live catalog against itself: %+v, %v", same, err)
 	}
-	// A catalog no set fits is not measured, and says so.
-	none, err := eval.Measure(context.Background(), &draft, liveEng, liveEng, only)
-	if err != nil || len(none.Sets) != 0 || none.Note == "" || none.Worsened {
-		t.Errorf("a catalog no set fits: %+v, %v", none, err)
+}
+
+// TestMeasureAcrossIDStyles: the old system's catalog as a draft of the
+// embedded one. The built-in default set reaches the draft's apps through
+// the apps kept under new ids, so its scores there are not zero; the
+// upstream set names the live catalog's apps only through those, and a
+// set naming none of the draft's apps says it cannot be measured rather
+// than scoring 0.
+func TestMeasureAcrossIDStyles(t *testing.T) {
+	sets, err := eval.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft, _, err := catalog.ReadDir(os.DirFS(testenv.UpstreamData(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := eval.Versions{LiveCatalog: live, DraftCatalog: draft, Live: testenv.Engine(t, live), Draft: testenv.Engine(t, draft),
+		Renamed: catalog.Compare(live, draft).Apps.RenamedIDs()}
+	q, err := eval.Measure(context.Background(), v, sets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q.Sets) != 2 || q.Unknown() {
+		t.Fatalf("quality %+v: want both sets measured", q)
+	}
+	for _, d := range q.Sets {
+		t.Logf("%s: %d queries, %d skipped: nDCG@5 %.3f → %.3f", d.Set, d.Queries, d.Skipped, d.Live.NDCGAt5, d.Draft.NDCGAt5)
+		if d.Queries == 0 || d.Skipped == 0 || d.Draft.NDCGAt5 == 0 || d.Live.NDCGAt5 == 0 {
+			t.Errorf("%s: %+v: want the queries naming apps of both measured, the others skipped, neither score 0", d.Set, d)
+		}
+	}
+
+	// Without the apps kept under new ids, the upstream set names nothing
+	// in the live catalog.
+	v.Renamed = nil
+	q, err = eval.Measure(context.Background(), v, map[string]*eval.Set{"upstream": sets["upstream"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !q.Unknown() || q.Worsened || q.Sets[0].Queries != 0 || !strings.Contains(q.Sets[0].Note, "live catalog's apps") {
+		t.Errorf("a set naming none of the live apps: %+v", q)
+	}
+	v.LiveCatalog, v.DraftCatalog, v.Live, v.Draft = draft, live, v.Draft, v.Live
+	q, err = eval.Measure(context.Background(), v, map[string]*eval.Set{"upstream": sets["upstream"]})
+	if err != nil || !q.Unknown() || !strings.Contains(q.Sets[0].Note, "this draft's apps") || !strings.Contains(q.Sets[0].Note, eval.NotLabeled) {
+		t.Errorf("a set naming none of the draft's apps: %+v, %v", q, err)
 	}
 }

@@ -14,7 +14,10 @@ import (
 // students really asked (the log's detail view); its queries are of kind
 // KindFromUse and in the test split, since nothing is fitted on them.
 const (
-	FromUse     = "from use"
+	FromUse = "from use"
+	// Uploaded names a query file staff send with catalog files, measured
+	// on that draft only.
+	Uploaded    = "uploaded"
 	KindFromUse = "from-use"
 )
 

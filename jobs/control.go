@@ -2,12 +2,14 @@ package jobs
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/catalog"
+	"github.com/vrrec/vrrec/eval"
 )
 
 // Control is what the staff dashboard asks of the data-management jobs
@@ -24,8 +26,16 @@ type Control struct {
 // fails with EINVALID before anything starts, then starts importing them.
 // The report (*catalog.Report) lists every row problem by file and row, for
 // the response; the job reads the files again under the job lock, over the
-// catalog stored by then.
-func (c Control) Import(ctx context.Context, files map[string][]byte) (job vrrec.Job, report any, err error) {
+// catalog stored by then. queries, when not empty, is a labeled query file
+// (eval's format) the draft is measured on beside the usual sets; EINVALID
+// when it cannot be read.
+func (c Control) Import(ctx context.Context, files map[string][]byte, queries []byte) (job vrrec.Job, report any, err error) {
+	var set *eval.Set
+	if len(queries) > 0 {
+		if set, err = eval.ParseSet("the uploaded query file", queries); err != nil {
+			return vrrec.Job{}, nil, vrrec.Errorf(vrrec.EINVALID, "%v", err)
+		}
+	}
 	base, err := c.Data.Base(ctx)
 	if err != nil {
 		return vrrec.Job{}, nil, err
@@ -35,7 +45,10 @@ func (c Control) Import(ctx context.Context, files map[string][]byte) (job vrrec
 		return vrrec.Job{}, nil, err
 	}
 	params := map[string]string{"files": strings.Join(slices.Sorted(maps.Keys(files)), ", ")}
-	job, err = c.Runner.Start(ctx, TypeImport, params, c.Data.Import(files))
+	if set != nil {
+		params["queries"] = fmt.Sprintf("%d uploaded labeled queries", len(set.Queries))
+	}
+	job, err = c.Runner.Start(ctx, TypeImport, params, c.Data.Import(files, set))
 	if err != nil {
 		return vrrec.Job{}, nil, err
 	}

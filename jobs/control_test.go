@@ -44,7 +44,7 @@ func TestControlImportReadsUploadsFirst(t *testing.T) {
 			"not an array": {"vr_apps.json": []byte(`{"apps": 1}`)},
 			"no files":     {},
 		} {
-			job, report, err := c.Import(ctx, files)
+			job, report, err := c.Import(ctx, files, nil)
 			if vrrec.ErrorCode(err) != vrrec.EINVALID || job.ID != "" || report != nil {
 				t.Errorf("%s: job %+v, report %v, err %v; want EINVALID and nothing", name, job, report, err)
 			}
@@ -54,7 +54,7 @@ func TestControlImportReadsUploadsFirst(t *testing.T) {
 		}
 
 		courses := "course_id,title,department,description\n95-888,Data-Focused Python,Heinz College,Python\n,No id,Heinz College,x\n"
-		job, report, err := c.Import(ctx, map[string][]byte{"courses.csv": []byte(courses)})
+		job, report, err := c.Import(ctx, map[string][]byte{"courses.csv": []byte(courses)}, nil)
 		if err != nil || job.Type != jobs.TypeImport || job.Params["files"] != "courses.csv" {
 			t.Fatalf("import: %+v, %v", job, err)
 		}
@@ -74,7 +74,7 @@ func TestControlImportReadsUploadsFirst(t *testing.T) {
 			live != catalog.Version(testenv.DefaultCatalog(t)) {
 			t.Fatalf("versions after the import: %v, %v", list, err)
 		}
-		job, err = c.Publish(ctx, entries[0].Version, false)
+		job, err = c.Publish(ctx, entries[0].Version, vrrec.PublishConfirm{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -100,10 +100,11 @@ func (d *Data) Base(ctx context.Context) (*vrrec.Catalog, error) {
 }
 
 // Import reads uploaded upstream files over the catalog jobs build on
-// (Base, catalog.ReadUploads) and keeps the result as a draft. The files
-// are read again here, under the job lock, so a draft another instance made
-// meanwhile is built on, not overwritten.
-func (d *Data) Import(uploads map[string][]byte) Func {
+// (Base, catalog.ReadUploads) and keeps the result as a draft, measured
+// also on queries (labeled queries uploaded with the files; nil for none).
+// The files are read again here, under the job lock, so a draft another
+// instance made meanwhile is built on, not overwritten.
+func (d *Data) Import(uploads map[string][]byte, queries *eval.Set) Func {
 	names := slices.Sorted(maps.Keys(uploads))
 	return func(ctx context.Context, run *Run) error {
 		run.Logf("importing %s", strings.Join(names, ", "))
@@ -111,27 +112,28 @@ func (d *Data) Import(uploads map[string][]byte) Func {
 		if err != nil {
 			return err
 		}
-		return d.importOver(ctx, run, base, uploads, OriginUpload)
+		return d.importOver(ctx, run, base, uploads, queries, OriginUpload)
 	}
 }
 
 // importOver reads files over base, the catalog jobs build on (Base), and
-// keeps the result as a draft.
-func (d *Data) importOver(ctx context.Context, run *Run, base *vrrec.Catalog, files map[string][]byte, origin string) error {
+// keeps the result as a draft, measured also on queries (nil for none).
+func (d *Data) importOver(ctx context.Context, run *Run, base *vrrec.Catalog, files map[string][]byte, queries *eval.Set, origin string) error {
 	cat, rep, err := catalog.ReadUploads(base, files)
 	if err != nil {
 		return err
 	}
-	return d.save(ctx, run, cat, rep, origin)
+	return d.save(ctx, run, cat, rep, queries, origin)
 }
 
-// save logs an import report and keeps the catalog as a draft.
-func (d *Data) save(ctx context.Context, run *Run, cat *vrrec.Catalog, rep *catalog.Report, origin string) error {
+// save logs an import report and keeps the catalog as a draft, measured
+// also on queries (nil for none).
+func (d *Data) save(ctx context.Context, run *Run, cat *vrrec.Catalog, rep *catalog.Report, queries *eval.Set, origin string) error {
 	if rep != nil {
 		// Problems first, so the summary ends the log staff see.
 		for i, p := range rep.Problems {
 			if i == problemLines {
-				run.Logf("... and %d more problems (the full report is in the start response)", len(rep.Problems)-problemLines)
+				run.Logf("... and %d more problems (the full report is with the draft's review on the data page)", len(rep.Problems)-problemLines)
 				break
 			}
 			run.Logf("%s", p)
@@ -147,7 +149,7 @@ func (d *Data) save(ctx context.Context, run *Run, cat *vrrec.Catalog, rep *cata
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return d.draft(ctx, run, cat, origin)
+	return d.draft(ctx, run, cat, rep, queries, origin)
 }
 
 // Rebuild rebuilds the graph and vectors from the stored catalog.
@@ -187,7 +189,7 @@ func (d *Data) ExtractSkills() Func {
 		run.Progress("merging skills", 1, 1)
 		next, rep := catalog.Validate(&vrrec.Catalog{Courses: cat.Courses, Apps: cat.Apps, Skills: sk, CourseSkills: cs, AppSkills: as})
 		run.Logf("%d skills, %d course-skill and %d app-skill links", len(next.Skills), len(next.CourseSkills), len(next.AppSkills))
-		return d.save(ctx, run, next, rep, OriginExtraction)
+		return d.save(ctx, run, next, rep, nil, OriginExtraction)
 	}
 }
 
@@ -215,6 +217,6 @@ func (d *Data) UpdateFrom(jobType string) (Func, error) {
 			}
 			return err
 		}
-		return d.importOver(ctx, run, base, files, OriginSource)
+		return d.importOver(ctx, run, base, files, nil, OriginSource)
 	}, nil
 }

@@ -51,7 +51,7 @@ func testCancelDuringPublishLetsTheSaveFinish(t *testing.T) {
 	data := &jobs.Data{History: &catalog.History{Store: store}, Current: func() *vrrec.Catalog { return testenv.DefaultCatalog(t) },
 		Reload: func(context.Context, *jobs.Run) error { reloads++; return nil }}
 	apps := `[{"app_id": "cubism", "name": "Cubism", "category": "entertainment", "description": "Spatial puzzles"}]`
-	job, err := r.Start(ctx, jobs.TypeImport, nil, data.Import(map[string][]byte{"vr_apps.json": []byte(apps)}))
+	job, err := r.Start(ctx, jobs.TypeImport, nil, data.Import(map[string][]byte{"vr_apps.json": []byte(apps)}, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func testCancelDuringPublishLetsTheSaveFinish(t *testing.T) {
 	if err != nil || len(revs) != 2 {
 		t.Fatalf("after the import: %d versions, %v", len(revs), err)
 	}
-	publish, _, err := data.Publish(ctx, revs[0].Version, "staff", false)
+	publish, _, err := data.Publish(ctx, revs[0].Version, "staff", vrrec.PublishConfirm{})
 	if err != nil {
 		t.Fatal(err)
 	}

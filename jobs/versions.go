@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"maps"
 	"slices"
 
 	"github.com/vrrec/vrrec"
@@ -26,9 +28,10 @@ const (
 )
 
 // draft keeps cat as a draft beside the live catalog, with what it
-// changes and how it scores against the labeled sets; students get it once
-// staff publish it.
-func (d *Data) draft(ctx context.Context, run *Run, cat *vrrec.Catalog, origin string) error {
+// changes, how it scores against the labeled sets and the report of the
+// rows it was read from (rep, nil when none); students get it once staff
+// publish it. queries, when not nil, are measured beside the usual sets.
+func (d *Data) draft(ctx context.Context, run *Run, cat *vrrec.Catalog, rep *catalog.Report, queries *eval.Set, origin string) error {
 	live, liveVersion, err := d.History.Live(ctx)
 	if err != nil {
 		return vrrec.Unavailable(err, "The database holding the catalog does not answer; nothing was changed")
@@ -40,7 +43,12 @@ func (d *Data) draft(ctx context.Context, run *Run, cat *vrrec.Catalog, origin s
 	}
 	run.Logf("changes against the live catalog: %s", diff.Summary())
 	rev := vrrec.Revision{Origin: origin, CreatedBy: cmp.Or(d.By, "staff"), Summary: diff.Summary()}
-	if q, ok := d.measure(ctx, run, live, cat); ok {
+	if rep != nil {
+		if rev.Report, err = json.Marshal(rep); err != nil {
+			return fmt.Errorf("import report: %w", err)
+		}
+	}
+	if q, ok := d.measure(ctx, run, live, cat, diff.Apps.RenamedIDs(), queries); ok {
 		if rev.Quality, err = json.Marshal(q); err != nil {
 			return fmt.Errorf("quality: %w", err)
 		}
@@ -65,9 +73,11 @@ func (d *Data) draft(ctx context.Context, run *Run, cat *vrrec.Catalog, origin s
 	return nil
 }
 
-// measure scores the draft and the live catalog on the labeled sets; ok is
-// false when they could not be measured (said in the log).
-func (d *Data) measure(ctx context.Context, run *Run, live, draft *vrrec.Catalog) (q eval.Quality, ok bool) {
+// measure scores the draft and the live catalog on the labeled sets that
+// apply to both (renamed: the apps the draft keeps under new ids), and on
+// uploaded (eval.Uploaded) when not nil; ok is false when they could not
+// be measured (said in the log).
+func (d *Data) measure(ctx context.Context, run *Run, live, draft *vrrec.Catalog, renamed map[string]string, uploaded *eval.Set) (q eval.Quality, ok bool) {
 	if d.Engine == nil || d.Sets == nil {
 		return eval.Quality{}, false
 	}
@@ -75,6 +85,10 @@ func (d *Data) measure(ctx context.Context, run *Run, live, draft *vrrec.Catalog
 	if err != nil {
 		run.Logf("quality not measured: %v", err)
 		return eval.Quality{}, false
+	}
+	if uploaded != nil {
+		sets = maps.Clone(sets)
+		sets[eval.Uploaded] = uploaded
 	}
 	engine := func(stage string, cat *vrrec.Catalog) (vrrec.Recommender, error) {
 		return d.Engine(ctx, cat, func(done, total int) { run.Progress(stage, done, total) })
@@ -84,7 +98,7 @@ func (d *Data) measure(ctx context.Context, run *Run, live, draft *vrrec.Catalog
 		var draftEng vrrec.Recommender
 		if draftEng, err = engine("measuring: preparing the draft", draft); err == nil {
 			run.Progress("measuring on the labeled queries", 0, 1)
-			q, err = eval.Measure(ctx, live, liveEng, draftEng, sets)
+			q, err = eval.Measure(ctx, eval.Versions{LiveCatalog: live, DraftCatalog: draft, Live: liveEng, Draft: draftEng, Renamed: renamed}, sets)
 			run.Progress("measuring on the labeled queries", 1, 1)
 		}
 	}
@@ -96,29 +110,43 @@ func (d *Data) measure(ctx context.Context, run *Run, live, draft *vrrec.Catalog
 		run.Logf("quality: %s", q.Note)
 	}
 	for _, s := range q.Sets {
-		run.Logf("quality on the %s queries (%d): nDCG@5 %.3f → %.3f, recall@8 %.3f → %.3f; %d queries worse, %d better",
-			s.Set, s.Queries, s.Live.NDCGAt5, s.Draft.NDCGAt5, s.Live.RecallAt8, s.Draft.RecallAt8, s.Worse, s.Better)
+		if s.Queries == 0 {
+			run.Logf("quality on the %s queries: not measured: %s", s.Set, s.Note)
+			continue
+		}
+		run.Logf("quality on the %s queries (%d that apply to both versions, %d left out): nDCG@5 %.3f → %.3f, recall@8 %.3f → %.3f; %d queries worse, %d better",
+			s.Set, s.Queries, s.Skipped, s.Live.NDCGAt5, s.Draft.NDCGAt5, s.Live.RecallAt8, s.Draft.RecallAt8, s.Worse, s.Better)
 	}
-	if q.Worsened {
+	switch {
+	case q.Worsened:
 		run.Logf("the draft scores worse than the live catalog: publishing it asks for a confirmation")
+	case q.Unknown():
+		run.Logf("the draft's quality is unknown (no labeled query applies to both versions): publishing it asks for a confirmation")
 	}
 	return q, true
 }
 
 // Publish returns the job that makes version what students get: a draft,
 // or an earlier version (a rollback). A draft measured worse than the live
-// catalog needs confirmWorse; without it, EINVALID says why. by is recorded
-// with the publication.
-func (d *Data) Publish(ctx context.Context, version, by string, confirmWorse bool) (Func, vrrec.Revision, error) {
+// catalog needs confirm.Worse, one whose quality is unknown (no labeled
+// query applies to both) confirm.Unknown; without it, EINVALID says why.
+// by is recorded with the publication.
+func (d *Data) Publish(ctx context.Context, version, by string, confirm vrrec.PublishConfirm) (Func, vrrec.Revision, error) {
 	_, rev, err := d.History.Store.LoadRevision(ctx, version)
 	if err != nil {
 		return nil, vrrec.Revision{}, err
 	}
-	if rev.PublishedAt.IsZero() && len(rev.Quality) > 0 && !confirmWorse {
+	if rev.PublishedAt.IsZero() && len(rev.Quality) > 0 {
 		var q eval.Quality
-		if err := json.Unmarshal(rev.Quality, &q); err == nil && q.Worsened {
-			return nil, rev, vrrec.Errorf(vrrec.EINVALID, "version %s scores worse than the catalog it was measured against (%s): confirm to publish it anyway",
-				version, worseSummary(q))
+		if err := json.Unmarshal(rev.Quality, &q); err == nil {
+			switch {
+			case q.Worsened && !confirm.Worse:
+				return nil, rev, vrrec.Errorf(vrrec.EINVALID, "version %s scores worse than the catalog it was measured against (%s): confirm to publish it anyway",
+					version, worseSummary(q))
+			case q.Unknown() && !confirm.Unknown:
+				return nil, rev, vrrec.Errorf(vrrec.EINVALID, "the quality of version %s is unknown, not worse: no labeled query applies to both it and the catalog it was measured against. Label a few questions from the log, or confirm to publish it with its quality unknown",
+					version)
+			}
 		}
 	}
 	return func(ctx context.Context, run *Run) error {
@@ -199,36 +227,89 @@ func (c Control) Versions(ctx context.Context) (string, any, error) {
 	if err != nil {
 		return "", nil, vrrec.Unavailable(err, "Catalog versions are unavailable: the database does not answer")
 	}
+	for i := range entries {
+		entries[i].Report = nil // read page by page (ImportReport)
+	}
 	return live, entries, nil
+}
+
+// entry returns the kept version and the live one; ENOTFOUND when it is
+// not kept.
+func (c Control) entry(ctx context.Context, version string) (catalog.Entry, string, error) {
+	entries, live, err := c.Data.History.List(ctx)
+	if err != nil {
+		return catalog.Entry{}, "", vrrec.Unavailable(err, "Catalog versions are unavailable: the database does not answer")
+	}
+	i := slices.IndexFunc(entries, func(e catalog.Entry) bool { return e.Version == version })
+	if i < 0 {
+		return catalog.Entry{}, "", vrrec.Errorf(vrrec.ENOTFOUND, "Catalog version %s is not kept", version)
+	}
+	return entries[i], live, nil
+}
+
+// report returns the import report kept with version; ENOTFOUND when the
+// version is not kept or was not read from files.
+func (c Control) report(ctx context.Context, version string) (*catalog.Report, error) {
+	e, _, err := c.entry(ctx, version)
+	if err != nil {
+		return nil, err
+	}
+	if len(e.Report) == 0 {
+		return nil, vrrec.Errorf(vrrec.ENOTFOUND, "Catalog version %s was not read from files: it has no import report", version)
+	}
+	var rep catalog.Report
+	if err := json.Unmarshal(e.Report, &rep); err != nil {
+		return nil, fmt.Errorf("import report of %s: %w", version, err)
+	}
+	return &rep, nil
+}
+
+// ImportReport returns a page of the import report kept with version
+// (catalog.ReportPage): every dropped, fixed and flagged row with its
+// file, index and reason.
+func (c Control) ImportReport(ctx context.Context, version string, offset, limit int) (any, error) {
+	rep, err := c.report(ctx, version)
+	if err != nil {
+		return nil, err
+	}
+	return rep.Page(offset, limit), nil
+}
+
+// ImportReportCSV writes the whole import report kept with version as CSV.
+func (c Control) ImportReportCSV(ctx context.Context, version string, w io.Writer) error {
+	rep, err := c.report(ctx, version)
+	if err != nil {
+		return err
+	}
+	return rep.WriteCSV(w)
 }
 
 // Version describes one kept version: its record and state, what it
 // changes against the live catalog (catalog.Diff) and how it scored
 // (eval.Quality, in the record). ENOTFOUND when it is not kept.
 func (c Control) Version(ctx context.Context, version string) (any, error) {
-	entries, live, err := c.Data.History.List(ctx)
+	e, live, err := c.entry(ctx, version)
 	if err != nil {
-		return nil, vrrec.Unavailable(err, "Catalog versions are unavailable: the database does not answer")
-	}
-	i := slices.IndexFunc(entries, func(e catalog.Entry) bool { return e.Version == version })
-	if i < 0 {
-		return nil, vrrec.Errorf(vrrec.ENOTFOUND, "Catalog version %s is not kept", version)
+		return nil, err
 	}
 	diff, _, err := c.Data.History.Compare(ctx, version)
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"version": entries[i], "live": live, "diff": diff, "summary": diff.Summary()}, nil
+	hasReport := len(e.Report) > 0
+	e.Report = nil // read page by page (ImportReport)
+	return map[string]any{"version": e, "live": live, "diff": diff, "summary": diff.Summary(), "has_report": hasReport}, nil
 }
 
 // Publish starts making version what students get (a rollback when it
-// was published before). A draft measured worse needs confirmWorse.
-func (c Control) Publish(ctx context.Context, version string, confirmWorse bool) (vrrec.Job, error) {
+// was published before). A draft measured worse, or whose quality is
+// unknown, needs the matching confirmation.
+func (c Control) Publish(ctx context.Context, version string, confirm vrrec.PublishConfirm) (vrrec.Job, error) {
 	by := cmp.Or(c.Data.By, "staff")
 	if m, ok := vrrec.StaffFrom(ctx); ok {
 		by = m.Email // the staff member publishing
 	}
-	fn, rev, err := c.Data.Publish(ctx, version, by, confirmWorse)
+	fn, rev, err := c.Data.Publish(ctx, version, by, confirm)
 	if err != nil {
 		return vrrec.Job{}, err
 	}
@@ -236,8 +317,11 @@ func (c Control) Publish(ctx context.Context, version string, confirmWorse bool)
 	if !rev.PublishedAt.IsZero() {
 		params["rollback"] = "true"
 	}
-	if confirmWorse {
+	if confirm.Worse {
 		params["confirmed_worse"] = "true"
+	}
+	if confirm.Unknown {
+		params["confirmed_unknown"] = "true"
 	}
 	return c.Runner.Start(ctx, TypePublish, params, fn)
 }
@@ -250,5 +334,5 @@ func (c Control) Discard(ctx context.Context, version string) error {
 // Draft returns the job that keeps cat, read elsewhere (the command line),
 // as a draft from origin, as an upload's is.
 func (d *Data) Draft(cat *vrrec.Catalog, origin string) Func {
-	return func(ctx context.Context, run *Run) error { return d.save(ctx, run, cat, nil, origin) }
+	return func(ctx context.Context, run *Run) error { return d.save(ctx, run, cat, nil, nil, origin) }
 }

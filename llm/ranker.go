@@ -50,6 +50,9 @@ type Options struct {
 	// AppNames, when set, returns the names of every app of the catalog,
 	// so a reason that names one the model was not given is caught.
 	AppNames func() []string
+	// Budget, when set, bounds the calls and tokens of a day: past it the
+	// answer comes from retrieval alone (Result.LLMBudgetSpent).
+	Budget Budget
 }
 
 // Stats counts what the ranker did, for metrics.
@@ -60,8 +63,9 @@ type Stats struct {
 	// Shared counts answers that waited for an identical question's call
 	// already in flight; Rejected the model's sentences replaced because
 	// they named an app it was not given, linked somewhere or gave
-	// instructions.
-	Shared, Rejected atomic.Int64
+	// instructions; OverBudget the answers given from retrieval alone
+	// because the day's budget was spent.
+	Shared, Rejected, OverBudget atomic.Int64
 }
 
 // Ranker explains and re-orders results with a model. Safe for concurrent use.
@@ -135,12 +139,17 @@ func (r *Ranker) Rerank(ctx context.Context, res *vrrec.Result, onToken func(str
 	}
 	rk, err := r.shared(ctx, key, res, onToken)
 	if err != nil {
-		if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
+		out := *res
+		out.LLMFallback = true
+		switch {
+		case errors.Is(err, ErrBudgetSpent):
+			r.Stats.OverBudget.Add(1)
+			out.LLMBudgetSpent = true
+			return &out
+		case errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests):
 			r.Stats.BreakerRejects.Add(1)
 		}
 		r.log.WarnContext(ctx, "LLM unavailable, answering with deterministic reasons", "err", err)
-		out := *res
-		out.LLMFallback = true
 		return &out
 	}
 	return apply(res, rk)
@@ -157,6 +166,9 @@ func (r *Ranker) shared(ctx context.Context, key string, res *vrrec.Result, onTo
 	ch := r.inflight.DoChan(key, func() (any, error) {
 		first = true
 		callCtx := context.WithoutCancel(ctx)
+		if err := r.reserve(callCtx); err != nil {
+			return nil, err
+		}
 		rk, err := r.breaker.Execute(func() (*ranking, error) { return r.call(callCtx, res, onToken) })
 		if err == nil && r.cache != nil {
 			if b, merr := json.Marshal(rk); merr == nil {
@@ -179,6 +191,22 @@ func (r *Ranker) shared(ctx context.Context, key string, res *vrrec.Result, onTo
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// reserve asks the budget for one call: ErrBudgetSpent when none is left.
+// A budget that cannot answer is logged; its answer still decides.
+func (r *Ranker) reserve(ctx context.Context) error {
+	if r.opts.Budget == nil {
+		return nil
+	}
+	ok, err := r.opts.Budget.Reserve(ctx)
+	if err != nil {
+		r.log.WarnContext(ctx, "LLM budget unreadable", "err", err, "calling", ok)
+	}
+	if !ok {
+		return ErrBudgetSpent
+	}
+	return nil
 }
 
 func (r *Ranker) cached(ctx context.Context, key string) (*ranking, bool) {
@@ -209,6 +237,11 @@ func (r *Ranker) call(ctx context.Context, res *vrrec.Result, onToken func(strin
 	}
 	r.Stats.PromptTokens.Add(in)
 	r.Stats.OutputTokens.Add(out)
+	if r.opts.Budget != nil {
+		if berr := r.opts.Budget.Record(ctx, in, out); berr != nil {
+			r.log.WarnContext(ctx, "LLM usage not recorded", "err", berr)
+		}
+	}
 	if err != nil {
 		r.Stats.Errors.Add(1)
 		return nil, err

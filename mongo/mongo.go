@@ -94,6 +94,7 @@ func (d *DB) ensureIndexes(ctx context.Context) error {
 		colAudit:        {{{Key: "ts", Value: -1}}, {{Key: "actor", Value: 1}, {Key: "ts", Value: -1}}, {{Key: "action", Value: 1}, {Key: "ts", Value: -1}}},
 		colRevisions:    {{{Key: "created_at", Value: -1}}},
 		colFeedback:     {{{Key: "ts", Value: 1}}, {{Key: "interaction_id", Value: 1}}, {{Key: "user_id", Value: 1}}},
+		colLLMSpend:     {{{Key: "day", Value: 1}}},
 		colLabeled:      {{{Key: "created_at", Value: 1}}},
 		colStaff:        {{{Key: "email", Value: 1}}},
 	}

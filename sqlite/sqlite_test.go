@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -120,5 +122,22 @@ func TestAppColumnsReadPriceAndFacets(t *testing.T) {
 	old := loaded.Apps[len(loaded.Apps)-1]
 	if old.AppID != "old" || !reflect.DeepEqual(old.Facets, vrrec.Facets{}) || old.Price != (vrrec.Price{Kind: vrrec.PriceOneTime, Amount: 9.99, Currency: "USD"}) {
 		t.Errorf("old row loads as %+v", old)
+	}
+}
+
+// Every migration has a number of its own: two with one number would
+// leave the second unapplied (the runner records numbers).
+func TestMigrationNumbersAreUnique(t *testing.T) {
+	entries, err := os.ReadDir("migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]string{}
+	for _, e := range entries {
+		n, _, _ := strings.Cut(e.Name(), "_")
+		if other, ok := seen[n]; ok {
+			t.Errorf("%s and %s share the number %s", other, e.Name(), n)
+		}
+		seen[n] = e.Name()
 	}
 }

@@ -37,7 +37,31 @@ func (s *Server) adminStats(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, vrrec.Unavailable(err, "Statistics are unavailable: the database does not answer"))
 		return
 	}
-	writeJSON(w, http.StatusOK, st)
+	ids := make([]string, len(st.Apps))
+	for i, c := range st.Apps {
+		ids[i] = c.Key
+	}
+	writeJSON(w, http.StatusOK, struct {
+		vrrec.Stats
+		AppNames map[string]string `json:"app_names"`
+	}{st, s.appNames(ids)})
+}
+
+// appNames maps the ids of the served catalog's apps among ids to their
+// names, so staff pages show names beside slugs.
+func (s *Server) appNames(ids []string) map[string]string {
+	out := map[string]string{}
+	if s.cfg.AppName == nil {
+		return out
+	}
+	for _, id := range ids {
+		if _, done := out[id]; !done {
+			if name := s.cfg.AppName(id); name != "" {
+				out[id] = name
+			}
+		}
+	}
+	return out
 }
 
 // adminLogs answers GET /api/admin/logs?limit=50&offset=0&user_id=.
@@ -62,7 +86,11 @@ func (s *Server) adminLogs(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, vrrec.Unavailable(err, "Logs are unavailable: the database does not answer"))
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"logs": logs, "total": total, "limit": limit, "offset": offset})
+	var ids []string
+	for _, it := range logs {
+		ids = append(ids, it.Apps...)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"logs": logs, "total": total, "limit": limit, "offset": offset, "app_names": s.appNames(ids)})
 }
 
 // adminConfig answers GET /api/admin/config: the managed settings, secrets

@@ -138,7 +138,7 @@ func TestBrowserAdminPages(t *testing.T) {
 	// One of the newest entries is the XSS payload (entries of the same
 	// millisecond have no set order): shown as text, inert.
 	openXSS := `[...document.querySelectorAll('#logs tbody tr')].find((tr) => tr.querySelector('td.query').textContent === ` +
-		"`" + xssQuery + "`" + `).querySelector('button').click()`
+		"`" + xssQuery + "`" + `).querySelector('button[data-index]').click()`
 	if err := chromedp.Do(ctx, run(openXSS), chromedp.WaitVisible(chromedp.CSS("#detail[open]"))); err != nil {
 		t.Fatal(err)
 	}
@@ -188,6 +188,12 @@ func TestBrowserAdminPages(t *testing.T) {
 	}
 	if !eval[bool](t, ctx, `document.querySelector('[data-job$="/update/courses"]').disabled`) {
 		t.Error("Update courses is enabled with no CATALOG_SOURCE_URL")
+	}
+	// Why, on the page and not only in a tooltip.
+	why := eval[string](t, ctx, `document.querySelector('#jobs-unavailable [data-why="update_courses"]').textContent`)
+	if tip := eval[string](t, ctx, `document.querySelector('[data-job$="/update/courses"]').title`); tip == "" || why != "Update courses from source: "+tip ||
+		eval[bool](t, ctx, `document.getElementById('jobs-unavailable-box').hidden`) {
+		t.Errorf("the page says %q about the disabled Update courses (its tooltip: %q)", why, tip)
 	}
 	if n := eval[string](t, ctx, `document.getElementById('count-courses').textContent`); n != "160" {
 		t.Errorf("courses before the import: %q", n)

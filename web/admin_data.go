@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"mime/multipart"
 	"net/http"
 	"time"
 
@@ -19,9 +20,11 @@ import (
 // nothing is started then.
 type DataJobs interface {
 	// Import reads uploaded upstream files, by name (courses.json,
-	// vr_apps.csv, ...), and starts importing them. The report, shown to
-	// staff as JSON, lists every row problem by file and row.
-	Import(ctx context.Context, files map[string][]byte) (job vrrec.Job, report any, err error)
+	// vr_apps.csv, ...), and starts importing them; queries, when not
+	// empty, is a labeled query file the draft is also measured on. The
+	// report, shown to staff as JSON, lists every row problem by file and
+	// row.
+	Import(ctx context.Context, files map[string][]byte, queries []byte) (job vrrec.Job, report any, err error)
 	// UpdateCourses and UpdateApps read the upstream files at the
 	// configured source, ScrapeCourses the course catalog pages,
 	// SearchApps a web search; EINVALID names the setting a source waits
@@ -150,44 +153,61 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 	// An upload near the limit may take longer than the server's
 	// ReadTimeout on a slow link.
 	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadReadTimeout))
-	files, err := readUploads(w, r)
+	files, queries, err := readUploads(w, r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	job, report, err := s.cfg.DataAdmin.Jobs.Import(r.Context(), files)
+	job, report, err := s.cfg.DataAdmin.Jobs.Import(r.Context(), files, queries)
 	s.startJob(w, r, job, err, map[string]any{"report": report})
 }
 
-// readUploads returns the multipart form's "files" by name, whole; two
-// files of one name are refused rather than one silently dropped.
-func readUploads(w http.ResponseWriter, r *http.Request) (map[string][]byte, error) {
+// readUploads returns the multipart form's "files" by name, whole, and its
+// optional "queries" file; two files of one name are refused rather than
+// one silently dropped.
+func readUploads(w http.ResponseWriter, r *http.Request) (files map[string][]byte, queries []byte, err error) {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxUploadBytes)
 	if err := r.ParseMultipartForm(MaxUploadBytes); err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return nil, &vrrec.Error{Code: vrrec.ETOOLARGE, Message: fmt.Sprintf("Upload too large: the limit is %d MB", MaxUploadBytes>>20)}
+			return nil, nil, &vrrec.Error{Code: vrrec.ETOOLARGE, Message: fmt.Sprintf("Upload too large: the limit is %d MB", MaxUploadBytes>>20)}
 		}
-		return nil, vrrec.Errorf(vrrec.EINVALID, "Send the files as multipart/form-data in the field \"files\": %v", err)
+		return nil, nil, vrrec.Errorf(vrrec.EINVALID, "Send the files as multipart/form-data in the field \"files\": %v", err)
 	}
 	defer r.MultipartForm.RemoveAll()
-	files := map[string][]byte{}
+	files = map[string][]byte{}
 	for _, fh := range r.MultipartForm.File["files"] {
 		if _, dup := files[fh.Filename]; dup {
-			return nil, vrrec.Errorf(vrrec.EINVALID, "%s was uploaded twice; send each file once", fh.Filename)
+			return nil, nil, vrrec.Errorf(vrrec.EINVALID, "%s was uploaded twice; send each file once", fh.Filename)
 		}
-		f, err := fh.Open()
-		if err != nil {
-			return nil, vrrec.Errorf(vrrec.EINVALID, "read %s: %v", fh.Filename, err)
+		if files[fh.Filename], err = readPart(fh); err != nil {
+			return nil, nil, err
 		}
-		b, err := io.ReadAll(f)
-		f.Close()
-		if err != nil {
-			return nil, vrrec.Errorf(vrrec.EINVALID, "read %s: %v", fh.Filename, err)
-		}
-		files[fh.Filename] = b
 	}
-	return files, nil
+	switch qs := r.MultipartForm.File["queries"]; len(qs) {
+	case 0:
+	case 1:
+		if queries, err = readPart(qs[0]); err != nil {
+			return nil, nil, err
+		}
+	default:
+		return nil, nil, vrrec.Errorf(vrrec.EINVALID, "Send one labeled query file in the field \"queries\", not %d", len(qs))
+	}
+	return files, queries, nil
+}
+
+// readPart reads one uploaded file whole.
+func readPart(fh *multipart.FileHeader) ([]byte, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return nil, vrrec.Errorf(vrrec.EINVALID, "read %s: %v", fh.Filename, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		return nil, vrrec.Errorf(vrrec.EINVALID, "read %s: %v", fh.Filename, err)
+	}
+	return b, nil
 }
 
 // startWith answers a job start without parameters, such as

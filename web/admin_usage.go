@@ -100,19 +100,10 @@ func (s *Server) demandReport(w http.ResponseWriter, r *http.Request) {
 		for i, d := range t.Trend {
 			days[i] = strconv.Itoa(d.Count)
 		}
-		_ = cw.Write([]string{cell(t.Topic), strconv.Itoa(t.Count), strconv.Itoa(t.Students), strconv.Itoa(t.NothingFits),
-			t.LastAsked.UTC().Format(time.RFC3339), strings.Join(days, " "), cell(strings.Join(t.Examples, " | "))})
+		_ = cw.Write([]string{vrrec.CSVCell(t.Topic), strconv.Itoa(t.Count), strconv.Itoa(t.Students), strconv.Itoa(t.NothingFits),
+			t.LastAsked.UTC().Format(time.RFC3339), strings.Join(days, " "), vrrec.CSVCell(strings.Join(t.Examples, " | "))})
 	}
 	cw.Flush()
-}
-
-// cell keeps a student's words from being read as a formula by a
-// spreadsheet opening the CSV (OWASP's CSV injection advice).
-func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // labeledQueries answers GET /api/admin/labeled-queries.

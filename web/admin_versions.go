@@ -1,7 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"math"
 	"net/http"
 	"regexp"
 
@@ -20,11 +23,16 @@ type CatalogVersions interface {
 	// ENOTFOUND when it is not kept.
 	Version(ctx context.Context, version string) (any, error)
 	// Publish starts making a version live; EINVALID when a draft scores
-	// worse and confirmWorse is not set.
-	Publish(ctx context.Context, version string, confirmWorse bool) (vrrec.Job, error)
+	// worse, or its quality is unknown, and that is not confirmed.
+	Publish(ctx context.Context, version string, confirm vrrec.PublishConfirm) (vrrec.Job, error)
 	// Discard forgets a draft; EINVALID for the live or an earlier
 	// version.
 	Discard(ctx context.Context, version string) error
+	// ImportReport returns a page of the report of the rows a version was
+	// read from, as JSON; ImportReportCSV writes all of it. ENOTFOUND when
+	// the version is not kept or was not read from files.
+	ImportReport(ctx context.Context, version string, offset, limit int) (any, error)
+	ImportReportCSV(ctx context.Context, version string, w io.Writer) error
 }
 
 // versionID is what a catalog version looks like (catalog.Version).
@@ -67,32 +75,74 @@ func (s *Server) getVersion(w http.ResponseWriter, r *http.Request) {
 }
 
 // publishVersion answers POST /api/admin/data/versions/{version}/publish
-// with {"confirm_worse": true} when the draft scores worse: 202 with the
-// publishing job. The audit trail records a confirmed worse publication.
+// with {"confirm_worse": true} when the draft scores worse,
+// {"confirm_unknown": true} when its quality is unknown: 202 with the
+// publishing job. The audit trail records what was confirmed.
 func (s *Server) publishVersion(w http.ResponseWriter, r *http.Request) {
 	v, err := pathVersion(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	var body struct {
-		ConfirmWorse bool `json:"confirm_worse"`
-	}
+	var body vrrec.PublishConfirm
 	if r.ContentLength != 0 {
 		if err := decodeJSON(w, r, &body); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
 	}
-	job, err := s.cfg.DataAdmin.Jobs.Publish(r.Context(), v, body.ConfirmWorse)
+	job, err := s.cfg.DataAdmin.Jobs.Publish(r.Context(), v, body)
 	if err == nil {
 		detail := v
-		if body.ConfirmWorse {
+		if body.Worse {
 			detail += " (confirmed although it scores worse)"
+		}
+		if body.Unknown {
+			detail += " (confirmed although its quality is unknown)"
 		}
 		s.audit(r, "publish_catalog", detail)
 	}
 	s.startJob(w, r, job, err, nil)
+}
+
+// importReport answers GET /api/admin/data/versions/{version}/report
+// ?offset=0&limit=50: a page of the rows the version's import dropped,
+// fixed or flagged, with the totals; with format=csv, all of them as a CSV
+// download.
+func (s *Server) importReport(w http.ResponseWriter, r *http.Request) {
+	v, err := pathVersion(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if r.URL.Query().Get("format") == "csv" {
+		var b bytes.Buffer
+		if err := s.cfg.DataAdmin.Jobs.ImportReportCSV(r.Context(), v, &b); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="import-report-`+v+`.csv"`)
+		w.Header().Set("Cache-Control", "no-store")
+		_, _ = w.Write(b.Bytes())
+		return
+	}
+	offset, err := queryInt(r, "offset", 0, 0, math.MaxInt)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	limit, err := queryInt(r, "limit", 50, 1, 500)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	page, err := s.cfg.DataAdmin.Jobs.ImportReport(r.Context(), v, offset, limit)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, page)
 }
 
 // discardVersion answers DELETE /api/admin/data/versions/{version}.

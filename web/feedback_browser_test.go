@@ -81,8 +81,13 @@ func TestBrowserFeedbackReachesTheDashboard(t *testing.T) {
 		t.Fatalf("the dashboard did not show the votes and the unmet question: %v", err)
 	}
 	apps := eval[[][]string](t, ctx, `[...document.querySelectorAll('#feedback-apps tbody tr')].map((r) => [...r.cells].map((c) => c.textContent))`)
-	if !slices.ContainsFunc(apps, func(r []string) bool { return slices.Equal(r, []string{names[0], "1", "0"}) }) ||
-		!slices.ContainsFunc(apps, func(r []string) bool { return slices.Equal(r, []string{names[1], "0", "1"}) }) {
+	// Apps by name, their id beside: "ENGAGE (engage)".
+	votedFor := func(name, helpful, not string) func(r []string) bool {
+		return func(r []string) bool {
+			return strings.HasPrefix(r[0], name+" (") && strings.HasSuffix(r[0], ")") && slices.Equal(r[1:], []string{helpful, not})
+		}
+	}
+	if !slices.ContainsFunc(apps, votedFor(names[0], "1", "0")) || !slices.ContainsFunc(apps, votedFor(names[1], "0", "1")) {
 		t.Errorf("helpfulness per app %q, want %s helpful and %s not", apps, names[0], names[1])
 	}
 	topics := eval[[][]string](t, ctx, `[...document.querySelectorAll('#feedback-topics tbody tr')].map((r) => [...r.cells].map((c) => c.textContent))`)
@@ -97,21 +102,36 @@ func TestBrowserFeedbackReachesTheDashboard(t *testing.T) {
 		t.Errorf("not what I asked: %q", nwia)
 	}
 
-	// The origami topic becomes a topic of the web search for apps.
+	// The origami topic becomes a topic of the web search for apps: the
+	// page proposes it cleaned of the asking words, staff may edit it,
+	// and nothing is saved before they do.
 	if err := chromedp.Do(ctx,
 		run(`[...document.querySelectorAll('#demand tbody tr')].find((r) => r.textContent.includes('origami')).querySelector('button').click()`),
+		chromedp.WaitVisible(chromedp.CSS("#topic-edit")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if proposed := eval[string](t, ctx, `document.getElementById('topic-edit').value`); proposed != "fold origami cranes" {
+		t.Errorf("proposed search topic %q, want %q", proposed, "fold origami cranes")
+	}
+	if stored, _ := db.Config(bg); strings.Contains(stored["APP_SEARCH_TOPICS"], "origami") {
+		t.Errorf("the topic was saved before staff saved it: %q", stored["APP_SEARCH_TOPICS"])
+	}
+	if err := chromedp.Do(ctx,
+		run(`document.getElementById('topic-edit').value = 'origami'`),
+		chromedp.Click(chromedp.CSS("#topic-save")),
 		until(`document.querySelector('#demand-message').textContent.includes('added to the app search topics')`),
 	); err != nil {
 		t.Fatal(err)
 	}
-	if stored, err := db.Config(bg); err != nil || !strings.HasPrefix(stored["APP_SEARCH_TOPICS"], "anatomy\n") || !strings.Contains(stored["APP_SEARCH_TOPICS"], "origami") {
+	if stored, err := db.Config(bg); err != nil || stored["APP_SEARCH_TOPICS"] != "anatomy\norigami" {
 		t.Errorf("app search topics after adding the demand topic: %q, %v", stored["APP_SEARCH_TOPICS"], err)
 	}
 
 	// Label the question from its detail view: the first app relevant,
 	// the second acceptable.
 	if err := chromedp.Do(ctx,
-		run(`[...document.querySelectorAll('#logs tbody tr')].find((r) => r.textContent.includes('public speaking')).querySelector('button').click()`),
+		run(`[...document.querySelectorAll('#logs tbody tr')].find((r) => r.textContent.includes('public speaking')).querySelector('button[data-index]').click()`),
 		chromedp.WaitVisible(chromedp.CSS("#label-apps")),
 		chromedp.Click(chromedp.CSS(`#label-apps tr:nth-child(1) input[value="relevant"]`)),
 		chromedp.Click(chromedp.CSS(`#label-apps tr:nth-child(2) input[value="acceptable"]`)),

@@ -89,7 +89,7 @@ func TestBrowserStudentForgetsTheirHistory(t *testing.T) {
 	// export, then delete with confirmation.
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#filter-clear")),
 		until(`document.querySelectorAll('#logs tbody tr').length === 1 && !document.querySelector('#logs tbody .empty')`),
-		chromedp.Click(chromedp.CSS("#logs tbody button")), chromedp.WaitVisible(chromedp.CSS("#detail")),
+		chromedp.Click(chromedp.CSS("#logs tbody button[data-index]")), chromedp.WaitVisible(chromedp.CSS("#detail")),
 		chromedp.Click(chromedp.CSS("#detail-user")),
 		until(`!document.getElementById('student').hidden`),
 		chromedp.Click(chromedp.CSS("#student-export")),

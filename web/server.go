@@ -74,6 +74,12 @@ type Config struct {
 	SSOAccounts SSOAccounts
 	// Interactions feeds the admin logs and stats.
 	Interactions vrrec.InteractionLog
+	// AppName returns the name of an app of the served catalog ("" when
+	// it is not there), shown beside its id on staff pages.
+	AppName func(id string) string
+	// LLMSpend, when set, reports the language model's daily spend and
+	// budget on the dashboard.
+	LLMSpend LLMSpend
 	// Feedback keeps the students' votes (POST /api/feedback); Usage makes
 	// the staff's reports on votes and unmet demand; Labels keeps the
 	// questions staff label as evaluation queries.

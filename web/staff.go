@@ -213,7 +213,7 @@ func (s *Server) auditTrail(w http.ResponseWriter, r *http.Request) {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"time", "actor", "action", "detail", "network"})
 	for _, e := range entries {
-		_ = cw.Write([]string{e.Time.UTC().Format(time.RFC3339), cell(e.Actor), cell(e.Action), cell(e.Detail), cell(e.IP)})
+		_ = cw.Write([]string{e.Time.UTC().Format(time.RFC3339), vrrec.CSVCell(e.Actor), vrrec.CSVCell(e.Action), vrrec.CSVCell(e.Detail), vrrec.CSVCell(e.IP)})
 	}
 	cw.Flush()
 }

@@ -23,7 +23,9 @@ import (
 const catalogUsage = `Usage:
   vrrec catalog list [--json]                       the kept versions: drafts, the live one, earlier ones
   vrrec catalog diff VERSION [--json]               what a version changes against the live catalog, and its measured quality
-  vrrec catalog publish VERSION [--confirm-worse]   make a version live (a draft that scores worse needs --confirm-worse)
+  vrrec catalog publish VERSION [--confirm-worse] [--confirm-unknown]
+                                                    make a version live (a draft that scores worse needs --confirm-worse,
+                                                    one whose quality could not be measured --confirm-unknown)
   vrrec catalog rollback [VERSION]                  publish an earlier version again (default: the one live before)
   vrrec catalog discard VERSION                     forget a draft
 `
@@ -92,7 +94,9 @@ func cmdCatalog(ctx context.Context, cfg config.Config, log *slog.Logger, args [
 	fs := flag.NewFlagSet("catalog "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print JSON")
-	confirm := fs.Bool("confirm-worse", false, "publish a draft that scores worse than the live catalog")
+	var confirm vrrec.PublishConfirm
+	fs.BoolVar(&confirm.Worse, "confirm-worse", false, "publish a draft that scores worse than the live catalog")
+	fs.BoolVar(&confirm.Unknown, "confirm-unknown", false, "publish a draft whose quality could not be measured (no labeled query applies to it and the live catalog)")
 	pos, err := parseFlags(fs, rest)
 	if err != nil {
 		return err
@@ -155,24 +159,25 @@ func cmdCatalog(ctx context.Context, cfg config.Config, log *slog.Logger, args [
 		} else if v, err = version(); err != nil {
 			return err
 		}
-		fn, rev, err := data.Publish(ctx, v, data.By, *confirm)
+		fn, rev, err := data.Publish(ctx, v, data.By, confirm)
 		if err != nil {
 			if vrrec.ErrorCode(err) == vrrec.EINVALID {
-				return fmt.Errorf("%s (add --confirm-worse)", vrrec.ErrorMessage(err))
+				return fmt.Errorf("%s (%s)", vrrec.ErrorMessage(err), confirmHint(err))
 			}
 			return err
 		}
 		params := map[string]string{"version": v, "by": "vrrec catalog " + sub}
-		if *confirm {
+		if confirm.Worse {
 			params["confirmed_worse"] = "true"
+		}
+		if confirm.Unknown {
+			params["confirmed_unknown"] = "true"
 		}
 		if err := runAsJob(ctx, db, jobs.TypePublish, params, fn); err != nil {
 			return err
 		}
 		detail := v
-		if *confirm {
-			detail += " (confirmed although it scores worse)"
-		}
+		detail += confirmedNote(confirm)
 		auditCLI(ctx, db, log, "publish_catalog", detail+" (vrrec catalog "+sub+")")
 		fmt.Fprintf(stdout, "Published version %s (%s, %s): running servers serve it within seconds.\n", v, rev.Origin, rev.CreatedAt.Format("2006-01-02 15:04 MST"))
 		return nil
@@ -273,6 +278,11 @@ func printDiff(w io.Writer, version, live string, d catalog.Diff, rev vrrec.Revi
 			changed[i] = c.Key + " (" + strings.Join(c.Fields, ", ") + ")"
 		}
 		list("~", changed)
+		renamed := make([]string, len(t.c.Renamed))
+		for i, r := range t.c.Renamed {
+			renamed[i] = fmt.Sprintf("%s: %s → %s (same app, new id)", r.Name, r.From, r.To)
+		}
+		list("=", renamed)
 	}
 	var q eval.Quality
 	if len(rev.Quality) == 0 || json.Unmarshal(rev.Quality, &q) != nil {
@@ -284,13 +294,43 @@ func printDiff(w io.Writer, version, live string, d catalog.Diff, rev vrrec.Revi
 		fmt.Fprintf(w, "  %s\n", q.Note)
 	}
 	for _, s := range q.Sets {
-		fmt.Fprintf(w, "  %s (%d queries): nDCG@5 %.3f → %.3f, recall@8 %.3f → %.3f; %d worse, %d better\n",
-			s.Set, s.Queries, s.Live.NDCGAt5, s.Draft.NDCGAt5, s.Live.RecallAt8, s.Draft.RecallAt8, s.Worse, s.Better)
+		if s.Queries == 0 {
+			fmt.Fprintf(w, "  %s: not measured: %s\n", s.Set, s.Note)
+			continue
+		}
+		fmt.Fprintf(w, "  %s (%d queries that apply to both, %d left out): nDCG@5 %.3f → %.3f, recall@8 %.3f → %.3f; %d worse, %d better\n",
+			s.Set, s.Queries, s.Skipped, s.Live.NDCGAt5, s.Draft.NDCGAt5, s.Live.RecallAt8, s.Draft.RecallAt8, s.Worse, s.Better)
 		for _, x := range s.Worst {
 			fmt.Fprintf(w, "    worse: %q %.2f → %.2f (now %s)\n", x.Query, x.Live, x.Draft, strings.Join(x.DraftTop, ", "))
 		}
 	}
-	if q.Worsened {
+	switch {
+	case q.Worsened:
 		fmt.Fprintln(w, "  It scores worse: publishing it needs --confirm-worse.")
+	case q.Unknown():
+		fmt.Fprintln(w, "  Its quality is unknown, not worse: publishing it needs --confirm-unknown.")
 	}
+}
+
+// confirmHint names the flag that confirms what a refused publication
+// says.
+func confirmHint(err error) string {
+	if strings.Contains(vrrec.ErrorMessage(err), "unknown") {
+		return "add --confirm-unknown"
+	}
+	return "add --confirm-worse"
+}
+
+// confirmedNote is what the audit trail adds to a publication staff
+// confirmed: worse, or of unknown quality.
+func confirmedNote(c vrrec.PublishConfirm) string {
+	switch {
+	case c.Worse && c.Unknown:
+		return " (confirmed although it scores worse and part of its quality is unknown)"
+	case c.Worse:
+		return " (confirmed although it scores worse)"
+	case c.Unknown:
+		return " (confirmed although its quality could not be measured)"
+	}
+	return ""
 }

@@ -20,7 +20,9 @@ func cmdImport(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	dir := fs.String("dir", "", "directory with courses.json, vr_apps.json, skills.json, course_skills.json, app_skills.json")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	publish := fs.Bool("publish", false, "publish the draft at once")
-	confirm := fs.Bool("confirm-worse", false, "with --publish: publish even if the draft scores worse than the live catalog")
+	var confirm vrrec.PublishConfirm
+	fs.BoolVar(&confirm.Worse, "confirm-worse", false, "with --publish: publish even if the draft scores worse than the live catalog")
+	fs.BoolVar(&confirm.Unknown, "confirm-unknown", false, "with --publish: publish even if the draft's quality could not be measured")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -59,10 +61,10 @@ func cmdImport(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	}
 	published := false
 	if *publish && version != live {
-		fn, _, err := data.Publish(ctx, version, data.By, *confirm)
+		fn, _, err := data.Publish(ctx, version, data.By, confirm)
 		if err != nil {
 			if vrrec.ErrorCode(err) == vrrec.EINVALID {
-				return fmt.Errorf("the draft is kept but not published: %s (add --confirm-worse)", vrrec.ErrorMessage(err))
+				return fmt.Errorf("the draft is kept but not published: %s (%s)", vrrec.ErrorMessage(err), confirmHint(err))
 			}
 			return err
 		}
@@ -70,9 +72,7 @@ func cmdImport(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 			return err
 		}
 		detail := version
-		if *confirm {
-			detail += " (confirmed although it scores worse)"
-		}
+		detail += confirmedNote(confirm)
 		auditCLI(ctx, db, log, "publish_catalog", detail+" (vrrec import --publish)")
 		published, live = true, version
 	}

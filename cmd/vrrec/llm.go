@@ -7,6 +7,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/llm"
 	"github.com/vrrec/vrrec/metrics"
@@ -19,7 +20,7 @@ import (
 // without a model.
 func (m *Main) useLLM(ctx context.Context) error {
 	c := m.effective(ctx)
-	r, err := newRanker(c, m.redis, m.Log, m.metrics, m.appNames)
+	r, err := newRanker(c, m.redis, m.Log, m.metrics, m.appNames, m.llmBudget())
 	if err != nil {
 		return err
 	}
@@ -31,6 +32,25 @@ func (m *Main) useLLM(ctx context.Context) error {
 		m.chat.SetExplainer(r)
 	}
 	return nil
+}
+
+// llmBudget is the model's daily budget, one for the process (rankers
+// come and go as staff change the model), kept in Redis when there is one
+// and in the database otherwise, so every instance shares it; its limits
+// and prices are read from the effective settings, so a change on the
+// configuration page reaches every instance.
+func (m *Main) llmBudget() *llm.DailyBudget {
+	m.budgetOnce.Do(func() {
+		var store vrrec.LLMSpendStore = m.db
+		if m.redis != nil {
+			store = &redis.LLMSpend{Client: m.redis}
+		}
+		m.budget = &llm.DailyBudget{Store: store, Log: m.Log, Settings: func(ctx context.Context) llm.BudgetSettings {
+			c := m.effective(ctx)
+			return llm.BudgetSettings{Tokens: c.LLMDailyTokens, Calls: c.LLMDailyCalls, PriceInput: c.LLMPriceInput, PriceOutput: c.LLMPriceOutput}
+		}}
+	})
+	return m.budget
 }
 
 // appNames lists the served catalog's apps.
@@ -55,6 +75,8 @@ var llmCounters = []struct {
 	{"completion_tokens", "LLM completion tokens.", func(s *llm.Stats) *atomic.Int64 { return &s.OutputTokens }},
 	{"breaker_rejects", "LLM breaker rejects.", func(s *llm.Stats) *atomic.Int64 { return &s.BreakerRejects }},
 	{"shared", "LLM answers served by an identical question's call already in flight.", func(s *llm.Stats) *atomic.Int64 { return &s.Shared }},
+	{"over_budget", "Answers given from retrieval alone because the day's LLM budget (LLM_DAILY_TOKENS, LLM_DAILY_CALLS) was spent.",
+		func(s *llm.Stats) *atomic.Int64 { return &s.OverBudget }},
 	{"rejected", "LLM sentences replaced by the deterministic reason: they named an app outside the candidates, linked or gave instructions.",
 		func(s *llm.Stats) *atomic.Int64 { return &s.Rejected }},
 }
@@ -80,14 +102,14 @@ func (m *Main) llmInfo() any {
 	}
 	return map[string]any{"model": m.rankerModel.Load(), "calls": r.Stats.Calls.Load(), "errors": r.Stats.Errors.Load(),
 		"cache_hits": r.Stats.CacheHits.Load(), "breaker_rejects": r.Stats.BreakerRejects.Load(),
-		"shared": r.Stats.Shared.Load(), "rejected": r.Stats.Rejected.Load()}
+		"shared": r.Stats.Shared.Load(), "rejected": r.Stats.Rejected.Load(), "over_budget": r.Stats.OverBudget.Load()}
 }
 
 // newRanker returns the LLM ranker when a model is configured, caching its
 // answers in Redis when there is one and in memory otherwise; nil without a
 // model. appNames lists the served catalog's apps, so the model's free text
-// naming one outside the candidates is caught.
-func newRanker(cfg config.Config, client *goredis.Client, log *slog.Logger, m *metrics.Metrics, appNames func() []string) (*llm.Ranker, error) {
+// naming one outside the candidates is caught; budget bounds its daily use.
+func newRanker(cfg config.Config, client *goredis.Client, log *slog.Logger, m *metrics.Metrics, appNames func() []string, budget llm.Budget) (*llm.Ranker, error) {
 	if !cfg.LLMEnabled() {
 		log.Info("no LLM configured: reasons come from the matched skills (set OPENROUTER_API_KEY or LLM_BASE_URL)")
 		return nil, nil
@@ -102,5 +124,5 @@ func newRanker(cfg config.Config, client *goredis.Client, log *slog.Logger, m *m
 		cache = &redis.Cache{Client: client}
 	}
 	log.Info("LLM explains recommendations", "model", cfg.LLMModel, "base_url", cfg.LLMBaseURL)
-	return llm.New(model, cache, llm.Options{Timeout: cfg.LLMTimeout, CacheTTL: cfg.LLMCacheTTL, OnCall: m.LLMCall, AppNames: appNames}, log), nil
+	return llm.New(model, cache, llm.Options{Timeout: cfg.LLMTimeout, CacheTTL: cfg.LLMCacheTTL, OnCall: m.LLMCall, AppNames: appNames, Budget: budget}, log), nil
 }

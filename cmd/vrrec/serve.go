@@ -80,7 +80,9 @@ type Main struct {
 	privacy  *privacy.Service
 
 	ranker      atomic.Pointer[llm.Ranker]
-	rankerModel atomic.Value // string
+	rankerModel atomic.Value     // string
+	budget      *llm.DailyBudget // llmBudget
+	budgetOnce  sync.Once
 
 	// background ends with Close: the watchers, the jobs, /metrics; loops
 	// are the watchers, which Close waits for.
@@ -403,6 +405,8 @@ func (m *Main) newServer(ctx context.Context) (*web.Server, error) {
 		Interactions:    m.db,
 		Feedback:        m.db,
 		Usage:           useReports,
+		AppName:         m.appName,
+		LLMSpend:        func(ctx context.Context, days int) (any, error) { return m.llmBudget().Report(ctx, days) },
 		Labels:          eval.Stored{LabeledQueryStore: m.db, Catalog: func() *vrrec.Catalog { return m.live.Current().Catalog }},
 		Settings:        m.settings,
 		SettingsChanged: m.settingsChanged,

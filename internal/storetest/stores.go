@@ -378,6 +378,7 @@ func All[S vrrec.Store](t *testing.T, open func(t *testing.T) S) {
 	t.Run("labeled queries", func(t *testing.T) {
 		LabeledQueries(t, func(t *testing.T) vrrec.LabeledQueryStore { return open(t) })
 	})
+	t.Run("llm spend", func(t *testing.T) { LLMSpend(t, func(t *testing.T) vrrec.LLMSpendStore { return open(t) }) })
 }
 
 // StaleJobLock checks that a job store recovers when the job holding the

@@ -180,14 +180,19 @@
     container.appendChild(chart);
   }
 
-  function countList(list, counts) {
+  function countList(list, counts, label) {
     clear(list);
     if (!counts || counts.length === 0) {
       list.appendChild(el('li', { class: 'empty' }, 'None yet.'));
       return;
     }
-    for (const c of counts) list.appendChild(el('li', {}, el('span', {}, c.key || '(none)'), el('span', { class: 'count' }, c.count)));
+    for (const c of counts) list.appendChild(el('li', {}, el('span', {}, c.key ? (label ? label(c.key) : c.key) : '(none)'), el('span', { class: 'count' }, c.count)));
   }
+
+  // App names of the served catalog by id, from the staff API's
+  // app_names: staff read "Gravity Sketch (gravity-sketch)", not a slug.
+  const appNames = {};
+  const appLabel = (id) => (appNames[id] ? `${appNames[id]} (${id})` : id);
 
   // ---- Dashboard --------------------------------------------------------
 
@@ -218,7 +223,8 @@
     columnChart($('chart-days'), everyDay(s.interactions_per_day), 'Interactions per day');
     rowChart($('chart-latency'), s.latency_distribution, 'Answers per latency range');
     countList($('intents'), s.popular_intents);
-    countList($('top-apps'), s.most_recommended_apps);
+    Object.assign(appNames, s.app_names || {});
+    countList($('top-apps'), s.most_recommended_apps, appLabel);
     // Days whose rows were deleted (retention, a forgotten student) are
     // counted from their daily summaries.
     const n = s.summarized_days || 0;
@@ -231,6 +237,7 @@
     const q = new URLSearchParams({ limit: PAGE, offset: logOffset });
     if (logUser) q.set('user_id', logUser);
     const page = await api('GET', '/api/admin/logs?' + q);
+    Object.assign(appNames, page.app_names || {});
     logs = page.logs || [];
     const body = clear($('logs').tBodies[0]);
     if (logs.length === 0) {
@@ -239,15 +246,22 @@
     logs.forEach((it, i) => {
       body.appendChild(el('tr', {},
         el('td', {}, when(it.timestamp)),
-        el('td', { class: 'mono' }, (it.user_id || '').slice(0, 12)),
+        // The whole id: selectable to copy, a click shows only this user.
+        el('td', { class: 'user' }, it.user_id ? el('button', { type: 'button', class: 'link mono user-id', title: 'Show only this user',
+          onclick: () => filterUser(it.user_id) }, it.user_id) : '–'),
         el('td', { class: 'query' }, it.query),
         el('td', {}, it.intent),
         el('td', {}, String((it.recommended_apps || []).length)),
         el('td', {}, ms(it.latency_ms)),
         el('td', {}, el('button', { type: 'button', class: 'link', 'data-index': i, onclick: () => openDetail(it) }, 'Details'))));
     });
-    $('student').hidden = !logUser;
+    // Export and Delete only for an id that has something stored: a
+    // mistyped or partial id matches no one.
+    $('student').hidden = !logUser || page.total === 0;
     $('student-id').textContent = logUser;
+    $('student-none').hidden = !logUser || page.total > 0;
+    $('student-none').textContent = logUser && page.total === 0
+      ? `No interactions are stored for the user id "${logUser}": nothing to export or delete. Paste the whole id, or click one in the log.` : '';
     const last = Math.min(logOffset + logs.length, page.total);
     $('page-info').textContent = page.total === 0 ? '0 of 0' : `${logOffset + 1}–${last} of ${page.total}`;
     $('prev').disabled = logOffset === 0;
@@ -260,7 +274,7 @@
   }
 
   function voteRow(h, withAsked) {
-    const cells = [el('td', {}, h.name || h.key), el('td', {}, h.helpful), el('td', {}, h.not_helpful)];
+    const cells = [el('td', {}, h.name ? `${h.name} (${h.key})` : h.key), el('td', {}, h.helpful), el('td', {}, h.not_helpful)];
     if (withAsked) cells.push(el('td', {}, h.not_what_i_asked));
     return el('tr', {}, ...cells);
   }
@@ -279,7 +293,7 @@
     if (!(f.most_not_helpful || []).length) flagged.appendChild(el('li', { class: 'empty' }, 'None yet.'));
     for (const u of f.most_not_helpful || []) {
       const qs = el('ul', { class: 'questions' }, ...(u.questions || []).map((q) => el('li', {}, q)));
-      flagged.appendChild(el('li', {}, el('span', {}, `${u.name || u.app_id}: ${u.not_helpful} not helpful`), qs));
+      flagged.appendChild(el('li', {}, el('span', {}, `${u.name ? `${u.name} (${u.app_id})` : u.app_id}: ${u.not_helpful} not helpful`), qs));
     }
     const nwia = clear($('feedback-nwia'));
     if (!(f.not_what_i_asked || []).length) nwia.appendChild(el('li', { class: 'empty' }, 'None yet.'));
@@ -311,17 +325,69 @@
         el('td', {}, t.nothing_fits),
         el('td', {}, trend(t.trend || [])),
         el('td', { class: 'query' }, (t.examples || []).join(' · ')),
-        el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => addSearchTopic(t.topic).catch(fail),
+        el('td', {}, el('button', { type: 'button', class: 'link', 'data-add-topic': '', onclick: (e) => proposeTopic(e.target.closest('tr'), t.topic),
           'aria-label': `Search the web for apps about ${t.topic}` }, 'Add to app search'))));
     }
+  }
+
+  // cleanTopic turns a student's question into a search topic to propose:
+  // no asking words, filler or punctuation ("my wine tasting class lol"
+  // becomes "wine tasting"). Staff edit it before it is saved.
+  function cleanTopic(question) {
+    const filler = new Set(['i', 'im', "i'm", 'me', 'my', 'we', 'our', 'a', 'an', 'the', 'want', 'wanna', 'need', 'to', 'learn', 'learning',
+      'study', 'studying', 'practice', 'practise', 'about', 'for', 'with', 'some', 'any', 'app', 'apps', 'vr', 'game', 'games', 'class', 'classes',
+      'course', 'courses', 'lol', 'pls', 'please', 'plz', 'help', 'how', 'do', 'can', 'is', 'there', 'are', 'what', 'which', 'good', 'best',
+      'recommend', 'recommendations', 'something', 'stuff', 'thing', 'things', 'of', 'on', 'in', 'get', 'better', 'at', 'like', 'really', 'tho', 'haha']);
+    const words = question.toLowerCase().replace(/[^\p{L}\p{N}'\s-]+/gu, ' ').split(/\s+/).filter(Boolean);
+    const kept = words.filter((w) => !filler.has(w.replace(/'/g, '')) && !filler.has(w));
+    return (kept.length ? kept : words).join(' ').replace(/'/g, '').trim();
+  }
+
+  // proposeTopic opens, under a demand row, the topic to add to the app
+  // search, cleaned and editable; nothing is saved until staff save it.
+  function proposeTopic(row, topic) {
+    for (const open of document.querySelectorAll('#demand tr.propose')) open.remove();
+    const input = el('input', { id: 'topic-edit', 'aria-label': 'App search topic', maxlength: '120' });
+    input.value = cleanTopic(topic);
+    const save = el('button', { type: 'button', id: 'topic-save' }, 'Save topic');
+    const cancel = el('button', { type: 'button', class: 'secondary' }, 'Cancel');
+    const editor = el('tr', { class: 'propose' }, el('td', { colspan: 7 },
+      el('label', { for: 'topic-edit' }, `Topic to search the web for, from “${topic}”: `), input, ' ', save, ' ', cancel));
+    cancel.addEventListener('click', () => editor.remove());
+    save.addEventListener('click', async () => {
+      const value = input.value.trim();
+      if (!value) {
+        $('demand-message').textContent = 'Write a topic to search for.';
+        return;
+      }
+      try {
+        await addSearchTopic(value);
+        editor.remove();
+      } catch (err) {
+        fail(err);
+      }
+    });
+    row.after(editor);
+    input.focus();
   }
 
   // addSearchTopic adds a demand topic to APP_SEARCH_TOPICS, which the
   // "Search the web for apps" job on the data page searches.
   async function addSearchTopic(topic) {
     const { added } = await api('POST', '/api/admin/demand/topics', { topic });
-    $('demand-message').textContent = added ? `"${topic}" added to the app search topics: run "Search the web for apps" on the data page.`
-      : `"${topic}" is already an app search topic.`;
+    if (!added) {
+      $('demand-message').textContent = `"${topic}" is already an app search topic.`;
+      return;
+    }
+    // Say whether the job can run now, and if not why, here on the page.
+    let job = 'run "Search the web for apps" on the data page.';
+    try {
+      const src = ((await api('GET', '/api/admin/data/status')).sources || {}).search_apps;
+      if (src && !src.ready) job = `"Search the web for apps" cannot run yet: ${src.about}`;
+    } catch (err) {
+      job = 'the data page runs "Search the web for apps".';
+    }
+    $('demand-message').textContent = `"${topic}" added to the app search topics; ${job}`;
   }
 
   let labeling = null;
@@ -332,7 +398,7 @@
       const name = 'grade-' + i;
       const radio = (grade, checked) => el('td', {}, el('input', Object.assign({ type: 'radio', name, value: grade, 'data-app': id,
         'aria-label': `${id}: ${grade}` }, checked ? { checked: '' } : {})));
-      body.appendChild(el('tr', {}, el('td', { class: 'mono' }, id), radio('relevant'), radio('acceptable'), radio('none', true)));
+      body.appendChild(el('tr', {}, el('td', {}, appLabel(id)), radio('relevant'), radio('acceptable'), radio('none', true)));
     });
     if (!(it.recommended_apps || []).length) body.appendChild(el('tr', {}, el('td', { colspan: 4, class: 'empty' }, 'No apps were shown: saving records that nothing fits.')));
   }
@@ -364,7 +430,7 @@
     add('Time', when(it.timestamp));
     add('Query', it.query);
     add('Intent', it.intent);
-    add('Recommended apps', (it.recommended_apps || []).join(', '));
+    add('Recommended apps', (it.recommended_apps || []).map(appLabel).join(', '));
     add('Latency', ms(it.latency_ms));
     add('User', it.user_id);
     add('Session', it.session_id);
@@ -398,6 +464,14 @@
       $('student-status').textContent = 'Exported. The export is recorded in the staff actions.';
     } catch (err) {
       fail(err);
+    }
+  });
+  $('student-copy').addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(logUser);
+      $('student-status').textContent = 'User id copied.';
+    } catch (err) {
+      $('student-status').textContent = 'Copying is not allowed here: select the id and copy it.';
     }
   });
   $('student-delete').addEventListener('click', () => {
@@ -437,8 +511,38 @@
   $('prev').addEventListener('click', () => { logOffset = Math.max(0, logOffset - PAGE); loadLogs().catch(fail); });
   $('next').addEventListener('click', () => { logOffset += PAGE; loadLogs().catch(fail); });
 
+  // loadSpend shows the language model's spend per day, from the usage its
+  // API reported, beside the daily budget; from 80 % a notice says what
+  // happens past it.
+  async function loadSpend() {
+    const n = (v) => Number(v).toLocaleString('en-US');
+    let r;
+    try {
+      r = await api('GET', '/api/admin/llm-spend?days=14');
+    } catch (err) {
+      if (err.status !== 401) $('llm-budget').textContent = err.message;
+      return;
+    }
+    const b = r.budget || {};
+    const limits = [b.tokens ? `${n(b.tokens)} tokens` : '', b.calls ? `${n(b.calls)} calls` : ''].filter(Boolean).join(' and ');
+    $('llm-budget').textContent = (limits ? `Daily budget: ${limits} (LLM_DAILY_TOKENS, LLM_DAILY_CALLS on the configuration page). ` : 'No daily budget is set (LLM_DAILY_TOKENS, LLM_DAILY_CALLS on the configuration page). ') +
+      `Today: ${n(r.today.calls)} calls, ${n(r.today.tokens)} tokens${limits ? ` (${Math.round(r.used * 100)} % of the budget)` : ''}.` +
+      (b.price_input || b.price_output ? '' : ' Set LLM_PRICE_INPUT and LLM_PRICE_OUTPUT to see the cost.');
+    const note = $('llm-notice');
+    note.hidden = !r.notice;
+    note.textContent = r.spent
+      ? 'Today\'s LLM budget is spent: answers come from retrieval alone, and say so, until the next day (UTC).'
+      : r.notice ? `${Math.round(r.used * 100)} % of today's LLM budget is spent: past it, answers come from retrieval alone until the next day (UTC).` : '';
+    const body = clear($('llm-spend').tBodies[0]);
+    if (!r.days.length) body.appendChild(el('tr', {}, el('td', { colspan: 5, class: 'empty' }, 'No calls to the language model in the last 14 days.')));
+    for (const d of [...r.days].reverse()) {
+      body.appendChild(el('tr', {}, el('td', {}, d.day), el('td', {}, n(d.calls)), el('td', {}, n(d.prompt_tokens)), el('td', {}, n(d.completion_tokens)),
+        el('td', {}, d.cost_usd === undefined ? '–' : '$' + d.cost_usd.toFixed(4))));
+    }
+  }
+
   async function showDashboard() {
-    await Promise.all([loadStats(), loadUsage(), loadLogs()]);
+    await Promise.all([loadStats(), loadUsage(), loadLogs(), loadSpend()]);
   }
 
   // ---- Data -------------------------------------------------------------
@@ -503,8 +607,12 @@
   function qualityText(q) {
     if (!q) return 'not measured';
     if (!(q.sets || []).length) return q.note || 'not measured';
-    return q.sets.map((d) => `${d.set}: ${d.live.ndcg_at_5.toFixed(3)} → ${d.draft.ndcg_at_5.toFixed(3)}${d.worse ? `, ${d.worse} worse` : ''}`).join('; ');
+    return q.sets.map((d) => (d.queries ? `${d.set}: ${d.live.ndcg_at_5.toFixed(3)} → ${d.draft.ndcg_at_5.toFixed(3)}${d.worse ? `, ${d.worse} worse` : ''}`
+      : `${d.set}: cannot be measured`)).join('; ');
   }
+
+  // qualityUnknown: no labeled set could be measured on both versions.
+  const qualityUnknown = (q) => !!q && !(q.sets || []).some((s) => s.queries > 0);
 
   let reviewing = '';
 
@@ -542,14 +650,26 @@
     const SHOWN = 50;
     for (const [k, label] of Object.entries(tables)) {
       const c = d.diff[k] || {};
+      const renamed = c.renamed || [];
       const rows = [...(c.added || []).map((x) => ['+', x]), ...(c.removed || []).map((x) => ['−', x]),
         ...(c.changed || []).map((x) => ['~', `${x.key} (${x.fields.join(', ')})`])];
-      if (!rows.length) continue;
+      if (!rows.length && !renamed.length) continue;
       const list = el('ul', { class: 'diff-list' });
       for (const [sign, text] of rows.slice(0, SHOWN)) list.appendChild(el('li', { class: 'diff-' + { '+': 'added', '−': 'removed', '~': 'changed' }[sign] }, `${sign} ${text}`));
       if (rows.length > SHOWN) list.appendChild(el('li', {}, `… and ${rows.length - SHOWN} more`));
-      const details = el('details', { 'data-table': k }, el('summary', {},
-        `${label}: ${(c.added || []).length} added, ${(c.removed || []).length} removed, ${(c.changed || []).length} changed`), list);
+      let counts = `${label}: ${(c.added || []).length} added, ${(c.removed || []).length} removed, ${(c.changed || []).length} changed`;
+      if (renamed.length) counts += `, ${renamed.length} same app, new id`;
+      const details = el('details', { 'data-table': k }, el('summary', {}, counts));
+      if (renamed.length) {
+        // The same app under another id style: neither added nor removed.
+        details.appendChild(el('p', { class: 'meta' }, 'Same app, new id (matched by name):'));
+        const same = el('ul', { class: 'diff-list', 'data-renamed': '' });
+        for (const r of renamed) {
+          same.appendChild(el('li', { class: 'diff-renamed' }, `= ${r.name}: ${r.from} → ${r.to}${r.fields.length ? ` (${r.fields.join(', ')})` : ''}`));
+        }
+        details.appendChild(same);
+      }
+      if (rows.length) details.appendChild(list);
       diff.appendChild(details);
     }
     if (!diff.firstChild) diff.appendChild(el('p', {}, 'No differences from the live version.'));
@@ -562,11 +682,18 @@
         el('th', {}, 'recall@8 live → this'), el('th', {}, 'worse'), el('th', {}, 'better'))));
       const tb = el('tbody', {});
       for (const s of q.sets) {
-        tb.appendChild(el('tr', {}, el('td', {}, `${s.set} (${s.queries})`), el('td', {}, `${s.live.ndcg_at_5.toFixed(3)} → ${s.draft.ndcg_at_5.toFixed(3)}`),
+        if (!s.queries) {
+          // A set whose labels name neither this version's apps nor the
+          // live one's cannot be measured: say so, never a score of 0.
+          tb.appendChild(el('tr', { class: 'unmeasured' }, el('td', {}, s.set), el('td', { colspan: 4 }, `Cannot be measured: ${s.note}`)));
+          continue;
+        }
+        const label = `${s.set} (${s.queries}${s.skipped ? `; ${s.skipped} left out, naming apps not in both versions` : ''})`;
+        tb.appendChild(el('tr', {}, el('td', {}, label), el('td', {}, `${s.live.ndcg_at_5.toFixed(3)} → ${s.draft.ndcg_at_5.toFixed(3)}`),
           el('td', {}, `${s.live.recall_at_8.toFixed(3)} → ${s.draft.recall_at_8.toFixed(3)}`), el('td', {}, s.worse), el('td', {}, s.better)));
       }
       table.appendChild(tb);
-      box.appendChild(table);
+      box.appendChild(el('div', { class: 'table-scroll' }, table));
       const worst = q.sets.flatMap((s) => s.worst || []);
       if (worst.length) {
         const list = el('ol', { id: 'review-worst' });
@@ -574,25 +701,67 @@
         box.appendChild(el('details', { open: '' }, el('summary', {}, 'Queries that got worse'), list));
       }
     }
-    const worse = v.state === 'draft' && q && q.worsened;
+    const draft = v.state === 'draft';
+    const worse = draft && q && q.worsened;
+    const unknown = draft && !worse && qualityUnknown(q);
     $('review-worse').hidden = !worse;
+    $('review-unknown').hidden = !unknown;
     $('review-confirm').checked = false;
+    $('review-confirm-unknown').checked = false;
     const publish = $('review-publish');
     publish.hidden = v.state === 'live';
     publish.textContent = v.state === 'earlier' ? 'Roll back to this version' : 'Publish';
-    publish.disabled = worse;
+    publish.disabled = worse || unknown;
+    reportOffset = 0;
+    $('review-report').hidden = !d.has_report;
+    if (d.has_report) await loadReport();
     $('review-discard').hidden = v.state !== 'draft';
     $('review-message').textContent = '';
     document.body.dataset.review = v.version;
   }
 
-  $('review-confirm').addEventListener('change', () => {
-    $('review-publish').disabled = !$('review-confirm').checked;
-  });
+  for (const id of ['review-confirm', 'review-confirm-unknown']) {
+    $(id).addEventListener('change', () => {
+      $('review-publish').disabled = !$(id).checked;
+    });
+  }
   $('review-publish').addEventListener('click', async () => {
     const version = reviewing;
     $('version-review').hidden = true;
-    await startJob('/api/admin/data/versions/' + encodeURIComponent(version) + '/publish', { confirm_worse: $('review-confirm').checked });
+    await startJob('/api/admin/data/versions/' + encodeURIComponent(version) + '/publish',
+      { confirm_worse: $('review-confirm').checked, confirm_unknown: $('review-confirm-unknown').checked });
+  });
+
+  // The import report of the version reviewed: every dropped, fixed and
+  // flagged row, a page at a time, and all of it as CSV.
+  const REPORT_PAGE = 50;
+  let reportOffset = 0;
+
+  async function loadReport() {
+    const base = '/api/admin/data/versions/' + encodeURIComponent(reviewing) + '/report';
+    const r = await api('GET', `${base}?offset=${reportOffset}&limit=${REPORT_PAGE}`);
+    $('report-csv').href = base + '?format=csv';
+    const files = Object.entries(r.read || {}).map(([f, n]) => `${f}: ${n} read, ${(r.kept || {})[f] ?? 0} kept`).join(' · ');
+    $('report-summary').textContent = `${r.dropped} rows dropped, ${r.fixed} fixed, ${r.flagged} apps flagged (kept, never recommended). ${files}`;
+    const body = clear($('report-rows').tBodies[0]);
+    if (!r.problems.length) body.appendChild(el('tr', {}, el('td', { colspan: 5, class: 'empty' }, 'No row had a problem.')));
+    for (const p of r.problems) {
+      body.appendChild(el('tr', { class: 'action-' + p.action }, el('td', {}, p.file), el('td', {}, p.index), el('td', { class: 'mono' }, p.id || ''),
+        el('td', {}, p.action), el('td', { class: 'query' }, p.reason)));
+    }
+    const last = Math.min(reportOffset + r.problems.length, r.total);
+    $('report-page').textContent = r.total === 0 ? '0 of 0' : `${reportOffset + 1}–${last} of ${r.total}`;
+    $('report-prev').disabled = reportOffset === 0;
+    $('report-next').disabled = last >= r.total;
+  }
+
+  $('report-prev').addEventListener('click', () => {
+    reportOffset = Math.max(0, reportOffset - REPORT_PAGE);
+    loadReport().catch(fail);
+  });
+  $('report-next').addEventListener('click', () => {
+    reportOffset += REPORT_PAGE;
+    loadReport().catch(fail);
   });
   $('review-discard').addEventListener('click', async () => {
     try {
@@ -615,11 +784,15 @@
     $('data-updated').textContent = s.updated_at ? when(s.updated_at) : 'never imported (embedded default catalog)';
     renderGraph(s.graph);
     renderHistory(s.jobs || []);
+    // A job that cannot run says why on the page, not only in a tooltip.
+    const why = clear($('jobs-unavailable'));
     for (const b of document.querySelectorAll('[data-source]')) {
       const src = (s.sources || {})[b.dataset.source] || {ready: false, about: 'Not available on this server'};
       b.disabled = !src.ready;
       b.title = src.about;
+      if (!src.ready) why.appendChild(el('li', { 'data-why': b.dataset.source }, `${b.textContent}: ${src.about}`));
     }
+    $('jobs-unavailable-box').hidden = !why.firstChild;
     if (s.current_job) {
       renderJob(s.current_job);
       watch(s.current_job.id);
@@ -723,7 +896,7 @@
       for (const p of problems.slice(0, SHOWN)) {
         items.appendChild(el('li', { class: 'problem' }, `${p.file} row ${p.index}${p.id ? ' (' + p.id + ')' : ''}: ${p.reason} [${p.action}]`));
       }
-      if (problems.length > SHOWN) items.appendChild(el('li', {}, `… and ${problems.length - SHOWN} more`));
+      if (problems.length > SHOWN) items.appendChild(el('li', {}, `… and ${problems.length - SHOWN} more: the draft's review below lists every one, with a CSV download`));
       const details = el('details', {}, el('summary', {}, `${problems.length} rows with problems`), items);
       details.open = problems.length <= 10;
       list.appendChild(el('li', {}, details));
@@ -740,6 +913,8 @@
     if (!files.length) return;
     const form = new FormData();
     for (const f of files) form.append('files', f, f.name);
+    const queries = $('import-queries').files;
+    if (queries.length) form.append('queries', queries[0], queries[0].name);
     startJob('/api/admin/data/import', form);
   });
   $('job-cancel').addEventListener('click', async () => {
