@@ -102,18 +102,22 @@ var rules = []rule{
 			return 2
 		}},
 	{kind: vrrec.ConstraintPlayers, label: "With friends", pattern: regexp.MustCompile(
-		`\b(?:with|w|and) (?:my |some |other )?(?:friends|buddies|pals|mates|classmates|others|other people|people|family|siblings|teammates)\b|\bmulti-?player\b|\bwith (?:a|my) (?:group|team|friend)\b`),
+		`\b(?:with|w|and) (?:my |some |other )?(?:friends|buddies|pals|mates|classmates|others|other people|people|family|siblings|teammates)\b|\bwith (?:a|my) (?:group|team|friend)\b`),
+		amount: func([]string) float64 { return 2 }},
+	// "multiplayer games" says who plays and what is searched for: the word
+	// stays in the topic.
+	{kind: vrrec.ConstraintPlayers, label: "With friends", keep: true, pattern: regexp.MustCompile(`\bmulti-?player\b`),
 		amount: func([]string) float64 { return 2 }},
 	{kind: vrrec.ConstraintOnline, label: "Online multiplayer", pattern: regexp.MustCompile(
 		`\b(?:play(?:ing)? )?online(?: (?:with|multiplayer|together|co-?op|against))?\b(?:\s+(?:friends|people|others|strangers))?|\bover the internet\b`)},
 	{kind: vrrec.ConstraintLocal, label: "Together in one room", pattern: regexp.MustCompile(
 		`\b(?:(?:(?:with|w) )?(?:my )?roommates?|same room|in person|together in (?:one|the same) (?:room|place)|local multiplayer|couch (?:co-?op|multiplayer)|pass the headset|party games?|at (?:a|my) party|friends over)\b`)},
-	{kind: vrrec.ConstraintCoop, label: "Co-op", pattern: regexp.MustCompile(
+	{kind: vrrec.ConstraintCoop, label: "Co-op", keep: true, pattern: regexp.MustCompile(
 		`\b(?:co-?op(?:erative)?|team up|play together|together with)\b`)},
-	{kind: vrrec.ConstraintCompetitive, label: "Competitive", pattern: regexp.MustCompile(
+	{kind: vrrec.ConstraintCompetitive, label: "Competitive", keep: true, pattern: regexp.MustCompile(
 		`\b(?:competitive(?: (?:games?|play|multiplayer))?|compete(?: against| with)?|against (?:each other|friends|others|other people|people|my friends)|pvp|versus)\b`)},
 	{kind: vrrec.ConstraintSolo, label: "Single player", pattern: regexp.MustCompile(
-		`\b(?:solo|alone|by myself|on my own|single[- ]?player|just me|only me)\b`)},
+		`\b(?:solo|alone|by myself|on my own|single[- ]?player|just me|only me|no friends(?: around| nearby| to play with)?|(?:without|no) (?:anyone|other people|others)(?: around)?)\b`)},
 	{kind: vrrec.ConstraintMixedReality, label: "Mixed reality", pattern: regexp.MustCompile(
 		`\b(?:mixed[- ]reality|passthrough|pass-through|see (?:my|the) (?:room|surroundings|real world)|in my (?:real )?room)\b|\bmr (?:apps?|games?)\b`)},
 	{kind: vrrec.ConstraintHandTracking, label: "Hand tracking", pattern: regexp.MustCompile(
@@ -432,11 +436,12 @@ func Phrase(c vrrec.Constraint) string {
 }
 
 // Text writes a topic with its constraints as one question that
-// Constraints reads back: what a follow-up refines.
+// Constraints reads back: what a follow-up refines. A constraint whose
+// words the topic kept ("co-op games") is not written twice.
 func Text(topic string, cs []vrrec.Constraint) string {
 	parts := []string{topic}
 	for _, c := range cs {
-		if p := Phrase(c); p != "" {
+		if p := Phrase(c); p != "" && !strings.Contains(strings.ToLower(topic), p) {
 			parts = append(parts, p)
 		}
 	}
