@@ -2,9 +2,13 @@ package eval_test
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/vrrec/vrrec"
@@ -227,8 +231,14 @@ func runSet(t *testing.T, cat *vrrec.Catalog, name string) map[string]*eval.Repo
 			t.Fatal(err)
 		}
 		r, o := out[split], out["old "+split]
-		t.Logf("%s %s: %d queries: nDCG@5 %.3f (old system %.3f) R@8 %.3f MRR %.3f honesty %.2f ECE %.3f",
-			name, split, len(r.Queries), r.NDCGAt5, o.NDCGAt5, r.RecallAt8, r.MRR, r.Honesty, r.Calibration.ECE)
+		t.Logf("%s %s: %d queries: nDCG@5 %.3f (old system %.3f) R@8 %.3f MRR %.3f honesty %.2f ECE %.3f; broken picks %d/%d",
+			name, split, len(r.Queries), r.NDCGAt5, o.NDCGAt5, r.RecallAt8, r.MRR, r.Honesty, r.Calibration.ECE,
+			r.Constraints.Violations, r.Constraints.Picks)
+		var kinds []string
+		for _, k := range slices.Sorted(maps.Keys(r.ByKind)) {
+			kinds = append(kinds, fmt.Sprintf("%s %.2f (%d)", k, r.ByKind[k].NDCGAt5, r.ByKind[k].Queries))
+		}
+		t.Logf("%s %s by kind: %s", name, split, strings.Join(kinds, ", "))
 	}
 	return out
 }

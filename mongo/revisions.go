@@ -14,16 +14,19 @@ import (
 	"github.com/vrrec/vrrec"
 )
 
-// colRevisions keeps catalog revisions: {_id: version, created_at, info,
-// catalog}. The catalog is its JSON text, one field, so a revision of any
+// colRevisions keeps catalog revisions: {_id: version, created_at, saved,
+// info, catalog}. The catalog is its JSON text, one field, so a revision of any
 // size is one plain value whatever the server.
 const colRevisions = "catalog_revisions"
 
 type revisionDoc struct {
-	Version   string         `bson:"_id"`
-	CreatedAt time.Time      `bson:"created_at"`
-	Info      vrrec.Revision `bson:"info"`
-	Catalog   string         `bson:"catalog,omitempty"`
+	Version   string    `bson:"_id"`
+	CreatedAt time.Time `bson:"created_at"`
+	// Saved orders revisions made in the same millisecond (or under a
+	// frozen clock) as they were saved: the wall clock in nanoseconds.
+	Saved   int64          `bson:"saved"`
+	Info    vrrec.Revision `bson:"info"`
+	Catalog string         `bson:"catalog,omitempty"`
 }
 
 // SaveRevision implements vrrec.RevisionStore.
@@ -34,7 +37,7 @@ func (d *DB) SaveRevision(ctx context.Context, rev vrrec.Revision, cat *vrrec.Ca
 	}
 	rev.CreatedAt = rev.CreatedAt.UTC().Truncate(time.Millisecond)
 	rev.PublishedAt = rev.PublishedAt.UTC().Truncate(time.Millisecond)
-	doc := revisionDoc{Version: rev.Version, CreatedAt: rev.CreatedAt, Info: rev, Catalog: string(data)}
+	doc := revisionDoc{Version: rev.Version, CreatedAt: rev.CreatedAt, Saved: time.Now().UnixNano(), Info: rev, Catalog: string(data)}
 	_, err = d.db.Collection(colRevisions).InsertOne(ctx, doc)
 	if mongo.IsDuplicateKeyError(err) {
 		kept, err := d.revision(ctx, rev.Version, false)
@@ -49,7 +52,7 @@ func (d *DB) SaveRevision(ctx context.Context, rev vrrec.Revision, cat *vrrec.Ca
 // Revisions implements vrrec.RevisionStore.
 func (d *DB) Revisions(ctx context.Context) ([]vrrec.Revision, error) {
 	cur, err := d.db.Collection(colRevisions).Find(ctx, bson.D{},
-		options.Find().SetProjection(bson.D{{Key: "catalog", Value: 0}}).SetSort(bson.D{{Key: "created_at", Value: -1}, {Key: "_id", Value: 1}}))
+		options.Find().SetProjection(bson.D{{Key: "catalog", Value: 0}}).SetSort(bson.D{{Key: "created_at", Value: -1}, {Key: "saved", Value: -1}, {Key: "_id", Value: 1}}))
 	if err != nil {
 		return nil, fmt.Errorf("revisions: %w", err)
 	}

@@ -35,7 +35,7 @@ func (d *DB) SaveRevision(ctx context.Context, rev vrrec.Revision, cat *vrrec.Ca
 
 // Revisions implements vrrec.RevisionStore.
 func (d *DB) Revisions(ctx context.Context) ([]vrrec.Revision, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT info FROM catalog_revisions ORDER BY created_at DESC, version`)
+	rows, err := d.db.QueryContext(ctx, `SELECT info FROM catalog_revisions ORDER BY created_at DESC, rowid DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("revisions: %w", err)
 	}

@@ -41,10 +41,10 @@ func newHeldEngine() heldEngine {
 	return heldEngine{Engine: engine(), started: make(chan struct{}), release: make(chan struct{})}
 }
 
-func (h heldEngine) Recommend(ctx context.Context, q string, k int) (*vrrec.Result, error) {
+func (h heldEngine) Find(ctx context.Context, req rag.Request) (*vrrec.Result, error) {
 	close(h.started)
 	<-h.release
-	return h.Engine.Recommend(ctx, q, k)
+	return h.Engine.Find(ctx, req)
 }
 
 var testKey = []byte("0123456789abcdef0123456789abcdef")

@@ -37,7 +37,15 @@ var sharedVectors = sync.OnceValues(func() (vrrec.VectorStore, error) {
 	if err != nil {
 		dir = os.TempDir()
 	}
-	return sqlite.Open(context.Background(), filepath.Join(dir, "vrrec-test", "vectors.db"))
+	path := filepath.Join(dir, "vrrec-test", "vectors.db")
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		// A store another checkout migrated differently (a branch whose
+		// migrations were numbered otherwise) is only a cache: start anew.
+		_ = os.Remove(path)
+		db, err = sqlite.Open(context.Background(), path)
+	}
+	return db, err
 })
 
 // VectorCache returns a cache for emb in front of the shared test store,
