@@ -3,10 +3,15 @@ package bert_test
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/vrrec/vrrec/bert"
 )
 
 // Run with GOMAXPROCS=1 go test -run '^$' -bench . ./bert/ for single-thread
@@ -104,4 +109,48 @@ func BenchmarkEmbedCatalog(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*len(texts))/b.Elapsed().Seconds(), "texts/s")
+}
+
+// BenchmarkEmbedQueriesConcurrent embeds short distinct queries from 64
+// goroutines at once, one query per call, as concurrent chat requests do,
+// with the default batching and with batches of one question (no batching);
+// it reports queries per second over all cores GOMAXPROCS allows and the
+// mean batch size.
+func BenchmarkEmbedQueriesConcurrent(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		b    bert.Batching
+	}{{"batched", bert.DefaultBatching}, {"single", bert.Batching{MaxQuestions: 1}}} {
+		b.Run(c.name, func(b *testing.B) {
+			e := embedded(b).WithBatching(c.b)
+			ctx := context.Background()
+			var n atomic.Int64
+			b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
+			cpu0 := cpuTime()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					q := fmt.Sprintf("%s %d", benchQuery, n.Add(1)%50)
+					if _, err := e.Embed(ctx, []string{q}); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			passes, questions := e.BatchStats()
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "queries/s")
+			b.ReportMetric(float64(questions)/float64(max(passes, 1)), "questions/pass")
+			b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(b.N), "cpu-ms/query")
+		})
+	}
+}
+
+// cpuTime is the CPU time the process has used, which a shared machine
+// disturbs less than the wall-clock time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -8,3 +8,18 @@ func UseAsm(on bool) (restore func()) {
 	useAVX2 = on && haveAsmKernel()
 	return func() { useAVX2 = saved }
 }
+
+// EmbedPacked embeds texts in one forward pass, packed as a batch of
+// questions is, whatever the batch limits.
+func EmbedPacked(e *Encoder, texts []string) [][]float32 {
+	s := new(scratch)
+	s.starts = []int{0}
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		s.ids = e.tokens(t, s.ids)
+		s.starts = append(s.starts, len(s.ids))
+		out[i] = make([]float32, e.Dim())
+	}
+	e.encode(s, out)
+	return out
+}

@@ -139,7 +139,7 @@ func load(fsys fs.FS, label string) (*Encoder, error) {
 	if err := cfg.check(); err != nil {
 		return nil, fmt.Errorf("config.json: %w", err)
 	}
-	e := &Encoder{}
+	e := &Encoder{batch: batcher{limits: DefaultBatching}}
 	tok, special, err := loadTokenizer(fsys)
 	if err != nil {
 		return nil, err
