@@ -4,9 +4,18 @@ package bert
 // supports them) and returns a function that restores the previous setting.
 // Tests use it to run the same checks through both code paths.
 func UseAsm(on bool) (restore func()) {
-	saved := useAVX2
-	useAVX2 = on && haveAsmKernel()
-	return func() { useAVX2 = saved }
+	saved, saved512 := useAVX2, useAVX512
+	useAVX2, useAVX512 = on && haveAsmKernel(), on && haveAVX512()
+	return func() { useAVX2, useAVX512 = saved, saved512 }
+}
+
+// UseAVX512 switches the AVX-512 dot-product kernel on or off (on only where
+// the CPU has it; off leaves the AVX2 one) and returns a function that
+// restores the previous setting.
+func UseAVX512(on bool) (restore func()) {
+	saved := useAVX512
+	useAVX512 = on && haveAVX512() && useAVX2
+	return func() { useAVX512 = saved }
 }
 
 // EmbedPacked embeds texts in one forward pass, packed as a batch of

@@ -2,11 +2,15 @@
 
 package bert
 
-// useAVX2 is false: there are no assembly kernels for this platform.
-var useAVX2 = false
+// useAVX2 and useAVX512 are false: there are no assembly kernels for this
+// platform.
+var useAVX2, useAVX512 = false, false
 
 // haveAsmKernel reports whether the assembly kernels can run on this CPU.
 func haveAsmKernel() bool { return false }
+
+// haveAVX512 reports whether the AVX-512 kernel can run on this CPU.
+func haveAVX512() bool { return false }
 
 // dot4x3Asm is not available on this platform; the tests skip it.
 func dot4x3Asm(x0, x1, x2, x3, w0, w1, w2 []float32, out *[12]float32) {

@@ -6,14 +6,55 @@ import (
 	"testing"
 )
 
-// TestKernelAsmMatchesGo checks the assembly kernel against the portable one
-// on random rows of awkward lengths, including tails shorter than a vector.
+// kernel is one of the dot-product kernels this CPU can run.
+type kernel struct {
+	name   string
+	asm    bool // useAVX2
+	avx512 bool // useAVX512
+}
+
+func kernels() []kernel {
+	ks := []kernel{{name: "go"}}
+	if haveAsmKernel() {
+		ks = append(ks, kernel{name: "avx2", asm: true})
+	}
+	if haveAVX512() {
+		ks = append(ks, kernel{name: "avx512", asm: true, avx512: true})
+	}
+	return ks
+}
+
+// use switches to the kernel until the returned function restores the
+// previous one.
+func (k kernel) use() (restore func()) {
+	saved, saved512 := useAVX2, useAVX512
+	useAVX2, useAVX512 = k.asm, k.avx512
+	return func() { useAVX2, useAVX512 = saved, saved512 }
+}
+
+// TestKernelAsmMatchesGo checks each assembly kernel against the portable
+// one on random rows of awkward lengths, including tails shorter than a
+// vector of either width.
 func TestKernelAsmMatchesGo(t *testing.T) {
-	if !haveAsmKernel() {
+	ks := kernels()[1:]
+	if len(ks) == 0 {
 		t.Skip("no assembly kernel for this CPU or architecture")
 	}
+	for _, kern := range ks {
+		t.Run(kern.name, func(t *testing.T) {
+			defer kern.use()()
+			testKernel(t)
+		})
+	}
+}
+
+func testKernel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, k := range []int{1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 31, 33, 63, 100, 383, 384, 385, 1537} {
+	lengths := []int{47, 48, 49, 63, 64, 65, 100, 383, 384, 385, 1535, 1536, 1537}
+	for k := 1; k <= 33; k++ {
+		lengths = append(lengths, k)
+	}
+	for _, k := range lengths {
 		rows := make([][]float32, 7)
 		for r := range rows {
 			// Each row is a sub-slice with spare capacity after it, filled
@@ -42,13 +83,9 @@ func TestKernelAsmMatchesGo(t *testing.T) {
 // plain triple loop on shapes that leave partial blocks in every direction.
 func TestMatmulT(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	defer func(saved bool) { useAVX2 = saved }(useAVX2)
-	for _, asm := range []bool{false, true} {
-		if asm && !haveAsmKernel() {
-			continue
-		}
-		useAVX2 = asm
-		name := map[bool]string{false: "go", true: "asm"}[asm]
+	for _, kern := range kernels() {
+		restore := kern.use()
+		name := kern.name
 		for _, sh := range [][3]int{{1, 1, 1}, {1, 3, 8}, {4, 3, 8}, {5, 4, 9}, {14, 38, 33}, {13, 7, 64}, {2, 2, 3}} {
 			n, m, k := sh[0], sh[1], sh[2]
 			xs, ws, ys := k+2, k+1, m+3 // strides wider than the rows
@@ -84,10 +121,11 @@ func TestMatmulT(t *testing.T) {
 				}
 			}
 		}
+		restore()
 	}
 }
 
-// BenchmarkKernel measures the kernel alone on rows of 384 floats that stay
+// BenchmarkKernel measures each kernel alone on rows of 384 floats that stay
 // in the L1 cache, in multiply-adds per second.
 func BenchmarkKernel(b *testing.B) {
 	const k = 384
@@ -98,9 +136,14 @@ func BenchmarkKernel(b *testing.B) {
 			rows[i][j] = float32(j%7) * 0.1
 		}
 	}
-	var out [12]float32
-	for b.Loop() {
-		dot4x3(rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], rows[6], &out)
+	for _, kern := range kernels() {
+		b.Run(kern.name, func(b *testing.B) {
+			defer kern.use()()
+			var out [12]float32
+			for b.Loop() {
+				dot4x3(rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], rows[6], &out)
+			}
+			b.ReportMetric(float64(b.N)*12*k/b.Elapsed().Seconds()/1e9, "GMAC/s")
+		})
 	}
-	b.ReportMetric(float64(b.N)*12*k/b.Elapsed().Seconds()/1e9, "GMAC/s")
 }
