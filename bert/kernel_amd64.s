@@ -21,6 +21,23 @@ DATA tailmask<>+56(SB)/4, $0
 DATA tailmask<>+60(SB)/4, $0
 GLOBL tailmask<>(SB), RODATA|NOPTR, $64
 
+// REDUCE4 stores to OFF(R10) the lane sums of the accumulators A, B, C, D:
+// [ΣA, ΣB, ΣC, ΣD] with two rounds of pairwise horizontal adds and one add of
+// the 128-bit halves (XA and XB are the low halves of A and B).
+#define REDUCE4(A, B, C, D, XA, XB, OFF) \
+	VHADDPS      B, A, A   \
+	VHADDPS      D, C, C   \
+	VHADDPS      C, A, A   \
+	VEXTRACTF128 $1, A, XB \
+	VADDPS       XB, XA, XA \
+	VMOVUPS      XA, OFF(R10)
+
+// REDUCE12 stores the lane sums of Y0..Y11 to out (R10).
+#define REDUCE12 \
+	REDUCE4(Y0, Y1, Y2, Y3, X0, X1, 0)   \
+	REDUCE4(Y4, Y5, Y6, Y7, X4, X5, 16)  \
+	REDUCE4(Y8, Y9, Y10, Y11, X8, X9, 32)
+
 // func dot4x3AVX2(x0, x1, x2, x3, w0, w1, w2 *float32, k int, out *[12]float32, pf *float32)
 //
 // Registers: AX BX CX DX rows of x, SI DI R8 rows of w, R9 k, R10 out,
@@ -119,28 +136,7 @@ tail:
 	VFMADD231PS Y14, Y15, Y11
 
 reduce:
-	// Four accumulators a, b, c, d become [Σa, Σb, Σc, Σd] with two rounds
-	// of pairwise horizontal adds and one add of the 128-bit halves.
-	VHADDPS      Y1, Y0, Y0
-	VHADDPS      Y3, Y2, Y2
-	VHADDPS      Y2, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VADDPS       X1, X0, X0
-	VMOVUPS      X0, 0(R10)
-
-	VHADDPS      Y5, Y4, Y4
-	VHADDPS      Y7, Y6, Y6
-	VHADDPS      Y6, Y4, Y4
-	VEXTRACTF128 $1, Y4, X5
-	VADDPS       X5, X4, X4
-	VMOVUPS      X4, 16(R10)
-
-	VHADDPS      Y9, Y8, Y8
-	VHADDPS      Y11, Y10, Y10
-	VHADDPS      Y10, Y8, Y8
-	VEXTRACTF128 $1, Y8, X9
-	VADDPS       X9, X8, X8
-	VMOVUPS      X8, 32(R10)
+	REDUCE12
 
 	VZEROUPPER
 	RET
@@ -268,26 +264,7 @@ fold512:
 	VEXTRACTF64X4 $1, Z11, Y12
 	VADDPS        Y12, Y11, Y11
 
-	VHADDPS      Y1, Y0, Y0
-	VHADDPS      Y3, Y2, Y2
-	VHADDPS      Y2, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VADDPS       X1, X0, X0
-	VMOVUPS      X0, 0(R10)
-
-	VHADDPS      Y5, Y4, Y4
-	VHADDPS      Y7, Y6, Y6
-	VHADDPS      Y6, Y4, Y4
-	VEXTRACTF128 $1, Y4, X5
-	VADDPS       X5, X4, X4
-	VMOVUPS      X4, 16(R10)
-
-	VHADDPS      Y9, Y8, Y8
-	VHADDPS      Y11, Y10, Y10
-	VHADDPS      Y10, Y8, Y8
-	VEXTRACTF128 $1, Y8, X9
-	VADDPS       X9, X8, X8
-	VMOVUPS      X8, 32(R10)
+	REDUCE12
 
 	VZEROUPPER
 	RET
