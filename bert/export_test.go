@@ -4,9 +4,9 @@ package bert
 // supports them) and returns a function that restores the previous setting.
 // Tests use it to run the same checks through both code paths.
 func UseAsm(on bool) (restore func()) {
-	saved, saved512 := useAVX2, useAVX512
-	useAVX2, useAVX512 = on && haveAsmKernel(), on && haveAVX512()
-	return func() { useAVX2, useAVX512 = saved, saved512 }
+	saved, saved512, savedVNNI := useAVX2, useAVX512, useVNNI
+	useAVX2, useAVX512, useVNNI = on && haveAsmKernel(), on && haveAVX512(), on && haveVNNI()
+	return func() { useAVX2, useAVX512, useVNNI = saved, saved512, savedVNNI }
 }
 
 // UseAVX512 switches the AVX-512 dot-product kernel on or off (on only where
@@ -32,3 +32,17 @@ func EmbedPacked(e *Encoder, texts []string) [][]float32 {
 	e.encode(s, out)
 	return out
 }
+
+// UseVNNI switches the int8 products on or off (on only where the CPU has
+// VNNI) and returns a function that restores the previous setting.
+func UseVNNI(on bool) (restore func()) {
+	saved := useVNNI
+	useVNNI = on && haveVNNI()
+	return func() { useVNNI = saved }
+}
+
+// HaveVNNI reports whether this CPU runs the int8 products.
+func HaveVNNI() bool { return haveVNNI() }
+
+// HaveAVX512 reports whether this CPU runs the AVX-512 dot product.
+func HaveAVX512() bool { return haveAVX512() }

@@ -48,6 +48,8 @@ type matrix struct {
 	f32        []float32
 	q          []int8
 	scale      []float32
+	qsum       []int32 // the sum of each row of q, for matmulQ8
+	int8Inputs bool    // quantise the inputs too where the CPU has VNNI
 }
 
 // addRow adds row r of the matrix to dst [cols].
@@ -79,6 +81,9 @@ type scratch struct {
 	scores []float32 // [L, L] attention weights of one head of one sequence of L tokens
 	vt     []float32 // [H/heads, L] the values of one head of one sequence, transposed
 	wide   []float32 // [3, max(H, I)] int8 weight rows widened to float32
+	u      []uint8   // [n, max(H, I)] the input of an int8 product, quantised (matmul8.go)
+	sx     []float32 // [n] the scales of u's rows
+	zp     []int32   // [n] the zero points of u's rows
 }
 
 func grow(s []float32, n int) []float32 {
@@ -102,6 +107,16 @@ func (m *model) forward(s *scratch) []float32 {
 	s.x, s.qkv, s.ctx, s.tmp = grow(s.x, n*H), grow(s.qkv, n*3*H), grow(s.ctx, n*H), grow(s.tmp, n*H)
 	s.ffn, s.scores, s.vt = grow(s.ffn, n*I), grow(s.scores, longest*longest), grow(s.vt, d*longest)
 	s.wide = grow(s.wide, 3*max(H, I))
+	if useVNNI {
+		if cap(s.u) < n*max(H, I) {
+			s.u = make([]uint8, n*max(H, I))
+		}
+		s.sx = grow(s.sx, n)
+		if cap(s.zp) < n {
+			s.zp = make([]int32, n)
+		}
+		s.zp = s.zp[:n]
+	}
 
 	for b := range len(s.starts) - 1 {
 		m.embeddings(s.x[s.starts[b]*H:], s.ids[s.starts[b]:s.starts[b+1]])
@@ -134,30 +149,35 @@ func (m *model) embeddings(x []float32, ids []int32) {
 //	x = LayerNorm(x + GELU(x·W1ᵀ + b1)·W2ᵀ + b2)
 func (m *model) layer(l *layer, s *scratch, n int) {
 	H := m.hidden
-	linear(s.qkv, s.x, &l.qkvW, l.qkvB, n, s.wide)
+	linear(s.qkv, s.x, &l.qkvW, l.qkvB, n, s)
 	for b := range len(s.starts) - 1 {
 		o, L := s.starts[b], s.starts[b+1]-s.starts[b]
 		attention(s.ctx[o*H:], s.qkv[o*3*H:], s.scores, s.vt, L, H, m.heads)
 	}
-	linear(s.tmp, s.ctx, &l.attnOutW, l.attnOutB, n, s.wide)
+	linear(s.tmp, s.ctx, &l.attnOutW, l.attnOutB, n, s)
 	residual(s.tmp, s.x)
 	layerNorm(s.x, s.tmp, l.attnNormW, l.attnNormB, n, H, m.eps)
 
-	linear(s.ffn, s.x, &l.ffnInW, l.ffnInB, n, s.wide)
+	linear(s.ffn, s.x, &l.ffnInW, l.ffnInB, n, s)
 	gelu(s.ffn)
-	linear(s.tmp, s.ffn, &l.ffnOutW, l.ffnOutB, n, s.wide)
+	linear(s.tmp, s.ffn, &l.ffnOutW, l.ffnOutB, n, s)
 	residual(s.tmp, s.x)
 	layerNorm(s.x, s.tmp, l.ffnNormW, l.ffnNormB, n, H, m.eps)
 }
 
 // linear: x [n, in] → y [n, out] = x·Wᵀ + b, with W [out, in] and b [out].
-// wide [3·in] is scratch for widening int8 weights.
-func linear(y, x []float32, w *matrix, b []float32, n int, wide []float32) {
+// An int8 W multiplies quantised activations where the CPU has VNNI
+// (matmul8.go), else float32 ones with W widened in s.wide.
+func linear(y, x []float32, w *matrix, b []float32, n int, s *scratch) {
 	in, out := w.cols, w.rows
-	if w.q == nil {
+	switch {
+	case w.q == nil:
 		matmulT(y, out, x, in, w.f32, in, n, out, in)
-	} else {
-		matmulQ(y, out, x, in, w, n, wide)
+	case useVNNI && w.int8Inputs:
+		quantizeRows(s.u, s.sx, s.zp, x, in, n, in)
+		matmulQ8(y, out, s.u, s.sx, s.zp, w, n)
+	default:
+		matmulQ(y, out, x, in, w, n, s.wide)
 	}
 	for t := range n {
 		row := y[t*out : (t+1)*out]
