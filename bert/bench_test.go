@@ -7,11 +7,11 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/vrrec/vrrec/bert"
+	"github.com/vrrec/vrrec/internal/testenv"
 )
 
 // Run with GOMAXPROCS=1 go test -run '^$' -bench . ./bert/ for single-thread
@@ -73,7 +73,7 @@ func BenchmarkEmbedQueryLatency(b *testing.B) {
 			defer bert.UseAVX512(k.avx512)()
 			defer bert.UseVNNI(k.vnni)()
 			var times []time.Duration
-			cpu0 := cpuTime()
+			cpu0 := testenv.CPUTime()
 			for b.Loop() {
 				t0 := time.Now()
 				if _, err := e.Embed(ctx, texts); err != nil {
@@ -81,7 +81,7 @@ func BenchmarkEmbedQueryLatency(b *testing.B) {
 				}
 				times = append(times, time.Since(t0))
 			}
-			cpu := cpuTime() - cpu0
+			cpu := testenv.CPUTime() - cpu0
 			slices.Sort(times)
 			at := func(q float64) float64 {
 				return float64(times[min(len(times)-1, int(q*float64(len(times))))]) / 1e6
@@ -143,7 +143,7 @@ func BenchmarkEmbedQueriesConcurrent(b *testing.B) {
 			ctx := context.Background()
 			var n atomic.Int64
 			b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
-			cpu0 := cpuTime()
+			cpu0 := testenv.CPUTime()
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
@@ -157,17 +157,7 @@ func BenchmarkEmbedQueriesConcurrent(b *testing.B) {
 			passes, questions := e.BatchStats()
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "queries/s")
 			b.ReportMetric(float64(questions)/float64(max(passes, 1)), "questions/pass")
-			b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(b.N), "cpu-ms/query")
+			b.ReportMetric(float64(testenv.CPUTime()-cpu0)/1e6/float64(b.N), "cpu-ms/query")
 		})
 	}
-}
-
-// cpuTime is the CPU time the process has used, which a shared machine
-// disturbs less than the wall-clock time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
