@@ -3,11 +3,12 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"github.com/vrrec/vrrec/internal/testenv"
 	"io"
 	"net/http"
 	"runtime"
 	"testing"
+
+	"github.com/vrrec/vrrec/internal/testenv"
 )
 
 // BenchmarkChatRepeated posts one question over and over to `vrrec serve`
