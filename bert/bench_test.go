@@ -3,10 +3,15 @@ package bert_test
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/vrrec/vrrec/bert"
+	"github.com/vrrec/vrrec/internal/testenv"
 )
 
 // Run with GOMAXPROCS=1 go test -run '^$' -bench . ./bert/ for single-thread
@@ -49,26 +54,43 @@ func BenchmarkEmbedQuery(b *testing.B) {
 	}
 }
 
-// BenchmarkEmbedQueryLatency reports the median and 99th percentile time of
-// single query embeddings.
+// BenchmarkEmbedQueryLatency reports the median and 99th percentile time,
+// and the CPU time, of single query embeddings with each kernel this CPU
+// runs: float32 activations on the AVX2 and on the AVX-512 dot product, and
+// int8 activations (VNNI) where the CPU has them, the default there.
 func BenchmarkEmbedQueryLatency(b *testing.B) {
 	e := embedded(b)
 	ctx := context.Background()
 	texts := []string{benchQuery}
-	var times []time.Duration
-	for b.Loop() {
-		t0 := time.Now()
-		if _, err := e.Embed(ctx, texts); err != nil {
-			b.Fatal(err)
+	for _, k := range []struct {
+		name              string
+		avx512, vnni, has bool
+	}{{"avx2", false, false, true}, {"avx512", true, false, bert.HaveAVX512()}, {"vnni", true, true, bert.HaveVNNI()}} {
+		if !k.has {
+			continue
 		}
-		times = append(times, time.Since(t0))
+		b.Run(k.name, func(b *testing.B) {
+			defer bert.UseAVX512(k.avx512)()
+			defer bert.UseVNNI(k.vnni)()
+			var times []time.Duration
+			cpu0 := testenv.CPUTime()
+			for b.Loop() {
+				t0 := time.Now()
+				if _, err := e.Embed(ctx, texts); err != nil {
+					b.Fatal(err)
+				}
+				times = append(times, time.Since(t0))
+			}
+			cpu := testenv.CPUTime() - cpu0
+			slices.Sort(times)
+			at := func(q float64) float64 {
+				return float64(times[min(len(times)-1, int(q*float64(len(times))))]) / 1e6
+			}
+			b.ReportMetric(at(0.50), "p50-ms")
+			b.ReportMetric(at(0.99), "p99-ms")
+			b.ReportMetric(float64(cpu)/1e6/float64(b.N), "cpu-ms/query")
+		})
 	}
-	slices.Sort(times)
-	at := func(q float64) float64 {
-		return float64(times[min(len(times)-1, int(q*float64(len(times))))]) / 1e6
-	}
-	b.ReportMetric(at(0.50), "p50-ms")
-	b.ReportMetric(at(0.99), "p99-ms")
 }
 
 // BenchmarkEmbedCourse embeds one course description of 176 wordpieces.
@@ -104,4 +126,38 @@ func BenchmarkEmbedCatalog(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*len(texts))/b.Elapsed().Seconds(), "texts/s")
+}
+
+// BenchmarkEmbedQueriesConcurrent embeds short distinct queries from 64
+// goroutines at once, one query per call, as concurrent chat requests do,
+// with the default batching and with batches of one question (no batching);
+// it reports queries per second over all cores GOMAXPROCS allows and the
+// mean batch size.
+func BenchmarkEmbedQueriesConcurrent(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		b    bert.Batching
+	}{{"batched", bert.DefaultBatching}, {"single", bert.Batching{MaxQuestions: 1}}} {
+		b.Run(c.name, func(b *testing.B) {
+			e := embedded(b).WithBatching(c.b)
+			ctx := context.Background()
+			var n atomic.Int64
+			b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
+			cpu0 := testenv.CPUTime()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					q := fmt.Sprintf("%s %d", benchQuery, n.Add(1)%50)
+					if _, err := e.Embed(ctx, []string{q}); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			passes, questions := e.BatchStats()
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "queries/s")
+			b.ReportMetric(float64(questions)/float64(max(passes, 1)), "questions/pass")
+			b.ReportMetric(float64(testenv.CPUTime()-cpu0)/1e6/float64(b.N), "cpu-ms/query")
+		})
+	}
 }

@@ -28,8 +28,9 @@ const (
 	poolMax                 // element-wise maximum over all tokens
 )
 
-// Encoder embeds texts with a loaded model. It is immutable after loading and
-// safe for concurrent use; each call borrows scratch memory from a pool.
+// Encoder embeds texts with a loaded model. Its model is immutable after
+// loading and it is safe for concurrent use; each forward pass borrows its
+// activation buffers from a pool.
 type Encoder struct {
 	m         model
 	tok       tokenizer
@@ -39,7 +40,8 @@ type Encoder struct {
 	pooling   pooling
 	name      string
 
-	scratch sync.Pool // *scratch
+	scratch scratchPool // activations, one set per forward pass in progress
+	batch   batcher     // questions waiting for a forward pass
 }
 
 // Name identifies the model and its exact weights, for example
@@ -77,10 +79,22 @@ func (e *Encoder) IsWord(w string) bool { return e.tok.isWord(w) }
 // Embed returns one unit-length vector of Dim() floats per text, in order.
 // The vectors follow the model's pooling (mean, CLS or max) and are always
 // L2-normalised, also when the model directory has no Normalize module,
-// because callers compare them by dot product. Several texts are embedded in
-// parallel on up to GOMAXPROCS goroutines. Embed checks ctx before each
-// text; once ctx is done it stops and returns ctx's error and no vectors.
+// because callers compare them by dot product.
+//
+// A call with one text (a question) joins the questions of concurrent calls
+// in one forward pass (batch.go); a call with several texts embeds them in
+// parallel on up to GOMAXPROCS goroutines. Either way a text's vector is the
+// same as when it is embedded alone. Embed checks ctx before each text and
+// while a question waits; once ctx is done it stops and returns ctx's error
+// and no vectors.
 func (e *Encoder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	if len(texts) == 1 {
+		v, err := e.ask(ctx, texts[0])
+		if err != nil {
+			return nil, fmt.Errorf("bert: embed 1 text: %w", err)
+		}
+		return [][]float32{v}, nil
+	}
 	dim := e.Dim()
 	flat := make([]float32, len(texts)*dim)
 	out := make([][]float32, len(texts))
@@ -90,12 +104,16 @@ func (e *Encoder) Embed(ctx context.Context, texts []string) ([][]float32, error
 	workers := min(runtime.GOMAXPROCS(0), len(texts))
 	var next, done atomic.Int64
 	work := func() {
+		s := e.scratch.get()
+		defer e.scratch.put(s)
 		for ctx.Err() == nil {
 			i := int(next.Add(1) - 1)
 			if i >= len(texts) {
 				return
 			}
-			e.embed(texts[i], out[i])
+			s.ids, s.starts = e.tokens(texts[i], s.ids[:0]), append(s.starts[:0], 0, 0)
+			s.starts[1] = len(s.ids)
+			e.encode(s, out[i:i+1])
 			done.Add(1)
 		}
 	}
@@ -114,25 +132,28 @@ func (e *Encoder) Embed(ctx context.Context, texts []string) ([][]float32, error
 	return out, nil
 }
 
-// embed writes the vector of one text to out [H].
-func (e *Encoder) embed(text string, out []float32) {
-	s, _ := e.scratch.Get().(*scratch)
-	if s == nil {
-		s = new(scratch)
-	}
-	defer e.scratch.Put(s)
-
-	ids := append(s.ids[:0], e.cls)
+// tokens appends to ids the token ids of text as the model reads it:
+// [CLS], its wordpieces cut to fit maxTokens, [SEP].
+func (e *Encoder) tokens(text string, ids []int32) []int32 {
+	start := len(ids)
+	ids = append(ids, e.cls)
 	ids = e.tok.encode(e.prepare(text), ids)
-	if len(ids) > e.maxTokens-1 {
-		ids = ids[:e.maxTokens-1]
+	if len(ids)-start > e.maxTokens-1 {
+		ids = ids[:start+e.maxTokens-1]
 	}
-	ids = append(ids, e.sep)
-	s.ids = ids
+	return append(ids, e.sep)
+}
 
-	x := e.m.forward(ids, s)
-	pool(out, x, len(ids), e.m.hidden, e.pooling)
-	normalize(out)
+// encode runs the model on the sequences in s.ids and s.starts and writes
+// the vector of sequence b to out[b].
+func (e *Encoder) encode(s *scratch, out [][]float32) {
+	x := e.m.forward(s)
+	H := e.m.hidden
+	for b := range len(s.starts) - 1 {
+		lo, hi := s.starts[b], s.starts[b+1]
+		pool(out[b], x[lo*H:hi*H], hi-lo, H, e.pooling)
+		normalize(out[b])
+	}
 }
 
 // prepare does what sentence-transformers does to a text before its

@@ -46,7 +46,9 @@ func matmulT(y []float32, ys int, x []float32, xs int, w []float32, ws int, n, m
 // matmulQ is matmulT for an int8 matrix w [m, k] (k = w.cols, x row stride
 // xs, y row stride ys): each block of three weight rows is widened to
 // float32 (q·scale) into wide [3k], where it stays in the L1 cache while
-// every block of tokens uses it.
+// every block of tokens uses it. The tokens are taken in tiles of about
+// tileBytes of x, so that a batch of many tokens is read from the L2 cache
+// rather than from memory for every block of weight rows.
 func matmulQ(y []float32, ys int, x []float32, xs int, w *matrix, n int, wide []float32) {
 	m, k := w.rows, w.cols
 	if n <= 0 || m <= 0 || k == 0 {
@@ -56,14 +58,22 @@ func matmulQ(y []float32, ys int, x []float32, xs int, w *matrix, n int, wide []
 	_ = x[(n-1)*xs+k-1]
 	_ = y[(n-1)*ys+m-1]
 	w0, w1, w2 := wide[:k], wide[k:2*k], wide[2*k:3*k]
-	for j := 0; j < m; j += 3 {
-		for r, dst := range [3][]float32{w0, w1, w2} {
-			jr := min(j+r, m-1)
-			widen(dst, w.q[jr*k:(jr+1)*k], w.scale[jr])
+	tile := max(4, tileBytes/(4*k)&^3)
+	for t0 := 0; t0 < n; t0 += tile {
+		nt := min(tile, n-t0)
+		for j := 0; j < m; j += 3 {
+			for r, dst := range [3][]float32{w0, w1, w2} {
+				jr := min(j+r, m-1)
+				widen(dst, w.q[jr*k:(jr+1)*k], w.scale[jr])
+			}
+			rowBlock(y[t0*ys:], ys, x[t0*xs:], xs, nt, j, m, w0, w1, w2)
 		}
-		rowBlock(y, ys, x, xs, n, j, m, w0, w1, w2)
 	}
 }
+
+// tileBytes is how much of x one pass of matmulQ over the weights reads: a
+// part of the L2 cache.
+const tileBytes = 192 << 10
 
 // rowBlock computes columns j, j+1, j+2 (those below m) of y = x·wᵀ from the
 // three weight rows w0, w1, w2 of length k, for every block of four of the n

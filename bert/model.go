@@ -48,6 +48,8 @@ type matrix struct {
 	f32        []float32
 	q          []int8
 	scale      []float32
+	qsum       []int32 // the sum of each row of q, for matmulQ8
+	int8Inputs bool    // quantise the inputs too where the CPU has VNNI
 }
 
 // addRow adds row r of the matrix to dst [cols].
@@ -64,17 +66,24 @@ func (w *matrix) addRow(dst []float32, r int) {
 	}
 }
 
-// scratch holds the activations of one forward pass, reused across calls.
+// scratch holds the activations of one forward pass over a batch of
+// sequences, reused across passes. The sequences are packed one after
+// another, without padding: n is the number of tokens of all of them, and
+// only attention and pooling see where one ends and the next begins.
 type scratch struct {
-	ids    []int32
+	ids    []int32   // [n] the tokens of every sequence of the batch
+	starts []int     // sequence b is ids[starts[b]:starts[b+1]]
 	x      []float32 // [n, H] the residual stream
 	qkv    []float32 // [n, 3H]
 	ctx    []float32 // [n, H] attention output before its projection
 	tmp    []float32 // [n, H]
 	ffn    []float32 // [n, I]
-	scores []float32 // [n, n] attention weights of one head
-	vt     []float32 // [H/heads, n] the values of one head, transposed
+	scores []float32 // [L, L] attention weights of one head of one sequence of L tokens
+	vt     []float32 // [H/heads, L] the values of one head of one sequence, transposed
 	wide   []float32 // [3, max(H, I)] int8 weight rows widened to float32
+	u      []uint8   // [n, max(H, I)] the input of an int8 product, quantised (matmul8.go)
+	sx     []float32 // [n] the scales of u's rows
+	zp     []int32   // [n] the zero points of u's rows
 }
 
 func grow(s []float32, n int) []float32 {
@@ -84,16 +93,34 @@ func grow(s []float32, n int) []float32 {
 	return s[:n]
 }
 
-// forward runs the encoder on token ids and leaves the final hidden states
-// in s.x [n, H].
-func (m *model) forward(ids []int32, s *scratch) []float32 {
-	n, H, I := len(ids), m.hidden, m.intermediate
+// forward runs the encoder on the sequences in s.ids and s.starts and
+// leaves the final hidden states in s.x [n, H]. Every token row goes through
+// the same arithmetic whatever else is in the batch, so a sequence's states
+// do not depend on its companions.
+func (m *model) forward(s *scratch) []float32 {
+	n, H, I := len(s.ids), m.hidden, m.intermediate
 	d := H / m.heads
+	longest := 0
+	for b := range len(s.starts) - 1 {
+		longest = max(longest, s.starts[b+1]-s.starts[b])
+	}
 	s.x, s.qkv, s.ctx, s.tmp = grow(s.x, n*H), grow(s.qkv, n*3*H), grow(s.ctx, n*H), grow(s.tmp, n*H)
-	s.ffn, s.scores, s.vt = grow(s.ffn, n*I), grow(s.scores, n*n), grow(s.vt, d*n)
+	s.ffn, s.scores, s.vt = grow(s.ffn, n*I), grow(s.scores, longest*longest), grow(s.vt, d*longest)
 	s.wide = grow(s.wide, 3*max(H, I))
+	if useVNNI {
+		if cap(s.u) < n*max(H, I) {
+			s.u = make([]uint8, n*max(H, I))
+		}
+		s.sx = grow(s.sx, n)
+		if cap(s.zp) < n {
+			s.zp = make([]int32, n)
+		}
+		s.zp = s.zp[:n]
+	}
 
-	m.embeddings(s.x, ids)
+	for b := range len(s.starts) - 1 {
+		m.embeddings(s.x[s.starts[b]*H:], s.ids[s.starts[b]:s.starts[b+1]])
+	}
 	layerNorm(s.x, s.x, m.embNormW, m.embNormB, n, H, m.eps)
 	for i := range m.layers {
 		m.layer(&m.layers[i], s, n)
@@ -101,8 +128,8 @@ func (m *model) forward(ids []int32, s *scratch) []float32 {
 	return s.x
 }
 
-// embeddings: ids [n] → x [n, H], the sum of the word, position and token
-// type (always 0) embeddings of each token.
+// embeddings: ids [n] of one sequence → x [n, H], the sum of the word,
+// position and token type (always 0) embeddings of each token.
 func (m *model) embeddings(x []float32, ids []int32) {
 	H := m.hidden
 	for t, id := range ids {
@@ -122,27 +149,35 @@ func (m *model) embeddings(x []float32, ids []int32) {
 //	x = LayerNorm(x + GELU(x·W1ᵀ + b1)·W2ᵀ + b2)
 func (m *model) layer(l *layer, s *scratch, n int) {
 	H := m.hidden
-	linear(s.qkv, s.x, &l.qkvW, l.qkvB, n, s.wide)
-	attention(s.ctx, s.qkv, s.scores, s.vt, n, H, m.heads)
-	linear(s.tmp, s.ctx, &l.attnOutW, l.attnOutB, n, s.wide)
+	linear(s.qkv, s.x, &l.qkvW, l.qkvB, n, s)
+	for b := range len(s.starts) - 1 {
+		o, L := s.starts[b], s.starts[b+1]-s.starts[b]
+		attention(s.ctx[o*H:], s.qkv[o*3*H:], s.scores, s.vt, L, H, m.heads)
+	}
+	linear(s.tmp, s.ctx, &l.attnOutW, l.attnOutB, n, s)
 	residual(s.tmp, s.x)
 	layerNorm(s.x, s.tmp, l.attnNormW, l.attnNormB, n, H, m.eps)
 
-	linear(s.ffn, s.x, &l.ffnInW, l.ffnInB, n, s.wide)
+	linear(s.ffn, s.x, &l.ffnInW, l.ffnInB, n, s)
 	gelu(s.ffn)
-	linear(s.tmp, s.ffn, &l.ffnOutW, l.ffnOutB, n, s.wide)
+	linear(s.tmp, s.ffn, &l.ffnOutW, l.ffnOutB, n, s)
 	residual(s.tmp, s.x)
 	layerNorm(s.x, s.tmp, l.ffnNormW, l.ffnNormB, n, H, m.eps)
 }
 
 // linear: x [n, in] → y [n, out] = x·Wᵀ + b, with W [out, in] and b [out].
-// wide [3·in] is scratch for widening int8 weights.
-func linear(y, x []float32, w *matrix, b []float32, n int, wide []float32) {
+// An int8 W multiplies quantised activations where the CPU has VNNI
+// (matmul8.go), else float32 ones with W widened in s.wide.
+func linear(y, x []float32, w *matrix, b []float32, n int, s *scratch) {
 	in, out := w.cols, w.rows
-	if w.q == nil {
+	switch {
+	case w.q == nil:
 		matmulT(y, out, x, in, w.f32, in, n, out, in)
-	} else {
-		matmulQ(y, out, x, in, w, n, wide)
+	case useVNNI && w.int8Inputs:
+		quantizeRows(s.u, s.sx, s.zp, x, in, n, in)
+		matmulQ8(y, out, s.u, s.sx, s.zp, w, n)
+	default:
+		matmulQ(y, out, x, in, w, n, s.wide)
 	}
 	for t := range n {
 		row := y[t*out : (t+1)*out]
@@ -152,8 +187,9 @@ func linear(y, x []float32, w *matrix, b []float32, n int, wide []float32) {
 	}
 }
 
-// attention is multi-head scaled dot-product self-attention over all n
-// tokens (no mask: every sequence is processed alone, unpadded).
+// attention is multi-head scaled dot-product self-attention over the n
+// tokens of one sequence. Sequences are packed without padding, so no mask
+// is needed: a token attends to its own sequence's tokens only.
 //
 //	qkv [n, 3H], each row q | k | v, each of those split into heads of d = H/heads
 //	out [n, H], out[:, h·d:(h+1)·d] = softmax(q_h·k_hᵀ / √d) · v_h

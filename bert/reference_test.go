@@ -118,9 +118,19 @@ func compare(t *testing.T, e *bert.Encoder, bar float64) {
 	t.Logf("%s: %d texts, cosine with sentence-transformers min %.6f (1-min %.1e) mean %.6f", e.Name(), len(texts), lo, 1-lo, sum/float64(len(texts)))
 }
 
-// TestEmbeddedMatchesReference checks the int8 model shipped in the binary.
+// TestEmbeddedMatchesReference checks the int8 model shipped in the binary,
+// with float32 activations and, where the CPU has VNNI, with the int8
+// activations it then uses.
 func TestEmbeddedMatchesReference(t *testing.T) {
-	compare(t, embedded(t), 0.99)
+	for _, vnni := range []bool{false, true} {
+		t.Run(map[bool]string{false: "float32", true: "vnni"}[vnni], func(t *testing.T) {
+			defer bert.UseVNNI(vnni)()
+			if vnni && !bert.HaveVNNI() {
+				t.Skip("no AVX-512 VNNI on this CPU")
+			}
+			compare(t, embedded(t), 0.99)
+		})
+	}
 }
 
 // TestFP32MatchesReference checks the original float32 model, which is not in

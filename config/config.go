@@ -147,6 +147,13 @@ type Config struct {
 	// the database and are not durable.
 	JournalSpoolMax int64
 
+	// MemoryLimit is the Go runtime's soft memory limit for `vrrec serve`:
+	// GOMEMLIMIT, the runtime's own variable (bytes with an optional KiB,
+	// MiB or GiB suffix, or "off"), default 128MiB; 0 means off. Near it the
+	// garbage collector runs more often rather than let the heap grow
+	// (docs/operations.md, "Memory").
+	MemoryLimit int64
+
 	// Retention: interactions (and what else is kept per answer) older
 	// than RetentionInteractions, and chat sessions whose last message is
 	// older than RetentionSessions, are deleted once a day; the daily
@@ -266,6 +273,11 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.JournalSpoolMax, err = parseBytes(get("JOURNAL_SPOOL_MAX", "1GiB")); err != nil || c.JournalSpoolMax <= 0 {
 		errs = append(errs, fmt.Errorf("JOURNAL_SPOOL_MAX: want a size like 1GiB, 512MiB or 1048576 (bytes), got %q", getenv("JOURNAL_SPOOL_MAX")))
+	}
+	if v := get("GOMEMLIMIT", "128MiB"); strings.EqualFold(v, "off") {
+		c.MemoryLimit = 0
+	} else if c.MemoryLimit, err = parseBytes(v); err != nil || c.MemoryLimit < 0 {
+		errs = append(errs, fmt.Errorf("GOMEMLIMIT: want a size like 128MiB, 1GiB or 134217728 (bytes), or off, got %q", getenv("GOMEMLIMIT")))
 	}
 	for _, r := range []struct {
 		name, def string

@@ -211,3 +211,17 @@ func TestOIDCSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestMemoryLimit(t *testing.T) {
+	for v, want := range map[string]int64{"": 128 << 20, "256MiB": 256 << 20, "1GiB": 1 << 30, "off": 0, "OFF": 0, "0": 0, "100000000": 100000000} {
+		c, err := config.Load(env(map[string]string{"GOMEMLIMIT": v}))
+		if err != nil || c.MemoryLimit != want {
+			t.Errorf("GOMEMLIMIT=%q: %d, %v; want %d", v, c.MemoryLimit, err, want)
+		}
+	}
+	for _, v := range []string{"lots", "-5MiB", "12TB"} {
+		if _, err := config.Load(env(map[string]string{"GOMEMLIMIT": v})); err == nil || !strings.Contains(err.Error(), "GOMEMLIMIT") {
+			t.Errorf("GOMEMLIMIT=%q: %v, want an error naming the variable", v, err)
+		}
+	}
+}

@@ -107,8 +107,9 @@ type Writer struct {
 	active   *segment
 	activeF  *os.File
 	nextSeq  uint64
-	full     bool // in a spool-full episode
-	failing  bool // in an episode of failing appends
+	full     bool   // in a spool-full episode
+	groupBuf []byte // the bytes of one group commit, reused by commit's goroutine
+	failing  bool   // in an episode of failing appends
 	segMu    sync.Mutex
 	segs     []*segment // oldest first; guarded by segMu
 	disk     int64      // bytes of every segment on disk; guarded by segMu
@@ -466,7 +467,12 @@ func (w *Writer) appendGroup(group []*pending) {
 	w.segMu.Lock()
 	room := w.opts.MaxBytes - w.disk
 	w.segMu.Unlock()
-	var buf []byte
+	buf := w.groupBuf[:0]
+	defer func() {
+		if cap(buf) <= 1<<20 { // an outsized group's buffer goes
+			w.groupBuf = buf[:0]
+		}
+	}()
 	fit := 0
 	for _, p := range group {
 		if int64(len(buf)+len(p.line)) > room {

@@ -21,9 +21,15 @@ ls -l "$work/vrrec" | awk '{printf "size %.1f MB\n", $5/1e6}'
 echo "== quality: both labeled sets, with the old system's retrieval on the same model"
 DATA_DIR="$work/eval" "$work/vrrec" eval --baseline old --upstream "$upstream"
 
-echo "== query embedding, one core (bert, built-in all-MiniLM-L6-v2)"
+echo "== query embedding, one core (bert, built-in all-MiniLM-L6-v2), with each kernel the CPU has"
 GOMAXPROCS=1 go test -run '^$' -bench 'EmbedQueryLatency' -benchtime 2000x ./bert/ | grep -E '^Benchmark'
 GOMAXPROCS=1 go test -run '^$' -bench 'EmbedCourse' -benchtime 100x ./bert/ | grep -E '^Benchmark'
+
+echo "== concurrent questions through the encoder, micro-batched and one at a time (CPU per query)"
+go test -run '^$' -bench 'EmbedQueriesConcurrent' -benchtime 600x ./bert/ | grep -E '^Benchmark'
+
+echo "== the cached answer path in-process: one repeated question, 64 clients (CPU per answer, clients included)"
+go test -run '^$' -bench 'ChatRepeated' -benchtime 3000x ./cmd/vrrec | grep -E '^Benchmark'
 
 echo "== retrieval on the old system's catalog (query embedding included; repeated queries cached)"
 go test -run '^$' -bench 'Recommend' -benchtime 2000x ./rag | grep -E '^Benchmark'

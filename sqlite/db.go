@@ -28,6 +28,9 @@ var migrations embed.FS
 // DB is an open database, safe for concurrent use.
 type DB struct {
 	db *sql.DB
+	// Statements every chat answer runs, prepared once: SQLite spends
+	// more time parsing a short statement than running it.
+	readSession, insertMessage, trimSession *sql.Stmt
 }
 
 var _ vrrec.Store = (*DB)(nil)
@@ -51,7 +54,30 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := d.prepare(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return d, nil
+}
+
+// prepare prepares the statements of a chat answer (sessions.go).
+func (d *DB) prepare(ctx context.Context) error {
+	for _, s := range []struct {
+		stmt **sql.Stmt
+		sql  string
+	}{
+		{&d.readSession, sessionQuery},
+		{&d.insertMessage, insertMessageSQL},
+		{&d.trimSession, trimSessionSQL},
+	} {
+		stmt, err := d.db.PrepareContext(ctx, s.sql)
+		if err != nil {
+			return fmt.Errorf("prepare %q: %w", s.sql, err)
+		}
+		*s.stmt = stmt
+	}
+	return nil
 }
 
 // Close closes the database.

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -21,15 +22,11 @@ func (d *DB) Append(ctx context.Context, userID, sessionID string, msgs ...vrrec
 		if m.Apps == nil {
 			apps = []byte("[]")
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO messages (user_id, session_id, role, content, intent, apps, query, interaction_id, ts)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, userID, sessionID, m.Role, m.Content, m.Intent, string(apps), m.Query, m.InteractionID, m.Time.UnixNano()); err != nil {
+		if _, err := tx.StmtContext(ctx, d.insertMessage).ExecContext(ctx, userID, sessionID, m.Role, m.Content, m.Intent, string(apps), m.Query, m.InteractionID, m.Time.UnixNano()); err != nil {
 			return fmt.Errorf("append messages: %w", err)
 		}
 	}
-	// Keep the session's latest MaxSessionMessages.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE user_id = ? AND session_id = ? AND seq <= (
-		SELECT seq FROM messages WHERE user_id = ? AND session_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
-		userID, sessionID, userID, sessionID, vrrec.MaxSessionMessages); err != nil {
+	if _, err := tx.StmtContext(ctx, d.trimSession).ExecContext(ctx, userID, sessionID, userID, sessionID, vrrec.MaxSessionMessages); err != nil {
 		return fmt.Errorf("append messages: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -43,8 +40,8 @@ func (d *DB) Session(ctx context.Context, userID, sessionID string, limit int) (
 	if limit <= 0 {
 		return nil, nil
 	}
-	return d.messages(ctx, `SELECT session_id, role, content, intent, apps, query, interaction_id, ts FROM (
-		SELECT * FROM messages WHERE user_id = ? AND session_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq`, userID, sessionID, limit)
+	rows, err := d.readSession.QueryContext(ctx, userID, sessionID, limit)
+	return scanMessages(rows, err)
 }
 
 // History implements vrrec.SessionStore.
@@ -52,12 +49,24 @@ func (d *DB) History(ctx context.Context, userID string, limit int) ([]vrrec.Mes
 	if limit <= 0 {
 		return nil, nil
 	}
-	return d.messages(ctx, `SELECT session_id, role, content, intent, apps, query, interaction_id, ts FROM (
+	rows, err := d.db.QueryContext(ctx, `SELECT session_id, role, content, intent, apps, query, interaction_id, ts FROM (
 		SELECT * FROM messages WHERE user_id = ? ORDER BY ts DESC, seq DESC LIMIT ?) ORDER BY ts, seq`, userID, limit)
+	return scanMessages(rows, err)
 }
 
-func (d *DB) messages(ctx context.Context, query string, args ...any) ([]vrrec.Message, error) {
-	rows, err := d.db.QueryContext(ctx, query, args...)
+// The statements of a chat answer, prepared once (DB.prepare).
+const (
+	sessionQuery = `SELECT session_id, role, content, intent, apps, query, interaction_id, ts FROM (
+		SELECT * FROM messages WHERE user_id = ? AND session_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq`
+	insertMessageSQL = `INSERT INTO messages (user_id, session_id, role, content, intent, apps, query, interaction_id, ts)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	// trimSessionSQL keeps a session's latest MaxSessionMessages.
+	trimSessionSQL = `DELETE FROM messages WHERE user_id = ? AND session_id = ? AND seq <= (
+		SELECT seq FROM messages WHERE user_id = ? AND session_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`
+)
+
+// scanMessages reads the messages a query returned (err is the query's).
+func scanMessages(rows *sql.Rows, err error) ([]vrrec.Message, error) {
 	if err != nil {
 		return nil, fmt.Errorf("messages: %w", err)
 	}

@@ -10,21 +10,78 @@ package minilm
 import (
 	"embed"
 	"fmt"
+	"io/fs"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/vrrec/vrrec/bert"
 )
 
-//go:embed config.json vocab.txt tokenizer_config.json sentence_bert_config.json modules.json 1_Pooling/config.json model.q8.safetensors
-var files embed.FS
+//go:embed config.json vocab.txt tokenizer_config.json sentence_bert_config.json modules.json 1_Pooling/config.json
+var small embed.FS
+
+// weightsName is the weights file; its bytes are a string of their own so
+// that, once decoded, their pages of the binary can be given back (dropPages).
+const weightsName = "model.q8.safetensors"
+
+//go:embed model.q8.safetensors
+var weights string
+
+// files is the model directory as package bert reads it.
+var files fs.FS = modelDir{small}
 
 var load = sync.OnceValues(func() (*bert.Encoder, error) {
 	e, err := bert.LoadFS(files, ".")
 	if err != nil {
 		return nil, fmt.Errorf("minilm: %w", err)
 	}
+	// The encoder holds its own copy of the weights: the 23.5 MB of the
+	// binary it read them from need not stay in memory.
+	dropPages(weights)
 	return e, nil
 })
+
+// modelDir is the embedded files with the weights file beside them.
+type modelDir struct{ embed.FS }
+
+func (d modelDir) Open(name string) (fs.File, error) {
+	if name == weightsName {
+		return &weightsFile{Reader: strings.NewReader(weights)}, nil
+	}
+	return d.FS.Open(name)
+}
+
+func (d modelDir) ReadFile(name string) ([]byte, error) {
+	if name == weightsName {
+		return []byte(weights), nil
+	}
+	return d.FS.ReadFile(name)
+}
+
+func (d modelDir) ReadDir(name string) ([]fs.DirEntry, error) {
+	entries, err := d.FS.ReadDir(name)
+	if err == nil && name == "." {
+		entries = append(entries, fs.FileInfoToDirEntry(weightsInfo{}))
+	}
+	return entries, err
+}
+
+// weightsFile reads the weights file.
+type weightsFile struct{ *strings.Reader }
+
+func (*weightsFile) Stat() (fs.FileInfo, error) { return weightsInfo{}, nil }
+func (*weightsFile) Close() error               { return nil }
+
+// weightsInfo describes the weights file.
+type weightsInfo struct{}
+
+func (weightsInfo) Name() string       { return weightsName }
+func (weightsInfo) Size() int64        { return int64(len(weights)) }
+func (weightsInfo) Mode() fs.FileMode  { return 0o444 }
+func (weightsInfo) ModTime() time.Time { return time.Time{} }
+func (weightsInfo) IsDir() bool        { return false }
+func (weightsInfo) Sys() any           { return nil }
 
 // Load returns the embedded all-MiniLM-L6-v2 encoder: 384-dimensional,
 // mean-pooled, L2-normalised vectors of texts up to 256 wordpieces. The model

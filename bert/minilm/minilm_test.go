@@ -2,6 +2,7 @@ package minilm
 
 import (
 	"context"
+	"io/fs"
 	"slices"
 	"sync"
 	"testing"
@@ -92,5 +93,27 @@ func TestWordsAndLanguages(t *testing.T) {
 	}
 	if e.Multilingual() {
 		t.Error("all-MiniLM-L6-v2 reads English only")
+	}
+}
+
+// TestWeightsReadAgainAfterTheirPagesAreDropped loads the model (which gives
+// back the binary's pages of the weights), then decodes the embedded files
+// again: the kernel reads the pages back from the executable, and the
+// weights' hash, part of the model's name, is unchanged.
+func TestWeightsReadAgainAfterTheirPagesAreDropped(t *testing.T) {
+	e, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := bert.LoadFS(files, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Name() != e.Name() {
+		t.Errorf("after the pages were dropped the weights decode as %s, first as %s", again.Name(), e.Name())
+	}
+	entries, err := fs.ReadDir(files, ".")
+	if err != nil || !slices.ContainsFunc(entries, func(d fs.DirEntry) bool { return d.Name() == weightsName }) {
+		t.Errorf("the model directory lists %v (%v), want the weights file among them", entries, err)
 	}
 }

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -40,15 +42,30 @@ import (
 
 // cmdServe runs the service until ctx ends, then stops it in order.
 func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	setMemoryLimit(cfg.MemoryLimit)
 	m := NewMain(cfg, log)
 	if err := m.Run(ctx); err != nil {
 		return errors.Join(err, m.Close())
 	}
+	// Starting (decoding the model, building the catalog's indexes) leaves
+	// garbage of about its own size: give those pages back now rather than
+	// when the heap next reaches its limit.
+	go debug.FreeOSMemory()
 	select {
 	case <-ctx.Done():
 	case <-m.Done(): // the server failed
 	}
 	return m.Close()
+}
+
+// setMemoryLimit sets the runtime's soft memory limit (GOMEMLIMIT, which
+// the runtime has read already when set; config gives the default), 0 for
+// none.
+func setMemoryLimit(limit int64) {
+	if limit == 0 {
+		limit = math.MaxInt64
+	}
+	debug.SetMemoryLimit(limit)
 }
 
 // Main is `vrrec serve`: Run opens the database, the catalog, the graph

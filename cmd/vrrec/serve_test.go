@@ -34,7 +34,7 @@ func freeAddr(t *testing.T) string {
 // fresh data directory and a port of its own, waits until /ready answers
 // 200, and stops it (expecting a clean stop) when the test ends. adjust, when
 // given, changes the Main before it runs.
-func startServe(t *testing.T, env map[string]string, adjust ...func(*Main)) (*Main, string, *testenv.LogBuffer) {
+func startServe(t testing.TB, env map[string]string, adjust ...func(*Main)) (*Main, string, *testenv.LogBuffer) {
 	t.Helper()
 	t.Setenv("DATA_DIR", t.TempDir())
 	for k, v := range env {
