@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/ask"
 )
 
 // unconfirmed is what a hard constraint the catalog cannot confirm takes
@@ -171,13 +172,10 @@ func (e *Engine) relax(violating []scored, cs []vrrec.Constraint, topic string,
 // priceWords is how a relaxed answer names a price constraint: "free",
 // "under $10", "without a subscription".
 func priceWords(c vrrec.Constraint) string {
-	switch c.Kind {
-	case vrrec.ConstraintFree:
-		return "free"
-	case vrrec.ConstraintNoSubscription:
+	if c.Kind == vrrec.ConstraintNoSubscription {
 		return "without a subscription"
 	}
-	return "under " + vrrec.DollarLabel(c.Amount)
+	return ask.Phrase(c)
 }
 
 // priceConstraint returns the hard price constraint among cs, or nil.
