@@ -53,10 +53,6 @@ type Constraint struct {
 	Label string `json:"label"`
 }
 
-// ID names the constraint for removal: its kind, which a message states at
-// most once.
-func (c Constraint) ID() string { return c.Kind }
-
 // Satisfies reports whether the app meets the constraint: Yes, No, or
 // Unknown when the catalog does not know the facet it depends on.
 func (c Constraint) Satisfies(a VRApp) Tri {

@@ -10,6 +10,7 @@ package ask
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -240,41 +241,23 @@ func Without(cs []vrrec.Constraint, kinds ...string) []vrrec.Constraint {
 }
 
 func without(cs []vrrec.Constraint, kind string) []vrrec.Constraint {
-	out := cs[:0:0]
-	for _, c := range cs {
-		if c.Kind != kind {
-			out = append(out, c)
-		}
-	}
-	return out
+	return slices.DeleteFunc(slices.Clone(cs), func(c vrrec.Constraint) bool { return c.Kind == kind })
 }
 
 // Merge adds the constraints of next to those of prev: a kind next states
 // replaces prev's, and a price stated anew replaces every price.
 func Merge(prev, next []vrrec.Constraint) []vrrec.Constraint {
-	out := append([]vrrec.Constraint(nil), prev...)
+	out := slices.Clone(prev)
 	for _, c := range next {
-		if isPrice(c.Kind) {
-			out = slicesDeleteFunc(out, func(o vrrec.Constraint) bool { return isPrice(o.Kind) })
-		}
-		out = without(out, c.Kind)
+		out = slices.DeleteFunc(out, func(o vrrec.Constraint) bool { return o.Kind == c.Kind || IsPrice(c.Kind) && IsPrice(o.Kind) })
 		out = append(out, c)
 	}
 	return out
 }
 
-func isPrice(kind string) bool {
+// IsPrice reports whether a kind of constraint is about the price.
+func IsPrice(kind string) bool {
 	return kind == vrrec.ConstraintFree || kind == vrrec.ConstraintMaxPrice || kind == vrrec.ConstraintNoSubscription
-}
-
-func slicesDeleteFunc(cs []vrrec.Constraint, del func(vrrec.Constraint) bool) []vrrec.Constraint {
-	out := cs[:0:0]
-	for _, c := range cs {
-		if !del(c) {
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 // labelled gives a constraint the label its chip shows, when its rule

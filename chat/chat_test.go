@@ -423,3 +423,14 @@ func TestWithoutAnswersAsIfNotStated(t *testing.T) {
 		t.Errorf("show me more after removing free: %v", more.Constraints)
 	}
 }
+
+// A follow-up on a question in another language refines what it was read
+// as, in English.
+func TestFollowUpAfterAnotherLanguage(t *testing.T) {
+	s := newService(t)
+	first := ask(t, s, "u", "s", "quiero aprender a pintar")
+	free := ask(t, s, "u", "s", "free ones?")
+	if strings.Contains(first.Query, "pintar") || free.Intent != chat.IntentFollowUp || free.Topic != first.Topic || len(free.Apps) == 0 {
+		t.Errorf("stored %q; free ones: intent %q, topic %q (first %q), %d apps", first.Query, free.Intent, free.Topic, first.Topic, len(free.Apps))
+	}
+}

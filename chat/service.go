@@ -5,6 +5,7 @@
 package chat
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -180,8 +181,10 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 			// about (Picks), so it cannot promote a weak candidate.
 			res = s.rerank(ctx, box.e, res, events)
 		}
-		_, topic := ask.Constraints(message)
-		s.fill(reply, res, ask.Text(topic, res.Constraints))
+		// What a follow-up refines is what was searched: the English a
+		// question in another language was read as.
+		_, topic := ask.Constraints(cmp.Or(res.Translated, message))
+		fill(reply, res, ask.Text(topic, res.Constraints))
 		reply.Response = FormatReply(res)
 	}
 
@@ -324,7 +327,7 @@ func pickFrom(eng Engine, prev *vrrec.Message, ord int) *vrrec.VRApp {
 // when the question had several), what it understood and applied. query is
 // what a follow-up refines: the topic with the constraints applied, as
 // words ask reads back.
-func (s *Service) fill(reply *vrrec.Reply, res *vrrec.Result, query string) {
+func fill(reply *vrrec.Reply, res *vrrec.Result, query string) {
 	reply.Query, reply.Topic, reply.Apps = query, Topic(res), Shown(res)
 	reply.ExplainedBy, reply.Understanding, reply.LLMFallback = res.ExplainedBy, res.Understanding, res.LLMFallback
 	reply.LLMBudgetSpent = res.LLMBudgetSpent
@@ -357,7 +360,7 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 	prevCs, topic := ask.Constraints(prev.Query)
 	// An answer of apps like one app searched by its skills: it is no
 	// answer to itself, and follow-ups name it.
-	label, base := rag.Interest(topic), likeBase(eng, topic)
+	label, base := rag.Interest(topic), likeBase(eng, prev.Query)
 	if base != nil {
 		label = "apps like " + base.Name
 		shown = append(shown, base.AppID)
@@ -377,7 +380,7 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 		}
 		progress(StageRanking)
 		// Follow-ups chain on what was searched, not on the label.
-		s.fill(reply, res, ask.Text(similarQuery(*base), res.Constraints))
+		fill(reply, res, ask.Text(similarQuery(*base), res.Constraints))
 		reply.Response = FormatReply(res)
 	case followMore:
 		res, err := eng.Find(ctx, rag.Request{Query: topic, Label: label, TopK: TopK, Plain: true, Constraints: prevCs, Exclude: shown})
@@ -405,7 +408,7 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 			return fmt.Errorf("recommend with %s: %w", hardWords(cs), err)
 		}
 		progress(StageRanking)
-		s.fill(reply, res, ask.Text(topic, res.Constraints))
+		fill(reply, res, ask.Text(topic, res.Constraints))
 		reply.Response = lead + FormatReply(res)
 	}
 	return nil
@@ -464,9 +467,9 @@ func similarQuery(a vrrec.VRApp) string {
 // like it are searched (similarQuery), else nil.
 func likeBase(eng Engine, query string) *vrrec.VRApp {
 	for _, a := range eng.Apps() {
-		// As ask reads a stored question back: skill names may hold words
-		// it takes for constraints.
-		if _, topic := ask.Constraints(similarQuery(a)); topic == query {
+		// The stored question is the app's similarQuery, then the
+		// constraints applied (ask.Text).
+		if q := similarQuery(a); query == q || strings.HasPrefix(query, q+", ") {
 			return &a
 		}
 	}

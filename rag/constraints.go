@@ -181,7 +181,7 @@ func priceWords(c vrrec.Constraint) string {
 // priceConstraint returns the hard price constraint among cs, or nil.
 func priceConstraint(cs []vrrec.Constraint) *vrrec.Constraint {
 	for i, c := range cs {
-		if c.Hard && (c.Kind == vrrec.ConstraintFree || c.Kind == vrrec.ConstraintMaxPrice || c.Kind == vrrec.ConstraintNoSubscription) {
+		if c.Hard && ask.IsPrice(c.Kind) {
 			return &cs[i]
 		}
 	}

@@ -100,23 +100,22 @@ func (e *Engine) Find(ctx context.Context, req Request) (*vrrec.Result, error) {
 		return &vrrec.Result{Query: label, Apps: []vrrec.AppRecommendation{}, CatalogVersion: e.version,
 			ExplainedBy: vrrec.ExplainedByRules, NothingFits: true, Constraints: cs}, nil
 	}
+	var res *vrrec.Result
+	several := false
 	if !req.Plain {
-		if res, ok, err := e.severalNeeds(ctx, topic, label, cs, req); err != nil || ok {
-			if ok && reading.Lang != "en" && !e.multilingual() {
-				res.Language, res.Translated = reading.Lang, reading.English
-			}
-			return res, err
+		var err error
+		if res, several, err = e.severalNeeds(ctx, topic, label, cs, req); err != nil {
+			return nil, err
 		}
 	}
-	res, err := e.search(ctx, topic, label, cs, req)
-	if err != nil {
-		return nil, err
+	if !several {
+		var err error
+		if res, err = e.search(ctx, topic, label, cs, req); err != nil {
+			return nil, err
+		}
 	}
 	if reading.Lang != "" && reading.Lang != "en" && !e.multilingual() {
 		res.Language, res.Translated = reading.Lang, reading.English
-	}
-	if req.Label == "" && !req.Plain && topic != query {
-		res.Query = query
 	}
 	return res, nil
 }
