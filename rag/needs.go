@@ -3,7 +3,6 @@ package rag
 import (
 	"context"
 	"slices"
-	"strings"
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/ask"
@@ -24,23 +23,25 @@ const sameNeedSim = 0.5
 // severalNeeds answers a message that asks for several things, each with its
 // own picks under the shared constraints, when its parts (ask.Parts) find
 // different apps; parts that find the same apps are one need. ok is false
-// when the message is one need.
-func (e *Engine) severalNeeds(ctx context.Context, topic, label string, cs []vrrec.Constraint, req Request) (*vrrec.Result, bool, error) {
+// when the message is one need; res is then its answer when one was
+// computed on the way (nil when not).
+func (e *Engine) severalNeeds(ctx context.Context, topic, label string, cs []vrrec.Constraint, req Request) (res *vrrec.Result, ok bool, err error) {
 	parts := ask.Parts(topic)
 	if len(parts) < 2 {
 		return nil, false, nil
 	}
 	// The message asked as one: when it already answers every part (each
 	// part's best fit is among its picks), it is one need told at length.
-	whole, err := e.search(ctx, topic, label, cs, Request{TopK: req.TopK, Exclude: req.Exclude})
+	whole, err := e.search(ctx, topic, label, cs, req)
 	if err != nil {
 		return nil, false, err
 	}
 	distinct := 0
 	type need struct {
-		text string
-		res  *vrrec.Result
-		vec  []float32
+		text   string
+		res    *vrrec.Result
+		vec    []float32
+		merged bool // of several parts: searched together
 	}
 	var needs []need
 	for _, p := range parts {
@@ -63,7 +64,7 @@ func (e *Engine) severalNeeds(ctx context.Context, topic, label string, cs []vrr
 		for i := range needs {
 			if overlap(needs[i].res, res) >= sameNeed || float64(dot(needs[i].vec, vec)) >= sameNeedSim {
 				needs[i].text += ", " + p
-				merged = true
+				needs[i].merged, merged = true, true
 				break
 			}
 		}
@@ -72,7 +73,7 @@ func (e *Engine) severalNeeds(ctx context.Context, topic, label string, cs []vrr
 		}
 	}
 	if len(needs) < 2 || distinct == 0 {
-		return nil, false, nil
+		return whole, false, nil
 	}
 	needs = needs[:min(maxNeeds, len(needs))]
 	out := &vrrec.Result{Query: label, Apps: []vrrec.AppRecommendation{}, CatalogVersion: e.version,
@@ -80,7 +81,7 @@ func (e *Engine) severalNeeds(ctx context.Context, topic, label string, cs []vrr
 	var topics []string
 	for i := range needs {
 		n := &needs[i]
-		if strings.Contains(n.text, ", ") { // merged parts: searched together
+		if n.merged {
 			res, err := e.search(ctx, n.text, n.text, cs, Request{TopK: req.TopK, Exclude: req.Exclude})
 			if err != nil {
 				return nil, false, err

@@ -108,7 +108,7 @@ func (e *Engine) Find(ctx context.Context, req Request) (*vrrec.Result, error) {
 			return nil, err
 		}
 	}
-	if !several {
+	if !several && res == nil {
 		var err error
 		if res, err = e.search(ctx, topic, label, cs, req); err != nil {
 			return nil, err
