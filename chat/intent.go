@@ -54,13 +54,16 @@ var (
 
 // classify decides what a message asks for. prev is the session's last
 // answer with apps (nil when there is none): follow-ups need one.
-func classify(msg string, apps []vrrec.VRApp, prev *vrrec.Message) intent {
+func classify(msg string, eng Engine, prev *vrrec.Message) intent {
 	words := text.Words(msg)
 	if len(words) == 0 {
 		return intent{name: IntentRecommendation}
 	}
 	ord := ordinal(msg, words)
-	named := findApp(msg, apps)
+	var named *vrrec.VRApp
+	if a, ok := eng.NamedApp(msg); ok {
+		named = &a
+	}
 
 	// A follow-up word only counts when nothing else in the message names a
 	// subject: "the second one" refers back, "second language acquisition"
@@ -151,32 +154,6 @@ func ordinal(msg string, words []string) int {
 		}
 	}
 	return 0
-}
-
-// findApp returns the app whose name (or the part before a colon, as
-// "Mondly" of "Mondly: Learn Languages in VR") appears in msg as whole
-// words; the longest match wins. A one-word name ("Spatial", "Wander") is
-// an ordinary word too, so it counts only when it is the message's only
-// subject: "tell me about Cubism", not "spatial reasoning".
-func findApp(msg string, apps []vrrec.VRApp) *vrrec.VRApp {
-	words := text.Words(msg)
-	q := " " + strings.Join(words, " ") + " "
-	var best *vrrec.VRApp
-	bestLen := 0
-	for i := range apps {
-		for _, name := range appNames(apps[i]) {
-			nw := text.Words(name)
-			n := strings.Join(nw, " ")
-			if len(n) < 4 || len(n) <= bestLen || !strings.Contains(q, " "+n+" ") {
-				continue
-			}
-			if len(nw) == 1 && topicWords(words, &vrrec.VRApp{Name: n}) > 0 {
-				continue
-			}
-			best, bestLen = &apps[i], len(n)
-		}
-	}
-	return best
 }
 
 func appNames(a vrrec.VRApp) []string {

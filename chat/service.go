@@ -32,6 +32,9 @@ type Engine interface {
 	// Apps returns the catalog's apps; callers must not modify them.
 	Apps() []vrrec.VRApp
 	App(id string) (vrrec.VRApp, bool)
+	// NamedApp returns the app a message names, as a question's reading
+	// finds it.
+	NamedApp(msg string) (vrrec.VRApp, bool)
 }
 
 // Progress stages reported while answering a recommendation.
@@ -138,7 +141,7 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 	if r := lang.Read(message); r.Lang != "en" || r.Mixed {
 		read = r.English
 	}
-	in := classify(read, eng.Apps(), prev)
+	in := classify(read, eng, prev)
 
 	reply := &vrrec.Reply{Type: "success", UserID: userID, SessionID: sessionID, Intent: in.name, Apps: []vrrec.AppRecommendation{}}
 	switch in.name {
@@ -393,6 +396,11 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 		reply.Query, reply.Apps, reply.Constraints = prev.Query, res.Apps, res.Constraints
 		if len(reply.Apps) == 0 {
 			reply.Response = fmt.Sprintf("That's everything I found for '%s'. Try asking about a related skill or subject.", EscapeMarkdown(label))
+			return nil
+		}
+		if !slices.ContainsFunc(reply.Apps, func(a vrrec.AppRecommendation) bool { return a.LikelinessScore >= rag.FitMin }) {
+			// Weak matches are never introduced as more that fits.
+			reply.Response = fmt.Sprintf("Nothing else fits '%s' well. The nearest:\n\n", EscapeMarkdown(label)) + listApps(eng, reply.Apps)
 			return nil
 		}
 		reply.Response = fmt.Sprintf("More for '%s':\n\n", EscapeMarkdown(label)) + listApps(eng, reply.Apps)

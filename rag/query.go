@@ -286,6 +286,25 @@ func titleWords(s string) string {
 	return strings.Join(ws, " ")
 }
 
+// NamedApp returns the app a message names, by the rules a question's
+// reading uses (namedApps); of several, the one with the longest name
+// ("Beat Saber" over "Saber"). ok is false when it names none.
+func (e *Engine) NamedApp(msg string) (app vrrec.VRApp, ok bool) {
+	padded := " " + strings.Join(queryWords(msg), " ") + " "
+	best, bestLen := -1, 0
+	for _, i := range e.namedApps(padded, typedWords(msg)) {
+		for _, name := range e.appNames[i] {
+			if len(name) > bestLen && strings.Contains(padded, " "+name+" ") {
+				best, bestLen = i, len(name)
+			}
+		}
+	}
+	if best < 0 {
+		return vrrec.VRApp{}, false
+	}
+	return e.apps[best], true
+}
+
 // namedApps returns the apps whose full name, or the part before a colon,
 // appears in the padded query words. A one-word name that is also an
 // ordinary word ("Cubism", "Supernatural", "ENGAGE", "Spatial") counts only

@@ -292,12 +292,21 @@ func (e *Engine) rank(u understood, label string, standing []float64, ev []Evide
 			list[i].met = preferencesMet(e.apps[list[i].app], r.constraints)
 		}
 	}
+	// tier is an app's band of confidence, one lower when it breaks
+	// more preferences than it meets: a single-player game is no answer
+	// to "puzzle games with my friends", however well it fits the topic.
+	tier := func(s scored) int {
+		if s.met < 0 {
+			return band(s.p) - 1
+		}
+		return band(s.p)
+	}
 	order := func(a, b scored) int {
 		// Under constraints, within one band of confidence (Top Picks,
 		// Also Consider), apps that confirm the hard constraints come
 		// first, then those that meet more preferences.
 		if len(r.constraints) > 0 {
-			if c := cmp.Compare(band(b.p), band(a.p)); c != 0 {
+			if c := cmp.Compare(tier(b), tier(a)); c != 0 {
 				return c
 			}
 			if a.unsure != b.unsure {

@@ -162,3 +162,36 @@ func TestCorrectionsAreShownAndWordsKept(t *testing.T) {
 		t.Errorf("topic %q keeps chatter", res.Topic)
 	}
 }
+
+// A preference the catalog knows an app breaks moves it below the apps that
+// fit without breaking one: a game known to be single player is no answer
+// to "puzzle games to play with my friends", however well it fits "puzzle".
+func TestBrokenPreferenceDropsABand(t *testing.T) {
+	eng := testenv.DefaultEngine(t)
+	res := find(t, rag.Request{Query: "puzzle games to play with my friends", TopK: 12})
+	if len(res.Constraints) == 0 {
+		t.Fatal("no constraint read")
+	}
+	firstBreaking := -1
+	for i, a := range res.Apps {
+		app, _ := eng.App(a.AppID)
+		breaks := false
+		for _, c := range res.Constraints {
+			if !c.Hard && c.Satisfies(app) == vrrec.No {
+				breaks = true
+			}
+		}
+		switch {
+		case breaks && firstBreaking < 0:
+			firstBreaking = i
+		case !breaks && firstBreaking >= 0 && a.MatchPercent >= int(rag.FitMin*100):
+			t.Errorf("%s (%d%%) fits without breaking a preference but comes after %s", a.Name, a.MatchPercent, res.Apps[firstBreaking].Name)
+		}
+	}
+	if firstBreaking < 0 {
+		t.Fatalf("no single-player game in the answer to check the order against: %v", appIDs(res.Apps))
+	}
+	if got := res.Apps[0].AppID; got != "keep-talking-and-nobody-explodes" && got != "rec-room" {
+		t.Errorf("first pick %s, want a game for several players", got)
+	}
+}
