@@ -167,9 +167,12 @@ type AppRecommendation struct {
 	// shows them ("Seated", "Up to 4 players online", "Mixed reality");
 	// Unconfirmed names the hard constraints the catalog cannot confirm
 	// for this app ("price not known").
-	Facets          []string `json:"facets,omitempty"`
-	Unconfirmed     []string `json:"unconfirmed,omitempty"`
-	MatchedSkills   []string `json:"matched_skills"`
+	Facets        []string `json:"facets,omitempty"`
+	Unconfirmed   []string `json:"unconfirmed,omitempty"`
+	MatchedSkills []string `json:"matched_skills"`
+	// NearAreas, when nothing fits, are the Result's NearestAreas this app
+	// develops: an app shown as the nearest must develop one.
+	NearAreas       []string `json:"near_areas,omitempty"`
 	Reasoning       string   `json:"reasoning"`
 	RetrievalSource string   `json:"retrieval_source"`
 	// Score is the raw retrieval score before normalisation.

@@ -210,14 +210,16 @@ func Shown(res *vrrec.Result) []vrrec.AppRecommendation {
 }
 
 // Closest returns, when nothing fits, the few apps that come nearest
-// (probability at least rag.WeakMin): shown as such, never as picks.
+// (probability at least rag.WeakMin) and develop one of the nearest areas
+// the reply names: shown as such, never as picks, and never an unrelated
+// game that happens to score.
 func Closest(res *vrrec.Result) []vrrec.AppRecommendation {
 	if !readable(res) || !res.NothingFits {
 		return []vrrec.AppRecommendation{} // a JSON array, never null
 	}
 	out := []vrrec.AppRecommendation{}
 	for _, a := range res.Apps {
-		if a.LikelinessScore >= rag.WeakMin && len(out) < maxAlsoPicks {
+		if a.LikelinessScore >= rag.WeakMin && len(a.NearAreas) > 0 && len(out) < maxAlsoPicks {
 			out = append(out, a)
 		}
 	}

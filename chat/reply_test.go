@@ -65,7 +65,10 @@ func TestFormatReplyPromotesMediumPicks(t *testing.T) {
 // offers the closest weak matches as such, never as picks.
 func TestFormatReplyNothingFits(t *testing.T) {
 	res := &vrrec.Result{Query: "I want to learn tax law", NothingFits: true, NearestAreas: []string{"Public Finance", "Negotiation"},
-		Apps: []vrrec.AppRecommendation{pick("Cities", 0.22), pick("Demeo", 0.05)}}
+		Apps: []vrrec.AppRecommendation{pick("Cities", 0.22), pick("Beat Saber", 0.2), pick("Demeo", 0.05)}}
+	// Only an app that develops a nearest area is offered as the nearest;
+	// Beat Saber scores, but is an unrelated game.
+	res.Apps[0].NearAreas = []string{"Public Finance"}
 	reply := chat.FormatReply(res)
 	for _, want := range []string{"I couldn't find a VR app in our catalog that clearly fits **tax law**.",
 		"The closest areas it covers are Public Finance and Negotiation.",
@@ -74,7 +77,7 @@ func TestFormatReplyNothingFits(t *testing.T) {
 			t.Errorf("reply lacks %q:\n%s", want, reply)
 		}
 	}
-	if strings.Contains(reply, "Top Picks") || strings.Contains(reply, "Demeo") {
+	if strings.Contains(reply, "Top Picks") || strings.Contains(reply, "Demeo") || strings.Contains(reply, "Beat Saber") {
 		t.Errorf("a weak match is offered as a pick, or one under WeakMin shown:\n%s", reply)
 	}
 	if shown := chat.Shown(res); len(shown) != 1 || shown[0].AppID != "Cities" {

@@ -93,6 +93,7 @@ type Engine struct {
 	nameVecs matrix
 	nameBack background
 	appNames [][]string // per app: its name, and the part before a colon, as words
+	develops [][]string // per app: the skills it develops
 	// twinSim is the similarity from which two apps count as alike: the
 	// 90th percentile of the similarities between the catalog's apps.
 	twinSim float64
@@ -241,6 +242,7 @@ func (x appIndex) build(_ context.Context, eng *Engine, vecs [][]float32) error 
 			names = append(names, strings.Join(queryWords(short), " "))
 		}
 		eng.appNames = append(eng.appNames, names)
+		eng.develops = append(eng.develops, developed[a.AppID])
 		doc := append([]string{a.Name, a.Name, a.Category, a.Description}, a.Features...)
 		doc = append(doc, a.SkillsDeveloped...)
 		for _, s := range developed[a.AppID] {

@@ -380,7 +380,18 @@ func (e *Engine) rank(u understood, label string, standing []float64, ev []Evide
 		return rec
 	}
 	for _, s := range all[:min(r.topK, len(all))] {
-		res.Apps = append(res.Apps, explain(s))
+		rec := explain(s)
+		if res.NothingFits {
+			for _, sk := range e.develops[s.app] {
+				if slices.Contains(res.NearestAreas, sk) {
+					rec.NearAreas = append(rec.NearAreas, sk)
+				}
+			}
+			if len(rec.NearAreas) > 0 {
+				rec.Reasoning = fmt.Sprintf("Develops %s, an area near %s.", listWords(rec.NearAreas, len(rec.NearAreas)), interest)
+			}
+		}
+		res.Apps = append(res.Apps, rec)
 	}
 	if res.NothingFits && len(violating) > 0 {
 		res.Relaxed, res.Alternatives = e.relax(violating, r.constraints, interest, order, explain)

@@ -195,3 +195,32 @@ func TestBrokenPreferenceDropsABand(t *testing.T) {
 		t.Errorf("first pick %s, want a game for several players", got)
 	}
 }
+
+// When nothing fits, the apps offered as the nearest develop one of the
+// nearest areas the answer names, and say so; an app that merely scores is
+// not marked.
+func TestNearestAppsDevelopTheNearestAreas(t *testing.T) {
+	for _, q := range []string{"cybersecurity tools", "welding", "nutrition and dietetics"} {
+		res := recommend(t, q)
+		if !res.NothingFits || len(res.NearestAreas) == 0 {
+			t.Fatalf("%q: nothing_fits %v, nearest areas %v", q, res.NothingFits, res.NearestAreas)
+		}
+		near := 0
+		for _, a := range res.Apps {
+			for _, sk := range a.NearAreas {
+				if !slices.Contains(res.NearestAreas, sk) {
+					t.Errorf("%q: %s near %q, not a nearest area %v", q, a.Name, sk, res.NearestAreas)
+				}
+			}
+			if len(a.NearAreas) > 0 {
+				near++
+				if !strings.HasPrefix(a.Reasoning, "Develops ") {
+					t.Errorf("%q: %s's reason %q does not say what it develops", q, a.Name, a.Reasoning)
+				}
+			}
+		}
+		if q == "welding" && near == 0 { // Shapelab and SculptrVR develop 3D Sculpting
+			t.Errorf("%q: no app develops a nearest area %v", q, res.NearestAreas)
+		}
+	}
+}
