@@ -154,6 +154,12 @@ func TestParts(t *testing.T) {
 		{"hi! I study architecture. I also want to get fit", []string{"hi! I study architecture", "want to get fit"}},
 		{"I can only play, something for history", []string{"something for history"}},
 		{"We need somewhere to whiteboard, share screens, and review 3D models together", []string{"We need somewhere to whiteboard, share screens, and review 3D models together"}},
+		// Who the student is gives context to a need; it is no need itself.
+		{"comp sci student, I want to build my own VR worlds", []string{"I want to build my own VR worlds"}},
+		{"I'm a nursing student, anything for clinical practice?", []string{"anything for clinical practice"}},
+		{"grad student in health informatics, I work with MRI data a lot", []string{"I work with MRI data a lot"}},
+		{"history major, I need help with the Roman empire and something for stress", []string{"I need help with the Roman empire", "something for stress"}},
+		{"student debt, and something to relax", []string{"student debt", "something to relax"}},
 	} {
 		if got := Parts(c.msg); !slices.Equal(got, c.want) {
 			t.Errorf("Parts(%q) = %q, want %q", c.msg, got, c.want)

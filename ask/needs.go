@@ -17,6 +17,11 @@ var needBreaks = regexp.MustCompile(`(?i)[.!?;]+\s+(?:(?:and|but|i|i'd|id|i'm|im
 // negation starts a part that says what is not wanted.
 var negation = regexp.MustCompile(`(?i)^(?:but )?(?:not|no|nothing|never|without|except|rather than|instead of|other than)\b`)
 
+// whoIAm is a part that only says who the student is ("comp sci student",
+// "I'm a nursing student", "grad student in health informatics"): context
+// for the need beside it, not a need of its own.
+var whoIAm = regexp.MustCompile(`(?i)^(?:i'?m|i am|im)?\s*(?:an?\s+)?(?:[\w-]+\s+){0,3}(?:student|major|minor|freshman|sophomore|junior|senior|grad|undergrad|phd|postdoc|ta)(?:\s+(?:in|of|at|studying|majoring in)(?:\s+[\w-]+){1,4})?$`)
+
 // needWords are the words that start a need's part without saying what it
 // is about ("something for", "help with"); they stay in the part, whose
 // framing the recommender strips.
@@ -53,8 +58,8 @@ func Parts(message string) []string {
 func appendPart(parts []string, p string) []string {
 	p = strings.Trim(strings.TrimSpace(p), ",;.!?&")
 	p = strings.TrimSpace(p)
-	if p == "" || negation.MatchString(p) {
-		return parts // "not just textbooks" says what the need is not
+	if p == "" || negation.MatchString(p) || whoIAm.MatchString(p) {
+		return parts // "not just textbooks" says what the need is not; "comp sci student" who asks
 	}
 	for _, w := range text.Words(p) {
 		if text.IsTopicWord(w) && !needWords[w] && len(w) > 2 {
