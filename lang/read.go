@@ -31,6 +31,8 @@ type Reading struct {
 	Understood float64
 	// Unknown lists the foreign words left untranslated, in order.
 	Unknown []string
+	// content counts the foreign content words glossed.
+	content int
 }
 
 // Read detects a message's language and glosses what it knows of it into
@@ -54,7 +56,7 @@ func Read(message string) Reading {
 	g := glosser{msg: message, us: us, d: d, foreignMain: d.main != "en"}
 	g.run()
 	r.English = g.english()
-	r.Unknown = g.unknown
+	r.Unknown, r.content = g.unknown, g.content
 	if n := g.content + len(g.unknown); n > 0 {
 		r.Understood = float64(g.content) / float64(n)
 	}

@@ -74,7 +74,7 @@ func (e *Engine) Find(ctx context.Context, req Request) (*vrrec.Result, error) {
 	if !req.Plain {
 		// A question in another language, or mixed, is read through its
 		// English gloss; one with nothing understood is answered so.
-		reading = lang.Read(query)
+		reading = lang.Read(query).Resolve(e.knowsEnglish)
 		if reading.Lang != "en" && !e.multilingual() && !e.understoodAny(reading) {
 			// Nothing understood: the reply says so in that language; the
 			// JSON keeps the best-effort ranking of the message as typed.
@@ -119,6 +119,10 @@ func (e *Engine) Find(ctx context.Context, req Request) (*vrrec.Result, error) {
 	}
 	return res, nil
 }
+
+// knowsEnglish reports whether w is an English word the catalog or the
+// model knows, for reading a foreign word as its cognate.
+func (e *Engine) knowsEnglish(w string) bool { return e.speller.Known(w) || e.isWord(w) }
 
 // understoodAny reports whether anything of a message in another language
 // was understood: a word glossed, or an English word it uses ("relax
