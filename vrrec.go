@@ -235,6 +235,41 @@ type Result struct {
 	Corrected string `json:"corrected,omitempty"`
 }
 
+// Clone returns a copy of r that shares no slice with it, for a caller
+// that keeps a result while handing it out to others who may change it.
+func (r *Result) Clone() *Result {
+	c := *r
+	c.Apps = cloneApps(r.Apps)
+	c.UnknownCourses = slices.Clone(r.UnknownCourses)
+	c.MatchedCourses = slices.Clone(r.MatchedCourses)
+	c.NearestAreas = slices.Clone(r.NearestAreas)
+	c.Constraints = slices.Clone(r.Constraints)
+	c.Alternatives = cloneApps(r.Alternatives)
+	if r.Needs != nil {
+		c.Needs = make([]Need, len(r.Needs))
+		for i, n := range r.Needs {
+			n.Apps = cloneApps(n.Apps)
+			c.Needs[i] = n
+		}
+	}
+	return &c
+}
+
+func cloneApps(apps []AppRecommendation) []AppRecommendation {
+	if apps == nil {
+		return nil
+	}
+	out := make([]AppRecommendation, len(apps))
+	for i, a := range apps {
+		a.Facets = slices.Clone(a.Facets)
+		a.Unconfirmed = slices.Clone(a.Unconfirmed)
+		a.MatchedSkills = slices.Clone(a.MatchedSkills)
+		a.NearAreas = slices.Clone(a.NearAreas)
+		out[i] = a
+	}
+	return out
+}
+
 // Who explained a result.
 const (
 	ExplainedByLLM   = "llm"

@@ -80,10 +80,24 @@ func BenchmarkRecommend(b *testing.B) {
 }
 
 // BenchmarkRecommendRepeated is BenchmarkRecommend with the query vectors
-// cached: the cost of retrieval alone, as for a repeated question.
+// cached and no answer cache: the cost of retrieval alone.
 func BenchmarkRecommendRepeated(b *testing.B) {
+	benchRepeated(b, rag.Options{Answers: -1})
+}
+
+// BenchmarkRecommendCached is a question asked again, answered from the
+// engine's cache of answers.
+func BenchmarkRecommendCached(b *testing.B) {
+	benchRepeated(b, rag.Options{})
+}
+
+func benchRepeated(b *testing.B, opts rag.Options) {
 	cat, queries := benchCatalog(b)
-	eng := testenv.Engine(b, cat)
+	emb := testenv.Embedder(b)
+	eng, _, err := rag.New(context.Background(), cat, "bench", graph.New(cat), emb, testenv.VectorCache(b, emb), opts)
+	if err != nil {
+		b.Fatal(err)
+	}
 	ctx := context.Background()
 	for _, q := range queries { // warm the cache of query vectors
 		if _, err := eng.Recommend(ctx, q, 8); err != nil {

@@ -44,6 +44,9 @@ type Options struct {
 	// Progress, when set, is told how many catalog texts are embedded, as
 	// New embeds them.
 	Progress func(done, total int)
+	// Answers is how many whole answers the engine remembers by request;
+	// 0 means 1024 (a few KB each), negative none.
+	Answers int
 }
 
 func (o Options) withDefaults() Options {
@@ -58,6 +61,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Diversity < 0 {
 		o.Diversity = 0
+	}
+	if o.Answers == 0 {
+		o.Answers = 1024
 	}
 	return o
 }
@@ -85,6 +91,11 @@ type Engine struct {
 	graph    vrrec.Graph
 	embedder vrrec.Embedder
 	queries  *lru.Cache[string, []float32]
+	// answers remembers whole answers by request (nil: none): the
+	// catalog, the graph and the model an engine answers from never
+	// change, so a question asked again (a class asking "anatomy") is
+	// answered without ranking.
+	answers *lru.Cache[string, *vrrec.Result]
 
 	apps     []vrrec.VRApp
 	appIdx   map[string]int
@@ -183,6 +194,9 @@ func New(ctx context.Context, cat *vrrec.Catalog, version string, g vrrec.Graph,
 		taughtBy: map[string]int{}, skillWords: map[string]bool{},
 	}
 	eng.queries, _ = lru.New[string, []float32](queryCacheSize)
+	if eng.opts.Answers > 0 {
+		eng.answers, _ = lru.New[string, *vrrec.Result](eng.opts.Answers)
+	}
 
 	parts := indexes(cat)
 	var texts []string

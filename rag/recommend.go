@@ -65,6 +65,28 @@ func (e *Engine) Find(ctx context.Context, req Request) (*vrrec.Result, error) {
 	if req.TopK <= 0 {
 		req.TopK = e.opts.TopK
 	}
+	if e.answers == nil {
+		return e.find(ctx, query, req)
+	}
+	key := req.key(query)
+	if res, ok := e.answers.Get(key); ok {
+		return res.Clone(), nil
+	}
+	res, err := e.find(ctx, query, req)
+	if err != nil {
+		return nil, err
+	}
+	e.answers.Add(key, res)
+	return res.Clone(), nil
+}
+
+// key identifies a request's answer among an engine's.
+func (r Request) key(query string) string {
+	return fmt.Sprintf("%q|%q|%d|%v|%q|%q|%t", query, r.Label, r.TopK, r.Constraints, r.Without, r.Exclude, r.Plain)
+}
+
+// find answers a request that is not in the cache.
+func (e *Engine) find(ctx context.Context, query string, req Request) (*vrrec.Result, error) {
 	label := req.Label
 	if label == "" {
 		label = query

@@ -2,6 +2,7 @@ package rag_test
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -222,5 +223,23 @@ func TestNearestAppsDevelopTheNearestAreas(t *testing.T) {
 		if q == "welding" && near == 0 { // Shapelab and SculptrVR develop 3D Sculpting
 			t.Errorf("%q: no app develops a nearest area %v", q, res.NearestAreas)
 		}
+	}
+}
+
+// A question asked again is answered from the engine's cache: the same
+// answer, which a caller may change without changing the next one's.
+func TestAnswerCacheHandsOutCopies(t *testing.T) {
+	req := rag.Request{Query: "free painting apps", TopK: 5}
+	first := find(t, req)
+	if len(first.Apps) == 0 || len(first.Apps[0].MatchedSkills) == 0 {
+		t.Fatalf("need an answer with apps and skills: %+v", first)
+	}
+	want := first.Clone()
+	first.Apps[0].MatchedSkills[0] = "changed"
+	first.Apps = first.Apps[:1]
+	first.Constraints[0].Label = "changed"
+	again := find(t, req)
+	if !reflect.DeepEqual(again, want) {
+		t.Errorf("the answer asked again differs:\n%+v\nwant\n%+v", again, want)
 	}
 }
