@@ -31,6 +31,7 @@ type DB struct {
 	// Statements every chat answer runs, prepared once: SQLite spends
 	// more time parsing a short statement than running it.
 	readSession, insertMessage, trimSession *sql.Stmt
+	appends                                 *groupCommit
 }
 
 var _ vrrec.Store = (*DB)(nil)
@@ -58,6 +59,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	d.appends = startGroupCommit(d.commitGroup, d.commitAlone)
 	return d, nil
 }
 
@@ -80,8 +82,11 @@ func (d *DB) prepare(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the database.
-func (d *DB) Close() error { return d.db.Close() }
+// Close commits the messages queued and closes the database.
+func (d *DB) Close() error {
+	d.appends.close()
+	return d.db.Close()
+}
 
 // Ping checks the database answers.
 func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }

@@ -10,29 +10,49 @@ import (
 	"github.com/vrrec/vrrec"
 )
 
-// Append implements vrrec.SessionStore.
+// Append implements vrrec.SessionStore. Concurrent appends are committed
+// together (groupCommit); each returns once its messages are.
 func (d *DB) Append(ctx context.Context, userID, sessionID string, msgs ...vrrec.Message) error {
-	tx, err := d.db.BeginTx(ctx, nil)
-	if err != nil {
+	if err := d.appends.append(ctx, &appendReq{userID: userID, sessionID: sessionID, msgs: msgs}); err != nil {
 		return fmt.Errorf("append messages: %w", err)
 	}
+	return nil
+}
+
+// commitGroup writes the messages of several answers in one transaction.
+func (d *DB) commitGroup(ctx context.Context, group []*appendReq) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
 	defer tx.Rollback()
-	for _, m := range msgs {
+	for _, r := range group {
+		if err := d.writeMessages(ctx, tx, r); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// commitAlone writes one answer's messages in a transaction of its own.
+func (d *DB) commitAlone(ctx context.Context, r *appendReq) error {
+	return d.commitGroup(ctx, []*appendReq{r})
+}
+
+// writeMessages adds an answer's messages to its session and trims the
+// session to its latest MaxSessionMessages.
+func (d *DB) writeMessages(ctx context.Context, tx *sql.Tx, r *appendReq) error {
+	for _, m := range r.msgs {
 		apps, _ := json.Marshal(m.Apps)
 		if m.Apps == nil {
 			apps = []byte("[]")
 		}
-		if _, err := tx.StmtContext(ctx, d.insertMessage).ExecContext(ctx, userID, sessionID, m.Role, m.Content, m.Intent, string(apps), m.Query, m.InteractionID, m.Time.UnixNano()); err != nil {
-			return fmt.Errorf("append messages: %w", err)
+		if _, err := tx.StmtContext(ctx, d.insertMessage).ExecContext(ctx, r.userID, r.sessionID, m.Role, m.Content, m.Intent, string(apps), m.Query, m.InteractionID, m.Time.UnixNano()); err != nil {
+			return err
 		}
 	}
-	if _, err := tx.StmtContext(ctx, d.trimSession).ExecContext(ctx, userID, sessionID, userID, sessionID, vrrec.MaxSessionMessages); err != nil {
-		return fmt.Errorf("append messages: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("append messages: %w", err)
-	}
-	return nil
+	_, err := tx.StmtContext(ctx, d.trimSession).ExecContext(ctx, r.userID, r.sessionID, r.userID, r.sessionID, vrrec.MaxSessionMessages)
+	return err
 }
 
 // Session implements vrrec.SessionStore.
