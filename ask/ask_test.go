@@ -44,6 +44,10 @@ func TestConstraintsInManyPhrasings(t *testing.T) {
 		{"less than 20 bucks music", []string{"max_price:20"}, "music"},
 		{"staying in shape - nothing over $20 please", []string{"max_price:20"}, "shape"},
 		{"cheap chemistry apps", []string{"max_price:20"}, "chemistry"},
+		{"I want to learn piano but I only have 5 dollars", []string{"max_price:5"}, "piano"},
+		{"I've got $15, anything for yoga?", []string{"max_price:15"}, "yoga"},
+		{"can afford 10 bucks, history apps", []string{"max_price:10"}, "history"},
+		{"I have 3 hours a day for physics", nil, "physics"},
 		// Body and space.
 		{"I can only play seated, something for history", []string{"seated"}, "history"},
 		{"I use a wheelchair, anything for biology?", []string{"seated"}, "biology"},
