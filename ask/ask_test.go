@@ -61,6 +61,7 @@ func TestConstraintsInManyPhrasings(t *testing.T) {
 		{"just me, no friends around - brain teasers", []string{"solo"}, "brain teasers"},
 		{"free multiplayer games", []string{"free", "players:2"}, "multiplayer games"},
 		{"fun with my roommates", []string{"local"}, "fun"},
+		{"something to do with my girlfriend long distance", []string{"online", "players:2"}, ""},
 		{"competitive sports games", []string{"competitive"}, "sports"},
 		{"solo puzzle games", []string{"solo"}, "puzzle"},
 		{"puzzle games to play with my friends", []string{"players:2"}, "puzzle"},

@@ -110,7 +110,7 @@ var rules = []rule{
 	{kind: vrrec.ConstraintPlayers, label: "With friends", keep: true, pattern: regexp.MustCompile(`\bmulti-?player\b`),
 		amount: func([]string) float64 { return 2 }},
 	{kind: vrrec.ConstraintOnline, label: "Online multiplayer", pattern: regexp.MustCompile(
-		`\b(?:play(?:ing)? )?online(?: (?:with|multiplayer|together|co-?op|against))?\b(?:\s+(?:friends|people|others|strangers))?|\bover the internet\b`)},
+		`\b(?:play(?:ing)? )?online(?: (?:with|multiplayer|together|co-?op|against))?\b(?:\s+(?:friends|people|others|strangers))?|\bover the internet\b|\blong[- ]distance\b|\b(?:who|that) (?:lives?|is) (?:far away|in another (?:city|state|country))\b`)},
 	{kind: vrrec.ConstraintLocal, label: "Together in one room", pattern: regexp.MustCompile(
 		`\b(?:(?:(?:with|w) )?(?:my )?roommates?|same room|in person|together in (?:one|the same) (?:room|place)|local multiplayer|couch (?:co-?op|multiplayer)|pass the headset|party games?|at (?:a|my) party|friends over)\b`)},
 	{kind: vrrec.ConstraintCoop, label: "Co-op", keep: true, pattern: regexp.MustCompile(
