@@ -12,7 +12,7 @@ import (
 // sentence of context is no need), a semicolon, a comma, or "and"/"also"/"plus" when what follows asks anew
 // ("and something for", "and also", "as well as"). A plain "and" joins one
 // subject ("statics and dynamics", "teamwork and communication").
-var needBreaks = regexp.MustCompile(`(?i)[.!?;]+\s+(?:(?:and|but|i|i'd|id|i'm|im)\s+)?(?:also|as well|plus|another|besides|on top of that|something|anything|apps?\s+for)\b|[;\n]|,\s*(?:and\s+|also\s+|plus\s+|or\s+)?|\s(?:and|&)\s+(?:also\s+)?(?:something|anything|some|an?\s+apps?|apps?|games?|one|stuff|maybe|i|i'm|im|my|help|to\s+help|for|with)\b|\s(?:also|plus|as well as|in addition to|on top of that|besides that)\s`)
+var needBreaks = regexp.MustCompile(`(?i)[.!?;]+\s+(?:(?:and|but|i|i'd|id|i'm|im)\s+)?(?:also|as well|plus|another|besides|on top of that|something|anything|apps?\s+for)\b|[;\n]|,\s*(?:and\s+|also\s+|plus\s+|or\s+)?|\s(?:and|&)\s+(?:also\s+)?(?:something|anything|some|an?\s+(?:apps?|games?|tool|way|place)|apps?|games?|one|stuff|maybe|i|i'm|im|my|help|to\s+help|for|with)\b|\s(?:also|plus|as well as|in addition to|on top of that|besides that)\s`)
 
 // negation starts a part that says what is not wanted.
 var negation = regexp.MustCompile(`(?i)^(?:but )?(?:not|no|nothing|never|without|except|rather than|instead of|other than)\b`)

@@ -72,7 +72,15 @@ func (e *Engine) severalNeeds(ctx context.Context, topic, label string, cs []vrr
 			needs = append(needs, need{text: p, res: res, vec: vec})
 		}
 	}
-	if len(needs) < 2 || distinct == 0 {
+	// Parts that each find apps of their own are needs, even when the
+	// whole message's answer mixes them: each gets its own picks.
+	fitting := 0
+	for _, n := range needs {
+		if len(n.res.Apps) > 0 && n.res.Apps[0].LikelinessScore >= FitMin {
+			fitting++
+		}
+	}
+	if len(needs) < 2 || distinct == 0 && fitting < len(needs) {
 		return whole, false, nil
 	}
 	needs = needs[:min(maxNeeds, len(needs))]

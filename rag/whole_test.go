@@ -243,3 +243,18 @@ func TestAnswerCacheHandsOutCopies(t *testing.T) {
 		t.Errorf("the answer asked again differs:\n%+v\nwant\n%+v", again, want)
 	}
 }
+
+// Two needs that each find apps of their own get a group each, even when
+// the whole message's answer would hold both needs' best apps.
+func TestDistinctNeedsGetTheirOwnPicks(t *testing.T) {
+	res := recommend(t, "something for my medical imaging course and a game to shoot hoops with people online")
+	if len(res.Needs) != 2 {
+		t.Fatalf("needs %+v, want 2", res.Needs)
+	}
+	if got := res.Needs[0].Apps[0].AppID; got != "medicalholodeck" {
+		t.Errorf("medical imaging: first %s", got)
+	}
+	if got := res.Needs[1].Apps[0].AppID; got != "gym-class" {
+		t.Errorf("shooting hoops online: first %s", got)
+	}
+}
