@@ -160,6 +160,7 @@ func TestParts(t *testing.T) {
 		{"I can only play, something for history", []string{"something for history"}},
 		{"We need somewhere to whiteboard, share screens, and review 3D models together", []string{"We need somewhere to whiteboard, share screens, and review 3D models together"}},
 		{"something for my medical imaging course and a game to shoot hoops with people online", []string{"something for my medical imaging course", "game to shoot hoops with people online"}},
+		{"help with my dynamics course, and staying in shape please", []string{"help with my dynamics course", "staying in shape"}},
 		// Who the student is gives context to a need; it is no need itself.
 		{"comp sci student, I want to build my own VR worlds", []string{"I want to build my own VR worlds"}},
 		{"I'm a nursing student, anything for clinical practice?", []string{"anything for clinical practice"}},

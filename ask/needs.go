@@ -55,9 +55,12 @@ func Parts(message string) []string {
 	return parts
 }
 
+// politeness ends a part without saying anything of the need.
+var politeness = regexp.MustCompile(`(?i)[\s,]+(?:please|pls|plz|thanks|thank you|thx|ty)[\s.!?]*$`)
+
 func appendPart(parts []string, p string) []string {
 	p = strings.Trim(strings.TrimSpace(p), ",;.!?&")
-	p = strings.TrimSpace(p)
+	p = strings.TrimSpace(politeness.ReplaceAllString(p, ""))
 	if p == "" || negation.MatchString(p) || whoIAm.MatchString(p) {
 		return parts // "not just textbooks" says what the need is not; "comp sci student" who asks
 	}
