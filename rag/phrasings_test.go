@@ -205,6 +205,9 @@ func TestStudyVerbsAreFraming(t *testing.T) {
 		"language learning apps for Spanish":                     "language learning apps for spanish",
 		"learning and memory":                                    "learning and memory",
 		"help for students with learning disabilities":           "help for students with learning disabilities",
+		// What is left where a constraint was taken out is no topic.
+		"I want to learn piano but I only have 5 dollars": "piano",
+		"free painting apps":                              "painting",
 	} {
 		if got := strings.ToLower(recommend(t, q).Topic); got != want {
 			t.Errorf("%q: topic %q, want %q", q, got, want)

@@ -52,7 +52,7 @@ func (e *Engine) topicLabel(u understood) string {
 	var s string
 	switch {
 	case len(u.words) > 0:
-		s = restoreCase(u.topic, u.raw)
+		s = trimLabel(restoreCase(u.topic, u.raw))
 	case len(u.courses) > 0:
 		names := make([]string, len(u.courses))
 		for i, c := range u.courses {
@@ -69,6 +69,26 @@ func (e *Engine) topicLabel(u understood) string {
 		s = string(r[:77]) + "..."
 	}
 	return s
+}
+
+// labelTail are words that end a topic without saying anything of it:
+// "painting apps" is painting.
+var labelTail = map[string]bool{"apps": true, "app": true, "ones": true, "stuff": true, "please": true, "pls": true}
+
+// trimLabel drops the words at the ends of a topic that say nothing of it:
+// grammar left where a constraint was taken out ("piano but I" of "I want
+// to learn piano but I only have 5 dollars"), and "apps".
+func trimLabel(s string) string {
+	words := strings.Fields(s)
+	lower := func(i int) string { return strings.ToLower(strings.Trim(words[i], ",.;:!?")) }
+	article := map[string]bool{"the": true, "a": true, "an": true} // "the solar system" reads as said
+	for len(words) > 1 && text.IsFunctionWord(lower(0)) && !article[lower(0)] {
+		words = words[1:]
+	}
+	for len(words) > 1 && (text.IsFunctionWord(lower(len(words)-1)) || labelTail[lower(len(words)-1)]) {
+		words = words[:len(words)-1]
+	}
+	return strings.Trim(strings.Join(words, " "), ",;:")
 }
 
 // reason explains one pick in a sentence, from the evidence that found it.
