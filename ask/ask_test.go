@@ -44,6 +44,8 @@ func TestConstraintsInManyPhrasings(t *testing.T) {
 		{"less than 20 bucks music", []string{"max_price:20"}, "music"},
 		{"staying in shape - nothing over $20 please", []string{"max_price:20"}, "shape"},
 		{"cheap chemistry apps", []string{"max_price:20"}, "chemistry"},
+		{"producing my own tracks. Cost matters, I'm on a student budget.", []string{"max_price:20"}, "producing my own tracks"},
+		{"budget planning for my household", nil, "budget planning"},
 		{"I want to learn piano but I only have 5 dollars", []string{"max_price:5"}, "piano"},
 		{"I've got $15, anything for yoga?", []string{"max_price:15"}, "yoga"},
 		{"can afford 10 bucks, history apps", []string{"max_price:10"}, "history"},

@@ -79,7 +79,7 @@ var rules = []rule{
 		`\b(?:under|below|less than|cheaper than|at most|max(?:imum)?(?: of)?|up to|no more than|not more than|nothing (?:over|above|more than)|not over|within|budget(?: is| of)?|spend(?:ing)?|for|(?:only |just )?(?:have|got|can (?:spend|afford|pay))(?: only| just| about| around)?)\s*(?:` + money + `)(?:\s+(?:each|apiece|per app|max|or less|tops))?|(?:` + money + `)\s+(?:or less|max(?:imum)?|tops|budget|limit|each at most)`),
 		amount: moneyAmount},
 	{kind: vrrec.ConstraintMaxPrice, hard: true, label: "Cheap (under $20)", pattern: regexp.MustCompile(
-		`\b(?:cheap(?:er|est)?|inexpensive|affordable|low[- ]cost|low[- ]priced|budget[- ]friendly|on a (?:tight )?budget|not (?:too )?expensive|not pricey)\b(?:\s+(?:ones?|apps?|games?|options?|stuff))?`),
+		`\b(?:cheap(?:er|est)?|inexpensive|affordable|low[- ]cost|low[- ]priced|budget[- ]friendly|on a (?:tight |small |limited |student |college |strict )?budget|(?:the )?(?:cost|price) matters|money is tight|tight on money|(?:don ?t|do not) want to spend (?:much|a lot|too much)|not (?:too )?expensive|not pricey)\b(?:\s+(?:ones?|apps?|games?|options?|stuff))?`),
 		amount: func([]string) float64 { return cheapCap }},
 	{kind: vrrec.ConstraintNoSubscription, hard: true, label: "No subscription", pattern: regexp.MustCompile(
 		`\b(?:no|not a|not on a|hate|avoid(?:ing)?|without(?: an?y?)?|don ?t want(?: a| to pay for a| another)?|dont want(?: a| another)?|do not want(?: a| another)?)[\s-]+(?:monthly[\s-]|recurring[\s-]|yearly[\s-])?subscriptions?(?: (?:apps?|games?|ones?|fees?|needed|required))?\b|\bnon[- ]?subscription\b|\bsubscription[- ]free\b|\bone[- ]time (?:purchase|payment|price|fee|buy)s?\b|\bno (?:monthly|recurring|yearly) (?:fees?|payments?|costs?|charges?)\b|\bbuy (?:it )?once\b`)},
