@@ -32,6 +32,7 @@ type Engine interface {
 	// Apps returns the catalog's apps; callers must not modify them.
 	Apps() []vrrec.VRApp
 	App(id string) (vrrec.VRApp, bool)
+	Course(id string) (vrrec.Course, bool)
 }
 
 // Progress stages reported while answering a recommendation.
@@ -53,6 +54,7 @@ type Service struct {
 
 	engine   func() Engine
 	sessions vrrec.SessionStore
+	votes    Votes
 	log      *slog.Logger
 	now      func() time.Time
 	timeout  time.Duration
@@ -124,6 +126,9 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 	}
 	progress(StageUnderstanding)
 	eng := s.engine()
+	if _, ok := eng.Course(q.Course); q.Course != "" && !ok {
+		return nil, vrrec.Errorf(vrrec.EINVALID, "%s", unknownCourse(q.Course))
+	}
 	sctx, cancel := context.WithTimeout(ctx, sessionTimeout)
 	past, err := s.sessions.Session(sctx, userID, sessionID, sessionWindow)
 	cancel()
@@ -170,7 +175,7 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 		if box != nil {
 			want = rag.Candidates // the model chooses among more
 		}
-		res, err := eng.Find(ctx, rag.Request{Query: message, TopK: want, Without: q.Without})
+		res, mine, err := s.find(ctx, eng, userID, rag.Request{Query: message, TopK: want, Without: q.Without, Course: q.Course})
 		if err != nil {
 			return nil, s.failed(ctx, fmt.Errorf("recommend: %w", err))
 		}
@@ -186,6 +191,7 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 		_, topic := ask.Constraints(cmp.Or(res.Translated, message))
 		fill(reply, res, ask.Text(topic, res.Constraints))
 		reply.Response = FormatReply(res)
+		mine.mark(eng, reply, res)
 	}
 
 	// An app described is remembered as shown, so "more like this" and
