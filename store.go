@@ -386,4 +386,5 @@ type Store interface {
 	FeedbackStore
 	LabeledQueryStore
 	LLMSpendStore
+	CourseLog
 }

@@ -173,4 +173,3 @@ func band(a vrrec.AppRecommendation) int {
 	}
 	return 0
 }
-
