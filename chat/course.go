@@ -3,6 +3,8 @@ package chat
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/ask"
@@ -94,4 +96,15 @@ func (s *Service) Open(ctx context.Context, q vrrec.Question) (*vrrec.Reply, err
 		s.log.WarnContext(ctx, "course opening not saved", "err", err)
 	}
 	return reply, nil
+}
+
+// Courses lists the served catalog's courses, by number.
+func (s *Service) Courses() []vrrec.CourseRef {
+	cs := s.engine().Courses()
+	out := make([]vrrec.CourseRef, len(cs))
+	for i, c := range cs {
+		out[i] = vrrec.CourseRef{ID: c.CourseID, Title: c.Title}
+	}
+	slices.SortFunc(out, func(a, b vrrec.CourseRef) int { return strings.Compare(a.ID, b.ID) })
+	return out
 }

@@ -33,6 +33,7 @@ type Engine interface {
 	Apps() []vrrec.VRApp
 	App(id string) (vrrec.VRApp, bool)
 	Course(id string) (vrrec.Course, bool)
+	Courses() []vrrec.Course
 }
 
 // Progress stages reported while answering a recommendation.
