@@ -98,6 +98,16 @@ func (s *Service) Open(ctx context.Context, q vrrec.Question) (*vrrec.Reply, err
 	return reply, nil
 }
 
+// Course returns a course of the served catalog; ENOTFOUND, with a
+// sentence for the student, when it lacks it.
+func (s *Service) Course(id string) (vrrec.CourseRef, error) {
+	c, ok := s.engine().Course(id)
+	if !ok {
+		return vrrec.CourseRef{}, vrrec.Errorf(vrrec.ENOTFOUND, "%s", unknownCourse(id))
+	}
+	return vrrec.CourseRef{ID: c.CourseID, Title: c.Title}, nil
+}
+
 // Courses lists the served catalog's courses, by number.
 func (s *Service) Courses() []vrrec.CourseRef {
 	cs := s.engine().Courses()

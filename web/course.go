@@ -16,6 +16,9 @@ type Courses interface {
 	// the session. ENOTFOUND for a course the catalog lacks.
 	Open(ctx context.Context, q vrrec.Question) (*vrrec.Reply, error)
 	Courses() []vrrec.CourseRef
+	// Course returns a course's number and title; ENOTFOUND, with a
+	// sentence for the student, when the catalog lacks it.
+	Course(id string) (vrrec.CourseRef, error)
 }
 
 // courseIDPattern is a course number as the catalog writes it: 15-112.
@@ -77,6 +80,22 @@ func (s *Server) courses(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"courses": s.cfg.Courses.Courses()})
+}
+
+// course answers GET /api/courses/{id} with the course's number and title,
+// or 404 with a sentence for the student when the catalog lacks it: what a
+// course page checks before it opens.
+func (s *Server) course(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Courses == nil {
+		s.writeError(w, r, vrrec.Errorf(vrrec.EUNAVAILABLE, "Course pages are not available"))
+		return
+	}
+	c, err := s.cfg.Courses.Course(r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
 }
 
 // answersByCourse answers GET /api/admin/courses?days=N: the answers given

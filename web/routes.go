@@ -39,6 +39,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /chat/stream", s.chatStream)
 	mux.HandleFunc("POST /chat/open", s.chatOpen)
 	mux.HandleFunc("GET /api/courses", s.courses)
+	mux.HandleFunc("GET /api/courses/{id}", s.course)
 	mux.HandleFunc("GET /api/history", s.history)
 	mux.HandleFunc("POST /api/feedback", s.feedback)
 	// A student forgets their own history: from this site's pages only.
