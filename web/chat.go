@@ -84,10 +84,11 @@ func (s *Server) readChat(w http.ResponseWriter, r *http.Request) (chatRequest, 
 		req.SessionID = newUUID()
 	case !sessionIDPattern.MatchString(req.SessionID):
 		return req, vrrec.Errorf(vrrec.EINVALID, "session_id must be 1-64 letters, digits, '-' or '_'")
-	case req.Course != "" && !courseIDPattern.MatchString(req.Course):
-		return req, vrrec.Errorf(vrrec.EINVALID, "course must be a course number such as 15-112")
 	case len(req.Without) > maxWithout:
 		return req, vrrec.Errorf(vrrec.EINVALID, "without lists at most %d constraint kinds", maxWithout)
+	}
+	if req.Course != "" && !courseIDPattern.MatchString(req.Course) {
+		return req, errCourseID
 	}
 	for _, kind := range req.Without {
 		if !vrrec.IsConstraintKind(kind) {

@@ -24,6 +24,8 @@ type Courses interface {
 // courseIDPattern is a course number as the catalog writes it: 15-112.
 var courseIDPattern = regexp.MustCompile(`^[0-9]{2}-[0-9]{3}$`)
 
+var errCourseID = vrrec.Errorf(vrrec.EINVALID, "course must be a course number such as 15-112")
+
 type openRequest struct {
 	Course    string `json:"course"`
 	SessionID string `json:"session_id"`
@@ -47,7 +49,7 @@ func (s *Server) chatOpen(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case !courseIDPattern.MatchString(req.Course):
-		s.writeError(w, r, vrrec.Errorf(vrrec.EINVALID, "course must be a course number such as 15-112"))
+		s.writeError(w, r, errCourseID)
 		return
 	case req.SessionID == "":
 		req.SessionID = newUUID()

@@ -13,7 +13,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/vrrec/vrrec/chat"
 	"github.com/vrrec/vrrec/web"
 )
 
@@ -31,7 +30,6 @@ func coursePages(t *testing.T) (site, advisor string) {
 	site = strings.Replace(host.URL, "127.0.0.1", "localhost", 1)
 	srv := httptest.NewServer(newServer(t, nil, func(c *web.Config) {
 		c.WidgetOrigins = []string{site}
-		c.Courses = c.Chat.(*chat.Service)
 	}).Handler())
 	t.Cleanup(srv.Close)
 	advisorURL.Store(srv.URL)
