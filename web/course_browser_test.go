@@ -136,3 +136,42 @@ func TestBrowserWidgetWithAnUnknownCourse(t *testing.T) {
 		t.Errorf("%d apps for a course the catalog lacks", cards)
 	}
 }
+
+// Staff see the answers given on course pages by course, and an instructor
+// gets the script tag for a course's page from the data page.
+func TestBrowserStaffCoursePages(t *testing.T) {
+	ctx := browser(t)
+	e := newDataEnv(t, func(c *web.Config, e *dataEnv) { c.Journal = recordNow{e.db} })
+	student := newClient()
+	for _, req := range []struct{ path, body string }{
+		{"/chat/open", `{"course":"15-112"}`},
+		{"/chat", `{"message":"anything for this class?","course":"15-112"}`},
+		{"/chat", `{"message":"public speaking","course":"03-350"}`},
+	} {
+		if res := do(t, student, "POST", e.base+req.path, "application/json", req.body, nil); res.status != 200 {
+			t.Fatalf("%s: %d %s", req.path, res.status, res.body)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.base+"/admin"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="login"]`)),
+		chromedp.SendKeys(chromedp.CSS("#password"), "staff-password"), chromedp.Click(chromedp.CSS("#login-button")),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-ready="dashboard"]`))); err != nil {
+		t.Fatal(err)
+	}
+	rows := eval[[]string](t, ctx, `[...document.querySelectorAll('#course-answers tbody tr')].map(r => [...r.cells].map(c => c.textContent).join('|'))`)
+	want := []string{"15-112 Fundamentals of Programming and Computer Science|2|1|2", "03-350 Human Anatomy and Physiology|1|1|0"}
+	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
+		t.Errorf("answers by course:\n%s\nwant\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"))
+	}
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.base+"/admin/data"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="data"]`)),
+		chromedp.SetValue(chromedp.CSS("#snippet-course"), "05-499"),
+		run(`document.getElementById('snippet-course').dispatchEvent(new Event('change'))`)); err != nil {
+		t.Fatal(err)
+	}
+	if tag := eval[string](t, ctx, `document.getElementById('snippet').value`); tag != `<script src="`+e.base+`/widget.js" data-course="05-499" defer></script>` {
+		t.Errorf("the script tag for 05-499: %q", tag)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('#snippet-course option').length`); n != 160 {
+		t.Errorf("%d courses to choose from, the catalog has 160", n)
+	}
+}

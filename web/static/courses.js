@@ -24,18 +24,28 @@
     return tr;
   }
 
+  // note is a table row spanning its columns.
+  function note(text) {
+    const tr = row(text);
+    tr.firstChild.colSpan = 4;
+    tr.firstChild.className = 'empty';
+    return tr;
+  }
+
   // answers fills the dashboard's table of answers by course, of the
-  // period chosen (days, '' for all time).
+  // period chosen (days, '' for all time). Unavailable, the table says so
+  // and the rest of the dashboard still shows.
   async function answers(days) {
     const body = $('course-answers').tBodies[0];
-    const { courses } = await call('/api/admin/courses' + (days ? '?days=' + encodeURIComponent(days) : ''));
-    body.replaceChildren();
-    if (!courses.length) {
-      const tr = row('No answers on course pages yet.');
-      tr.firstChild.colSpan = 4;
-      tr.firstChild.className = 'empty';
-      body.appendChild(tr);
+    let courses;
+    try {
+      ({ courses } = await call('/api/admin/courses' + (days ? '?days=' + encodeURIComponent(days) : '')));
+    } catch (err) {
+      body.replaceChildren(note(err.message));
+      return;
     }
+    body.replaceChildren();
+    if (!courses.length) body.appendChild(note('No answers on course pages yet.'));
     for (const c of courses) {
       body.appendChild(row(c.title ? c.course_id + ' ' + c.title : c.course_id, c.answers, c.students, c.in_course));
     }
@@ -46,7 +56,13 @@
   async function snippet() {
     const select = $('snippet-course');
     const out = $('snippet');
-    const { courses } = await call('/api/courses');
+    let courses;
+    try {
+      ({ courses } = await call('/api/courses'));
+    } catch (err) {
+      $('snippet-status').textContent = 'The courses could not be listed: ' + err.message;
+      return;
+    }
     select.replaceChildren();
     for (const c of courses) {
       const o = document.createElement('option');
