@@ -390,10 +390,11 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 		fill(reply, res, ask.Text(similarQuery(*base), res.Constraints))
 		reply.Response = FormatReply(res)
 	case followMore:
-		res, err := eng.Find(ctx, rag.Request{Query: topic, Label: label, TopK: TopK, Plain: true, Constraints: prevCs, Exclude: shown})
+		res, mine, err := s.find(ctx, eng, reply.UserID, rag.Request{Query: topic, Label: label, TopK: TopK, Plain: true, Constraints: prevCs, Exclude: shown})
 		if err != nil {
 			return fmt.Errorf("recommend more: %w", err)
 		}
+		defer mine.mark(eng, reply, res) // once the reply is written, either way
 		// The rest of the ranking, down to weak but real matches.
 		res.Apps = slices.DeleteFunc(res.Apps, func(a vrrec.AppRecommendation) bool { return a.LikelinessScore < rag.WeakMin })
 		progress(StageRanking)
@@ -410,13 +411,14 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 			cs, lead, exclude = cheaperThan(eng, prev)
 		}
 		cs = ask.Merge(prevCs, cs)
-		res, err := eng.Find(ctx, rag.Request{Query: topic, Label: label, TopK: TopK, Plain: true, Constraints: cs, Exclude: append(exclude, baseID(base)...)})
+		res, mine, err := s.find(ctx, eng, reply.UserID, rag.Request{Query: topic, Label: label, TopK: TopK, Plain: true, Constraints: cs, Exclude: append(exclude, baseID(base)...)})
 		if err != nil {
 			return fmt.Errorf("recommend with %s: %w", hardWords(cs), err)
 		}
 		progress(StageRanking)
 		fill(reply, res, ask.Text(topic, res.Constraints))
 		reply.Response = lead + FormatReply(res)
+		mine.mark(eng, reply, res)
 	}
 	return nil
 }

@@ -95,6 +95,13 @@ func TestNotHelpfulHidesTheAppForThatStudentAndNeed(t *testing.T) {
 	if !strings.Contains(again.Response, "1 app you marked not helpful for this is hidden") {
 		t.Errorf("the answer does not say an app is hidden: %q", again.Response)
 	}
+	// Nor in the rest of the ranking, or under a condition.
+	for _, follow := range []string{"show me more", "free ones?"} {
+		if more, _ := v.ask("ana", follow); slices.Contains(appIDs(more), gone) {
+			t.Errorf("%q after the vote shows %s: %v", follow, gone, appIDs(more))
+		}
+		v.ask("ana", question)
+	}
 	// The same need in other words is read as the same topic.
 	if other, _ := v.ask("ana", "fitness apps?"); slices.Contains(appIDs(other), gone) || other.HiddenByVotes != 1 {
 		t.Errorf("%q (topic %q) shows %s", "fitness apps?", other.Topic, gone)
