@@ -13,6 +13,10 @@ type Question struct {
 	// InteractionID is the id the answer is logged under; the session's
 	// assistant message keeps it, so a restored answer can still be voted on.
 	InteractionID string
+	// Course is the course of the page the question was asked on (the
+	// widget's data-course, the chat page's ?course=): a question with no
+	// topic of its own is answered for it. Empty: no course.
+	Course string
 }
 
 // Reply is the chat's answer to one message. JSON names follow the old
@@ -56,6 +60,33 @@ type Reply struct {
 	// Note is a one-line note in the student's language when the
 	// question was not in English.
 	Note string `json:"note,omitempty"`
+	// Course is the course the answer was read in the context of, with
+	// its title; set when the question had no topic of its own and was
+	// answered for the page's course, and on a course page's opening.
+	Course *CourseRef `json:"course,omitempty"`
+	// HiddenByVotes counts the apps left out because the student marked
+	// them not helpful for the same need.
+	HiddenByVotes int `json:"hidden_by_votes,omitempty"`
+	// AdjustedBy names what of the student's own changed the answer:
+	// AdjustedByVotes, AdjustedByCourse.
+	AdjustedBy []string `json:"adjusted_by,omitempty"`
+}
+
+// What can change an answer for one student (Reply.AdjustedBy,
+// Interaction.AdjustedBy).
+const (
+	// AdjustedByVotes: an app the student marked not helpful for the same
+	// need was left out, or one like an app they found helpful moved up.
+	AdjustedByVotes = "votes"
+	// AdjustedByCourse: a question with no topic of its own was answered
+	// for the course of the page it was asked on.
+	AdjustedByCourse = "course"
+)
+
+// CourseRef names a course: its number and title.
+type CourseRef struct {
+	ID    string `json:"id"`
+	Title string `json:"title,omitempty"`
 }
 
 // Need is one of several things a message asked for, with its own picks.

@@ -119,6 +119,30 @@ type Interaction struct {
 	Topic       string `json:"topic,omitempty"`
 	NothingFits bool   `json:"nothing_fits,omitempty"`
 	BestMatch   int    `json:"best_match,omitempty"`
+	// Course is the course of the page the question was asked on (empty:
+	// none); AdjustedBy what of the student's own changed the answer
+	// (Reply.AdjustedBy).
+	Course     string   `json:"course,omitempty"`
+	AdjustedBy []string `json:"adjusted_by,omitempty"`
+}
+
+// CourseAnswers counts the answers given on one course's pages.
+type CourseAnswers struct {
+	CourseID string `json:"course_id"`
+	Title    string `json:"title,omitempty"` // from the served catalog
+	Answers  int    `json:"answers"`
+	Students int    `json:"students"`
+	// InCourse counts the answers the course changed: questions with no
+	// topic of their own answered for it, and the pages' openings.
+	InCourse int `json:"in_course"`
+}
+
+// CourseLog counts the logged answers by the course of the page they were
+// asked on (Interaction.Course), most answers first, from since on (zero:
+// all kept). Only interactions still kept count: days kept as summaries
+// have no courses.
+type CourseLog interface {
+	AnswersByCourse(ctx context.Context, since time.Time) ([]CourseAnswers, error)
 }
 
 // WeakMatch is the match percentage below which the best app of an answer
@@ -362,4 +386,5 @@ type Store interface {
 	FeedbackStore
 	LabeledQueryStore
 	LLMSpendStore
+	CourseLog
 }

@@ -175,6 +175,9 @@ type AppRecommendation struct {
 	NearAreas       []string `json:"near_areas,omitempty"`
 	Reasoning       string   `json:"reasoning"`
 	RetrievalSource string   `json:"retrieval_source"`
+	// ForYou says why the app stands higher for this student than for
+	// another: "You found Beat Saber helpful" (the chat's votes).
+	ForYou string `json:"for_you,omitempty"`
 	// Score is the raw retrieval score before normalisation.
 	Score float64 `json:"score"`
 }
@@ -191,6 +194,9 @@ type Result struct {
 	UnknownCourses []string `json:"unknown_courses,omitempty"`
 	// MatchedCourses lists the course ids the query named, if any.
 	MatchedCourses []string `json:"matched_courses,omitempty"`
+	// InCourse is the course id a question with no topic of its own was
+	// answered for: the course of the page it was asked on (Request.Course).
+	InCourse string `json:"in_course,omitempty"`
 	// CatalogVersion identifies the catalog the answer was computed from.
 	CatalogVersion string `json:"catalog_version"`
 	// ExplainedBy says who wrote the reasons and the order: ExplainedByLLM,

@@ -139,9 +139,13 @@ func oneNeedReply(res *vrrec.Result) string {
 	}
 
 	var b strings.Builder
-	if top[0].LikelinessScore >= rag.TopPickMin {
+	switch {
+	case top[0].LikelinessScore >= rag.TopPickMin && res.InCourse != "":
+		// A question with no topic of its own on a course's page.
+		fmt.Fprintf(&b, "For **%s**, the course of this page:\n\n", interest)
+	case top[0].LikelinessScore >= rag.TopPickMin:
 		fmt.Fprintf(&b, "VR apps that fit **%s**:\n\n", interest)
-	} else {
+	default:
 		// Weak fits only: said as such, never as apps "that can help".
 		fmt.Fprintf(&b, "Nothing fits **%s** closely; these fit in part:\n\n", interest)
 	}

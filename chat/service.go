@@ -35,6 +35,8 @@ type Engine interface {
 	// NamedApp returns the app a message names, as a question's reading
 	// finds it.
 	NamedApp(msg string) (vrrec.VRApp, bool)
+	Course(id string) (vrrec.Course, bool)
+	Courses() []vrrec.Course
 }
 
 // Progress stages reported while answering a recommendation.
@@ -56,6 +58,7 @@ type Service struct {
 
 	engine   func() Engine
 	sessions vrrec.SessionStore
+	votes    Votes
 	log      *slog.Logger
 	now      func() time.Time
 	timeout  time.Duration
@@ -127,6 +130,9 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 	}
 	progress(StageUnderstanding)
 	eng := s.engine()
+	if _, ok := eng.Course(q.Course); q.Course != "" && !ok {
+		return nil, vrrec.Errorf(vrrec.EINVALID, "%s", unknownCourse(q.Course))
+	}
 	sctx, cancel := context.WithTimeout(ctx, sessionTimeout)
 	past, err := s.sessions.Session(sctx, userID, sessionID, sessionWindow)
 	cancel()
@@ -173,7 +179,7 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 		if box != nil {
 			want = rag.Candidates // the model chooses among more
 		}
-		res, err := eng.Find(ctx, rag.Request{Query: message, TopK: want, Without: q.Without})
+		res, mine, err := s.find(ctx, eng, userID, rag.Request{Query: message, TopK: want, Without: q.Without, Course: q.Course})
 		if err != nil {
 			return nil, s.failed(ctx, fmt.Errorf("recommend: %w", err))
 		}
@@ -189,6 +195,7 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 		_, topic := ask.Constraints(cmp.Or(res.Translated, message))
 		fill(reply, res, ask.Text(topic, res.Constraints))
 		reply.Response = FormatReply(res)
+		mine.mark(eng, reply, res)
 	}
 
 	// An app described is remembered as shown, so "more like this" and
@@ -386,10 +393,11 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 		fill(reply, res, ask.Text(similarQuery(*base), res.Constraints))
 		reply.Response = FormatReply(res)
 	case followMore:
-		res, err := eng.Find(ctx, rag.Request{Query: topic, Label: label, TopK: TopK, Plain: true, Constraints: prevCs, Exclude: shown})
+		res, mine, err := s.find(ctx, eng, reply.UserID, rag.Request{Query: topic, Label: label, TopK: TopK, Plain: true, Constraints: prevCs, Exclude: shown})
 		if err != nil {
 			return fmt.Errorf("recommend more: %w", err)
 		}
+		defer mine.mark(eng, reply, res) // once the reply is written, either way
 		// The rest of the ranking, down to weak but real matches.
 		res.Apps = slices.DeleteFunc(res.Apps, func(a vrrec.AppRecommendation) bool { return a.LikelinessScore < rag.WeakMin })
 		progress(StageRanking)
@@ -411,13 +419,14 @@ func (s *Service) followUp(ctx context.Context, eng Engine, in intent, prev *vrr
 			cs, lead, exclude = cheaperThan(eng, prev)
 		}
 		cs = ask.Merge(prevCs, cs)
-		res, err := eng.Find(ctx, rag.Request{Query: topic, Label: label, TopK: TopK, Plain: true, Constraints: cs, Exclude: append(exclude, baseID(base)...)})
+		res, mine, err := s.find(ctx, eng, reply.UserID, rag.Request{Query: topic, Label: label, TopK: TopK, Plain: true, Constraints: cs, Exclude: append(exclude, baseID(base)...)})
 		if err != nil {
 			return fmt.Errorf("recommend with %s: %w", hardWords(cs), err)
 		}
 		progress(StageRanking)
 		fill(reply, res, ask.Text(topic, res.Constraints))
 		reply.Response = lead + FormatReply(res)
+		mine.mark(eng, reply, res)
 	}
 	return nil
 }

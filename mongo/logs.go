@@ -1,10 +1,12 @@
 package mongo
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -33,6 +35,10 @@ type logDoc struct {
 	Topic       string `bson:"topic,omitempty"`
 	NothingFits bool   `bson:"nothing_fits"`
 	BestMatch   int    `bson:"best_match"`
+	// The page's course and what changed the answer for the student;
+	// absent from documents logged before.
+	Course     string   `bson:"course,omitempty"`
+	AdjustedBy []string `bson:"adjusted_by,omitempty"`
 }
 
 // Record implements vrrec.InteractionLog. Interactions of a student
@@ -50,7 +56,7 @@ func (d *DB) Record(ctx context.Context, items ...vrrec.Interaction) error {
 		}
 		ts := it.Time.UTC().Truncate(time.Millisecond)
 		docs[i] = logDoc{it.ID, it.UserID, it.SessionID, it.Query, it.Intent, it.Response, apps, it.LatencyMS, it.Source, ts, ts.Format("2006-01-02"),
-			it.Topic, it.NothingFits, it.BestMatch}
+			it.Topic, it.NothingFits, it.BestMatch, it.Course, it.AdjustedBy}
 	}
 	_, err := d.db.Collection(colLogs).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	var bulk mongo.BulkWriteException
@@ -96,7 +102,7 @@ func (d *DB) Interactions(ctx context.Context, f vrrec.InteractionFilter) ([]vrr
 	for i, doc := range docs {
 		out[i] = vrrec.Interaction{ID: doc.ID, UserID: doc.UserID, SessionID: doc.SessionID, Query: doc.Query, Intent: doc.Intent,
 			Response: doc.Response, Apps: doc.Apps, LatencyMS: doc.LatencyMS, Source: doc.Source, Time: doc.TS.UTC(),
-			Topic: doc.Topic, NothingFits: doc.NothingFits, BestMatch: doc.BestMatch}
+			Topic: doc.Topic, NothingFits: doc.NothingFits, BestMatch: doc.BestMatch, Course: doc.Course, AdjustedBy: doc.AdjustedBy}
 	}
 	return out, int(total), nil
 }
@@ -275,4 +281,53 @@ func aggregate[T any](ctx context.Context, c *mongo.Collection, dst *[]T, stages
 		return fmt.Errorf("stats: %w", err)
 	}
 	return nil
+}
+
+// AnswersByCourse implements vrrec.CourseLog. The answers are counted as
+// they are read (only their course, student and what changed them), so a
+// backend without $group on arrays (FerretDB) counts them the same.
+func (d *DB) AnswersByCourse(ctx context.Context, since time.Time) ([]vrrec.CourseAnswers, error) {
+	filter := bson.D{{Key: "course", Value: bson.D{{Key: "$exists", Value: true}, {Key: "$ne", Value: ""}}}}
+	if !since.IsZero() {
+		filter = append(filter, bson.E{Key: "ts", Value: bson.D{{Key: "$gte", Value: since.UTC()}}})
+	}
+	cur, err := d.db.Collection(colLogs).Find(ctx, filter, options.Find().
+		SetProjection(bson.D{{Key: "course", Value: 1}, {Key: "user_id", Value: 1}, {Key: "adjusted_by", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("answers by course: %w", err)
+	}
+	defer cur.Close(ctx)
+	byCourse := map[string]*vrrec.CourseAnswers{}
+	students := map[string]map[string]bool{}
+	for cur.Next(ctx) {
+		var doc logDoc
+		if err := cur.Decode(&doc); err != nil {
+			return nil, fmt.Errorf("answers by course: %w", err)
+		}
+		c := byCourse[doc.Course]
+		if c == nil {
+			c = &vrrec.CourseAnswers{CourseID: doc.Course}
+			byCourse[doc.Course], students[doc.Course] = c, map[string]bool{}
+		}
+		c.Answers++
+		students[doc.Course][doc.UserID] = true
+		if slices.Contains(doc.AdjustedBy, vrrec.AdjustedByCourse) {
+			c.InCourse++
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return nil, fmt.Errorf("answers by course: %w", err)
+	}
+	out := make([]vrrec.CourseAnswers, 0, len(byCourse))
+	for id, c := range byCourse {
+		c.Students = len(students[id])
+		out = append(out, *c)
+	}
+	slices.SortFunc(out, func(a, b vrrec.CourseAnswers) int {
+		if c := cmp.Compare(b.Answers, a.Answers); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.CourseID, b.CourseID)
+	})
+	return out, nil
 }

@@ -83,7 +83,8 @@ func (d *DB) Ping(ctx context.Context) error { return d.client.Ping(ctx, nil) }
 func (d *DB) ensureIndexes(ctx context.Context) error {
 	idx := map[string][]bson.D{
 		colLogs: {{{Key: "user_id", Value: 1}, {Key: "ts", Value: -1}}, {{Key: "ts", Value: -1}}, {{Key: "intent", Value: 1}},
-			{{Key: "fold", Value: 1}}}, // rows a summarising run took (privacy.go)
+			{{Key: "fold", Value: 1}},                            // rows a summarising run took (privacy.go)
+			{{Key: "course", Value: 1}, {Key: "ts", Value: -1}}}, // answers by course
 		colMessages:     {{{Key: "user_id", Value: 1}, {Key: "session_id", Value: 1}, {Key: "ts", Value: 1}}, {{Key: "user_id", Value: 1}, {Key: "ts", Value: -1}}},
 		colCourseSkills: {{{Key: "source_id", Value: 1}}, {{Key: "skill_name", Value: 1}}},
 		colAppSkills:    {{{Key: "source_id", Value: 1}}, {{Key: "skill_name", Value: 1}}},

@@ -42,6 +42,9 @@ type Request struct {
 	Exclude []string
 	// Plain searches Query as it is: no constraints read, one need.
 	Plain bool
+	// Course is the course id of the page the question was asked on: a
+	// need with no topic of its own is searched as that course (inCourse).
+	Course string
 }
 
 // Recommend implements vrrec.Recommender: the whole question, its
@@ -178,6 +181,10 @@ func (e *Engine) search(ctx context.Context, topic, label string, cs []vrrec.Con
 	if label == topic || label == req.Query {
 		u.raw = label // the student's words, for the echo
 	}
+	inCourse, ok := e.inCourse(u, req.Course)
+	if ok {
+		u, label = inCourse, inCourse.raw
+	}
 	if len(u.unknownCourses) > 0 && len(u.words) == 0 && len(u.courses) == 0 && len(u.apps) == 0 {
 		// Only course numbers the catalog lacks: nothing to search for.
 		return &vrrec.Result{Query: label, Apps: []vrrec.AppRecommendation{}, CatalogVersion: e.version,
@@ -201,6 +208,9 @@ func (e *Engine) search(ctx context.Context, topic, label string, cs []vrrec.Con
 	start = time.Now()
 	res := e.rank(u, label, standing, ev, ranking{topK: req.TopK, constraints: cs, exclude: req.Exclude})
 	observe("rank", time.Since(start))
+	if ok {
+		res.InCourse = req.Course
+	}
 	return res, nil
 }
 

@@ -23,8 +23,8 @@ func (d *DB) Record(ctx context.Context, items ...vrrec.Interaction) error {
 	}
 	defer tx.Rollback()
 	stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO interactions
-		(id, user_id, session_id, query, intent, response, apps, latency_ms, source, ts, topic, nothing_fits, best_match)
-		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+		(id, user_id, session_id, query, intent, response, apps, latency_ms, source, ts, topic, nothing_fits, best_match, course, adjusted_by)
+		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
 		WHERE NOT EXISTS (SELECT 1 FROM forgotten_users WHERE user_key = ? AND forgotten_at >= ?)`)
 	if err != nil {
 		return fmt.Errorf("record interactions: %w", err)
@@ -32,9 +32,10 @@ func (d *DB) Record(ctx context.Context, items ...vrrec.Interaction) error {
 	defer stmt.Close()
 	for _, it := range items {
 		apps, _ := json.Marshal(nonNil(it.Apps))
+		adjusted, _ := json.Marshal(nonNil(it.AdjustedBy))
 		ts := it.Time.UnixMilli()
 		if _, err := stmt.ExecContext(ctx, it.ID, it.UserID, it.SessionID, it.Query, it.Intent, it.Response, string(apps),
-			it.LatencyMS, it.Source, ts, it.Topic, it.NothingFits, it.BestMatch, vrrec.ForgottenKey(it.UserID), ts); err != nil {
+			it.LatencyMS, it.Source, ts, it.Topic, it.NothingFits, it.BestMatch, it.Course, string(adjusted), vrrec.ForgottenKey(it.UserID), ts); err != nil {
 			return fmt.Errorf("record interaction %s: %w", it.ID, err)
 		}
 	}
@@ -63,7 +64,7 @@ func (d *DB) Interactions(ctx context.Context, f vrrec.InteractionFilter) ([]vrr
 		limit = 50
 	}
 	rows, err := d.db.QueryContext(ctx, `SELECT id, user_id, session_id, query, intent, response, apps, latency_ms, source, ts,
-		topic, nothing_fits, best_match FROM interactions `+where+` ORDER BY ts DESC, id LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
+		topic, nothing_fits, best_match, course, adjusted_by FROM interactions `+where+` ORDER BY ts DESC, id LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("interactions: %w", err)
 	}
@@ -71,13 +72,16 @@ func (d *DB) Interactions(ctx context.Context, f vrrec.InteractionFilter) ([]vrr
 	out := []vrrec.Interaction{}
 	for rows.Next() {
 		var it vrrec.Interaction
-		var apps string
+		var apps, adjusted string
 		var ts int64
 		if err := rows.Scan(&it.ID, &it.UserID, &it.SessionID, &it.Query, &it.Intent, &it.Response, &apps, &it.LatencyMS, &it.Source, &ts,
-			&it.Topic, &it.NothingFits, &it.BestMatch); err != nil {
+			&it.Topic, &it.NothingFits, &it.BestMatch, &it.Course, &adjusted); err != nil {
 			return nil, 0, fmt.Errorf("interactions: %w", err)
 		}
 		_ = json.Unmarshal([]byte(apps), &it.Apps)
+		if adjusted != "[]" {
+			_ = json.Unmarshal([]byte(adjusted), &it.AdjustedBy)
+		}
 		it.Time = time.UnixMilli(ts).UTC()
 		out = append(out, it)
 	}
@@ -225,6 +229,27 @@ func (d *DB) counts(ctx context.Context, query string, args ...any) ([]vrrec.Cou
 		var c vrrec.Count
 		if err := rows.Scan(&c.Key, &c.Count); err != nil {
 			return nil, fmt.Errorf("stats: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// AnswersByCourse implements vrrec.CourseLog.
+func (d *DB) AnswersByCourse(ctx context.Context, since time.Time) ([]vrrec.CourseAnswers, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT course, COUNT(*), COUNT(DISTINCT user_id),
+		SUM(EXISTS (SELECT 1 FROM json_each(adjusted_by) WHERE value = ?))
+		FROM interactions WHERE course <> '' AND ts >= ? GROUP BY course ORDER BY COUNT(*) DESC, course`,
+		vrrec.AdjustedByCourse, since.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("answers by course: %w", err)
+	}
+	defer rows.Close()
+	out := []vrrec.CourseAnswers{}
+	for rows.Next() {
+		var c vrrec.CourseAnswers
+		if err := rows.Scan(&c.CourseID, &c.Answers, &c.Students, &c.InCourse); err != nil {
+			return nil, fmt.Errorf("answers by course: %w", err)
 		}
 		out = append(out, c)
 	}

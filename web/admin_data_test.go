@@ -121,7 +121,7 @@ func newDataEnvOn(t *testing.T, store vrrec.Store, mutate ...func(*web.Config, *
 		t.Fatal(err)
 	}
 	e.base = start(t, newServer(t, nil, func(c *web.Config) {
-		c.Admin, c.Interactions, c.Audit = auth, e.db, e.db
+		c.Admin, c.Interactions, c.Audit, c.CourseLog = auth, e.db, e.db, e.db
 		c.DataAdmin = &web.DataAdmin{Jobs: jobs.Control{Runner: e.runner, Data: data}, History: e.db, Info: func(context.Context) map[string]any {
 			return map[string]any{"graph": map[string]any{"backend": "memory", "state": "ok", "stats": graph.StatsOf(e.current())}}
 		}}

@@ -31,6 +31,8 @@ type chatRequest struct {
 	SessionID string `json:"session_id"`
 	// Without lists constraint kinds the student removed (a chip's ✕).
 	Without []string `json:"without,omitempty"`
+	// Course is the course of the page the chat is on (vrrec.Question).
+	Course string `json:"course,omitempty"`
 }
 
 // maxWithout bounds the constraint kinds a request may remove: there are
@@ -40,7 +42,8 @@ const maxWithout = 16
 // question is the request as the chat reads it, with the id its answer
 // will be logged under.
 func (req chatRequest) question(user string) vrrec.Question {
-	return vrrec.Question{UserID: user, SessionID: req.SessionID, Message: req.Message, Without: req.Without, InteractionID: newUUID()}
+	return vrrec.Question{UserID: user, SessionID: req.SessionID, Message: req.Message, Without: req.Without, InteractionID: newUUID(),
+		Course: req.Course}
 }
 
 // chatResponse is the reply, the interaction it is logged as with the
@@ -83,6 +86,9 @@ func (s *Server) readChat(w http.ResponseWriter, r *http.Request) (chatRequest, 
 		return req, vrrec.Errorf(vrrec.EINVALID, "session_id must be 1-64 letters, digits, '-' or '_'")
 	case len(req.Without) > maxWithout:
 		return req, vrrec.Errorf(vrrec.EINVALID, "without lists at most %d constraint kinds", maxWithout)
+	}
+	if req.Course != "" && !courseIDPattern.MatchString(req.Course) {
+		return req, errCourseID
 	}
 	for _, kind := range req.Without {
 		if !vrrec.IsConstraintKind(kind) {
@@ -207,6 +213,7 @@ func (s *Server) record(r *http.Request, q vrrec.Question, reply *vrrec.Reply, s
 		ID: q.InteractionID, UserID: reply.UserID, SessionID: reply.SessionID, Query: q.Message, Intent: reply.Intent,
 		Response: reply.Response, Apps: apps, LatencyMS: float64(time.Since(start).Microseconds()) / 1000,
 		Source: source, Time: start.UTC(), Topic: reply.Topic, NothingFits: reply.NothingFits, BestMatch: best,
+		Course: q.Course, AdjustedBy: reply.AdjustedBy,
 	}
 	if s.cfg.Journal == nil {
 		return it

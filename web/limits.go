@@ -16,7 +16,7 @@ import (
 // Limiter. Three kinds of requests are limited, each against its own
 // budgets:
 //
-//   - chats (POST /chat and /chat/stream, and POST /api/forget) against the student's Default and
+//   - chats (POST /chat, /chat/stream and /chat/open, and POST /api/forget) against the student's Default and
 //     Chat and the address's IPDefault and IPChat;
 //   - votes (POST /api/feedback) like chats, with budgets of the same rates
 //     of their own, so voting never spends the budget for asking;
@@ -71,7 +71,7 @@ func exempt(path string) bool {
 
 // isChat tells chats, and a student's forget, which costs as much.
 func isChat(r *http.Request) bool {
-	return r.Method == http.MethodPost && (r.URL.Path == "/chat" || r.URL.Path == "/chat/stream" || r.URL.Path == "/api/forget")
+	return r.Method == http.MethodPost && (r.URL.Path == "/chat" || r.URL.Path == "/chat/stream" || r.URL.Path == "/chat/open" || r.URL.Path == "/api/forget")
 }
 
 func isFeedback(r *http.Request) bool {

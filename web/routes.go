@@ -37,6 +37,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /chat", s.chatUsage)
 	mux.HandleFunc("POST /chat", s.chat)
 	mux.HandleFunc("POST /chat/stream", s.chatStream)
+	mux.HandleFunc("POST /chat/open", s.chatOpen)
+	mux.HandleFunc("GET /api/courses", s.courses)
+	mux.HandleFunc("GET /api/courses/{id}", s.course)
 	mux.HandleFunc("GET /api/history", s.history)
 	mux.HandleFunc("POST /api/feedback", s.feedback)
 	// A student forgets their own history: from this site's pages only.
@@ -61,6 +64,7 @@ func (s *Server) routes() http.Handler {
 	// Anything else under the API answers JSON, never an HTML page.
 	mux.HandleFunc("/chat", methodNotAllowed("GET, POST"))
 	mux.HandleFunc("/chat/stream", methodNotAllowed("POST"))
+	mux.HandleFunc("/chat/open", methodNotAllowed("POST"))
 	mux.HandleFunc("/api/", notFound)
 	mux.HandleFunc("/chat/", notFound)
 	mux.HandleFunc("/", notFound) // a browser gets a page (writeError)
@@ -92,6 +96,7 @@ func (s *Server) adminRoutes() []adminRoute {
 	return []adminRoute{
 		{"GET /api/admin/health", viewer, s.adminHealth},
 		{"GET /api/admin/stats", viewer, s.adminStats},
+		{"GET /api/admin/courses", viewer, s.answersByCourse},
 		{"GET /api/admin/logs", viewer, s.adminLogs},
 		{"GET /api/admin/llm-spend", viewer, s.llmSpend},
 		{"GET /api/admin/feedback", viewer, s.needUsage(s.feedbackReport)},

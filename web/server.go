@@ -60,6 +60,11 @@ type Journal interface {
 type Config struct {
 	// Chat answers the students' messages.
 	Chat Chatter
+	// Courses opens course pages (POST /chat/open) and lists the catalog's
+	// courses (GET /api/courses); CourseLog counts the answers by course
+	// for the dashboard. Nil: course pages are not served.
+	Courses   Courses
+	CourseLog vrrec.CourseLog
 	// Journal, when set, is given every answered chat.
 	Journal Journal
 	// Observer, when set, is told about every request.

@@ -55,8 +55,10 @@ func newServer(t *testing.T, eng chat.Engine, mutate func(*web.Config)) *web.Ser
 		eng = engine()
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := chat.New(func() chat.Engine { return eng }, inmem.NewSessions(), log)
 	cfg := web.Config{
-		Chat:      chat.New(func() chat.Engine { return eng }, inmem.NewSessions(), log),
+		Chat:      svc,
+		Courses:   svc,
 		SecretKey: testKey,
 		Checks:    []web.Check{{Name: "recommender", Probe: func(context.Context) error { return nil }}},
 		Info:      func() map[string]any { return map[string]any{"recommender": "ready"} },

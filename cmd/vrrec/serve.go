@@ -177,6 +177,7 @@ func (m *Main) startCatalog(ctx context.Context) (err error) {
 	m.every(m.CatalogPoll, m.live.Watch)
 	m.chat = chat.New(func() chat.Engine { return m.live.Current().Engine }, m.db, m.Log)
 	m.chat.SetTimeout(m.Config.ChatTimeout)
+	m.chat.SetVotes(m.db)
 	return nil
 }
 
@@ -413,6 +414,8 @@ func (m *Main) newServer(ctx context.Context) (*web.Server, error) {
 		Vectors: embedding.NewCache().WithStore(m.db, m.Log)}
 	return web.New(web.Config{
 		Chat:            m.chat,
+		Courses:         m.chat,
+		CourseLog:       m.db,
 		Journal:         m.journal,
 		Observer:        m.metrics,
 		Admin:           auth,

@@ -182,6 +182,7 @@ func Interactions(t *testing.T, open func(t *testing.T) vrrec.InteractionLog) {
 		}
 	})
 	t.Run("unmet demand and selection", func(t *testing.T) { unmetInteractions(t, open(t)) })
+	t.Run("course and what changed the answer", func(t *testing.T) { courseInteractions(t, open(t)) })
 	t.Run("latency distribution", func(t *testing.T) {
 		s := open(t)
 		for i, ms := range []float64{49.9, 50, 100, 2500, 7000, 3} {
@@ -357,6 +358,48 @@ func Audit(t *testing.T, open func(t *testing.T) vrrec.AuditLog) {
 		if got := details(c.f); got != c.want {
 			t.Errorf("%+v: %s, want %s", c.f, got, c.want)
 		}
+	}
+}
+
+// courseInteractions checks that an interaction keeps the course of its
+// page and what changed it, and that CourseLog counts them.
+func courseInteractions(t *testing.T, s vrrec.InteractionLog) {
+	ctx := context.Background()
+	at := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	items := []vrrec.Interaction{
+		{ID: "c1", UserID: "ana", Intent: "course_open", Course: "15-112", AdjustedBy: []string{vrrec.AdjustedByCourse}, Time: at},
+		{ID: "c2", UserID: "ana", Intent: "recommendation", Course: "15-112", Time: at.Add(time.Minute)},
+		{ID: "c3", UserID: "bea", Intent: "recommendation", Course: "15-112",
+			AdjustedBy: []string{vrrec.AdjustedByVotes, vrrec.AdjustedByCourse}, Time: at.Add(2 * time.Minute)},
+		{ID: "c4", UserID: "bea", Intent: "recommendation", Course: "03-350", Time: at.Add(48 * time.Hour)},
+		{ID: "c5", UserID: "cem", Intent: "recommendation", AdjustedBy: []string{vrrec.AdjustedByVotes}, Time: at},
+	}
+	if err := s.Record(ctx, items...); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := s.Interactions(ctx, vrrec.InteractionFilter{IDs: []string{"c3", "c5"}})
+	if err != nil || len(got) != 2 {
+		t.Fatalf("interactions: %v, %v", got, err)
+	}
+	byID := map[string]vrrec.Interaction{got[0].ID: got[0], got[1].ID: got[1]}
+	if c3 := byID["c3"]; c3.Course != "15-112" || !reflect.DeepEqual(c3.AdjustedBy, items[2].AdjustedBy) {
+		t.Errorf("c3 read back: course %q, adjusted by %v", c3.Course, c3.AdjustedBy)
+	}
+	if c5 := byID["c5"]; c5.Course != "" || !reflect.DeepEqual(c5.AdjustedBy, []string{vrrec.AdjustedByVotes}) {
+		t.Errorf("c5 read back: course %q, adjusted by %v", c5.Course, c5.AdjustedBy)
+	}
+	cl, ok := s.(vrrec.CourseLog)
+	if !ok {
+		t.Fatalf("%T does not count answers by course", s)
+	}
+	all, err := cl.AnswersByCourse(ctx, time.Time{})
+	want := []vrrec.CourseAnswers{{CourseID: "15-112", Answers: 3, Students: 2, InCourse: 2}, {CourseID: "03-350", Answers: 1, Students: 1}}
+	if err != nil || !reflect.DeepEqual(all, want) {
+		t.Errorf("answers by course: %+v, %v; want %+v", all, err, want)
+	}
+	recent, err := cl.AnswersByCourse(ctx, at.Add(time.Hour))
+	if err != nil || !reflect.DeepEqual(recent, want[1:]) {
+		t.Errorf("answers by course since: %+v, %v; want %+v", recent, err, want[1:])
 	}
 }
 

@@ -501,7 +501,7 @@
     return Promise.all([loadFeedback().catch(inSection('feedback-total')), loadDemand().catch(inSection('demand-message'))]);
   }
 
-  $('period').addEventListener('change', () => Promise.all([loadStats(), loadUsage()]).catch(fail));
+  $('period').addEventListener('change', () => Promise.all([loadStats(), loadUsage(), window.vrrecCourses.answers($('period').value)]).catch(fail));
 
   $('log-filter').addEventListener('submit', (e) => {
     e.preventDefault();
@@ -542,7 +542,7 @@
   }
 
   async function showDashboard() {
-    await Promise.all([loadStats(), loadUsage(), loadLogs(), loadSpend()]);
+    await Promise.all([loadStats(), loadUsage(), loadLogs(), loadSpend(), window.vrrecCourses.answers($('period').value)]);
   }
 
   // ---- Data -------------------------------------------------------------
@@ -997,6 +997,7 @@
       if (view === 'data') {
         await loadDataStatus();
         await loadVersions();
+        await window.vrrecCourses.snippet();
       }
       if (view === 'config') await loadConfig();
       if (view === 'staff') await window.vrrecStaffView();

@@ -13,6 +13,16 @@
   const embed = location.pathname === '/embed';
   if (embed) document.body.classList.add('embed');
 
+  // A course page: the widget's data-course (passed as ?course= to the
+  // frame) or ?course= on a link to the chat page. Questions carry the
+  // course once the catalog is known to have it.
+  const pageCourse = (new URLSearchParams(location.search).get('course') || '').trim();
+  let course = '';
+  // In the widget the course opens when the student first opens the
+  // frame (the host page says so: "vrrec:shown"); on the chat page at once.
+  let shown = !embed;
+  let opened = false;
+
   const SESSION_KEY = 'vrrec.session';
   const TOKEN_KEY = 'vrrec.user';
   let sessionId = localStorage.getItem(SESSION_KEY) || '';
@@ -136,6 +146,14 @@
     const card = el('li', weak ? 'card weak' : 'card');
     card.appendChild(el(heading || 'h3', '', app.name));
     card.appendChild(el('span', 'category', app.category));
+    // Why the app stands higher for this student (their votes): on hover,
+    // and read out after the mark.
+    if (app.for_you) {
+      const mark = el('span', 'for-you', 'For you');
+      mark.title = app.for_you;
+      mark.appendChild(el('span', 'visually-hidden', ': ' + app.for_you));
+      card.appendChild(mark);
+    }
     // Price and status as the server words them (status: "available",
     // "discontinued (2026-02-16)").
     // A line starts with a capital ("Price not known · available").
@@ -329,6 +347,11 @@
       // The reply's opening (and the model's reading of the question, when
       // there is one) above the cards.
       renderMarkdown(li, lead(String(reply.response || '')));
+      const hidden = reply.hidden_by_votes || 0;
+      if (hidden) {
+        li.appendChild(el('p', 'note', hidden === 1 ? '1 app you marked not helpful for this is hidden.'
+          : hidden + ' apps you marked not helpful for this are hidden.'));
+      }
       if (reply.needs && reply.needs.length) li.appendChild(needGroups(reply));
       else li.appendChild(cardList(reply, apps, reply.nothing_fits));
       const full = el('details', 'reply-text');
@@ -388,6 +411,7 @@
     const b = { message };
     if (sessionId) b.session_id = sessionId;
     if (without && without.length) b.without = without;
+    if (course) b.course = course;
     return JSON.stringify(b);
   }
 
@@ -650,8 +674,72 @@
     }
   }
 
-  restore().finally(() => {
+  // tellInstructor reports a page's course the catalog lacks where the
+  // instructor who set up the page looks: the console of their page (the
+  // widget's loader writes what the frame posts it).
+  function tellInstructor(text) {
+    if (embed && window.parent !== window) window.parent.postMessage({ type: 'vrrec:course-error', error: text }, '*');
+    else console.warn('VR App Advisor: ' + text);
+  }
+
+  // checkCourse asks whether the catalog has the page's course: if so,
+  // questions carry it; if not, the student is told plainly and the
+  // instructor in the console.
+  async function checkCourse() {
+    if (!pageCourse) return;
+    try {
+      const res = await fetch('/api/courses/' + encodeURIComponent(pageCourse), { headers: headers(), credentials: 'same-origin' });
+      if (res.status === 404) {
+        const err = await errorOf(res);
+        tellInstructor('course "' + pageCourse + '" is not in the catalog, so the chat opens without a course. ' +
+          'Check data-course on the script tag (or ?course= on the link); ' + location.origin + '/api/courses lists the courses.');
+        addBot({ response: err.message, intent: 'course_open' });
+        return;
+      }
+      if (res.ok) course = pageCourse;
+    } catch (_) {
+      // Unreachable now: the chat works without the course.
+    }
+  }
+
+  // openCourse suggests the course's apps (POST /chat/open), once per
+  // course and browser tab.
+  async function openCourse() {
+    if (!course || !shown || opened) return;
+    opened = true;
+    const key = 'vrrec.opened.' + course;
+    if (sessionStorage.getItem(key) || pending) return;
+    pending = true;
+    sendButton.disabled = true;
+    setStatus('retrieving');
+    try {
+      const b = { course };
+      if (sessionId) b.session_id = sessionId;
+      const res = await fetch('/chat/open', { method: 'POST', headers: headers(), body: JSON.stringify(b), credentials: 'same-origin' });
+      if (!res.ok) throw await errorOf(res);
+      const reply = await res.json();
+      remember(reply);
+      addBot(reply);
+      sessionStorage.setItem(key, '1');
+    } catch (err) {
+      addError(err instanceof HttpError ? err.message : 'Could not reach the server. Check your connection.');
+    } finally {
+      setStatus(null);
+      pending = false;
+      sendButton.disabled = waiting();
+    }
+  }
+
+  window.addEventListener('message', (e) => {
+    if (embed && e.source === window.parent && e.data && e.data.type === 'vrrec:shown') {
+      shown = true;
+      openCourse();
+    }
+  });
+
+  restore().then(checkCourse).finally(() => {
     document.body.dataset.ready = 'true';
     input.focus();
+    openCourse();
   });
 })();

@@ -1,5 +1,9 @@
 // VR App Advisor widget. Paste on any page of an allowed site:
 //   <script src="https://ADVISOR-HOST/widget.js" defer></script>
+// On a course's page, name the course: the chat then opens with the
+// course's apps, and questions with no topic of their own are read for it:
+//   <script src="https://ADVISOR-HOST/widget.js" data-course="15-112" defer></script>
+// A course the catalog lacks is reported in this page's console.
 // It adds a button that opens the chat in a frame served by ADVISOR-HOST
 // (the host must list the site in WIDGET_ALLOWED_ORIGINS). Styles are set
 // through the DOM, so the host page needs no stylesheet and no inline script.
@@ -9,9 +13,13 @@
   if (!script || window.__vrrecWidget) return;
   window.__vrrecWidget = true;
   const origin = new URL(script.src, location.href).origin;
+  const course = (script.dataset.course || '').trim();
+  if (course && !/^[0-9]{2}-[0-9]{3}$/.test(course)) {
+    console.warn('VR App Advisor: data-course="' + course + '" is not a course number such as 15-112.');
+  }
 
   const frame = document.createElement('iframe');
-  frame.src = origin + '/embed';
+  frame.src = origin + '/embed' + (course ? '?course=' + encodeURIComponent(course) : '');
   frame.title = 'VR App Advisor chat';
   frame.hidden = true;
   Object.assign(frame.style, {
@@ -33,7 +41,20 @@
     frame.hidden = !frame.hidden;
     button.setAttribute('aria-expanded', String(!frame.hidden));
     button.textContent = frame.hidden ? 'Ask about VR apps' : 'Close advisor';
-    if (!frame.hidden) frame.focus();
+    if (!frame.hidden) {
+      frame.focus();
+      shown();
+    }
+  });
+  // The chat opens the page's course once the student first opens it: it
+  // is told so now, and again when it has loaded (it may load later).
+  const shown = () => frame.contentWindow && frame.contentWindow.postMessage({ type: 'vrrec:shown' }, origin);
+  frame.addEventListener('load', () => { if (!frame.hidden) shown(); });
+  // The frame reports a course the catalog lacks: said to the instructor.
+  window.addEventListener('message', (e) => {
+    if (e.origin === origin && e.source === frame.contentWindow && e.data && e.data.type === 'vrrec:course-error') {
+      console.warn('VR App Advisor: ' + e.data.error);
+    }
   });
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && !frame.hidden) button.click();
