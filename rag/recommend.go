@@ -83,9 +83,11 @@ func (e *Engine) Find(ctx context.Context, req Request) (*vrrec.Result, error) {
 	return res.Clone(), nil
 }
 
-// key identifies a request's answer among an engine's.
+// key identifies a request's answer among an engine's: every field of the
+// request counts (a field added later too), the query as normalised.
 func (r Request) key(query string) string {
-	return fmt.Sprintf("%q|%q|%d|%v|%q|%q|%t", query, r.Label, r.TopK, r.Constraints, r.Without, r.Exclude, r.Plain)
+	r.Query = query
+	return fmt.Sprintf("%#v", r)
 }
 
 // find answers a request that is not in the cache.

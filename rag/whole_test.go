@@ -258,3 +258,13 @@ func TestDistinctNeedsGetTheirOwnPicks(t *testing.T) {
 		t.Errorf("shooting hoops online: first %s", got)
 	}
 }
+
+// Every field of a request is part of its answer's identity in the cache:
+// the course of a page changes what a vague question finds.
+func TestAnswerCacheKnowsTheCourse(t *testing.T) {
+	plain := find(t, rag.Request{Query: "anything for this class?", TopK: 5})
+	course := find(t, rag.Request{Query: "anything for this class?", TopK: 5, Course: "15-112"})
+	if reflect.DeepEqual(appIDs(plain.Apps), appIDs(course.Apps)) && plain.Topic == course.Topic {
+		t.Errorf("the course changed nothing: %v, %q", appIDs(course.Apps), course.Topic)
+	}
+}
