@@ -11,6 +11,7 @@ package vrrec
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"slices"
 	"strings"
 	"unicode"
@@ -169,11 +170,23 @@ type AppRecommendation struct {
 	// for this app ("price not known").
 	Facets          []string `json:"facets,omitempty"`
 	Unconfirmed     []string `json:"unconfirmed,omitempty"`
-	MatchedSkills   []string `json:"matched_skills"`
+	MatchedSkills   []string `json:"matched_skills"` // [] in JSON, never null (MarshalJSON)
 	Reasoning       string   `json:"reasoning"`
-	RetrievalSource string   `json:"retrieval_source"`
+	// RetrievalSource is left out for an app the answer described rather
+	// than found (app details).
+	RetrievalSource string `json:"retrieval_source,omitempty"`
 	// Score is the raw retrieval score before normalisation.
 	Score float64 `json:"score"`
+}
+
+// MarshalJSON writes MatchedSkills as [] when there are none, as the API
+// documents, including for apps stored before it did.
+func (a AppRecommendation) MarshalJSON() ([]byte, error) {
+	type plain AppRecommendation
+	if a.MatchedSkills == nil {
+		a.MatchedSkills = []string{}
+	}
+	return json.Marshal(plain(a))
 }
 
 // Result is the answer to one recommendation query.

@@ -49,7 +49,7 @@ var registerDecoders sync.Once
 func loadAPIDoc(t *testing.T) *apiDoc {
 	t.Helper()
 	registerDecoders.Do(func() {
-		for _, ct := range []string{"text/html", "text/csv", "text/javascript", "image/svg+xml", "text/css"} {
+		for _, ct := range []string{"text/html", "text/csv", "text/javascript", "image/svg+xml", "text/css", "text/event-stream"} {
 			openapi3filter.RegisterBodyDecoder(ct, openapi3filter.PlainBodyDecoder)
 		}
 	})
