@@ -168,10 +168,10 @@ type AppRecommendation struct {
 	// shows them ("Seated", "Up to 4 players online", "Mixed reality");
 	// Unconfirmed names the hard constraints the catalog cannot confirm
 	// for this app ("price not known").
-	Facets          []string `json:"facets,omitempty"`
-	Unconfirmed     []string `json:"unconfirmed,omitempty"`
-	MatchedSkills   []string `json:"matched_skills"` // [] in JSON, never null (MarshalJSON)
-	Reasoning       string   `json:"reasoning"`
+	Facets        []string `json:"facets,omitempty"`
+	Unconfirmed   []string `json:"unconfirmed,omitempty"`
+	MatchedSkills []string `json:"matched_skills"` // [] in JSON, never null (MarshalJSON)
+	Reasoning     string   `json:"reasoning"`
 	// RetrievalSource is left out for an app the answer described rather
 	// than found (app details).
 	RetrievalSource string `json:"retrieval_source,omitempty"`

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"mime"
 	"net/http"
@@ -28,6 +29,7 @@ import (
 	"github.com/vrrec/vrrec/jobs"
 	"github.com/vrrec/vrrec/llm"
 	"github.com/vrrec/vrrec/privacy"
+	"github.com/vrrec/vrrec/ratelimit"
 	"github.com/vrrec/vrrec/sqlite"
 	"github.com/vrrec/vrrec/usage"
 	"github.com/vrrec/vrrec/web"
@@ -618,4 +620,65 @@ func waitIdle(t *testing.T, e *dataEnv) {
 		}
 	}
 	t.Fatal("a job still runs")
+}
+
+// The answers the full server does not give on its own: a model's
+// explanation and its stream of writing events, a model that fails, a
+// chat that fails once the stream has started, rate limits and a server
+// that is not ready.
+func TestEdgeResponsesMatchOpenAPI(t *testing.T) {
+	a := loadAPIDoc(t)
+	const js = "application/json"
+	events := func(base string) []string {
+		t.Helper()
+		res := a.call(t, nil, base, "POST", "/chat/stream", "/chat/stream", js, `{"message": "I want to practice public speaking"}`, nil)
+		names, data := readEvents(t, res.body)
+		for i, name := range names {
+			schema := map[string]string{"progress": "StreamProgress", "writing": "StreamWriting", "result": "ChatResponse", "error": "StreamError"}[name]
+			if schema == "" {
+				t.Errorf("event %q is not documented", name)
+				continue
+			}
+			a.schema(t, schema, data[i], "event "+name)
+		}
+		return names
+	}
+
+	model, _ := llmServer(t, false)
+	if m := a.call(t, nil, model, "POST", "/chat", "/chat", js, `{"message": "I want to practice public speaking"}`, nil).json(t); m["explained_by"] != "llm" {
+		t.Errorf("the model did not explain: %v", m)
+	}
+	if names := events(model); !slices.Contains(names, "writing") {
+		t.Errorf("no writing event from the model: %q", names)
+	}
+	down, _ := llmServer(t, true)
+	if m := a.call(t, nil, down, "POST", "/chat", "/chat", js, `{"message": "I want to practice public speaking"}`, nil).json(t); m["llm_fallback"] != true {
+		t.Errorf("a model that fails: %v", m)
+	}
+
+	failing, _ := scriptedServer(t, func(context.Context, string) (*vrrec.Reply, error) {
+		return nil, vrrec.Errorf(vrrec.EUNAVAILABLE, "finding apps took too long")
+	})
+	a.call(t, nil, failing, "POST", "/chat", "/chat", js, `{"message": "anatomy"}`, nil)
+	if names := events(failing); len(names) == 0 || names[len(names)-1] != "error" {
+		t.Errorf("a chat failing in the stream: %q", names)
+	}
+
+	limited := limitedServer(t, &ratelimit.Memory{}, func(c *web.Config) { c.Limits.Chat = rates(t, "1/minute") })
+	student := newStudent(t, limited)
+	a.check(t, "GET", "/api/history", "/api/history", do(t, student, "GET", limited+"/api/history", "", "", nil))
+	for range 2 {
+		a.call(t, student, limited, "POST", "/chat", "/chat", js, `{"message": "anatomy"}`, nil)
+	}
+	if res := a.call(t, student, limited, "POST", "/chat/stream", "/chat/stream", js, `{"message": "anatomy"}`, nil); res.status != http.StatusTooManyRequests {
+		t.Errorf("over the limit: %d %s", res.status, res.body)
+	}
+
+	notReady := start(t, newServer(t, nil, func(c *web.Config) {
+		c.Checks = []web.Check{{Name: "database", Probe: func(context.Context) error { return errors.New("connection refused") }}}
+	}))
+	if res := a.call(t, nil, notReady, "GET", "/ready", "/ready", "", "", nil); res.status != http.StatusServiceUnavailable {
+		t.Errorf("ready with a failing check: %d", res.status)
+	}
+	a.call(t, nil, notReady, "GET", "/health", "/health", "", "", nil)
 }
