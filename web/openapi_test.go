@@ -291,6 +291,9 @@ func TestOpenAPIValidationIsStrict(t *testing.T) {
 	if a.check(r, "GET", "/health", "/health", ok); r.failed {
 		t.Error("a documented /health response fails")
 	}
+	if w := freeForm(openapi3.NewObjectSchema().NewRef(), "body", map[*openapi3.Schema]bool{}); w != "body" {
+		t.Errorf("an object documenting no field is not caught: %q", w)
+	}
 }
 
 // apiEnv is a server with every part the API documents: the chat over a
