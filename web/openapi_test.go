@@ -459,6 +459,15 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 	if len(h.Messages) < 20 {
 		t.Errorf("history has %d messages", len(h.Messages))
 	}
+	details := 0 // app details remember the app described: checked above against the App schema
+	for _, m := range h.Messages {
+		if apps, _ := m["apps"].([]any); m["intent"] == "app_details" && m["role"] == "assistant" && len(apps) == 1 {
+			details++
+		}
+	}
+	if details < 2 {
+		t.Errorf("history has %d app details answers with their app, want 2", details)
+	}
 	b, _ := json.Marshal(map[string]any{"interaction_id": first["interaction_id"], "app_id": first["apps"].([]any)[0].(map[string]any)["app_id"], "vote": "helpful", "token": first["feedback_token"]})
 	call(student, "POST", "/api/feedback", "/api/feedback", js, string(b))
 	b, _ = json.Marshal(map[string]any{"interaction_id": first["interaction_id"], "vote": "not_what_i_asked", "token": first["feedback_token"]})
