@@ -11,6 +11,7 @@ package vrrec
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"slices"
 	"strings"
 	"unicode"
@@ -169,17 +170,29 @@ type AppRecommendation struct {
 	// for this app ("price not known").
 	Facets        []string `json:"facets,omitempty"`
 	Unconfirmed   []string `json:"unconfirmed,omitempty"`
-	MatchedSkills []string `json:"matched_skills"`
+	MatchedSkills []string `json:"matched_skills"` // [] in JSON, never null (MarshalJSON)
 	// NearAreas, when nothing fits, are the Result's NearestAreas this app
 	// develops: an app shown as the nearest must develop one.
-	NearAreas       []string `json:"near_areas,omitempty"`
-	Reasoning       string   `json:"reasoning"`
-	RetrievalSource string   `json:"retrieval_source"`
+	NearAreas []string `json:"near_areas,omitempty"`
+	Reasoning string   `json:"reasoning"`
+	// RetrievalSource is left out for an app the answer described rather
+	// than found (app details).
+	RetrievalSource string `json:"retrieval_source,omitempty"`
 	// ForYou says why the app stands higher for this student than for
 	// another: "You found Beat Saber helpful" (the chat's votes).
 	ForYou string `json:"for_you,omitempty"`
 	// Score is the raw retrieval score before normalisation.
 	Score float64 `json:"score"`
+}
+
+// MarshalJSON writes MatchedSkills as [] when there are none, as the API
+// documents, including for apps stored before it did.
+func (a AppRecommendation) MarshalJSON() ([]byte, error) {
+	type plain AppRecommendation
+	if a.MatchedSkills == nil {
+		a.MatchedSkills = []string{}
+	}
+	return json.Marshal(plain(a))
 }
 
 // Result is the answer to one recommendation query.

@@ -187,7 +187,9 @@ func (d *DB) Job(ctx context.Context, id string) (vrrec.Job, error) {
 
 func fromJobDoc(doc jobDoc) vrrec.Job {
 	j := vrrec.Job{ID: doc.ID, Type: doc.Type, State: doc.State, Params: doc.Params, StartedAt: doc.StartedAt.UTC(), Error: doc.Error,
-		Progress: vrrec.JobProgress{Stage: doc.Stage, Done: doc.Done, Total: doc.Total}, HeartbeatAt: doc.StartedAt.UTC()}
+		Progress: vrrec.JobProgress{Stage: doc.Stage, Done: doc.Done, Total: doc.Total}, HeartbeatAt: doc.StartedAt.UTC(),
+		Log: []string{}} // a list carries no lines: Job reads them
+
 	if !doc.FinishedAt.IsZero() && doc.FinishedAt.Unix() > 0 {
 		j.FinishedAt = doc.FinishedAt.UTC()
 	}

@@ -114,7 +114,7 @@ func (d *DB) jobs(ctx context.Context, tail string, args ...any) ([]vrrec.Job, e
 	defer rows.Close()
 	out := []vrrec.Job{}
 	for rows.Next() {
-		var j vrrec.Job
+		j := vrrec.Job{Log: []string{}} // a list carries no lines: Job reads them
 		var params string
 		var started, finished, beat int64
 		if err := rows.Scan(&j.ID, &j.Type, &j.State, &params, &started, &finished, &j.Error,

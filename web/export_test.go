@@ -11,3 +11,6 @@ func AdminRouteRoles() map[string]vrrec.Role {
 	}
 	return out
 }
+
+// Patterns is every route pattern the server registers, public and staff.
+func (s *Server) Patterns() []string { return s.patterns }

@@ -6,25 +6,33 @@ import (
 	"github.com/vrrec/vrrec"
 )
 
-// routes lists every route and, in order, the middleware around them.
+// routes lists every route and, in order, the middleware around them. It
+// keeps their patterns in s.patterns: docs/openapi.yaml documents each one
+// with a method (tested).
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	s.mux = mux
+	s.patterns = nil
+	handle := func(pattern string, h http.Handler) {
+		mux.Handle(pattern, h)
+		s.patterns = append(s.patterns, pattern)
+	}
+	handleFunc := func(pattern string, h http.HandlerFunc) { handle(pattern, h) }
 
 	// Pages and assets.
-	mux.HandleFunc("GET /{$}", s.page(pageIndex))
-	mux.HandleFunc("GET /embed", s.page(pageEmbed))
-	mux.Handle("GET /static/", staticFiles())
-	mux.HandleFunc("GET /widget.js", widgetLoader)
+	handleFunc("GET /{$}", s.page(pageIndex))
+	handleFunc("GET /embed", s.page(pageEmbed))
+	handle("GET /static/", staticFiles())
+	handleFunc("GET /widget.js", widgetLoader)
 	// The icon the pages link; /favicon.ico for clients that ask without a link.
-	mux.HandleFunc("GET /favicon.svg", favicon)
-	mux.HandleFunc("GET /favicon.ico", favicon)
+	handleFunc("GET /favicon.svg", favicon)
+	handleFunc("GET /favicon.ico", favicon)
 	// Staff pages show a login form until a session exists; their data
 	// comes from /api/admin/*, which checks the session on every call.
-	mux.HandleFunc("GET /admin", s.adminPage)
-	mux.HandleFunc("GET /admin/data", s.adminPage)
-	mux.HandleFunc("GET /admin/config", s.adminPage)
-	mux.HandleFunc("GET /admin/staff", s.adminPage)
+	handleFunc("GET /admin", s.adminPage)
+	handleFunc("GET /admin/data", s.adminPage)
+	handleFunc("GET /admin/config", s.adminPage)
+	handleFunc("GET /admin/staff", s.adminPage)
 
 	// State-changing requests of students and staff must come from this
 	// origin (CSRF).
@@ -34,40 +42,41 @@ func (s *Server) routes() http.Handler {
 	}))
 
 	// Chat API.
-	mux.HandleFunc("GET /chat", s.chatUsage)
-	mux.HandleFunc("POST /chat", s.chat)
-	mux.HandleFunc("POST /chat/stream", s.chatStream)
-	mux.HandleFunc("POST /chat/open", s.chatOpen)
-	mux.HandleFunc("GET /api/courses", s.courses)
-	mux.HandleFunc("GET /api/courses/{id}", s.course)
-	mux.HandleFunc("GET /api/history", s.history)
-	mux.HandleFunc("POST /api/feedback", s.feedback)
+	handleFunc("GET /chat", s.chatUsage)
+	handleFunc("POST /chat", s.chat)
+	handleFunc("POST /chat/stream", s.chatStream)
+	handleFunc("POST /chat/open", s.chatOpen)
+	handleFunc("GET /api/courses", s.courses)
+	handleFunc("GET /api/courses/{id}", s.course)
+	handleFunc("GET /api/history", s.history)
+	handleFunc("POST /api/feedback", s.feedback)
 	// A student forgets their own history: from this site's pages only.
-	mux.Handle("POST /api/forget", csrf.Handler(s.needPrivacy(s.forget)))
+	handle("POST /api/forget", csrf.Handler(s.needPrivacy(s.forget)))
 
-	mux.Handle("POST /api/auth/login", csrf.Handler(http.HandlerFunc(s.login)))
-	mux.Handle("POST /api/auth/logout", csrf.Handler(http.HandlerFunc(s.logout)))
-	mux.HandleFunc("GET /api/auth/check", s.authCheck)
-	mux.HandleFunc("GET /api/auth/sso/start", s.needSSO(s.ssoStart))
-	mux.HandleFunc("GET /api/auth/sso/callback", s.needSSO(s.ssoCallbackPage))
+	handle("POST /api/auth/login", csrf.Handler(http.HandlerFunc(s.login)))
+	handle("POST /api/auth/logout", csrf.Handler(http.HandlerFunc(s.logout)))
+	handleFunc("GET /api/auth/check", s.authCheck)
+	handleFunc("GET /api/auth/sso/start", s.needSSO(s.ssoStart))
+	handleFunc("GET /api/auth/sso/callback", s.needSSO(s.ssoCallbackPage))
 	staff := http.NewServeMux()
 	for _, rt := range s.adminRoutes() {
 		staff.HandleFunc(rt.pattern, s.requireRole(rt.role, rt.handler))
+		s.patterns = append(s.patterns, rt.pattern)
 	}
 	staff.HandleFunc("/api/admin/", notFound)
-	mux.Handle("/api/admin/", csrf.Handler(s.requireAdmin(staff)))
+	handle("/api/admin/", csrf.Handler(s.requireAdmin(staff)))
 
 	// Operations.
-	mux.HandleFunc("GET /health", s.health)
-	mux.HandleFunc("GET /ready", s.ready)
+	handleFunc("GET /health", s.health)
+	handleFunc("GET /ready", s.ready)
 
 	// Anything else under the API answers JSON, never an HTML page.
-	mux.HandleFunc("/chat", methodNotAllowed("GET, POST"))
-	mux.HandleFunc("/chat/stream", methodNotAllowed("POST"))
-	mux.HandleFunc("/chat/open", methodNotAllowed("POST"))
-	mux.HandleFunc("/api/", notFound)
-	mux.HandleFunc("/chat/", notFound)
-	mux.HandleFunc("/", notFound) // a browser gets a page (writeError)
+	handleFunc("/chat", methodNotAllowed("GET, POST"))
+	handleFunc("/chat/stream", methodNotAllowed("POST"))
+	handleFunc("/chat/open", methodNotAllowed("POST"))
+	handleFunc("/api/", notFound)
+	handleFunc("/chat/", notFound)
+	handleFunc("/", notFound) // a browser gets a page (writeError)
 
 	var h http.Handler = mux
 	h = s.rateLimit(h)

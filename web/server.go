@@ -135,6 +135,7 @@ type Server struct {
 	cfg       Config
 	handler   http.Handler
 	mux       *http.ServeMux
+	patterns  []string      // every route, "METHOD /path" or a catch-all "/path"
 	chatSlots chan struct{} // shared by /chat and /chat/stream; nil: no cap
 	probes    probeCache
 }

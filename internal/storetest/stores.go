@@ -274,6 +274,11 @@ func Jobs(t *testing.T, open func(t *testing.T) vrrec.JobStore) {
 		if err != nil || len(jobs) != 2 || jobs[0].ID != "j2" || jobs[1].State != vrrec.JobCompleted || !jobs[1].FinishedAt.Equal(at(5)) {
 			t.Errorf("jobs: %+v, %v", jobs, err)
 		}
+		for _, j := range jobs {
+			if j.Log == nil || j.Params == nil {
+				t.Errorf("a listed job has a null log or params (the API answers them as JSON arrays and objects): %+v", j)
+			}
+		}
 		if _, err := s.Job(ctx, "nope"); vrrec.ErrorCode(err) != vrrec.ENOTFOUND {
 			t.Errorf("unknown job: %v", err)
 		}
