@@ -450,6 +450,15 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 	}
 	call(nil, "POST", "/chat/stream", "/chat/stream", js, `{"message": ""}`)
 
+	// Course pages: the opening, the courses an instructor picks from.
+	call(student, "POST", "/chat/open", "/chat/open", js, `{"course": "15-112"}`)
+	call(student, "POST", "/chat/open", "/chat/open", js, `{"course": "99-999"}`)
+	call(student, "POST", "/chat/open", "/chat/open", js, `{"course": 5}`)
+	call(student, "POST", "/chat", "/chat", js, `{"message": "anything for this class?", "course": "15-112"}`)
+	call(nil, "GET", "/api/courses", "/api/courses", "", "")
+	call(nil, "GET", "/api/courses/{id}", "/api/courses/15-112", "", "")
+	call(nil, "GET", "/api/courses/{id}", "/api/courses/99-999", "", "")
+
 	// History, votes, forgetting.
 	hist := call(student, "GET", "/api/history", "/api/history", "", "")
 	var h struct {
@@ -492,6 +501,7 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 		{"/api/admin/demand", "?format=csv"}, {"/api/admin/demand", "?format=xml"}, {"/api/admin/labeled-queries", ""},
 		{"/api/admin/labeled-queries/export", ""}, {"/api/admin/config", ""}, {"/api/admin/audit", "?limit=5"},
 		{"/api/admin/audit", "?format=csv"}, {"/api/admin/audit", "?limit=x"}, {"/api/admin/staff", ""},
+		{"/api/admin/courses", "?days=7"}, {"/api/admin/courses", "?days=x"},
 	} {
 		call(adm, "GET", r[0], r[0]+r[1], "", "")
 	}
