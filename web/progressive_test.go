@@ -37,28 +37,34 @@ func newHeldModel(t *testing.T, status int) heldModel {
 	t.Helper()
 	gate := make(chan struct{})
 	var once sync.Once
-	rank := fakeopenai.Ranker(0)
 	f := fakeopenai.Start(func(n int, req fakeopenai.Request) fakeopenai.Answer {
 		<-gate
 		if status != 0 {
 			return fakeopenai.Answer{Status: status}
 		}
-		a := rank(n, req)
-		var out struct {
-			Understanding string           `json:"understanding"`
-			Ranking       []map[string]any `json:"ranking"`
-		}
-		if err := json.Unmarshal([]byte(a.Content), &out); err == nil && len(out.Ranking) > 1 {
-			out.Ranking = out.Ranking[:len(out.Ranking)-1] // reversed: the last is retrieval's first
-			b, _ := json.Marshal(out)
-			a.Content = string(b)
-		}
-		return a
+		return rankWithoutBest(n, req)
 	})
 	t.Cleanup(f.Close)
 	release := func() { once.Do(func() { close(gate) }) }
 	t.Cleanup(release) // runs before Close: nothing stays held
 	return heldModel{f, release}
+}
+
+// rankWithoutBest answers like fakeopenai.Ranker (the candidates in
+// reverse, with reasons starting "Model reason"), leaving out retrieval's
+// best candidate.
+func rankWithoutBest(n int, req fakeopenai.Request) fakeopenai.Answer {
+	a := fakeopenai.Ranker(0)(n, req)
+	var out struct {
+		Understanding string           `json:"understanding"`
+		Ranking       []map[string]any `json:"ranking"`
+	}
+	if err := json.Unmarshal([]byte(a.Content), &out); err == nil && len(out.Ranking) > 1 {
+		out.Ranking = out.Ranking[:len(out.Ranking)-1] // reversed: the last is retrieval's first
+		b, _ := json.Marshal(out)
+		a.Content = string(b)
+	}
+	return a
 }
 
 // progressiveServer serves chat explained by model, journaling answers to
