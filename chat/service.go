@@ -186,14 +186,13 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 		_, topic := ask.Constraints(cmp.Or(res.Translated, message))
 		query := ask.Text(topic, res.Constraints)
 		if box != nil && len(res.Needs) == 0 {
-			if listening {
-				// Retrieval's answer first, while the model works on it.
+			if listening && readable(res) {
+				// Retrieval's answer first, while the model works on it
+				// (unless only the model can read the question).
 				early := *reply
 				fill(&early, res, query)
-				if len(early.Apps) > 0 {
-					early.Response, early.Provisional = FormatReply(res), true
-					events(vrrec.ChatEvent{Provisional: &early})
-				}
+				early.Response, early.Provisional = FormatReply(res), true
+				events(vrrec.ChatEvent{Provisional: &early})
 			}
 			// The model orders and explains, and may say nothing fits; the
 			// reply still shows only apps retrieval is confident enough
@@ -278,8 +277,8 @@ func (s *Service) rerank(ctx context.Context, e Explainer, res *vrrec.Result, ev
 // for POST /chat), of which ChangedPicks showed other apps or another
 // order than retrieval; Late when the wait ended first; Failed when the
 // model could not answer (error, malformed answer, open circuit). Answers
-// the model was not asked for (the day's budget spent) and chats the
-// student left are not counted. In the last two cases, retrieval's answer
+// the model was not asked for (no candidates, the day's budget spent) and
+// chats the student left are not counted. In the last two cases, retrieval's answer
 // is the final one.
 type LLMAnswers struct {
 	InTime       int64 `json:"in_time"`
@@ -293,7 +292,7 @@ type llmAnswers struct{ inTime, late, failed, changed atomic.Int64 }
 // count files the model's answer out to retrieval's res under its outcome.
 func (c *llmAnswers) count(ctx context.Context, res, out *vrrec.Result) {
 	switch {
-	case out.LLMBudgetSpent || errors.Is(ctx.Err(), context.Canceled):
+	case len(res.Apps) == 0 || out.LLMBudgetSpent || errors.Is(ctx.Err(), context.Canceled): // not asked, or no one waits
 	case !out.LLMFallback:
 		c.inTime.Add(1)
 		if !slices.EqualFunc(Shown(res), Shown(out), func(a, b vrrec.AppRecommendation) bool { return a.AppID == b.AppID }) {

@@ -386,6 +386,8 @@
     const reasons = apps.some((a) => { const b = before.find((x) => x.app_id === a.app_id); return !b || b.reasoning !== a.reasoning; });
     reply.feedback_token = final.feedback_token;
     reply.apps = apps;
+    if (!changed && !reasons && final.response === reply.response) return; // the model failed or was late
+    reply.response = final.response;
     if (!cards || !apps.length || final.app || (final.needs && final.needs.length)) {
       // Not a list of cards any more (the model found that nothing fits).
       const focusWasIn = li.contains(document.activeElement);
