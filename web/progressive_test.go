@@ -17,8 +17,6 @@ import (
 	"github.com/vrrec/vrrec/chat"
 	"github.com/vrrec/vrrec/internal/fakeopenai"
 	"github.com/vrrec/vrrec/internal/inmem"
-	"github.com/vrrec/vrrec/internal/testenv"
-	"github.com/vrrec/vrrec/journal"
 	"github.com/vrrec/vrrec/llm"
 	"github.com/vrrec/vrrec/openai"
 	"github.com/vrrec/vrrec/sqlite"
@@ -71,13 +69,8 @@ func rankWithoutBest(n int, req fakeopenai.Request) fakeopenai.Answer {
 // a real SQLite database that also keeps votes; llmWait is LLM_WAIT.
 func progressiveServer(t *testing.T, model *fakeopenai.Server, llmWait time.Duration) (string, *chat.Service, *sqlite.DB) {
 	t.Helper()
-	db := testenv.SQLite(t)
+	db, j := journaled(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	j, err := journal.Start(db, t.TempDir(), journal.Options{}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { j.Close(context.Background()) })
 	client, err := openai.NewChat(openai.ChatConfig{BaseURL: model.URL, Model: "m", Retries: -1})
 	if err != nil {
 		t.Fatal(err)
