@@ -117,6 +117,7 @@ func TestBrowserShowsCardsBeforeTheModelAnswers(t *testing.T) {
 		until(`document.querySelector('#log .card:first-child .vote-note').textContent.includes('Thanks')`)); err != nil {
 		t.Fatalf("vote on the final answer: %v; the card says %q", err, eval[string](t, ctx, `document.querySelector('#log .card:first-child').textContent`))
 	}
+	axeScan(t, ctx, "the chat page with an updated answer")
 }
 
 // In the widget's page, a model that fails leaves the first cards as the

@@ -75,7 +75,8 @@ func progressiveServer(t *testing.T, model *fakeopenai.Server, llmWait time.Dura
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := chat.New(func() chat.Engine { return engine() }, inmem.NewSessions(), log)
+	eng := engine() // built now: the answers' timing is the chat's, not the catalog's embedding
+	svc := chat.New(func() chat.Engine { return eng }, inmem.NewSessions(), log)
 	svc.SetTimeout(45 * time.Second)
 	svc.SetExplainer(llm.New(client, nil, llm.Options{}, log))
 	srv, err := web.New(web.Config{Chat: svc, SecretKey: testKey, Log: log, Journal: j, Feedback: db, LLMWait: llmWait})
