@@ -56,7 +56,7 @@ func slowModel(t *testing.T, delay time.Duration, status int) (*fakeopenai.Serve
 func TestBrowserShowsCardsBeforeTheModelAnswers(t *testing.T) {
 	ctx := browser(t)
 	model, answered := slowModel(t, 5*time.Second, 0)
-	base, _, _ := progressiveServer(t, model, 3*time.Second)
+	base, _, _ := progressiveServer(t, model, 3*time.Second, 45*time.Second)
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/"), ready, run(watchAnswer),
 		chromedp.SendKeys(chromedp.CSS("#message"), "I want to practice public speaking"), chromedp.Click(chromedp.CSS("#send")),
 		chromedp.WaitVisible(chromedp.CSS("#log .card"))); err != nil {
@@ -125,7 +125,7 @@ func TestBrowserShowsCardsBeforeTheModelAnswers(t *testing.T) {
 func TestBrowserKeepsTheCardsWhenTheModelFails(t *testing.T) {
 	ctx := browser(t)
 	model, _ := slowModel(t, time.Second, http.StatusInternalServerError)
-	base, _, _ := progressiveServer(t, model, 3*time.Second)
+	base, _, _ := progressiveServer(t, model, 3*time.Second, 45*time.Second)
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/embed"), ready, run(watchAnswer),
 		chromedp.SendKeys(chromedp.CSS("#message"), "I want to practice public speaking"), chromedp.Click(chromedp.CSS("#send")),
 		chromedp.WaitVisible(chromedp.CSS("#log .card"))); err != nil {

@@ -66,8 +66,9 @@ func rankWithoutBest(n int, req fakeopenai.Request) fakeopenai.Answer {
 }
 
 // progressiveServer serves chat explained by model, journaling answers to
-// a real SQLite database that also keeps votes; llmWait is LLM_WAIT.
-func progressiveServer(t *testing.T, model *fakeopenai.Server, llmWait time.Duration) (string, *chat.Service, *sqlite.DB) {
+// a real SQLite database that also keeps votes; llmWait is LLM_WAIT,
+// chatTimeout CHAT_TIMEOUT.
+func progressiveServer(t *testing.T, model *fakeopenai.Server, llmWait, chatTimeout time.Duration) (string, *chat.Service, *sqlite.DB) {
 	t.Helper()
 	db, j := journaled(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -77,7 +78,7 @@ func progressiveServer(t *testing.T, model *fakeopenai.Server, llmWait time.Dura
 	}
 	eng := engine() // built now: the answers' timing is the chat's, not the catalog's embedding
 	svc := chat.New(func() chat.Engine { return eng }, inmem.NewSessions(), log)
-	svc.SetTimeout(45 * time.Second)
+	svc.SetTimeout(chatTimeout)
 	svc.SetExplainer(llm.New(client, nil, llm.Options{}, log))
 	srv, err := web.New(web.Config{Chat: svc, SecretKey: testKey, Log: log, Journal: j, Feedback: db, LLMWait: llmWait})
 	if err != nil {
@@ -166,7 +167,7 @@ func voteWith(t *testing.T, client *http.Client, base string, s streamed, app st
 // showed.
 func TestStreamShowsRetrievalFirstThenTheModel(t *testing.T) {
 	model := newHeldModel(t, 0)
-	base, svc, db := progressiveServer(t, model.Server, 3*time.Second)
+	base, svc, db := progressiveServer(t, model.Server, 3*time.Second, 45*time.Second)
 	student := newClient()
 	next := openStream(t, student, base, "I want to practice public speaking")
 
@@ -244,7 +245,7 @@ func TestStreamShowsRetrievalFirstThenTheModel(t *testing.T) {
 // update repeats it, with no error event.
 func TestStreamKeepsRetrievalWhenTheModelFails(t *testing.T) {
 	model := newHeldModel(t, http.StatusServiceUnavailable)
-	base, svc, db := progressiveServer(t, model.Server, 3*time.Second)
+	base, svc, db := progressiveServer(t, model.Server, 3*time.Second, 45*time.Second)
 	next := openStream(t, newClient(), base, "I want to practice public speaking")
 	_, first := nextAnswer(t, next)
 	model.release()
@@ -259,11 +260,28 @@ func TestStreamKeepsRetrievalWhenTheModelFails(t *testing.T) {
 	}
 }
 
+// A model still working when the chat's time (less the reserve for
+// answering from retrieval) is up leaves the first answer as the final
+// one, counted late.
+func TestStreamKeepsRetrievalWhenTheModelIsLate(t *testing.T) {
+	model := newHeldModel(t, 0)
+	base, svc, _ := progressiveServer(t, model.Server, 3*time.Second, 2500*time.Millisecond) // the model gets 2 s
+	next := openStream(t, newClient(), base, "I want to practice public speaking")
+	_, first := nextAnswer(t, next)
+	event, final := nextAnswer(t, next)
+	if event != "update" || !final.LLMFallback || final.Response != first.Response || final.FeedbackToken != first.FeedbackToken {
+		t.Errorf("update after the chat's time: %s %+v; want the first answer again (%+v)", event, final, first)
+	}
+	if got := svc.LLMAnswers(); got != (chat.LLMAnswers{Late: 1}) {
+		t.Errorf("counts %+v, want one late", got)
+	}
+}
+
 // POST /chat waits LLM_WAIT for the model, then answers from retrieval
 // (one answer, never provisional); a model within the wait explains it.
 func TestChatWaitsLLMWaitThenAnswersFromRetrieval(t *testing.T) {
 	model := newHeldModel(t, 0)
-	base, svc, _ := progressiveServer(t, model.Server, 200*time.Millisecond)
+	base, svc, _ := progressiveServer(t, model.Server, 200*time.Millisecond, 45*time.Second)
 	m := postChat(t, nil, base, "I want to practice public speaking").json(t)
 	if m["explained_by"] != vrrec.ExplainedByRules || m["llm_fallback"] != true || m["provisional"] != nil || len(m["apps"].([]any)) == 0 {
 		t.Errorf("with the model held past LLM_WAIT: %v", m)
@@ -274,7 +292,7 @@ func TestChatWaitsLLMWaitThenAnswersFromRetrieval(t *testing.T) {
 
 	prompt := fakeopenai.Start(fakeopenai.Ranker(0))
 	t.Cleanup(prompt.Close)
-	base, svc, _ = progressiveServer(t, prompt, 10*time.Second)
+	base, svc, _ = progressiveServer(t, prompt, 10*time.Second, 45*time.Second)
 	if m := postChat(t, nil, base, "I want to practice public speaking").json(t); m["explained_by"] != vrrec.ExplainedByLLM || m["provisional"] != nil {
 		t.Errorf("with the model within LLM_WAIT: %v", m)
 	}
