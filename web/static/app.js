@@ -443,7 +443,8 @@
         else input.focus({ preventScroll: true });
       }
     }
-    if (changed) announcer.textContent = 'Answer updated: the picks changed.';
+    const sameSet = before.length === apps.length && apps.every((a) => before.some((b) => b.app_id === a.app_id));
+    if (changed) announcer.textContent = sameSet ? 'Answer updated: the picks were re-ordered and explained.' : 'Answer updated: the picks changed.';
     else if (reasons) announcer.textContent = 'Answer updated with explanations.';
   }
 
