@@ -377,7 +377,6 @@
   // token; one given before binds the apps shown then, and stands.
   function updateBot(shown, final) {
     const { li, reply, asked } = shown;
-    li.classList.remove('provisional');
     li.setAttribute('aria-live', 'off');
     const cards = li.querySelector('ul.cards');
     const apps = final.apps || [];
@@ -658,7 +657,6 @@
         reply = await streamChat(message, asked.without, (first) => {
           remember(first);
           shown = addBot(first, asked);
-          shown.li.classList.add('provisional');
           input.focus();
         });
       } catch (err) {
