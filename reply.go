@@ -1,5 +1,7 @@
 package vrrec
 
+import "time"
+
 // Question is one message a student sends the chat, with what the page
 // says about it.
 type Question struct {
@@ -17,6 +19,11 @@ type Question struct {
 	// widget's data-course, the chat page's ?course=): a question with no
 	// topic of its own is answered for it. Empty: no course.
 	Course string
+	// LLMWait, when positive, is how long the answer waits for a language
+	// model before it is given from retrieval alone (POST /chat); 0 waits
+	// as long as the chat's time allows (the stream, which shows the
+	// retrieval answer first).
+	LLMWait time.Duration
 }
 
 // Reply is the chat's answer to one message. JSON names follow the old
@@ -70,6 +77,10 @@ type Reply struct {
 	// AdjustedBy names what of the student's own changed the answer:
 	// AdjustedByVotes, AdjustedByCourse.
 	AdjustedBy []string `json:"adjusted_by,omitempty"`
+	// Provisional marks the retrieval answer a stream shows while a
+	// language model still orders and explains it; the final answer
+	// follows.
+	Provisional bool `json:"provisional,omitempty"`
 }
 
 // What can change an answer for one student (Reply.AdjustedBy,
@@ -98,11 +109,13 @@ type Need struct {
 }
 
 // ChatEvent is what the chat reports while it answers: a Stage starting
-// (understanding, retrieving, ranking), or how much the language model has
-// written (Writing, in characters) as it streams. The model's text itself
+// (understanding, retrieving, ranking), how much the language model has
+// written (Writing, in characters) as it streams, or the retrieval answer
+// (Provisional) while the model still works on it. The model's text itself
 // is never reported: it reaches the student only in the reply, once
 // validated.
 type ChatEvent struct {
-	Stage   string
-	Writing int
+	Stage       string
+	Writing     int
+	Provisional *Reply
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/chat"
@@ -439,5 +440,69 @@ func TestFollowUpAfterAnotherLanguage(t *testing.T) {
 	free := ask(t, s, "u", "s", "free ones?")
 	if strings.Contains(first.Query, "pintar") || free.Intent != chat.IntentFollowUp || free.Topic != first.Topic || len(free.Apps) == 0 {
 		t.Errorf("stored %q; free ones: intent %q, topic %q (first %q), %d apps", first.Query, free.Intent, free.Topic, first.Topic, len(free.Apps))
+	}
+}
+
+// orderingExplainer notes whether retrieval's answer was given out before
+// the model was asked, and how long it was given; it reverses the apps.
+type orderingExplainer struct {
+	provisional *vrrec.Reply
+	sawFirst    bool
+	wait        time.Duration
+}
+
+func (o *orderingExplainer) Rerank(ctx context.Context, res *vrrec.Result, _ func(string)) *vrrec.Result {
+	o.sawFirst = o.provisional != nil
+	if d, ok := ctx.Deadline(); ok {
+		o.wait = time.Until(d)
+	}
+	out := *res
+	out.Apps = slices.Clone(res.Apps)
+	slices.Reverse(out.Apps)
+	out.ExplainedBy = vrrec.ExplainedByLLM
+	return &out
+}
+
+// A listener gets retrieval's answer, provisional, before the model is
+// asked; the reply is the model's. A caller that does not listen gets no
+// provisional answer and waits LLMWait at most; follow-ups, which the
+// model does not order, have none either.
+func TestProvisionalAnswerComesBeforeTheModel(t *testing.T) {
+	s := newService(t)
+	ex := &orderingExplainer{}
+	s.SetExplainer(ex)
+	listen := func(e vrrec.ChatEvent) {
+		if e.Provisional != nil {
+			ex.provisional = e.Provisional
+		}
+	}
+	q := vrrec.Question{UserID: "u", SessionID: "s", Message: "I want to practice public speaking"}
+	r, err := s.Answer(context.Background(), q, listen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ex.provisional
+	if !ex.sawFirst || p == nil || !p.Provisional || p.ExplainedBy != vrrec.ExplainedByRules || len(p.Apps) == 0 {
+		t.Fatalf("provisional %+v (before the model: %v)", p, ex.sawFirst)
+	}
+	if r.Provisional || r.ExplainedBy != vrrec.ExplainedByLLM || p.Query != r.Query {
+		t.Errorf("final reply %+v; want the model's, not provisional, to the same query as %q", r, p.Query)
+	}
+
+	ex.provisional = nil
+	q.SessionID, q.LLMWait = "s2", 300*time.Millisecond
+	if _, err := s.Answer(context.Background(), q, nil); err != nil {
+		t.Fatal(err)
+	}
+	if ex.provisional != nil || ex.wait <= 0 || ex.wait > 300*time.Millisecond {
+		t.Errorf("without a listener: provisional %+v, the model given %s; want none, and at most LLMWait", ex.provisional, ex.wait)
+	}
+
+	q.SessionID, q.LLMWait, q.Message = "s", 0, "more like the first one"
+	if r, err := s.Answer(context.Background(), q, listen); err != nil || r.Intent != chat.IntentFollowUp || ex.provisional != nil {
+		t.Errorf("follow-up: %v, intent %q, provisional %+v", err, r.Intent, ex.provisional)
+	}
+	if got := s.LLMAnswers(); got.InTime != 2 || got.ChangedPicks != 2 {
+		t.Errorf("counts %+v; want two answers in time, both re-ordered", got)
 	}
 }

@@ -55,6 +55,7 @@ type Explainer interface {
 // Service answers chat messages. Safe for concurrent use.
 type Service struct {
 	explainer atomic.Pointer[explainerBox]
+	answers   llmAnswers
 
 	engine   func() Engine
 	sessions vrrec.SessionStore
@@ -109,13 +110,18 @@ const sessionWindow = 20
 const historyLimit = 100
 
 // Answer replies to message in the student's session. events, when not
-// nil, is told each stage as it starts and each model token. The error is EINVALID for an empty or
+// nil, is told each stage as it starts and each model token and, when a
+// language model is to order and explain a recommendation, given
+// retrieval's answer first (ChatEvent.Provisional); the reply returned is
+// then the model's, or the same apps and reasons when it failed or was
+// late. q.LLMWait bounds the wait for the model. The error is EINVALID for an empty or
 // overlong message and otherwise means no answer could be computed (the
 // recommender failed); a session store that fails is logged and does not stop
 // the answer.
 func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrrec.ChatEvent)) (*vrrec.Reply, error) {
 	userID, sessionID, message := q.UserID, q.SessionID, q.Message
-	if events == nil {
+	listening := events != nil
+	if !listening {
 		events = func(vrrec.ChatEvent) {}
 	}
 	progress := func(stage string) { events(vrrec.ChatEvent{Stage: stage}) }
@@ -184,16 +190,25 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 			return nil, s.failed(ctx, fmt.Errorf("recommend: %w", err))
 		}
 		progress(StageRanking)
-		if box != nil && len(res.Needs) == 0 {
-			// The model orders and explains, and may say nothing fits; the
-			// reply still shows only apps retrieval is confident enough
-			// about (Picks), so it cannot promote a weak candidate.
-			res = s.rerank(ctx, box.e, res, events)
-		}
 		// What a follow-up refines is what was searched: the English a
 		// question in another language was read as.
 		_, topic := ask.Constraints(cmp.Or(res.Translated, message))
-		fill(reply, res, ask.Text(topic, res.Constraints))
+		query := ask.Text(topic, res.Constraints)
+		if box != nil && len(res.Needs) == 0 {
+			if listening && readable(res) {
+				// Retrieval's answer first, while the model works on it
+				// (unless only the model can read the question).
+				early := *reply
+				fill(&early, res, query)
+				early.Response, early.Provisional = FormatReply(res), true
+				events(vrrec.ChatEvent{Provisional: &early})
+			}
+			// The model orders and explains, and may say nothing fits; the
+			// reply still shows only apps retrieval is confident enough
+			// about (Picks), so it cannot promote a weak candidate.
+			res = s.rerank(ctx, box.e, res, events, q.LLMWait)
+		}
+		fill(reply, res, query)
 		reply.Response = FormatReply(res)
 		mine.mark(eng, reply, res)
 	}
@@ -230,13 +245,20 @@ func (s *Service) failed(ctx context.Context, err error) error {
 }
 
 // rerank lets the model order and explain res within the chat's time less
-// llmReserve, reporting how much it has written. The model's call may
-// outlive this answer (it is shared with identical questions): what it
-// writes after rerank returns is not reported.
-func (s *Service) rerank(ctx context.Context, e Explainer, res *vrrec.Result, events func(vrrec.ChatEvent)) *vrrec.Result {
+// llmReserve, and within wait when it is positive, reporting how much it
+// has written, and counts how its answer came (LLMAnswers). The model's
+// call may outlive this answer (it is shared with identical questions, and
+// its answer is cached for the next one): what it writes after rerank
+// returns is not reported.
+func (s *Service) rerank(ctx context.Context, e Explainer, res *vrrec.Result, events func(vrrec.ChatEvent), wait time.Duration) *vrrec.Result {
 	if deadline, ok := ctx.Deadline(); ok && s.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-llmReserve(s.timeout)))
+		defer cancel()
+	}
+	if wait > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, wait)
 		defer cancel()
 	}
 	var (
@@ -256,7 +278,47 @@ func (s *Service) rerank(ctx context.Context, e Explainer, res *vrrec.Result, ev
 	mu.Lock()
 	done = true
 	mu.Unlock()
+	s.answers.count(ctx, res, out)
 	return out
+}
+
+// LLMAnswers counts how the language model's answers came, since the
+// process started: InTime within the wait (the chat's time, or LLM_WAIT
+// for POST /chat), of which ChangedPicks showed other apps or another
+// order than retrieval; Late when the wait ended first; Failed when the
+// model could not answer (error, malformed answer, open circuit). Answers
+// the model was not asked for (no candidates, the day's budget spent) and
+// chats the student left are not counted. In the last two cases, retrieval's answer
+// is the final one.
+type LLMAnswers struct {
+	InTime       int64 `json:"in_time"`
+	Late         int64 `json:"late"`
+	Failed       int64 `json:"failed"`
+	ChangedPicks int64 `json:"changed_picks"`
+}
+
+type llmAnswers struct{ inTime, late, failed, changed atomic.Int64 }
+
+// count files the model's answer out to retrieval's res under its outcome.
+func (c *llmAnswers) count(ctx context.Context, res, out *vrrec.Result) {
+	switch {
+	case len(res.Apps) == 0 || out.LLMBudgetSpent || errors.Is(ctx.Err(), context.Canceled): // not asked, or no one waits
+	case !out.LLMFallback:
+		c.inTime.Add(1)
+		if !slices.EqualFunc(Shown(res), Shown(out), func(a, b vrrec.AppRecommendation) bool { return a.AppID == b.AppID }) {
+			c.changed.Add(1)
+		}
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		c.late.Add(1)
+	default:
+		c.failed.Add(1)
+	}
+}
+
+// LLMAnswers returns the counts of the model's answers.
+func (s *Service) LLMAnswers() LLMAnswers {
+	return LLMAnswers{InTime: s.answers.inTime.Load(), Late: s.answers.late.Load(), Failed: s.answers.failed.Load(),
+		ChangedPicks: s.answers.changed.Load()}
 }
 
 // CheckMessage returns the message without surrounding space, or EINVALID

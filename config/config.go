@@ -94,7 +94,11 @@ type Config struct {
 	LLMModel    string        // OPENROUTER_MODEL or LLM_MODEL, default google/gemini-2.0-flash-001
 	LLMTimeout  time.Duration // LLM_TIMEOUT, one answer with retries, default 30s
 	LLMCacheTTL time.Duration // LLM_CACHE_TTL, default 24h
-	llmBaseSet  bool
+	// LLMWait is how long POST /chat waits for the model before it
+	// answers from retrieval: LLM_WAIT, default 3s, at most CHAT_TIMEOUT
+	// (the stream shows retrieval's answer at once and the model's after).
+	LLMWait    time.Duration
+	llmBaseSet bool
 	// The model's daily budget, shared by every instance: LLM_DAILY_TOKENS
 	// (prompt and completion tokens) and LLM_DAILY_CALLS per UTC day, 0
 	// (the default) for no limit; past either, answers come from retrieval
@@ -311,6 +315,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.ChatTimeout, err = time.ParseDuration(get("CHAT_TIMEOUT", "45s")); err != nil || c.ChatTimeout <= 0 || c.ChatTimeout > MaxChatTimeout {
 		errs = append(errs, fmt.Errorf("CHAT_TIMEOUT: want a duration from 1s to %s, got %q", MaxChatTimeout, getenv("CHAT_TIMEOUT")))
+	}
+	if c.LLMWait, err = time.ParseDuration(get("LLM_WAIT", "3s")); err != nil || c.LLMWait <= 0 || (c.ChatTimeout > 0 && c.LLMWait > c.ChatTimeout) {
+		errs = append(errs, fmt.Errorf("LLM_WAIT: want a positive duration like 3s, at most CHAT_TIMEOUT (%s), got %q", c.ChatTimeout, getenv("LLM_WAIT")))
 	}
 	if c.ChatQueueTimeout, err = time.ParseDuration(get("CHAT_QUEUE_TIMEOUT", "5s")); err != nil || c.ChatQueueTimeout < 0 {
 		errs = append(errs, fmt.Errorf("CHAT_QUEUE_TIMEOUT: want a duration like 5s, got %q", getenv("CHAT_QUEUE_TIMEOUT")))

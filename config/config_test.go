@@ -225,3 +225,19 @@ func TestMemoryLimit(t *testing.T) {
 		}
 	}
 }
+
+func TestLLMWait(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil || c.LLMWait != 3*time.Second {
+		t.Fatalf("default LLM_WAIT %s (%v), want 3s", c.LLMWait, err)
+	}
+	if c, err := config.Load(env(map[string]string{"LLM_WAIT": "500ms"})); err != nil || c.LLMWait != 500*time.Millisecond {
+		t.Errorf("LLM_WAIT=500ms: %s, %v", c.LLMWait, err)
+	}
+	for _, v := range []map[string]string{{"LLM_WAIT": "0"}, {"LLM_WAIT": "-1s"}, {"LLM_WAIT": "soon"}, {"LLM_WAIT": "50s"},
+		{"LLM_WAIT": "20s", "CHAT_TIMEOUT": "10s"}} {
+		if _, err := config.Load(env(v)); err == nil || !strings.Contains(err.Error(), "LLM_WAIT") {
+			t.Errorf("%v: error %v, want one naming LLM_WAIT", v, err)
+		}
+	}
+}

@@ -108,6 +108,15 @@ func (m *Metrics) CounterFunc(name, help string, f func() float64) {
 	m.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, f))
 }
 
+// LabeledCounterFunc registers one counter per value of label, each read
+// from its func at scrape time.
+func (m *Metrics) LabeledCounterFunc(name, help, label string, fs map[string]func() float64) {
+	for value, f := range fs {
+		m.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help,
+			ConstLabels: prometheus.Labels{label: value}}, f))
+	}
+}
+
 // GaugeFunc registers a gauge read from f at scrape time.
 func (m *Metrics) GaugeFunc(name, help string, f func() float64) {
 	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f))

@@ -66,15 +66,16 @@ done | sort -n | awk 'NR==3{printf "serve to ready: %.3f s (median of 5)\n", $1}
 
 go build -o "$work/fakellm" ./cmd/fakellm
 go build -o "$work/loadtest" ./cmd/loadtest
-# run_load label binary clients MAX_CONCURRENT_CHATS CHAT_QUEUE_TIMEOUT [LLM_BASE_URL]
+# run_load label binary clients MAX_CONCURRENT_CHATS CHAT_QUEUE_TIMEOUT [LLM_BASE_URL [loadtest flags...]]
 run_load() {
   DATA_DIR="$work/load-$1" PORT=18081 LLM_BASE_URL="${6:-}" \
     RATE_LIMIT_DEFAULT=1000000000/day RATE_LIMIT_CHAT=1000000000/minute \
+    RATE_LIMIT_IP_DEFAULT=1000000000/day RATE_LIMIT_IP_CHAT=1000000000/minute \
     MAX_CONCURRENT_CHATS="$4" CHAT_QUEUE_TIMEOUT="$5" LOG_LEVEL=warn \
     "$2" serve 2>"$work/serve-$1.log" &
   local pid=$!
   for _ in $(seq 1 100); do curl -fsS http://127.0.0.1:18081/ready >/dev/null 2>&1 && break; sleep 0.1; done
-  "$work/loadtest" -url http://127.0.0.1:18081 -c "$3" -d "${LOAD_SECONDS:-60}s" >"$work/load-$1.json"
+  "$work/loadtest" -url http://127.0.0.1:18081 -c "$3" -d "${LOAD_SECONDS:-60}s" "${@:7}" >"$work/load-$1.json"
   local rss
   rss=$(awk '/VmHWM/{print $2}' "/proc/$pid/status")
   kill -TERM "$pid"
@@ -83,7 +84,8 @@ run_load() {
 import json, sys
 label, path, rss = sys.argv[1], sys.argv[2], int(sys.argv[3])
 r = json.load(open(path))
-print(f"{label}: {r['answers_per_second']:.1f} answers/s, p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, "
+first = f"first answer p50 {r['first_answer_p50_ms']} ms, p99 {r['first_answer_p99_ms']} ms; final " if 'first_answer_p99_ms' in r else ""
+print(f"{label}: {r['answers_per_second']:.1f} answers/s, {first}p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, "
       f"{r['errors']} errors, {r['answers']} answers in {r['seconds']:.0f} s, peak RSS {rss/1024:.0f} MB")
 PY
 }
@@ -103,6 +105,9 @@ echo "   LLM replaced by a local fake answering after 1 s, limits raised"
 fake=$!
 trap 'kill $fake 2>/dev/null || true; rm -rf "$work"' EXIT
 run_load vrrec "$work/vrrec" 256 1024 5s http://127.0.0.1:18080/v1
+echo "== time to first card: 64 clients for ${LOAD_SECONDS:-60} s against POST /chat/stream, every question"
+echo "   distinct, the same 1 s fake LLM: the provisional result (retrieval's cards), then the model's update"
+run_load stream-64 "$work/vrrec" 64 64 5s http://127.0.0.1:18080/v1 -stream
 # The old system's serving model: Gunicorn 4 workers x 4 threads hold at most
 # 16 requests; the rest wait in the listen queue.
 run_load old-model-16 "$work/vrrec" 256 16 150s http://127.0.0.1:18080/v1

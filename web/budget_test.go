@@ -72,8 +72,15 @@ func TestLLMBudgetSharedByTwoInstances(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv, err := web.New(web.Config{Chat: svc, SecretKey: testKey, Log: log, Admin: auth, Audit: db, Interactions: db,
-			LLMSpend: func(ctx context.Context, days int) (any, error) { return budget.Report(ctx, days) }})
+		// As cmd/vrrec reports it: the spend, and how the model's answers came.
+		report := func(ctx context.Context, days int) (any, error) {
+			rep, err := budget.Report(ctx, days)
+			return struct {
+				llm.SpendReport
+				Answers chat.LLMAnswers `json:"answers"`
+			}{rep, svc.LLMAnswers()}, err
+		}
+		srv, err := web.New(web.Config{Chat: svc, SecretKey: testKey, Log: log, Admin: auth, Audit: db, Interactions: db, LLMSpend: report})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -137,6 +144,11 @@ func TestLLMBudgetSharedByTwoInstances(t *testing.T) {
 	if note := eval[string](t, ctx, `document.getElementById('llm-notice').textContent`); !strings.Contains(note, "budget is spent") ||
 		eval[bool](t, ctx, `document.getElementById('llm-notice').hidden`) {
 		t.Errorf("the dashboard's budget notice: %q", note)
+	}
+	// Instance 0 answered two questions with the model, in time (the
+	// answers past the budget did not ask it).
+	if got := eval[string](t, ctx, `document.getElementById('llm-answers').textContent`); !strings.Contains(got, "came in time for 2 of 2 answers (100 %)") {
+		t.Errorf("the dashboard's line on the model's answers: %q", got)
 	}
 }
 

@@ -40,10 +40,11 @@ type chatRequest struct {
 const maxWithout = 16
 
 // question is the request as the chat reads it, with the id its answer
-// will be logged under.
-func (req chatRequest) question(user string) vrrec.Question {
+// will be logged under and how long it waits for a language model (0: as
+// long as the chat's time allows).
+func (req chatRequest) question(user string, llmWait time.Duration) vrrec.Question {
 	return vrrec.Question{UserID: user, SessionID: req.SessionID, Message: req.Message, Without: req.Without, InteractionID: newUUID(),
-		Course: req.Course}
+		Course: req.Course, LLMWait: llmWait}
 }
 
 // chatResponse is the reply, the interaction it is logged as with the
@@ -98,8 +99,12 @@ func (s *Server) readChat(w http.ResponseWriter, r *http.Request) (chatRequest, 
 	return req, nil
 }
 
-func (s *Server) respondChat(r *http.Request, reply *vrrec.Reply, it vrrec.Interaction) chatResponse {
-	out := chatResponse{Reply: reply, InteractionID: it.ID, FeedbackToken: feedbackToken(s.cfg.SecretKey, reply.UserID, it.ID, it.Apps)}
+// respondChat is the response to a chat answered as reply under the
+// interaction id: its feedback token binds the apps reply shows, so a vote
+// is on what the student saw (a stream's provisional answer and its final
+// one each carry their own).
+func (s *Server) respondChat(r *http.Request, reply *vrrec.Reply, id string) chatResponse {
+	out := chatResponse{Reply: reply, InteractionID: id, FeedbackToken: feedbackToken(s.cfg.SecretKey, reply.UserID, id, shownApps(reply))}
 	if r.Header.Get("X-Vrrec-Embed") == "1" {
 		out.UserToken = s.sign(reply.UserID)
 	}
@@ -129,14 +134,14 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	start := time.Now()
-	q := req.question(user)
+	q := req.question(user, s.cfg.LLMWait)
 	reply, err := s.cfg.Chat.Answer(r.Context(), q, nil)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	it := s.record(r, q, reply, start, "web")
-	writeJSON(w, http.StatusOK, s.respondChat(r, reply, it))
+	s.record(r, q, reply, start, "web")
+	writeJSON(w, http.StatusOK, s.respondChat(r, reply, q.InteractionID))
 }
 
 // chatUsage answers GET /chat with how to use it, as the old system did.
@@ -150,10 +155,15 @@ func (s *Server) chatUsage(w http.ResponseWriter, r *http.Request) {
 
 // chatStream answers POST /chat/stream as Server-Sent Events: "progress"
 // events ({"stage"}), "writing" events ({"chars"}: how much a language
-// model has written; its text arrives only in the result, validated), then
-// one "result" event with the /chat response, or one "error" event. Bad
-// requests are refused with a JSON error before the stream starts, so a
-// client can tell them from a broken stream.
+// model has written; its text arrives only in the answer, validated), then
+// one "result" event with the /chat response, or one "error" event. When a
+// language model orders and explains the answer, the "result" is
+// retrieval's answer marked "provisional", sent as soon as retrieval is
+// done, and an "update" event with the final response follows: the
+// model's order and reasons, or the same answer when the model failed or
+// was late (never an error). Only the final answer is logged and kept in
+// the conversation. Bad requests are refused with a JSON error before the
+// stream starts, so a client can tell them from a broken stream.
 func (s *Server) chatStream(w http.ResponseWriter, r *http.Request) {
 	user, req, release, ok := s.beginChat(w, r)
 	if !ok {
@@ -171,20 +181,48 @@ func (s *Server) chatStream(w http.ResponseWriter, r *http.Request) {
 		_ = rc.Flush()
 	}
 	start := time.Now()
-	q := req.question(user)
+	q := req.question(user, 0)
+	var early *vrrec.Reply // the provisional answer sent
 	reply, err := s.cfg.Chat.Answer(r.Context(), q, func(e vrrec.ChatEvent) {
-		if e.Writing > 0 {
+		switch {
+		case e.Provisional != nil:
+			early = e.Provisional
+			send("result", s.respondChat(r, early, q.InteractionID))
+		case e.Writing > 0:
 			send("writing", map[string]int{"chars": e.Writing})
-		} else {
+		default:
 			send("progress", map[string]string{"stage": e.Stage})
 		}
 	})
+	if err != nil && early != nil {
+		// The student has an answer: it stands.
+		final := *early
+		final.Provisional = false
+		reply, err = &final, nil
+	}
 	if err != nil {
 		send("error", map[string]any{"error": s.publicMessage(r, err), "status": status(vrrec.ErrorCode(err))})
 		return
 	}
-	it := s.record(r, q, reply, start, "stream")
-	send("result", s.respondChat(r, reply, it))
+	s.record(r, q, reply, start, "stream")
+	event := "result"
+	if early != nil {
+		event = "update"
+	}
+	send(event, s.respondChat(r, reply, q.InteractionID))
+}
+
+// shownApps lists the ids of the apps a reply shows: its apps, or the app
+// it describes.
+func shownApps(reply *vrrec.Reply) []string {
+	apps := make([]string, 0, len(reply.Apps)+1)
+	for _, a := range reply.Apps {
+		apps = append(apps, a.AppID)
+	}
+	if reply.App != nil && len(apps) == 0 {
+		apps = append(apps, reply.App.AppID) // "tell me more about X" shows X
+	}
+	return apps
 }
 
 // record logs an answered chat and returns the interaction: it gives it to
@@ -196,32 +234,26 @@ func (s *Server) chatStream(w http.ResponseWriter, r *http.Request) {
 // in memory for the database and counts it as not durable (its NotDurable
 // metric); here it is only logged at debug level, since the journal already
 // logs each episode.
-func (s *Server) record(r *http.Request, q vrrec.Question, reply *vrrec.Reply, start time.Time, source string) vrrec.Interaction {
+func (s *Server) record(r *http.Request, q vrrec.Question, reply *vrrec.Reply, start time.Time, source string) {
 	if r.Header.Get("X-Vrrec-Embed") == "1" {
 		source = "widget"
 	}
-	apps := make([]string, 0, len(reply.Apps)+1)
 	best := 0
 	for _, a := range reply.Apps {
-		apps = append(apps, a.AppID)
 		best = max(best, a.MatchPercent)
-	}
-	if reply.App != nil && len(apps) == 0 {
-		apps = append(apps, reply.App.AppID) // "tell me more about X" shows X
 	}
 	it := vrrec.Interaction{
 		ID: q.InteractionID, UserID: reply.UserID, SessionID: reply.SessionID, Query: q.Message, Intent: reply.Intent,
-		Response: reply.Response, Apps: apps, LatencyMS: float64(time.Since(start).Microseconds()) / 1000,
+		Response: reply.Response, Apps: shownApps(reply), LatencyMS: float64(time.Since(start).Microseconds()) / 1000,
 		Source: source, Time: start.UTC(), Topic: reply.Topic, NothingFits: reply.NothingFits, BestMatch: best,
 		Course: q.Course, AdjustedBy: reply.AdjustedBy,
 	}
 	if s.cfg.Journal == nil {
-		return it
+		return
 	}
 	if err := s.cfg.Journal.Log(r.Context(), it); err != nil {
 		s.cfg.Log.DebugContext(r.Context(), "answered chat not durable", "id", it.ID, "err", err)
 	}
-	return it
 }
 
 // historyMessage is one message of GET /api/history. An answer logged as

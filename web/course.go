@@ -69,8 +69,8 @@ func (s *Server) chatOpen(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	it := s.record(r, q, reply, start, "web")
-	writeJSON(w, http.StatusOK, s.respondChat(r, reply, it))
+	s.record(r, q, reply, start, "web")
+	writeJSON(w, http.StatusOK, s.respondChat(r, reply, q.InteractionID))
 }
 
 // courses answers GET /api/courses with the served catalog's courses

@@ -28,13 +28,7 @@ import (
 // over it on the real sentence model; the staff password is "staff-password".
 func usageServer(t *testing.T, mutate func(*web.Config, *sqlite.DB)) (string, *sqlite.DB) {
 	t.Helper()
-	db := testenv.SQLite(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	j, err := journal.Start(db, t.TempDir(), journal.Options{}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { j.Close(context.Background()) })
+	db, j := journaled(t)
 	auth, err := admin.New("", "staff-password", testKey, db)
 	if err != nil {
 		t.Fatal(err)
@@ -52,6 +46,19 @@ func usageServer(t *testing.T, mutate func(*web.Config, *sqlite.DB)) (string, *s
 			mutate(c, db)
 		}
 	})), db
+}
+
+// journaled returns a real SQLite database and a journal copying
+// interactions into it, closed when the test ends.
+func journaled(t *testing.T) (*sqlite.DB, *journal.Writer) {
+	t.Helper()
+	db := testenv.SQLite(t)
+	j, err := journal.Start(db, t.TempDir(), journal.Options{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { j.Close(context.Background()) })
+	return db, j
 }
 
 type answer struct {

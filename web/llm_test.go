@@ -77,12 +77,12 @@ func TestChatStreamReportsWritingNotRawText(t *testing.T) {
 			event = ev
 			counts[ev]++
 		}
-		if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok && event != "result" && strings.Contains(data, "Model reason") {
+		if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok && event != "update" && strings.Contains(data, "Model reason") {
 			t.Errorf("a %s event carries the model's raw text: %s", event, data)
 		}
 	}
-	if counts["writing"] < 2 || counts["token"] != 0 || counts["progress"] != 3 || counts["result"] != 1 {
-		t.Errorf("events %v: want progress, several writing, one result", counts)
+	if counts["writing"] < 2 || counts["token"] != 0 || counts["progress"] != 3 || counts["result"] != 1 || counts["update"] != 1 {
+		t.Errorf("events %v: want progress, a provisional result, several writing, one update", counts)
 	}
 }
 

@@ -363,7 +363,7 @@ func newAPIEnv(t *testing.T) *apiEnv {
 // names in order.
 func (a *apiDoc) events(t *testing.T, body []byte) []string {
 	t.Helper()
-	schemas := map[string]string{"progress": "StreamProgress", "writing": "StreamWriting", "result": "ChatResponse", "error": "StreamError"}
+	schemas := map[string]string{"progress": "StreamProgress", "writing": "StreamWriting", "result": "ChatResponse", "update": "ChatResponse", "error": "StreamError"}
 	var names []string
 	sc := bufio.NewScanner(bytes.NewReader(body))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)

@@ -126,6 +126,10 @@ type Config struct {
 	// ChatBodyTimeout bounds reading a chat's body, before it takes a
 	// slot (default ChatBodyTimeout).
 	ChatBodyTimeout time.Duration
+	// LLMWait is how long POST /chat waits for a language model before it
+	// answers from retrieval (0: as long as the chat's time allows); the
+	// stream shows retrieval's answer first and waits as long as that.
+	LLMWait time.Duration
 	// CORSOrigins may call the API from their pages, with credentials.
 	CORSOrigins []string
 }

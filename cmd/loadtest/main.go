@@ -1,12 +1,18 @@
 // Command loadtest sends chat questions to a vrrec server from many
 // concurrent clients for a fixed time and reports throughput, latency
 // percentiles and errors. Every question is distinct, so no cache answers
-// for the model. It only targets the address it is given: keep it local.
+// for the model. With -stream it asks POST /chat/stream and also reports
+// the time to the first answer (the first "result" event: the cards,
+// provisional while a model works on them); the latency is then the time
+// to the stream's end (the final answer). It only targets the address it
+// is given: keep it local.
 //
 //	loadtest -url http://127.0.0.1:5000 -c 256 -d 60s
+//	loadtest -url http://127.0.0.1:5000 -c 64 -d 60s -stream
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"flag"
@@ -27,7 +33,12 @@ func main() {
 	url := flag.String("url", "http://127.0.0.1:5000", "vrrec base URL")
 	clients := flag.Int("c", 256, "concurrent clients")
 	dur := flag.Duration("d", 60*time.Second, "how long to send")
+	stream := flag.Bool("stream", false, "ask POST /chat/stream and time the first answer event too")
 	flag.Parse()
+	path := "/chat"
+	if *stream {
+		path = "/chat/stream"
+	}
 
 	transport := &http.Transport{MaxIdleConns: *clients, MaxIdleConnsPerHost: *clients, MaxConnsPerHost: *clients}
 	client := &http.Client{Transport: transport, Timeout: 150 * time.Second}
@@ -35,6 +46,7 @@ func main() {
 		n        atomic.Int64
 		mu       sync.Mutex
 		lat      []time.Duration
+		first    []time.Duration // -stream: to the first "result" event
 		statuses = map[int]int{}
 		failures int
 		wg       sync.WaitGroup
@@ -49,17 +61,33 @@ func main() {
 				i := n.Add(1)
 				body, _ := json.Marshal(map[string]string{"message": fmt.Sprintf("%s question %d", topics[i%int64(len(topics))], i)})
 				t0 := time.Now()
-				res, err := client.Post(*url+"/chat", "application/json", bytes.NewReader(body))
-				d := time.Since(t0)
-				mu.Lock()
+				res, err := client.Post(*url+path, "application/json", bytes.NewReader(body))
 				if err != nil {
+					mu.Lock()
 					failures++
+					mu.Unlock()
+					continue
+				}
+				var toFirst time.Duration
+				failed := false
+				if *stream && res.StatusCode == http.StatusOK {
+					toFirst, failed = readStream(res.Body, t0)
 				} else {
 					io.Copy(io.Discard, res.Body)
-					res.Body.Close()
+				}
+				res.Body.Close()
+				d := time.Since(t0)
+				mu.Lock()
+				switch {
+				case failed:
+					failures++
+				default:
 					statuses[res.StatusCode]++
 					if res.StatusCode == http.StatusOK {
 						lat = append(lat, d)
+						if *stream {
+							first = append(first, toFirst)
+						}
 					}
 				}
 				mu.Unlock()
@@ -69,12 +97,8 @@ func main() {
 	wg.Wait()
 	elapsed := time.Since(start)
 	slices.Sort(lat)
-	pct := func(p float64) time.Duration {
-		if len(lat) == 0 {
-			return 0
-		}
-		return lat[min(len(lat)-1, int(p*float64(len(lat))))]
-	}
+	slices.Sort(first)
+	pct := func(p float64) time.Duration { return percentile(lat, p) }
 	errors := failures
 	for code, k := range statuses {
 		if code != http.StatusOK {
@@ -87,7 +111,38 @@ func main() {
 		"p50_ms":             pct(0.50).Milliseconds(), "p99_ms": pct(0.99).Milliseconds(),
 		"errors": errors, "statuses": statuses, "transport_failures": failures,
 	}
+	if *stream {
+		out["first_answer_p50_ms"], out["first_answer_p99_ms"] = percentile(first, 0.50).Milliseconds(), percentile(first, 0.99).Milliseconds()
+	}
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", "  ")
 	enc.Encode(out)
+}
+
+// percentile returns the p-th of sorted durations (0 when there are none).
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[min(len(sorted)-1, int(p*float64(len(sorted))))]
+}
+
+// readStream reads a /chat/stream answer to its end and returns the time
+// from t0 to its first "result" event; failed when the stream had an
+// "error" event, no result, or broke.
+func readStream(body io.Reader, t0 time.Time) (toFirst time.Duration, failed bool) {
+	sc := bufio.NewScanner(body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	got := false
+	for sc.Scan() {
+		switch sc.Text() {
+		case "event: result":
+			if !got {
+				toFirst, got = time.Since(t0), true
+			}
+		case "event: error":
+			failed = true
+		}
+	}
+	return toFirst, failed || !got || sc.Err() != nil
 }

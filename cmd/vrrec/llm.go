@@ -8,6 +8,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/vrrec/vrrec"
+	"github.com/vrrec/vrrec/chat"
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/llm"
 	"github.com/vrrec/vrrec/metrics"
@@ -92,6 +93,37 @@ func (m *Main) registerLLMMetrics() {
 			return 0
 		})
 	}
+}
+
+// registerAnswerMetrics exports how the model's answers came
+// (chat.LLMAnswers): vrrec_llm_answers_total{outcome} and
+// vrrec_llm_changed_picks_total.
+func (m *Main) registerAnswerMetrics() {
+	read := func(f func(chat.LLMAnswers) int64) func() float64 {
+		return func() float64 { return float64(f(m.chat.LLMAnswers())) }
+	}
+	m.metrics.LabeledCounterFunc("vrrec_llm_answers_total",
+		"Answers a language model was asked to order and explain, by how its answer came: in_time (within the chat's time, or LLM_WAIT for POST /chat), late (retrieval's answer stood), failed.",
+		"outcome", map[string]func() float64{
+			"in_time": read(func(a chat.LLMAnswers) int64 { return a.InTime }),
+			"late":    read(func(a chat.LLMAnswers) int64 { return a.Late }),
+			"failed":  read(func(a chat.LLMAnswers) int64 { return a.Failed }),
+		})
+	m.metrics.CounterFunc("vrrec_llm_changed_picks_total", "Answers in time where the language model showed other apps or another order than retrieval.",
+		read(func(a chat.LLMAnswers) int64 { return a.ChangedPicks }))
+}
+
+// llmReport is the dashboard's LLM report: the spend per day beside the
+// budget, and how this instance's answers from the model came.
+func (m *Main) llmReport(ctx context.Context, days int) (any, error) {
+	rep, err := m.llmBudget().Report(ctx, days)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		llm.SpendReport
+		Answers chat.LLMAnswers `json:"answers"`
+	}{rep, m.chat.LLMAnswers()}, nil
 }
 
 // llmInfo is the LLM's entry in /health.

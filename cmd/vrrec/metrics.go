@@ -23,6 +23,7 @@ func (m *Main) registerMetrics() {
 	m.metrics.CounterFunc("vrrec_journal_spool_full_total", "Interactions the full spool turned away (kept in memory instead).", func() float64 { return float64(jw.SpoolFull()) })
 	m.metrics.CounterFunc("vrrec_journal_lost_total", "Interactions dropped: not durable and no room in memory, or not stored at shutdown.", func() float64 { return float64(jw.Lost()) })
 	m.registerLLMMetrics()
+	m.registerAnswerMetrics()
 }
 
 // serveMetrics serves /metrics on its own address until ctx ends and

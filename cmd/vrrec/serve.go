@@ -426,7 +426,7 @@ func (m *Main) newServer(ctx context.Context) (*web.Server, error) {
 		Feedback:        m.db,
 		Usage:           useReports,
 		AppName:         m.appName,
-		LLMSpend:        func(ctx context.Context, days int) (any, error) { return m.llmBudget().Report(ctx, days) },
+		LLMSpend:        m.llmReport,
 		Labels:          eval.Stored{LabeledQueryStore: m.db, Catalog: func() *vrrec.Catalog { return m.live.Current().Catalog }},
 		Settings:        m.settings,
 		SettingsChanged: m.settingsChanged,
@@ -452,6 +452,7 @@ func (m *Main) newServer(ctx context.Context) (*web.Server, error) {
 		Limits:             limits,
 		MaxConcurrentChats: cfg.MaxConcurrentChats,
 		ChatQueueTimeout:   cfg.ChatQueueTimeout,
+		LLMWait:            cfg.LLMWait,
 		CORSOrigins:        cfg.CORSOrigins,
 	})
 }

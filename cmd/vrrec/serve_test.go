@@ -89,6 +89,9 @@ func TestServeExposesMovingMetrics(t *testing.T) {
 		// The chats below carry no cookie: they count against the
 		// address's ceiling.
 		"RATE_LIMIT_IP_CHAT": "3/minute",
+		// Redis down costs the budget's check seconds: the model's
+		// answers still come in time.
+		"LLM_WAIT": "40s",
 	})
 
 	statuses := map[int]int{}
@@ -130,13 +133,17 @@ func TestServeExposesMovingMetrics(t *testing.T) {
 		`vrrec_recommendation_stage_seconds_count{stage="embed"}`:                                  3,
 		`vrrec_recommendation_stage_seconds_count{stage="retrieve"}`:                               3,
 		`vrrec_recommendation_stage_seconds_count{stage="rank"}`:                                   3,
-		`vrrec_llm_calls_total`:         3,
-		`vrrec_llm_call_seconds_count`:  3,
-		`vrrec_llm_prompt_tokens_total`: 1,
-		`vrrec_journal_written_total`:   3,
-		`vrrec_http_requests_in_flight`: 0,
-		`vrrec_journal_queue_depth`:     0,
-		`vrrec_journal_spool_bytes`:     0,
+		`vrrec_llm_calls_total`:                      3,
+		`vrrec_llm_call_seconds_count`:               3,
+		`vrrec_llm_prompt_tokens_total`:              1,
+		`vrrec_llm_answers_total{outcome="in_time"}`: 3,
+		`vrrec_llm_answers_total{outcome="late"}`:    0,
+		`vrrec_llm_answers_total{outcome="failed"}`:  0,
+		`vrrec_llm_changed_picks_total`:              0,
+		`vrrec_journal_written_total`:                3,
+		`vrrec_http_requests_in_flight`:              0,
+		`vrrec_journal_queue_depth`:                  0,
+		`vrrec_journal_spool_bytes`:                  0,
 	} {
 		if v := value(series); v < atLeast {
 			t.Errorf("%s = %v, want at least %v", series, v, atLeast)

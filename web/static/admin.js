@@ -528,6 +528,7 @@
     $('llm-budget').textContent = (limits ? `Daily budget: ${limits} (LLM_DAILY_TOKENS, LLM_DAILY_CALLS on the configuration page). ` : 'No daily budget is set (LLM_DAILY_TOKENS, LLM_DAILY_CALLS on the configuration page). ') +
       `Today: ${n(r.today.calls)} calls, ${n(r.today.tokens)} tokens${limits ? ` (${Math.round(r.used * 100)} % of the budget)` : ''}.` +
       (b.price_input || b.price_output ? '' : ' Set LLM_PRICE_INPUT and LLM_PRICE_OUTPUT to see the cost.');
+    showAnswers(r.answers);
     const note = $('llm-notice');
     note.hidden = !r.notice;
     note.textContent = r.spent
@@ -539,6 +540,21 @@
       body.appendChild(el('tr', {}, el('td', {}, d.day), el('td', {}, n(d.calls)), el('td', {}, n(d.prompt_tokens)), el('td', {}, n(d.completion_tokens)),
         el('td', {}, d.cost_usd === undefined ? '–' : '$' + d.cost_usd.toFixed(4))));
     }
+  }
+
+  // showAnswers says how the model's answers came, since this instance
+  // started: in time (and how often they changed the picks retrieval
+  // showed first), late or failed (retrieval's answer stood).
+  function showAnswers(a) {
+    const line = $('llm-answers');
+    line.hidden = !a;
+    if (!a) return;
+    const total = a.in_time + a.late + a.failed;
+    const pct = (n, of) => (of ? Math.round((n / of) * 100) : 0) + ' %';
+    line.textContent = total
+      ? `Since this instance started, the model's answer came in time for ${a.in_time} of ${total} answers (${pct(a.in_time, total)}) and changed the picks in ${a.changed_picks} (${pct(a.changed_picks, a.in_time)} of those in time); ` +
+        `${a.late} came too late and ${a.failed} failed, and those were answered from retrieval alone.`
+      : 'The model has not been asked since this instance started.';
   }
 
   async function showDashboard() {

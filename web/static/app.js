@@ -144,6 +144,7 @@
   // catalog cannot confirm for this app.
   function appCard(app, weak, heading, constraints) {
     const card = el('li', weak ? 'card weak' : 'card');
+    card.dataset.app = app.app_id;
     card.appendChild(el(heading || 'h3', '', app.name));
     card.appendChild(el('span', 'category', app.category));
     // Why the app stands higher for this student (their votes): on hover,
@@ -185,7 +186,9 @@
       match.appendChild(el('span', '', app.match_percent + '% match'));
       card.appendChild(match);
     }
-    if (app.reasoning) card.appendChild(el('p', 'reason', app.reasoning));
+    // Always there, so a provisional answer's reason can be replaced.
+    const reason = card.appendChild(el('p', 'reason', app.reasoning || ''));
+    reason.hidden = !app.reasoning;
     if (app.matched_skills && app.matched_skills.length) {
       card.appendChild(el('p', 'skills', 'Skills: ' + app.matched_skills.join(', ')));
     }
@@ -331,9 +334,9 @@
     return box;
   }
 
-  // addBot shows an answer; asked is the question it answers ({message,
-  // without}), for its chips to ask again.
-  function addBot(reply, asked) {
+  // botMessage draws an answer; asked is the question it answers
+  // ({message, without}), for its chips to ask again.
+  function botMessage(reply, asked) {
     const li = el('li', 'msg bot');
     const apps = reply.apps || [];
     // A question not in English: a line in the student's language first.
@@ -346,7 +349,8 @@
     if (apps.length && !reply.app) {
       // The reply's opening (and the model's reading of the question, when
       // there is one) above the cards.
-      renderMarkdown(li, lead(String(reply.response || '')));
+      const opening = li.appendChild(el('div', 'opening'));
+      renderMarkdown(opening, lead(String(reply.response || '')));
       const hidden = reply.hidden_by_votes || 0;
       if (hidden) {
         li.appendChild(el('p', 'note', hidden === 1 ? '1 app you marked not helpful for this is hidden.'
@@ -366,8 +370,104 @@
         { vote: 'not_what_i_asked', text: 'Not what I asked', label: 'This answer is not what I asked' },
       ], 'About this answer'));
     }
+    return li;
+  }
+
+  // addBot shows an answer and returns what updateBot needs to apply its
+  // final version.
+  function addBot(reply, asked) {
+    const li = botMessage(reply, asked);
     log.appendChild(li);
     li.scrollIntoView({ block: 'start' });
+    return { li, reply, asked };
+  }
+
+  // A polite live region of its own for "updated": the conversation's
+  // region announces new answers only.
+  const announcer = el('p', 'visually-hidden');
+  announcer.setAttribute('role', 'status');
+  document.body.appendChild(announcer);
+
+  const sameApps = (a, b) => a.length === b.length && a.every((x, i) => x.app_id === b[i].app_id);
+
+  // updateBot applies the final answer to one shown provisionally
+  // (shown, from addBot), in place: the opening and the reasons change,
+  // cards the model left out go, new ones come, and the cards slide to the
+  // model's order (FLIP: measured before and after, animated from the old
+  // place, unless the student prefers reduced motion). Focus stays where
+  // it was, the conversation's live region stays quiet, and one short
+  // "updated" is announced. Votes from now on carry the final answer's
+  // token; one given before binds the apps shown then, and stands.
+  function updateBot(shown, final) {
+    const { li, reply, asked } = shown;
+    li.setAttribute('aria-live', 'off');
+    const cards = li.querySelector('ul.cards');
+    const apps = final.apps || [];
+    const before = reply.apps || [];
+    const changed = !sameApps(before, apps);
+    const reasons = apps.some((a) => { const b = before.find((x) => x.app_id === a.app_id); return !b || b.reasoning !== a.reasoning; });
+    reply.feedback_token = final.feedback_token;
+    reply.apps = apps;
+    if (!changed && !reasons && final.response === reply.response) return; // the model failed or was late
+    reply.response = final.response;
+    if (!cards || !apps.length || final.app || (final.needs && final.needs.length)) {
+      // Not a list of cards any more (the model found that nothing fits).
+      const focusWasIn = li.contains(document.activeElement);
+      const fresh = botMessage(final, asked);
+      fresh.setAttribute('aria-live', 'off');
+      li.replaceWith(fresh);
+      shown.li = fresh;
+      if (focusWasIn) input.focus();
+    } else {
+      const focused = li.contains(document.activeElement) ? document.activeElement : null;
+      const byId = new Map([...cards.children].map((c) => [c.dataset.app, c]));
+      const from = new Map([...byId].map(([id, c]) => [id, c.getBoundingClientRect()]));
+      const order = apps.map((a) => {
+        let card = byId.get(a.app_id);
+        if (card) {
+          const reason = card.querySelector('.reason');
+          reason.textContent = a.reasoning || '';
+          reason.hidden = !a.reasoning;
+          card.classList.toggle('weak', Boolean(final.nothing_fits));
+          byId.delete(a.app_id);
+        } else {
+          card = appCard(a, final.nothing_fits, undefined, final.constraints);
+          if (reply.feedback_token) card.appendChild(appVotes(reply, a));
+        }
+        return card;
+      });
+      byId.forEach((c) => c.remove());
+      order.forEach((card, i) => {
+        if (cards.children[i] !== card) cards.insertBefore(card, cards.children[i] || null);
+      });
+      const opening = li.querySelector('.opening');
+      if (opening) {
+        opening.replaceChildren();
+        renderMarkdown(opening, lead(String(final.response || '')));
+      }
+      const full = li.querySelector('details.reply-text');
+      if (full) {
+        full.replaceChildren(full.querySelector('summary'));
+        renderMarkdown(full, final.response || '');
+      }
+      if (!matchMedia('(prefers-reduced-motion: reduce)').matches) {
+        order.forEach((card) => {
+          const was = from.get(card.dataset.app);
+          if (!was) return;
+          const now = card.getBoundingClientRect();
+          const dx = was.left - now.left;
+          const dy = was.top - now.top;
+          if (dx || dy) card.animate([{ transform: `translate(${dx}px, ${dy}px)` }, { transform: 'none' }], { duration: 250, easing: 'ease-out' });
+        });
+      }
+      if (focused && document.activeElement !== focused) {
+        if (li.contains(focused)) focused.focus({ preventScroll: true });
+        else input.focus({ preventScroll: true });
+      }
+    }
+    const sameSet = before.length === apps.length && apps.every((a) => before.some((b) => b.app_id === a.app_id));
+    if (changed) announcer.textContent = sameSet ? 'Answer updated: the picks were re-ordered and explained.' : 'Answer updated: the picks changed.';
+    else if (reasons) announcer.textContent = 'Answer updated with explanations.';
   }
 
   // addError shows a failure; retry, when the question may be asked again,
@@ -431,7 +531,11 @@
   class StreamBroken extends Error {}
 
   // POST /chat/stream, reading Server-Sent Events from the response body.
-  async function streamChat(message, without) {
+  // A provisional result (retrieval's answer, while a language model
+  // works on it) goes to onFirst, and the final answer (its update) is
+  // returned; should the stream end before that, the first answer stands:
+  // null is returned, and no error shown.
+  async function streamChat(message, without, onFirst) {
     const res = await fetch('/chat/stream', { method: 'POST', headers: headers(), body: body(message, without), credentials: 'same-origin' });
     if (!res.ok) throw await errorOf(res);
     if (!res.body || !(res.headers.get('Content-Type') || '').startsWith('text/event-stream')) {
@@ -441,16 +545,19 @@
     const decoder = new TextDecoder();
     let buffer = '';
     let started = false;
+    let first = false;
     for (;;) {
       let chunk;
       try {
         chunk = await reader.read();
       } catch (err) {
+        if (first) return null;
         if (started) throw new StreamBroken('The connection dropped while the answer was on its way.');
         throw err;
       }
       const { value, done } = chunk;
       if (done) {
+        if (first) return null;
         if (started) throw new StreamBroken('The answer was cut off. Please try again.');
         throw new Error('the stream ended without a result');
       }
@@ -469,8 +576,15 @@
         const payload = data ? JSON.parse(data) : {};
         if (event === 'progress') setStatus(payload.stage);
         else if (event === 'writing') setStatus('writing');
-        else if (event === 'result') return payload;
-        else if (event === 'error') throw new HttpError(payload.status || 500, payload.error);
+        else if (event === 'result' && payload.provisional) {
+          first = true;
+          onFirst(payload);
+          setStatus('writing');
+        } else if (event === 'result' || event === 'update') return payload;
+        else if (event === 'error') {
+          if (first) return null;
+          throw new HttpError(payload.status || 500, payload.error);
+        }
       }
     }
   }
@@ -560,10 +674,15 @@
     sendButton.disabled = true;
     if (echo) addUser(message);
     setStatus('understanding');
+    let shown = null; // an answer shown provisionally
     try {
       let reply;
       try {
-        reply = await streamChat(message, asked.without);
+        reply = await streamChat(message, asked.without, (first) => {
+          remember(first);
+          shown = addBot(first, asked);
+          input.focus();
+        });
       } catch (err) {
         // A refused message will be refused again, and a stream cut after
         // the server began may have saved the turn; anything else (no
@@ -571,8 +690,12 @@
         if ((err instanceof HttpError && err.status < 500) || err instanceof StreamBroken) throw err;
         reply = await postChat(message, asked.without);
       }
-      remember(reply);
-      addBot(reply, asked);
+      if (!shown) {
+        remember(reply);
+        addBot(reply, asked);
+      } else if (reply) {
+        updateBot(shown, reply);
+      }
     } catch (err) {
       if (err instanceof HttpError && err.status === 429) {
         showLimit(err, asked);
@@ -585,7 +708,8 @@
       setStatus(null);
       pending = false;
       sendButton.disabled = waiting();
-      input.focus();
+      // Where the student went while the model worked, focus stays.
+      if (!shown || !log.contains(document.activeElement)) input.focus();
     }
   }
 
