@@ -119,7 +119,17 @@ type Interaction struct {
 	Topic       string `json:"topic,omitempty"`
 	NothingFits bool   `json:"nothing_fits,omitempty"`
 	BestMatch   int    `json:"best_match,omitempty"`
+	// PersonalisedBy names what about the student changed the answer
+	// (PersonalisedByProfile, ...); empty for a plain answer.
+	PersonalisedBy []string `json:"personalised_by,omitempty"`
 }
+
+// What can personalise an answer (Interaction.PersonalisedBy).
+const (
+	// PersonalisedByProfile: a vague question answered from what the
+	// student told about their studies.
+	PersonalisedByProfile = "profile"
+)
 
 // WeakMatch is the match percentage below which the best app of an answer
 // is a weak match: the question counts as unmet demand.
@@ -362,4 +372,5 @@ type Store interface {
 	FeedbackStore
 	LabeledQueryStore
 	LLMSpendStore
+	ProfileStore
 }

@@ -33,6 +33,8 @@ type logDoc struct {
 	Topic       string `bson:"topic,omitempty"`
 	NothingFits bool   `bson:"nothing_fits"`
 	BestMatch   int    `bson:"best_match"`
+	// What personalised the answer; absent from plain answers.
+	PersonalisedBy []string `bson:"personalised_by,omitempty"`
 }
 
 // Record implements vrrec.InteractionLog. Interactions of a student
@@ -50,7 +52,7 @@ func (d *DB) Record(ctx context.Context, items ...vrrec.Interaction) error {
 		}
 		ts := it.Time.UTC().Truncate(time.Millisecond)
 		docs[i] = logDoc{it.ID, it.UserID, it.SessionID, it.Query, it.Intent, it.Response, apps, it.LatencyMS, it.Source, ts, ts.Format("2006-01-02"),
-			it.Topic, it.NothingFits, it.BestMatch}
+			it.Topic, it.NothingFits, it.BestMatch, it.PersonalisedBy}
 	}
 	_, err := d.db.Collection(colLogs).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	var bulk mongo.BulkWriteException
@@ -96,7 +98,7 @@ func (d *DB) Interactions(ctx context.Context, f vrrec.InteractionFilter) ([]vrr
 	for i, doc := range docs {
 		out[i] = vrrec.Interaction{ID: doc.ID, UserID: doc.UserID, SessionID: doc.SessionID, Query: doc.Query, Intent: doc.Intent,
 			Response: doc.Response, Apps: doc.Apps, LatencyMS: doc.LatencyMS, Source: doc.Source, Time: doc.TS.UTC(),
-			Topic: doc.Topic, NothingFits: doc.NothingFits, BestMatch: doc.BestMatch}
+			Topic: doc.Topic, NothingFits: doc.NothingFits, BestMatch: doc.BestMatch, PersonalisedBy: doc.PersonalisedBy}
 	}
 	return out, int(total), nil
 }

@@ -23,8 +23,8 @@ func (d *DB) Record(ctx context.Context, items ...vrrec.Interaction) error {
 	}
 	defer tx.Rollback()
 	stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO interactions
-		(id, user_id, session_id, query, intent, response, apps, latency_ms, source, ts, topic, nothing_fits, best_match)
-		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+		(id, user_id, session_id, query, intent, response, apps, latency_ms, source, ts, topic, nothing_fits, best_match, personalised_by)
+		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
 		WHERE NOT EXISTS (SELECT 1 FROM forgotten_users WHERE user_key = ? AND forgotten_at >= ?)`)
 	if err != nil {
 		return fmt.Errorf("record interactions: %w", err)
@@ -32,9 +32,10 @@ func (d *DB) Record(ctx context.Context, items ...vrrec.Interaction) error {
 	defer stmt.Close()
 	for _, it := range items {
 		apps, _ := json.Marshal(nonNil(it.Apps))
+		by, _ := json.Marshal(nonNil(it.PersonalisedBy))
 		ts := it.Time.UnixMilli()
 		if _, err := stmt.ExecContext(ctx, it.ID, it.UserID, it.SessionID, it.Query, it.Intent, it.Response, string(apps),
-			it.LatencyMS, it.Source, ts, it.Topic, it.NothingFits, it.BestMatch, vrrec.ForgottenKey(it.UserID), ts); err != nil {
+			it.LatencyMS, it.Source, ts, it.Topic, it.NothingFits, it.BestMatch, string(by), vrrec.ForgottenKey(it.UserID), ts); err != nil {
 			return fmt.Errorf("record interaction %s: %w", it.ID, err)
 		}
 	}
@@ -63,7 +64,7 @@ func (d *DB) Interactions(ctx context.Context, f vrrec.InteractionFilter) ([]vrr
 		limit = 50
 	}
 	rows, err := d.db.QueryContext(ctx, `SELECT id, user_id, session_id, query, intent, response, apps, latency_ms, source, ts,
-		topic, nothing_fits, best_match FROM interactions `+where+` ORDER BY ts DESC, id LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
+		topic, nothing_fits, best_match, personalised_by FROM interactions `+where+` ORDER BY ts DESC, id LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("interactions: %w", err)
 	}
@@ -71,13 +72,16 @@ func (d *DB) Interactions(ctx context.Context, f vrrec.InteractionFilter) ([]vrr
 	out := []vrrec.Interaction{}
 	for rows.Next() {
 		var it vrrec.Interaction
-		var apps string
+		var apps, by string
 		var ts int64
 		if err := rows.Scan(&it.ID, &it.UserID, &it.SessionID, &it.Query, &it.Intent, &it.Response, &apps, &it.LatencyMS, &it.Source, &ts,
-			&it.Topic, &it.NothingFits, &it.BestMatch); err != nil {
+			&it.Topic, &it.NothingFits, &it.BestMatch, &by); err != nil {
 			return nil, 0, fmt.Errorf("interactions: %w", err)
 		}
 		_ = json.Unmarshal([]byte(apps), &it.Apps)
+		if by != "[]" {
+			_ = json.Unmarshal([]byte(by), &it.PersonalisedBy)
+		}
 		it.Time = time.UnixMilli(ts).UTC()
 		out = append(out, it)
 	}
