@@ -56,6 +56,12 @@ type Reply struct {
 	// Note is a one-line note in the student's language when the
 	// question was not in English.
 	Note string `json:"note,omitempty"`
+	// Profile is the student's profile when the message changed it
+	// ("I'm a nursing student"), for the page to show.
+	Profile *Profile `json:"profile,omitempty"`
+	// PersonalisedBy names what about the student changed the answer
+	// (Interaction.PersonalisedBy).
+	PersonalisedBy []string `json:"personalised_by,omitempty"`
 }
 
 // Need is one of several things a message asked for, with its own picks.

@@ -36,7 +36,7 @@ var (
 	// "student in physics", "sophomore studying biology", "majoring in
 	// economics", "my major is X", "degree in X": the major after them.
 	majorAfter  = regexp.MustCompile(`^(?:(?:` + studentWords + `)\s+)?(?:in|of|studying|majoring in|doing|reading)\s+(.+)`)
-	majorStated = regexp.MustCompile(`\b(?:my major is|my major's|i major in|i'm majoring in|i'm double majoring in|` +
+	majorStated = regexp.MustCompile(`(?:^|[,;:]\s*|\band\s+)(?:i study|i'm a student of|i'm a student in)\s+(.*)|\b(?:my major is|my major's|i major in|i'm majoring in|i'm double majoring in|` +
 		`i'm doing (?:a|my) (?:degree|major|bachelor'?s|master'?s|phd) in|i'm pursuing (?:a|my) (?:degree|major) in|` +
 		`my degree is in|i'm in the (.+?) program(?:me)?\b|i'm enrolled in the (.+?) program(?:me)?\b)\s*(.*)`)
 	// "I'm taking 15-112 and 21-127", "my classes are ...".
@@ -124,7 +124,7 @@ func Profile(msg string) (p vrrec.Profile, rest string) {
 		}
 		if m := majorStated.FindStringSubmatchIndex(c); m != nil {
 			name := ""
-			for _, g := range []int{2, 4, 6} {
+			for _, g := range []int{2, 4, 6, 8} {
 				if m[g] >= 0 && name == "" {
 					name = c[m[g]:m[g+1]]
 				}
@@ -132,8 +132,10 @@ func Profile(msg string) (p vrrec.Profile, rest string) {
 			if major := cleanMajor(upTo(name)); major != "" && p.Major == "" {
 				p.Major = major
 				end := m[1]
-				if m[6] >= 0 && m[2] < 0 && m[4] < 0 {
-					end = m[6] + len(upTo(c[m[6]:m[7]]))
+				for _, g := range []int{2, 8} { // the name runs on: up to its end
+					if m[g] >= 0 && m[4] < 0 && m[6] < 0 {
+						end = m[g] + len(upTo(c[m[g]:m[g+1]]))
+					}
 				}
 				cut = append(cut, [2]int{clause[0] + m[0], clause[0] + end})
 			}
@@ -270,7 +272,7 @@ func upTo(s string) string {
 func cleanMajor(s string) string {
 	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "the "))
 	s = strings.TrimSpace(trailingStudent.ReplaceAllString(s, ""))
-	if s == "" || notAMajor[s] || len(strings.Fields(s)) > 5 || !aLetter.MatchString(s) {
+	if s == "" || notAMajor[s] || len(strings.Fields(s)) > 5 || !aLetter.MatchString(s) || !hasTopicWord(s) {
 		return ""
 	}
 	if n, ok := majorNames[s]; ok {

@@ -34,6 +34,8 @@ func TestProfileStatementsInManyPhrasings(t *testing.T) {
 		{"I'm taking 15-112, 21-127 and 15-122 this semester", "", "", []string{"15-112", "21-127", "15-122"}, nil, "this semester"},
 		{"This semester I'm taking organic chemistry and calculus", "", "", []string{"organic chemistry", "calculus"}, nil, ""},
 		{"I'm in 15-112", "", "", []string{"15-112"}, nil, ""},
+		{"I study nursing", "nursing", "", nil, nil, ""},
+		{"I study nursing, something for my degree?", "nursing", "", nil, nil, "something for my degree?"},
 		{"my classes are CS 101 and MATH 221", "", "", []string{"CS 101", "MATH 221"}, nil, ""},
 		{"I'm interested in robotics and architecture", "", "", nil, []string{"robotics", "architecture"}, ""},
 		{"I'm really into astronomy", "", "", nil, []string{"astronomy"}, ""},
@@ -80,6 +82,9 @@ func TestProfileNegatives(t *testing.T) {
 		"free apps for 2 players",
 		"I'm in a small dorm room",
 		"I'm in college",
+		"I study best at night",
+		"when I study I get distracted, any focus apps?",
+		"apps that help me study",
 	} {
 		if p, rest := Profile(msg); p.Stated() || rest != msg {
 			t.Errorf("%q read as a statement about the writer: %+v, rest %q", msg, p, rest)

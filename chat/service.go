@@ -53,6 +53,7 @@ type Service struct {
 
 	engine   func() Engine
 	sessions vrrec.SessionStore
+	profiles vrrec.ProfileStore // nil: no profiles (profile.go)
 	log      *slog.Logger
 	now      func() time.Time
 	timeout  time.Duration
@@ -141,6 +142,7 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 	in := classify(read, eng.Apps(), prev)
 
 	reply := &vrrec.Reply{Type: "success", UserID: userID, SessionID: sessionID, Intent: in.name, Apps: []vrrec.AppRecommendation{}}
+	studies := s.readStudies(ctx, userID, message, read, reply)
 	switch in.name {
 	case IntentGreeting:
 		reply.Response = greetingText
@@ -164,13 +166,18 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 			return nil, s.failed(ctx, err)
 		}
 	default:
+		p := s.personalise(ctx, userID, message, read, studies)
+		if p.response != "" {
+			reply.Response = p.response
+			break
+		}
 		progress(StageRetrieving)
 		box := s.explainer.Load()
 		want := TopK
 		if box != nil {
 			want = rag.Candidates // the model chooses among more
 		}
-		res, err := eng.Find(ctx, rag.Request{Query: message, TopK: want, Without: q.Without})
+		res, err := eng.Find(ctx, rag.Request{Query: p.search, Label: p.label, Constraints: p.constraints, TopK: want, Without: q.Without})
 		if err != nil {
 			return nil, s.failed(ctx, fmt.Errorf("recommend: %w", err))
 		}
@@ -183,9 +190,10 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 		}
 		// What a follow-up refines is what was searched: the English a
 		// question in another language was read as.
-		_, topic := ask.Constraints(cmp.Or(res.Translated, message))
+		_, topic := ask.Constraints(cmp.Or(res.Translated, p.search))
 		fill(reply, res, ask.Text(topic, res.Constraints))
-		reply.Response = FormatReply(res)
+		reply.Response = p.lead + FormatReply(res)
+		reply.PersonalisedBy = append(reply.PersonalisedBy, p.by...)
 	}
 
 	// An app described is remembered as shown, so "more like this" and
