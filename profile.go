@@ -85,6 +85,17 @@ type Visit struct {
 	Apps []string  `json:"apps"`
 }
 
+// Welcome is what the chat says when a student opens it: their profile,
+// and the apps new in the catalog since their last visit that fit their
+// studies or past questions, said once.
+type Welcome struct {
+	Profile Profile `json:"profile"`
+	// Message is one line naming the new apps ("New since your last
+	// visit: ..."), in markdown; empty when there are none.
+	Message string              `json:"message,omitempty"`
+	NewApps []AppRecommendation `json:"new_apps,omitempty"`
+}
+
 // ProfileStore keeps the students' profiles and last visits, one record per
 // student identity. Errors mean the store could not be reached; a student
 // with nothing stored is not an error.

@@ -148,17 +148,6 @@ func remembered(p vrrec.Profile) string {
 const askStudiesText = "What do you study? Tell me your major or your courses (\"I'm a nursing student\", " +
 	"\"I'm taking 15-112 and 21-127\") and I'll suggest apps for them, and remember it for questions like this one."
 
-// Welcome is what the chat says when a student opens it: their profile,
-// and the apps new in the catalog since their last visit that fit their
-// studies or past questions, said once.
-type Welcome struct {
-	Profile vrrec.Profile `json:"profile"`
-	// Message is one line naming the new apps ("New since your last
-	// visit: ..."); empty when there are none.
-	Message string                    `json:"message,omitempty"`
-	NewApps []vrrec.AppRecommendation `json:"new_apps,omitempty"`
-}
-
 // maxWelcomeQueries bounds the searches of a welcome: the profile's parts,
 // then the latest questions.
 const maxWelcomeQueries = 5
@@ -169,9 +158,9 @@ const maxWelcomeApps = 3
 // Visit records that the student opened the chat and returns their
 // welcome. The apps the catalog could recommend are kept with the visit,
 // so the next one names only apps added since, and names them once.
-func (s *Service) Visit(ctx context.Context, userID string) (Welcome, error) {
+func (s *Service) Visit(ctx context.Context, userID string) (vrrec.Welcome, error) {
 	if s.profiles == nil {
-		return Welcome{}, nil
+		return vrrec.Welcome{}, nil
 	}
 	eng := s.engine()
 	var ids []string
@@ -182,13 +171,13 @@ func (s *Service) Visit(ctx context.Context, userID string) (Welcome, error) {
 	}
 	prev, err := s.profiles.SaveVisit(ctx, userID, vrrec.Visit{At: s.now().UTC(), Apps: ids})
 	if err != nil {
-		return Welcome{}, fmt.Errorf("visit: %w", err)
+		return vrrec.Welcome{}, fmt.Errorf("visit: %w", err)
 	}
 	p, _, err := s.profiles.Profile(ctx, userID)
 	if err != nil {
-		return Welcome{}, fmt.Errorf("visit: %w", err)
+		return vrrec.Welcome{}, fmt.Errorf("visit: %w", err)
 	}
-	w := Welcome{Profile: p}
+	w := vrrec.Welcome{Profile: p}
 	if prev.At.IsZero() {
 		return w, nil // a first visit: nothing is new to them
 	}

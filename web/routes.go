@@ -41,6 +41,11 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/feedback", s.feedback)
 	// A student forgets their own history: from this site's pages only.
 	mux.Handle("POST /api/forget", csrf.Handler(s.needPrivacy(s.forget)))
+	// What the student told about their studies (profile.go).
+	mux.HandleFunc("GET /api/profile", s.needProfiles(s.getProfile))
+	mux.Handle("PUT /api/profile", csrf.Handler(s.needProfiles(s.putProfile)))
+	mux.Handle("DELETE /api/profile", csrf.Handler(s.needProfiles(s.deleteProfile)))
+	mux.Handle("POST /api/visit", csrf.Handler(s.needProfiles(s.visit)))
 
 	mux.Handle("POST /api/auth/login", csrf.Handler(http.HandlerFunc(s.login)))
 	mux.Handle("POST /api/auth/logout", csrf.Handler(http.HandlerFunc(s.logout)))
