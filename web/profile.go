@@ -55,12 +55,12 @@ func (s *Server) putProfile(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	p := vrrec.Profile{Major: strings.TrimSpace(in.Major), Year: strings.TrimSpace(in.Year),
-		Courses: cleanList(in.Courses), Interests: cleanList(in.Interests), Language: strings.TrimSpace(in.Language)}
-	if err := p.Check(); err != nil {
+	if err := in.Check(); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	p := vrrec.Profile{Major: strings.TrimSpace(in.Major), Year: strings.TrimSpace(in.Year),
+		Courses: cleanList(in.Courses), Interests: cleanList(in.Interests), Language: strings.TrimSpace(in.Language)}
 	old, _, err := s.cfg.Profiles.Profile(r.Context(), user)
 	if err == nil {
 		if p.Language == "" {
