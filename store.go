@@ -129,7 +129,14 @@ const (
 	// PersonalisedByProfile: a vague question answered from what the
 	// student told about their studies.
 	PersonalisedByProfile = "profile"
+	// NotPersonalised selects, in InteractionFilter.PersonalisedBy, the
+	// recommendations nothing personalised.
+	NotPersonalised = "plain"
 )
+
+// Personalisations lists every kind of personalisation, as the dashboard
+// counts them.
+var Personalisations = []string{PersonalisedByProfile}
 
 // WeakMatch is the match percentage below which the best app of an answer
 // is a weak match: the question counts as unmet demand.
@@ -148,6 +155,10 @@ type InteractionFilter struct {
 	// WeakMatch. Interactions logged before topics were recorded (no
 	// Topic) never count.
 	Unmet bool
+	// PersonalisedBy keeps the interactions personalised that way (one of
+	// Personalisations), or, NotPersonalised, the recommendations
+	// nothing personalised.
+	PersonalisedBy string
 }
 
 // Count is a value with how often it occurred.

@@ -123,6 +123,16 @@ func interactionFilter(f vrrec.InteractionFilter) bson.D {
 				bson.D{{Key: "best_match", Value: bson.D{{Key: "$lt", Value: vrrec.WeakMatch}}}},
 			}})
 	}
+	switch f.PersonalisedBy {
+	case "":
+	case vrrec.NotPersonalised: // plain answers have no personalised_by (omitempty)
+		if !f.Unmet {
+			filter = append(filter, bson.E{Key: "intent", Value: "recommendation"})
+		}
+		filter = append(filter, bson.E{Key: "personalised_by", Value: bson.D{{Key: "$exists", Value: false}}})
+	default:
+		filter = append(filter, bson.E{Key: "personalised_by", Value: f.PersonalisedBy})
+	}
 	return filter
 }
 

@@ -114,4 +114,18 @@ func Personalised(t *testing.T, s vrrec.InteractionLog) {
 	if !slices.Equal(got[0].PersonalisedBy, []string{"profile", "course"}) || got[1].PersonalisedBy != nil {
 		t.Errorf("personalised_by: %q and %q; want [profile course] and none", got[0].PersonalisedBy, got[1].PersonalisedBy)
 	}
+	// Selected by what personalised them; plain ones are recommendations.
+	s.Record(ctx, vrrec.Interaction{ID: "hello", UserID: "u1", Intent: "greeting", Query: "hi", Time: at.Add(2 * time.Second)},
+		vrrec.Interaction{ID: "course", UserID: "u2", Intent: "recommendation", Query: "for my class", Time: at.Add(3 * time.Second),
+			PersonalisedBy: []string{"course"}})
+	for by, want := range map[string][]string{"profile": {"mine"}, "course": {"course", "mine"}, vrrec.NotPersonalised: {"plain"}, "votes": {}} {
+		page, total, err := s.Interactions(ctx, vrrec.InteractionFilter{PersonalisedBy: by})
+		ids := []string{}
+		for _, it := range page {
+			ids = append(ids, it.ID)
+		}
+		if err != nil || total != len(want) || !slices.Equal(ids, want) {
+			t.Errorf("personalised by %s: %v (total %d), %v; want %v", by, ids, total, err, want)
+		}
+	}
 }
