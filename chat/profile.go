@@ -196,6 +196,22 @@ func (s *Service) Visit(ctx context.Context, userID string) (vrrec.Welcome, erro
 	return w, nil
 }
 
+// whatsNew is what a greeting adds: the line naming apps new since the
+// student's last visit (a greeting is a visit too), or nothing.
+func (s *Service) whatsNew(ctx context.Context, userID string) string {
+	if s.profiles == nil {
+		return ""
+	}
+	w, err := s.Visit(ctx, userID)
+	if err != nil {
+		s.log.WarnContext(ctx, "greeting without what is new", "err", err)
+	}
+	if w.Message == "" {
+		return ""
+	}
+	return "\n\n" + w.Message
+}
+
 // newForThem returns the apps of fresh that fit the student's profile or
 // their latest questions, best first; Reasoning says which ("nursing").
 func (s *Service) newForThem(ctx context.Context, eng Engine, userID string, p vrrec.Profile, fresh []string) []vrrec.AppRecommendation {

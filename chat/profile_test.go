@@ -169,6 +169,17 @@ func TestNewSinceTheLastVisit(t *testing.T) {
 	if again, _ := s.Visit(ctx, "ann"); again.Message != "" {
 		t.Errorf("said twice: %+v", again)
 	}
+	if hi := ask(t, s, "ann", "s", "hi"); hi.Intent != chat.IntentGreeting || strings.Contains(hi.Response, "New since") {
+		t.Errorf("the greeting says it again: %s", hi.Response)
+	}
+	// A client without the page hears it in the greeting.
+	use(older)
+	ask(t, s, "cat", "s", "hello")
+	ask(t, s, "cat", "s", "I'm a nursing student")
+	use(full)
+	if hi := ask(t, s, "cat", "s", "hello"); !strings.HasSuffix(hi.Response, "\n\nNew since your last visit: **Medicalholodeck** (for nursing).") {
+		t.Errorf("cat's greeting: %s", hi.Response)
+	}
 	// A student who asked about rhythm games hears of Beat Saber.
 	use(older)
 	s.Visit(ctx, "bob")

@@ -145,7 +145,7 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 	studies := s.readStudies(ctx, userID, message, read, reply)
 	switch in.name {
 	case IntentGreeting:
-		reply.Response = greetingText
+		reply.Response = greetingText + s.whatsNew(ctx, userID)
 	case IntentHelp:
 		reply.Response = helpText
 	case IntentAppDetails:
