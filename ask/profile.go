@@ -26,7 +26,9 @@ const studentWords = `students?|majors?|undergrads?|undergraduates?|grad student
 
 var (
 	// "I'm a(n) ...", "as a(n) ...": what follows is read by iAmA.
-	iAmA = regexp.MustCompile(`\b(?:i'm|as) an? (.+)`)
+	iAmA = regexp.MustCompile(`\b(?:i'm|as) (?:currently |now |also |just )?an? (.+)`)
+	// "at CMU", "at Carnegie Mellon": where, after a statement.
+	atPlace = regexp.MustCompile(`^\s+(?:at|from) `)
 	// "I'm a sophomore", "a first-year": the year at the start.
 	leadingYear = regexp.MustCompile(`^(` + yearPattern + `)\b\s*`)
 	// "nursing student", "mechanical engineering major": a major of up to
@@ -81,7 +83,7 @@ var notAMajor = map[string]bool{"college": true, "university": true, "school": t
 // majorNames spells out the abbreviations students use for majors.
 var majorNames = map[string]string{"cs": "computer science", "comp sci": "computer science", "compsci": "computer science",
 	"ece": "electrical and computer engineering", "ee": "electrical engineering", "mech e": "mechanical engineering",
-	"meche": "mechanical engineering", "mech-e": "mechanical engineering", "me": "mechanical engineering", "bio": "biology", "chem": "chemistry",
+	"meche": "mechanical engineering", "mech-e": "mechanical engineering", "me": "mechanical engineering", "bio": "biology", "chem": "chemistry", "med": "medicine", "nursing school": "nursing", "med school": "medicine",
 	"econ": "economics", "psych": "psychology", "poli sci": "political science", "polisci": "political science",
 	"civ e": "civil engineering", "chem e": "chemical engineering", "bme": "biomedical engineering", "is": "information systems",
 	"stats": "statistics", "math": "mathematics", "maths": "mathematics", "pre-med": "pre-medicine", "premed": "pre-medicine"}
@@ -225,6 +227,9 @@ func readIAmA(c string, p *vrrec.Profile) ([2]int, bool) {
 		read += len(leadingStudent.FindString(after))
 	}
 	major = cleanMajor(major)
+	if loc := atPlace.FindStringIndex(x[read:]); loc != nil && (year != "" || major != "") {
+		read += loc[1] + len(upTo(x[read+loc[1]:])) // "at CMU" is said of the student, not asked
+	}
 	if year == "" && major == "" {
 		return [2]int{}, false
 	}

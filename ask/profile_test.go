@@ -41,6 +41,12 @@ func TestProfileStatementsInManyPhrasings(t *testing.T) {
 		{"I'm really into astronomy", "", "", nil, []string{"astronomy"}, ""},
 		{"I'm a sophomore in mechanical engineering and I'm taking 24-101", "mechanical engineering", "second year", []string{"24-101"}, nil, ""},
 		{"I'm a nursing student looking for anatomy apps", "nursing", "", nil, nil, "looking for anatomy apps"},
+		{"I'm an architecture student at CMU", "architecture", "", nil, nil, ""},
+		{"im a 2nd year med student", "medicine", "second year", nil, nil, ""},
+		{"I am currently a junior studying psychology", "psychology", "third year", nil, nil, ""},
+		{"As a grad student in health informatics, what do you recommend?", "health informatics", "graduate", nil, nil, "what do you recommend?"},
+		{"I'm a comp sci student and need help with data structures", "computer science", "", nil, nil, "need help with data structures"},
+		{"Hi! I'm a nursing student", "nursing", "", nil, nil, "hi!"},
 		{"I'm a nursing student. Anything for my clinical skills lab?", "nursing", "", nil, nil, "anything for my clinical skills lab?"},
 	} {
 		p, rest := Profile(c.msg)
