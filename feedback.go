@@ -96,13 +96,13 @@ type FeedbackReport struct {
 	// what the student asked, newest first.
 	NotWhatIAsked []string `json:"not_what_i_asked"`
 	// Personalisation compares personalised answers with plain ones: one
-	// row per kind of personalisation (Personalisations), then
-	// NotPersonalised.
+	// row per kind of personalisation (Adjustments), then
+	// NotAdjusted.
 	Personalisation []Personalisation `json:"personalisation"`
 }
 
 // Personalisation counts the answers of the period one kind of
-// personalisation changed (Key "profile", ...; NotPersonalised for the
+// personalisation changed (Key "profile", ...; NotAdjusted for the
 // recommendations nothing changed) and the votes on them.
 type Personalisation struct {
 	Helpfulness

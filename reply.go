@@ -59,10 +59,27 @@ type Reply struct {
 	// Profile is the student's profile when the message changed it
 	// ("I'm a nursing student"), for the page to show.
 	Profile *Profile `json:"profile,omitempty"`
-	// PersonalisedBy names what about the student changed the answer
-	// (Interaction.PersonalisedBy).
-	PersonalisedBy []string `json:"personalised_by,omitempty"`
+	// AdjustedBy names what of the student's own changed the answer:
+	// AdjustedByProfile.
+	AdjustedBy []string `json:"adjusted_by,omitempty"`
 }
+
+// What can change an answer for one student (Reply.AdjustedBy,
+// Interaction.AdjustedBy).
+const (
+	// AdjustedByProfile: a vague question ("anything for my major?") was
+	// answered from what the student told about their studies.
+	AdjustedByProfile = "profile"
+)
+
+// Adjustments lists every kind of adjustment, as the dashboard compares
+// adjusted answers with plain ones; NotAdjusted names the plain ones
+// (the recommendations nothing adjusted).
+var Adjustments = []string{AdjustedByProfile}
+
+// NotAdjusted selects, in InteractionFilter.AdjustedBy, the
+// recommendations nothing adjusted.
+const NotAdjusted = "plain"
 
 // Need is one of several things a message asked for, with its own picks.
 type Need struct {

@@ -119,24 +119,10 @@ type Interaction struct {
 	Topic       string `json:"topic,omitempty"`
 	NothingFits bool   `json:"nothing_fits,omitempty"`
 	BestMatch   int    `json:"best_match,omitempty"`
-	// PersonalisedBy names what about the student changed the answer
-	// (PersonalisedByProfile, ...); empty for a plain answer.
-	PersonalisedBy []string `json:"personalised_by,omitempty"`
+	// AdjustedBy names what of the student's own changed the answer
+	// (Reply.AdjustedBy); empty for a plain answer.
+	AdjustedBy []string `json:"adjusted_by,omitempty"`
 }
-
-// What can personalise an answer (Interaction.PersonalisedBy).
-const (
-	// PersonalisedByProfile: a vague question answered from what the
-	// student told about their studies.
-	PersonalisedByProfile = "profile"
-	// NotPersonalised selects, in InteractionFilter.PersonalisedBy, the
-	// recommendations nothing personalised.
-	NotPersonalised = "plain"
-)
-
-// Personalisations lists every kind of personalisation, as the dashboard
-// counts them.
-var Personalisations = []string{PersonalisedByProfile}
 
 // WeakMatch is the match percentage below which the best app of an answer
 // is a weak match: the question counts as unmet demand.
@@ -155,10 +141,10 @@ type InteractionFilter struct {
 	// WeakMatch. Interactions logged before topics were recorded (no
 	// Topic) never count.
 	Unmet bool
-	// PersonalisedBy keeps the interactions personalised that way (one of
-	// Personalisations), or, NotPersonalised, the recommendations
-	// nothing personalised.
-	PersonalisedBy string
+	// AdjustedBy keeps the interactions adjusted that way (one of
+	// Adjustments), or, NotAdjusted, the recommendations nothing
+	// adjusted.
+	AdjustedBy string
 }
 
 // Count is a value with how often it occurred.

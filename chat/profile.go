@@ -66,7 +66,7 @@ type personal struct {
 	constraints []vrrec.Constraint // read from a vague question, applied to the profile's search
 	lead        string             // said before the apps
 	response    string             // the whole answer when there is nothing to search
-	by          []string           // what personalised the answer (Reply.PersonalisedBy)
+	by          []string           // what of the student's own changed the answer (Reply.AdjustedBy)
 }
 
 // personalise decides what a recommendation searches: a question with a
@@ -116,7 +116,7 @@ func (s *Service) personalise(ctx context.Context, userID, message, read string,
 	}
 	out.search, out.label, out.constraints = query, label, cs
 	out.lead = fmt.Sprintf("For **%s** (from what you told me about your studies):\n\n", EscapeMarkdown(label))
-	out.by = []string{vrrec.PersonalisedByProfile}
+	out.by = []string{vrrec.AdjustedByProfile}
 	return out
 }
 

@@ -51,8 +51,8 @@ func TestAStatedMajorAnswersVagueQuestions(t *testing.T) {
 		if !strings.HasPrefix(r.Response, "For **nursing** (from what you told me") || !slices.Equal(ids(r.Apps), ids(plain.Apps)) {
 			t.Errorf("%q: apps %v, want those for nursing %v:\n%s", q, ids(r.Apps), ids(plain.Apps), r.Response)
 		}
-		if !slices.Equal(r.PersonalisedBy, []string{vrrec.PersonalisedByProfile}) {
-			t.Errorf("%q: personalised by %q", q, r.PersonalisedBy)
+		if !slices.Equal(r.AdjustedBy, []string{vrrec.AdjustedByProfile}) {
+			t.Errorf("%q: personalised by %q", q, r.AdjustedBy)
 		}
 		if r.Profile != nil {
 			t.Errorf("%q changed the profile: %+v", q, r.Profile)
@@ -78,8 +78,8 @@ func TestAQuestionWithItsOwnTopicIsNotBent(t *testing.T) {
 	plain := newService(t)
 	for _, q := range []string{"I want to practice public speaking", "apps for my anatomy class", "something for my chemistry homework"} {
 		mine, theirs := ask(t, s, "ann", "s-"+q, q), ask(t, plain, "bob", "s", q)
-		if !slices.Equal(ids(mine.Apps), ids(theirs.Apps)) || mine.Response != theirs.Response || len(mine.PersonalisedBy) != 0 {
-			t.Errorf("%q bent by the profile: %v vs %v (%q)\n%s", q, ids(mine.Apps), ids(theirs.Apps), mine.PersonalisedBy, mine.Response)
+		if !slices.Equal(ids(mine.Apps), ids(theirs.Apps)) || mine.Response != theirs.Response || len(mine.AdjustedBy) != 0 {
+			t.Errorf("%q bent by the profile: %v vs %v (%q)\n%s", q, ids(mine.Apps), ids(theirs.Apps), mine.AdjustedBy, mine.Response)
 		}
 	}
 	// A statement with a question: the question is answered without the
@@ -94,7 +94,7 @@ func TestAQuestionWithItsOwnTopicIsNotBent(t *testing.T) {
 func TestAVagueQuestionWithoutAProfileAsksWhatTheyStudy(t *testing.T) {
 	s, db := withProfiles(t)
 	r := ask(t, s, "new", "s", "anything for my major?")
-	if !strings.HasPrefix(r.Response, "What do you study?") || len(r.Apps) != 0 || len(r.PersonalisedBy) != 0 {
+	if !strings.HasPrefix(r.Response, "What do you study?") || len(r.Apps) != 0 || len(r.AdjustedBy) != 0 {
 		t.Errorf("no profile: %+v", r)
 	}
 	// A year alone is nothing to search by: it is kept, and the reply asks

@@ -193,7 +193,7 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 		_, topic := ask.Constraints(cmp.Or(res.Translated, p.search))
 		fill(reply, res, ask.Text(topic, res.Constraints))
 		reply.Response = p.lead + FormatReply(res)
-		reply.PersonalisedBy = append(reply.PersonalisedBy, p.by...)
+		reply.AdjustedBy = append(reply.AdjustedBy, p.by...)
 	}
 
 	// An app described is remembered as shown, so "more like this" and

@@ -34,7 +34,7 @@ type logDoc struct {
 	NothingFits bool   `bson:"nothing_fits"`
 	BestMatch   int    `bson:"best_match"`
 	// What personalised the answer; absent from plain answers.
-	PersonalisedBy []string `bson:"personalised_by,omitempty"`
+	AdjustedBy []string `bson:"adjusted_by,omitempty"`
 }
 
 // Record implements vrrec.InteractionLog. Interactions of a student
@@ -52,7 +52,7 @@ func (d *DB) Record(ctx context.Context, items ...vrrec.Interaction) error {
 		}
 		ts := it.Time.UTC().Truncate(time.Millisecond)
 		docs[i] = logDoc{it.ID, it.UserID, it.SessionID, it.Query, it.Intent, it.Response, apps, it.LatencyMS, it.Source, ts, ts.Format("2006-01-02"),
-			it.Topic, it.NothingFits, it.BestMatch, it.PersonalisedBy}
+			it.Topic, it.NothingFits, it.BestMatch, it.AdjustedBy}
 	}
 	_, err := d.db.Collection(colLogs).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	var bulk mongo.BulkWriteException
@@ -98,7 +98,7 @@ func (d *DB) Interactions(ctx context.Context, f vrrec.InteractionFilter) ([]vrr
 	for i, doc := range docs {
 		out[i] = vrrec.Interaction{ID: doc.ID, UserID: doc.UserID, SessionID: doc.SessionID, Query: doc.Query, Intent: doc.Intent,
 			Response: doc.Response, Apps: doc.Apps, LatencyMS: doc.LatencyMS, Source: doc.Source, Time: doc.TS.UTC(),
-			Topic: doc.Topic, NothingFits: doc.NothingFits, BestMatch: doc.BestMatch, PersonalisedBy: doc.PersonalisedBy}
+			Topic: doc.Topic, NothingFits: doc.NothingFits, BestMatch: doc.BestMatch, AdjustedBy: doc.AdjustedBy}
 	}
 	return out, int(total), nil
 }
@@ -123,15 +123,15 @@ func interactionFilter(f vrrec.InteractionFilter) bson.D {
 				bson.D{{Key: "best_match", Value: bson.D{{Key: "$lt", Value: vrrec.WeakMatch}}}},
 			}})
 	}
-	switch f.PersonalisedBy {
+	switch f.AdjustedBy {
 	case "":
-	case vrrec.NotPersonalised: // plain answers have no personalised_by (omitempty)
+	case vrrec.NotAdjusted: // plain answers have no adjusted_by (omitempty)
 		if !f.Unmet {
 			filter = append(filter, bson.E{Key: "intent", Value: "recommendation"})
 		}
-		filter = append(filter, bson.E{Key: "personalised_by", Value: bson.D{{Key: "$exists", Value: false}}})
+		filter = append(filter, bson.E{Key: "adjusted_by", Value: bson.D{{Key: "$exists", Value: false}}})
 	default:
-		filter = append(filter, bson.E{Key: "personalised_by", Value: f.PersonalisedBy})
+		filter = append(filter, bson.E{Key: "adjusted_by", Value: f.AdjustedBy})
 	}
 	return filter
 }

@@ -23,7 +23,7 @@ func (d *DB) Record(ctx context.Context, items ...vrrec.Interaction) error {
 	}
 	defer tx.Rollback()
 	stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO interactions
-		(id, user_id, session_id, query, intent, response, apps, latency_ms, source, ts, topic, nothing_fits, best_match, personalised_by)
+		(id, user_id, session_id, query, intent, response, apps, latency_ms, source, ts, topic, nothing_fits, best_match, adjusted_by)
 		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
 		WHERE NOT EXISTS (SELECT 1 FROM forgotten_users WHERE user_key = ? AND forgotten_at >= ?)`)
 	if err != nil {
@@ -32,7 +32,7 @@ func (d *DB) Record(ctx context.Context, items ...vrrec.Interaction) error {
 	defer stmt.Close()
 	for _, it := range items {
 		apps, _ := json.Marshal(nonNil(it.Apps))
-		by, _ := json.Marshal(nonNil(it.PersonalisedBy))
+		by, _ := json.Marshal(nonNil(it.AdjustedBy))
 		ts := it.Time.UnixMilli()
 		if _, err := stmt.ExecContext(ctx, it.ID, it.UserID, it.SessionID, it.Query, it.Intent, it.Response, string(apps),
 			it.LatencyMS, it.Source, ts, it.Topic, it.NothingFits, it.BestMatch, string(by), vrrec.ForgottenKey(it.UserID), ts); err != nil {
@@ -64,7 +64,7 @@ func (d *DB) Interactions(ctx context.Context, f vrrec.InteractionFilter) ([]vrr
 		limit = 50
 	}
 	rows, err := d.db.QueryContext(ctx, `SELECT id, user_id, session_id, query, intent, response, apps, latency_ms, source, ts,
-		topic, nothing_fits, best_match, personalised_by FROM interactions `+where+` ORDER BY ts DESC, id LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
+		topic, nothing_fits, best_match, adjusted_by FROM interactions `+where+` ORDER BY ts DESC, id LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("interactions: %w", err)
 	}
@@ -80,7 +80,7 @@ func (d *DB) Interactions(ctx context.Context, f vrrec.InteractionFilter) ([]vrr
 		}
 		_ = json.Unmarshal([]byte(apps), &it.Apps)
 		if by != "[]" {
-			_ = json.Unmarshal([]byte(by), &it.PersonalisedBy)
+			_ = json.Unmarshal([]byte(by), &it.AdjustedBy)
 		}
 		it.Time = time.UnixMilli(ts).UTC()
 		out = append(out, it)
@@ -106,12 +106,12 @@ func interactionWhere(f vrrec.InteractionFilter) (string, []any) {
 	if f.Unmet {
 		conds, args = append(conds, "intent = 'recommendation' AND topic <> '' AND (nothing_fits = 1 OR best_match < ?)"), append(args, vrrec.WeakMatch)
 	}
-	switch f.PersonalisedBy {
+	switch f.AdjustedBy {
 	case "":
-	case vrrec.NotPersonalised:
-		conds = append(conds, "intent = 'recommendation' AND personalised_by = '[]'")
+	case vrrec.NotAdjusted:
+		conds = append(conds, "intent = 'recommendation' AND adjusted_by = '[]'")
 	default:
-		conds, args = append(conds, "EXISTS (SELECT 1 FROM json_each(personalised_by) WHERE value = ?)"), append(args, f.PersonalisedBy)
+		conds, args = append(conds, "EXISTS (SELECT 1 FROM json_each(adjusted_by) WHERE value = ?)"), append(args, f.AdjustedBy)
 	}
 	if len(conds) == 0 {
 		return "", nil

@@ -52,11 +52,11 @@ func Helpfulness(votes []vrrec.Feedback, interactions map[string]vrrec.Interacti
 		if !known {
 			continue
 		}
-		for _, by := range it.PersonalisedBy {
+		for _, by := range it.AdjustedBy {
 			count(personal, by, v.Vote)
 		}
-		if len(it.PersonalisedBy) == 0 && it.Intent == "recommendation" {
-			count(personal, vrrec.NotPersonalised, v.Vote)
+		if len(it.AdjustedBy) == 0 && it.Intent == "recommendation" {
+			count(personal, vrrec.NotAdjusted, v.Vote)
 		}
 		if t := subject(it); t != "" {
 			count(topics, t, v.Vote)
@@ -96,7 +96,7 @@ func Helpfulness(votes []vrrec.Feedback, interactions map[string]vrrec.Interacti
 	})
 	rep.Flagged = rep.Flagged[:min(len(rep.Flagged), MaxFlagged)]
 	rep.NotWhatIAsked = rep.NotWhatIAsked[:min(len(rep.NotWhatIAsked), MaxFlagged)]
-	for _, by := range append(slices.Clone(vrrec.Personalisations), vrrec.NotPersonalised) {
+	for _, by := range append(slices.Clone(vrrec.Adjustments), vrrec.NotAdjusted) {
 		h := vrrec.Helpfulness{Key: by}
 		if p := personal[by]; p != nil {
 			h = *p

@@ -74,10 +74,10 @@ func TestFeedbackOnPersonalisedAnswers(t *testing.T) {
 	ctx := context.Background()
 	db := testenv.SQLite(t)
 	at := func(h int) time.Time { return time.Date(2026, 11, 20, h, 0, 0, 0, time.UTC) }
-	mine := []string{vrrec.PersonalisedByProfile}
+	mine := []string{vrrec.AdjustedByProfile}
 	db.Record(ctx,
-		vrrec.Interaction{ID: "p1", UserID: "u1", Query: "anything for my major?", Intent: "recommendation", Apps: []string{"organon"}, Time: at(1), PersonalisedBy: mine},
-		vrrec.Interaction{ID: "p2", UserID: "u2", Query: "something for my classes", Intent: "recommendation", Apps: []string{"organon"}, Time: at(2), PersonalisedBy: mine},
+		vrrec.Interaction{ID: "p1", UserID: "u1", Query: "anything for my major?", Intent: "recommendation", Apps: []string{"organon"}, Time: at(1), AdjustedBy: mine},
+		vrrec.Interaction{ID: "p2", UserID: "u2", Query: "something for my classes", Intent: "recommendation", Apps: []string{"organon"}, Time: at(2), AdjustedBy: mine},
 		vrrec.Interaction{ID: "a1", UserID: "u3", Query: "anatomy", Intent: "recommendation", Apps: []string{"organon", "cubism"}, Time: at(3)},
 		vrrec.Interaction{ID: "a2", UserID: "u3", Query: "puzzles", Intent: "recommendation", Apps: []string{"cubism"}, Time: at(4)},
 		vrrec.Interaction{ID: "a3", UserID: "u3", Query: "spatial", Intent: "recommendation", Apps: []string{"cubism"}, Time: at(5)},

@@ -62,7 +62,7 @@ func (r *Reports) Feedback(ctx context.Context, since time.Time) (vrrec.Feedback
 	}
 	rep := Helpfulness(votes, byID, name)
 	for i, p := range rep.Personalisation {
-		_, n, err := r.Log.Interactions(ctx, vrrec.InteractionFilter{Since: since, PersonalisedBy: p.Key, Limit: 1})
+		_, n, err := r.Log.Interactions(ctx, vrrec.InteractionFilter{Since: since, AdjustedBy: p.Key, Limit: 1})
 		if err != nil {
 			return vrrec.FeedbackReport{}, fmt.Errorf("feedback report: %w", err)
 		}

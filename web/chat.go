@@ -207,7 +207,7 @@ func (s *Server) record(r *http.Request, q vrrec.Question, reply *vrrec.Reply, s
 		ID: q.InteractionID, UserID: reply.UserID, SessionID: reply.SessionID, Query: q.Message, Intent: reply.Intent,
 		Response: reply.Response, Apps: apps, LatencyMS: float64(time.Since(start).Microseconds()) / 1000,
 		Source: source, Time: start.UTC(), Topic: reply.Topic, NothingFits: reply.NothingFits, BestMatch: best,
-		PersonalisedBy: reply.PersonalisedBy,
+		AdjustedBy: reply.AdjustedBy,
 	}
 	if s.cfg.Journal == nil {
 		return it

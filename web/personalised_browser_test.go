@@ -23,7 +23,7 @@ func TestBrowserDashboardPersonalisation(t *testing.T) {
 			Apps: []string{"3d-organon-vr-anatomy"}, Time: now.Add(-time.Duration(i) * time.Minute)}
 		vote := vrrec.VoteNotHelpful
 		if i == 0 { // one answer from the profile, voted helpful
-			it.Query, it.PersonalisedBy, vote = "anything for my major?", []string{vrrec.PersonalisedByProfile}, vrrec.VoteHelpful
+			it.Query, it.AdjustedBy, vote = "anything for my major?", []string{vrrec.AdjustedByProfile}, vrrec.VoteHelpful
 		}
 		if err := db.Record(bg, it); err != nil {
 			t.Fatal(err)

@@ -47,7 +47,7 @@ func TestBrowserStudentProfile(t *testing.T) {
 	if !strings.Contains(answer, "For nursing (from what you told me about your studies)") || !strings.Contains(answer, "Medicalholodeck") {
 		t.Errorf("the vague question's answer: %.400q", answer)
 	}
-	if page, _, _ := db.Interactions(bg, vrrec.InteractionFilter{Limit: 1}); len(page) != 1 || strings.Join(page[0].PersonalisedBy, ",") != "profile" {
+	if page, _, _ := db.Interactions(bg, vrrec.InteractionFilter{Limit: 1}); len(page) != 1 || strings.Join(page[0].AdjustedBy, ",") != "profile" {
 		t.Errorf("the answer is not logged as personalised: %+v", page)
 	}
 

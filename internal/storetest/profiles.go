@@ -103,7 +103,7 @@ func Personalised(t *testing.T, s vrrec.InteractionLog) {
 	if err := s.Record(ctx,
 		vrrec.Interaction{ID: "plain", UserID: "u1", Intent: "recommendation", Query: "anatomy", Time: at},
 		vrrec.Interaction{ID: "mine", UserID: "u1", Intent: "recommendation", Query: "anything for my major?", Time: at.Add(time.Second),
-			PersonalisedBy: []string{vrrec.PersonalisedByProfile, "course"}},
+			AdjustedBy: []string{vrrec.AdjustedByProfile, "course"}},
 	); err != nil {
 		t.Fatal(err)
 	}
@@ -111,15 +111,15 @@ func Personalised(t *testing.T, s vrrec.InteractionLog) {
 	if err != nil || len(got) != 2 {
 		t.Fatalf("interactions: %+v, %v", got, err)
 	}
-	if !slices.Equal(got[0].PersonalisedBy, []string{"profile", "course"}) || got[1].PersonalisedBy != nil {
-		t.Errorf("personalised_by: %q and %q; want [profile course] and none", got[0].PersonalisedBy, got[1].PersonalisedBy)
+	if !slices.Equal(got[0].AdjustedBy, []string{"profile", "course"}) || got[1].AdjustedBy != nil {
+		t.Errorf("adjusted_by: %q and %q; want [profile course] and none", got[0].AdjustedBy, got[1].AdjustedBy)
 	}
 	// Selected by what personalised them; plain ones are recommendations.
 	s.Record(ctx, vrrec.Interaction{ID: "hello", UserID: "u1", Intent: "greeting", Query: "hi", Time: at.Add(2 * time.Second)},
 		vrrec.Interaction{ID: "course", UserID: "u2", Intent: "recommendation", Query: "for my class", Time: at.Add(3 * time.Second),
-			PersonalisedBy: []string{"course"}})
-	for by, want := range map[string][]string{"profile": {"mine"}, "course": {"course", "mine"}, vrrec.NotPersonalised: {"plain"}, "votes": {}} {
-		page, total, err := s.Interactions(ctx, vrrec.InteractionFilter{PersonalisedBy: by})
+			AdjustedBy: []string{"course"}})
+	for by, want := range map[string][]string{"profile": {"mine"}, "course": {"course", "mine"}, vrrec.NotAdjusted: {"plain"}, "votes": {}} {
+		page, total, err := s.Interactions(ctx, vrrec.InteractionFilter{AdjustedBy: by})
 		ids := []string{}
 		for _, it := range page {
 			ids = append(ids, it.ID)

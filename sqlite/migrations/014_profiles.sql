@@ -10,6 +10,8 @@ CREATE TABLE profiles (
 );
 CREATE INDEX profiles_touched ON profiles (touched_at);
 
--- What personalised an answer, as a JSON list ("profile"; "course",
--- "votes"): the dashboard counts them.
-ALTER TABLE interactions ADD COLUMN personalised_by TEXT NOT NULL DEFAULT '[]';
+-- What of the student's own changed an answer, as a JSON list ("profile";
+-- "course", "votes"): the dashboard compares them with plain answers.
+-- (Migration 015 of the course pages adds the same column: when both
+-- are merged, this statement goes.)
+ALTER TABLE interactions ADD COLUMN adjusted_by TEXT NOT NULL DEFAULT '[]';

@@ -279,7 +279,7 @@
     return el('tr', {}, ...cells);
   }
 
-  // What changed answers (personalised_by) against plain answers: how many
+  // What changed answers (adjusted_by) against plain answers: how many
   // and their votes. Kinds the page does not know show by their key.
   const PERSONALISED = {
     profile: 'From the student\'s profile', course: 'With the course page\'s course', votes: 'Ranked by the student\'s votes',
