@@ -95,6 +95,18 @@ type FeedbackReport struct {
 	// NotWhatIAsked lists the questions whose answers were marked not
 	// what the student asked, newest first.
 	NotWhatIAsked []string `json:"not_what_i_asked"`
+	// Personalisation compares personalised answers with plain ones: one
+	// row per kind of personalisation (Adjustments), then
+	// NotAdjusted.
+	Personalisation []Personalisation `json:"personalisation"`
+}
+
+// Personalisation counts the answers of the period one kind of
+// personalisation changed (Key "profile", ...; NotAdjusted for the
+// recommendations nothing changed) and the votes on them.
+type Personalisation struct {
+	Helpfulness
+	Answers int `json:"answers"`
 }
 
 // DemandTopic is a group of unmet questions that mean the same thing.

@@ -74,8 +74,11 @@ type Reply struct {
 	// HiddenByVotes counts the apps left out because the student marked
 	// them not helpful for the same need.
 	HiddenByVotes int `json:"hidden_by_votes,omitempty"`
+	// Profile is the student's profile when the message changed it
+	// ("I'm a nursing student"), for the page to show.
+	Profile *Profile `json:"profile,omitempty"`
 	// AdjustedBy names what of the student's own changed the answer:
-	// AdjustedByVotes, AdjustedByCourse.
+	// AdjustedByVotes, AdjustedByCourse, AdjustedByProfile.
 	AdjustedBy []string `json:"adjusted_by,omitempty"`
 	// Provisional marks the retrieval answer a stream shows while a
 	// language model still orders and explains it; the final answer
@@ -92,13 +95,25 @@ const (
 	// AdjustedByCourse: a question with no topic of its own was answered
 	// for the course of the page it was asked on.
 	AdjustedByCourse = "course"
+	// AdjustedByProfile: a vague question ("anything for my major?") was
+	// answered from what the student told about their studies.
+	AdjustedByProfile = "profile"
 )
+
+// Adjustments lists every kind of adjustment, as the dashboard compares
+// adjusted answers with plain ones; NotAdjusted names the plain ones
+// (the recommendations nothing adjusted).
+var Adjustments = []string{AdjustedByProfile, AdjustedByCourse, AdjustedByVotes}
 
 // CourseRef names a course: its number and title.
 type CourseRef struct {
 	ID    string `json:"id"`
 	Title string `json:"title,omitempty"`
 }
+
+// NotAdjusted selects, in InteractionFilter.AdjustedBy, the
+// recommendations nothing adjusted.
+const NotAdjusted = "plain"
 
 // Need is one of several things a message asked for, with its own picks.
 type Need struct {

@@ -162,6 +162,10 @@ type InteractionFilter struct {
 	// WeakMatch. Interactions logged before topics were recorded (no
 	// Topic) never count.
 	Unmet bool
+	// AdjustedBy keeps the interactions adjusted that way (one of
+	// Adjustments), or, NotAdjusted, the recommendations nothing
+	// adjusted.
+	AdjustedBy string
 }
 
 // Count is a value with how often it occurred.
@@ -387,4 +391,5 @@ type Store interface {
 	LabeledQueryStore
 	LLMSpendStore
 	CourseLog
+	ProfileStore
 }

@@ -60,6 +60,7 @@ type Service struct {
 	engine   func() Engine
 	sessions vrrec.SessionStore
 	votes    Votes
+	profiles vrrec.ProfileStore // nil: no profiles (profile.go)
 	log      *slog.Logger
 	now      func() time.Time
 	timeout  time.Duration
@@ -156,9 +157,10 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 	in := classify(read, eng, prev)
 
 	reply := &vrrec.Reply{Type: "success", UserID: userID, SessionID: sessionID, Intent: in.name, Apps: []vrrec.AppRecommendation{}}
+	studies := s.readStudies(ctx, userID, message, read, reply)
 	switch in.name {
 	case IntentGreeting:
-		reply.Response = greetingText
+		reply.Response = greetingText + s.whatsNew(ctx, userID)
 	case IntentHelp:
 		reply.Response = helpText
 	case IntentAppDetails:
@@ -179,20 +181,25 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 			return nil, s.failed(ctx, err)
 		}
 	default:
+		p := s.personalise(ctx, userID, message, read, q.Course, studies)
+		if p.response != "" {
+			reply.Response = p.response
+			break
+		}
 		progress(StageRetrieving)
 		box := s.explainer.Load()
 		want := TopK
 		if box != nil {
 			want = rag.Candidates // the model chooses among more
 		}
-		res, mine, err := s.find(ctx, eng, userID, rag.Request{Query: message, TopK: want, Without: q.Without, Course: q.Course})
+		res, mine, err := s.find(ctx, eng, userID, rag.Request{Query: p.search, Label: p.label, Constraints: p.constraints, TopK: want, Without: q.Without, Course: q.Course})
 		if err != nil {
 			return nil, s.failed(ctx, fmt.Errorf("recommend: %w", err))
 		}
 		progress(StageRanking)
 		// What a follow-up refines is what was searched: the English a
 		// question in another language was read as.
-		_, topic := ask.Constraints(cmp.Or(res.Translated, message))
+		_, topic := ask.Constraints(cmp.Or(res.Translated, p.search))
 		query := ask.Text(topic, res.Constraints)
 		if box != nil && len(res.Needs) == 0 {
 			if listening && readable(res) {
@@ -200,7 +207,7 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 				// (unless only the model can read the question).
 				early := *reply
 				fill(&early, res, query)
-				early.Response, early.Provisional = FormatReply(res), true
+				early.Response, early.Provisional = p.lead+FormatReply(res), true
 				events(vrrec.ChatEvent{Provisional: &early})
 			}
 			// The model orders and explains, and may say nothing fits; the
@@ -209,8 +216,9 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 			res = s.rerank(ctx, box.e, res, events, q.LLMWait)
 		}
 		fill(reply, res, query)
-		reply.Response = FormatReply(res)
+		reply.Response = p.lead + FormatReply(res)
 		mine.mark(eng, reply, res)
+		reply.AdjustedBy = append(reply.AdjustedBy, p.by...)
 	}
 
 	// An app described is remembered as shown, so "more like this" and

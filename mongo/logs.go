@@ -127,6 +127,16 @@ func interactionFilter(f vrrec.InteractionFilter) bson.D {
 				bson.D{{Key: "best_match", Value: bson.D{{Key: "$lt", Value: vrrec.WeakMatch}}}},
 			}})
 	}
+	switch f.AdjustedBy {
+	case "":
+	case vrrec.NotAdjusted: // plain answers have no adjusted_by (omitempty)
+		if !f.Unmet {
+			filter = append(filter, bson.E{Key: "intent", Value: "recommendation"})
+		}
+		filter = append(filter, bson.E{Key: "adjusted_by", Value: bson.D{{Key: "$exists", Value: false}}})
+	default:
+		filter = append(filter, bson.E{Key: "adjusted_by", Value: f.AdjustedBy})
+	}
 	return filter
 }
 

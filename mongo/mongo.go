@@ -98,6 +98,7 @@ func (d *DB) ensureIndexes(ctx context.Context) error {
 		colLLMSpend:     {{{Key: "day", Value: 1}}},
 		colLabeled:      {{{Key: "created_at", Value: 1}}},
 		colStaff:        {{{Key: "email", Value: 1}}},
+		colProfiles:     {{{Key: "touched_at", Value: 1}}},
 	}
 	for col, keys := range idx {
 		models := make([]mongo.IndexModel, len(keys))

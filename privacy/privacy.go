@@ -84,6 +84,28 @@ func Feedback(store vrrec.FeedbackStore, keep time.Duration) Kind {
 	}
 }
 
+// ProfileExport is a student's profile and last visit as exported.
+type ProfileExport struct {
+	Profile   vrrec.Profile `json:"profile"`
+	LastVisit vrrec.Visit   `json:"last_visit"`
+}
+
+// Profiles is what students told about their studies, and their last
+// visit, as a Kind; one expires when the student has neither changed it
+// nor opened the chat for keep.
+func Profiles(store vrrec.ProfileStore, keep time.Duration) Kind {
+	return Kind{Name: "profile", Keep: keep,
+		Export: func(ctx context.Context, userID string) (any, error) {
+			p, v, err := store.Profile(ctx, userID)
+			return ProfileExport{Profile: p, LastVisit: v}, err
+		},
+		Forget: func(ctx context.Context, userID string, _ time.Time) (int, error) {
+			return store.ForgetProfile(ctx, userID)
+		},
+		Expire: store.ExpireProfiles,
+	}
+}
+
 // Service exports, forgets and expires every Kind.
 type Service struct {
 	Kinds []Kind

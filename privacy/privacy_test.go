@@ -17,6 +17,7 @@ type store interface {
 	vrrec.InteractionLog
 	vrrec.SessionStore
 	vrrec.FeedbackStore
+	vrrec.ProfileStore
 }
 
 // backends open each store the service runs on, fresh.
@@ -29,7 +30,7 @@ var now = time.Date(2026, 11, 26, 3, 0, 0, 0, time.UTC)
 
 func service(db store) *privacy.Service {
 	return &privacy.Service{Kinds: []privacy.Kind{privacy.Interactions(db, 180*24*time.Hour), privacy.Sessions(db, 30*24*time.Hour),
-		privacy.Feedback(db, 180*24*time.Hour)},
+		privacy.Feedback(db, 180*24*time.Hour), privacy.Profiles(db, 30*24*time.Hour)},
 		Now: func() time.Time { return now }}
 }
 
@@ -60,6 +61,16 @@ func fill(t *testing.T, db store) {
 			t.Fatal(err)
 		}
 	}
+	// Profiles: ann's changed recently, bob's last seen 40 days ago.
+	if err := db.SaveProfile(ctx, "ann", vrrec.Profile{Major: "nursing", Courses: []string{"15-112"}, UpdatedAt: ago(3)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SaveVisit(ctx, "ann", vrrec.Visit{At: ago(2), Apps: []string{"cubism"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SaveVisit(ctx, "bob", vrrec.Visit{At: ago(40), Apps: []string{"cubism"}}); err != nil {
+		t.Fatal(err)
+	}
 	for _, s := range []struct {
 		user, session string
 		days          int
@@ -86,10 +97,10 @@ func TestRetention(t *testing.T) {
 			removed, err := service(db).Expire(ctx, func(kind string, _ time.Time, n int, err error) {
 				reported = append(reported, kind)
 			})
-			if err != nil || !reflect.DeepEqual(removed, map[string]int{"interactions": 3, "messages": 2, "feedback": 1}) {
-				t.Fatalf("removed %v, %v; want 3 interactions (older than 180 days), 2 messages (sessions idle 30 days), 1 vote", removed, err)
+			if err != nil || !reflect.DeepEqual(removed, map[string]int{"interactions": 3, "messages": 2, "feedback": 1, "profile": 1}) {
+				t.Fatalf("removed %v, %v; want 3 interactions (older than 180 days), 2 messages (sessions idle 30 days), 1 vote, 1 profile (bob's, not seen for 40 days)", removed, err)
 			}
-			if !reflect.DeepEqual(reported, []string{"interactions", "messages", "feedback"}) {
+			if !reflect.DeepEqual(reported, []string{"interactions", "messages", "feedback", "profile"}) {
 				t.Errorf("reported %v", reported)
 			}
 			page, total, _ := db.Interactions(ctx, vrrec.InteractionFilter{Limit: 100})
@@ -112,6 +123,12 @@ func TestRetention(t *testing.T) {
 			}
 			if after.SummarizedDays != 2 {
 				t.Errorf("summarised days %d, want 2", after.SummarizedDays)
+			}
+			if p, _, _ := db.Profile(ctx, "ann"); p.Major != "nursing" {
+				t.Errorf("ann's recent profile went: %+v", p)
+			}
+			if _, v, _ := db.Profile(ctx, "bob"); !v.At.IsZero() {
+				t.Errorf("bob's visit of 40 days ago is kept: %+v", v)
 			}
 			for user, want := range map[string]int{"ann": 1, "bob": 1} {
 				if h, _ := db.History(ctx, user, 100); len(h) != want {
@@ -137,7 +154,8 @@ func TestForgetAndExport(t *testing.T) {
 				t.Fatal(err)
 			}
 			b, _ := json.Marshal(exp)
-			if got := string(b); !strings.Contains(got, "ann's private question") || !strings.Contains(got, "hello from ann") || strings.Contains(got, "bob") {
+			if got := string(b); !strings.Contains(got, "ann's private question") || !strings.Contains(got, "hello from ann") || strings.Contains(got, "bob") ||
+				!strings.Contains(got, `"major":"nursing"`) {
 				t.Errorf("export of ann: %s", got)
 			}
 			if exp.Data["interactions"].([]vrrec.Interaction)[0].UserID != "ann" || len(exp.Data["interactions"].([]vrrec.Interaction)) != 3 {
@@ -147,12 +165,18 @@ func TestForgetAndExport(t *testing.T) {
 			if votes, _ := exp.Data["feedback"].([]vrrec.Feedback); len(votes) != 2 || votes[0].UserID != "ann" {
 				t.Errorf("exported votes: %+v", exp.Data["feedback"])
 			}
-			if err != nil || !reflect.DeepEqual(f.Removed, map[string]int{"interactions": 3, "messages": 2, "feedback": 2}) || !f.At.Equal(now) {
+			if err != nil || !reflect.DeepEqual(f.Removed, map[string]int{"interactions": 3, "messages": 2, "feedback": 2, "profile": 1}) || !f.At.Equal(now) {
 				t.Fatalf("forget: %+v, %v", f, err)
 			}
 			exp, _ = svc.Export(ctx, "ann")
 			if n := len(exp.Data["interactions"].([]vrrec.Interaction)) + len(exp.Data["messages"].([]vrrec.Message)) + len(exp.Data["feedback"].([]vrrec.Feedback)); n != 0 {
 				t.Errorf("after the forget the export holds %d records: %+v", n, exp)
+			}
+			if p := exp.Data["profile"].(privacy.ProfileExport); p.Profile.Stated() || !p.LastVisit.At.IsZero() {
+				t.Errorf("after the forget the export holds a profile: %+v", p)
+			}
+			if _, v, _ := db.Profile(ctx, "bob"); v.At.IsZero() {
+				t.Error("bob's visit went with ann's forget")
 			}
 			exp, _ = svc.Export(ctx, "bob")
 			if n := len(exp.Data["interactions"].([]vrrec.Interaction)); n != 3 {

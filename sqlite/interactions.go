@@ -106,6 +106,13 @@ func interactionWhere(f vrrec.InteractionFilter) (string, []any) {
 	if f.Unmet {
 		conds, args = append(conds, "intent = 'recommendation' AND topic <> '' AND (nothing_fits = 1 OR best_match < ?)"), append(args, vrrec.WeakMatch)
 	}
+	switch f.AdjustedBy {
+	case "":
+	case vrrec.NotAdjusted:
+		conds = append(conds, "intent = 'recommendation' AND adjusted_by = '[]'")
+	default:
+		conds, args = append(conds, "EXISTS (SELECT 1 FROM json_each(adjusted_by) WHERE value = ?)"), append(args, f.AdjustedBy)
+	}
 	if len(conds) == 0 {
 		return "", nil
 	}

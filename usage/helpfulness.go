@@ -17,7 +17,9 @@ const (
 // Helpfulness summarises votes: per app and per topic of the question
 // answered (its interaction's Topic, else its question), the apps most
 // often marked not helpful with the questions that produced them, and the
-// questions whose answers were not what the student asked. interactions
+// questions whose answers were not what the student asked, and the votes
+// on personalised answers against plain ones (Answers left for the caller
+// to count). interactions
 // holds the voted interactions by id (a vote on one not found counts for
 // its app but has no topic); name gives an app's name ("" when unknown).
 func Helpfulness(votes []vrrec.Feedback, interactions map[string]vrrec.Interaction, name func(appID string) string) vrrec.FeedbackReport {
@@ -41,6 +43,7 @@ func Helpfulness(votes []vrrec.Feedback, interactions map[string]vrrec.Interacti
 			h.NotWhatIAsked++
 		}
 	}
+	personal := map[string]*vrrec.Helpfulness{}
 	for _, v := range slices.Backward(votes) { // newest first, for the question lists
 		it, known := interactions[v.InteractionID]
 		if v.AppID != "" {
@@ -48,6 +51,12 @@ func Helpfulness(votes []vrrec.Feedback, interactions map[string]vrrec.Interacti
 		}
 		if !known {
 			continue
+		}
+		for _, by := range it.AdjustedBy {
+			count(personal, by, v.Vote)
+		}
+		if len(it.AdjustedBy) == 0 && it.Intent == "recommendation" {
+			count(personal, vrrec.NotAdjusted, v.Vote)
 		}
 		if t := subject(it); t != "" {
 			count(topics, t, v.Vote)
@@ -87,5 +96,12 @@ func Helpfulness(votes []vrrec.Feedback, interactions map[string]vrrec.Interacti
 	})
 	rep.Flagged = rep.Flagged[:min(len(rep.Flagged), MaxFlagged)]
 	rep.NotWhatIAsked = rep.NotWhatIAsked[:min(len(rep.NotWhatIAsked), MaxFlagged)]
+	for _, by := range append(slices.Clone(vrrec.Adjustments), vrrec.NotAdjusted) {
+		h := vrrec.Helpfulness{Key: by}
+		if p := personal[by]; p != nil {
+			h = *p
+		}
+		rep.Personalisation = append(rep.Personalisation, vrrec.Personalisation{Helpfulness: h})
+	}
 	return rep
 }

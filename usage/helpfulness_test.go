@@ -67,3 +67,45 @@ func TestFeedbackReport(t *testing.T) {
 		t.Errorf("since 08:00: %+v, %v", recent, err)
 	}
 }
+
+// Personalised answers against plain ones: how many of each, and their
+// votes.
+func TestFeedbackOnPersonalisedAnswers(t *testing.T) {
+	ctx := context.Background()
+	db := testenv.SQLite(t)
+	at := func(h int) time.Time { return time.Date(2026, 11, 20, h, 0, 0, 0, time.UTC) }
+	mine := []string{vrrec.AdjustedByProfile}
+	db.Record(ctx,
+		vrrec.Interaction{ID: "p1", UserID: "u1", Query: "anything for my major?", Intent: "recommendation", Apps: []string{"organon"}, Time: at(1), AdjustedBy: mine},
+		vrrec.Interaction{ID: "p2", UserID: "u2", Query: "something for my classes", Intent: "recommendation", Apps: []string{"organon"}, Time: at(2), AdjustedBy: mine},
+		vrrec.Interaction{ID: "a1", UserID: "u3", Query: "anatomy", Intent: "recommendation", Apps: []string{"organon", "cubism"}, Time: at(3)},
+		vrrec.Interaction{ID: "a2", UserID: "u3", Query: "puzzles", Intent: "recommendation", Apps: []string{"cubism"}, Time: at(4)},
+		vrrec.Interaction{ID: "a3", UserID: "u3", Query: "spatial", Intent: "recommendation", Apps: []string{"cubism"}, Time: at(5)},
+		vrrec.Interaction{ID: "g", UserID: "u3", Query: "hi", Intent: "greeting", Time: at(6)},
+	)
+	for _, f := range []vrrec.Feedback{
+		{UserID: "u1", InteractionID: "p1", AppID: "organon", Vote: vrrec.VoteHelpful, Time: at(7)},
+		{UserID: "u2", InteractionID: "p2", AppID: "organon", Vote: vrrec.VoteHelpful, Time: at(7)},
+		{UserID: "u3", InteractionID: "a1", AppID: "cubism", Vote: vrrec.VoteNotHelpful, Time: at(7)},
+		{UserID: "u3", InteractionID: "a2", Vote: vrrec.VoteNotWhatIAsked, Time: at(7)},
+		{UserID: "u3", InteractionID: "a3", AppID: "cubism", Vote: vrrec.VoteHelpful, Time: at(7)},
+	} {
+		if err := db.SaveFeedback(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := (&usage.Reports{Log: db, Votes: db}).Feedback(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []vrrec.Personalisation{
+		{Helpfulness: vrrec.Helpfulness{Key: "profile", Helpful: 2}, Answers: 2},
+		{Helpfulness: vrrec.Helpfulness{Key: "plain", Helpful: 1, NotHelpful: 1, NotWhatIAsked: 1}, Answers: 3},
+	}
+	if !reflect.DeepEqual(rep.Personalisation, want) {
+		t.Errorf("personalisation:\n got %+v\nwant %+v", rep.Personalisation, want)
+	}
+	if recent, _ := (&usage.Reports{Log: db, Votes: db}).Feedback(ctx, at(3)); recent.Personalisation[0].Answers != 0 || recent.Personalisation[1].Answers != 3 {
+		t.Errorf("since 03:00: %+v", recent.Personalisation)
+	}
+}

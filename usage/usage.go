@@ -60,7 +60,15 @@ func (r *Reports) Feedback(ctx context.Context, since time.Time) (vrrec.Feedback
 	if name == nil {
 		name = func(string) string { return "" }
 	}
-	return Helpfulness(votes, byID, name), nil
+	rep := Helpfulness(votes, byID, name)
+	for i, p := range rep.Personalisation {
+		_, n, err := r.Log.Interactions(ctx, vrrec.InteractionFilter{Since: since, AdjustedBy: p.Key, Limit: 1})
+		if err != nil {
+			return vrrec.FeedbackReport{}, fmt.Errorf("feedback report: %w", err)
+		}
+		rep.Personalisation[i].Answers = n
+	}
+	return rep, nil
 }
 
 // Demand groups the unmet questions asked since the given time (zero: all)

@@ -459,6 +459,15 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 	call(nil, "GET", "/api/courses/{id}", "/api/courses/15-112", "", "")
 	call(nil, "GET", "/api/courses/{id}", "/api/courses/99-999", "", "")
 
+	// What the student told about their studies.
+	chatAs(student, "I'm a sophomore in nursing", nil)
+	call(student, "GET", "/api/profile", "/api/profile", "", "")
+	call(student, "PUT", "/api/profile", "/api/profile", js, `{"major":"nursing","courses":["15-112"]}`)
+	call(student, "PUT", "/api/profile", "/api/profile", js, `{"major":"`+strings.Repeat("x", 101)+`"}`)
+	a.call(t, student, base, "PUT", "/api/profile", "/api/profile", js, `{}`, crossSite)
+	call(student, "POST", "/api/visit", "/api/visit", js, `{}`)
+	call(student, "DELETE", "/api/profile", "/api/profile", "", "")
+
 	// History, votes, forgetting.
 	hist := call(student, "GET", "/api/history", "/api/history", "", "")
 	var h struct {

@@ -31,10 +31,12 @@ func privacyServer(t *testing.T, mutate func(*web.Config)) (string, *sqlite.DB) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := &privacy.Service{Kinds: []privacy.Kind{privacy.Interactions(db, 0), privacy.Sessions(db, 0)}}
+	svc := &privacy.Service{Kinds: []privacy.Kind{privacy.Interactions(db, 0), privacy.Sessions(db, 0), privacy.Profiles(db, 0)}}
 	return start(t, newServer(t, nil, func(c *web.Config) {
 		eng := engine()
-		c.Chat = chat.New(func() chat.Engine { return eng }, db, slog.New(slog.DiscardHandler))
+		chats := chat.New(func() chat.Engine { return eng }, db, slog.New(slog.DiscardHandler))
+		chats.SetProfiles(db)
+		c.Chat, c.Profiles, c.Welcome = chats, db, chats
 		c.Journal = recordNow{db}
 		c.Admin, c.Interactions, c.Audit, c.Privacy, c.Staff = auth, db, db, svc, admin.NewAccounts(db)
 		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}

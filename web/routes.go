@@ -52,6 +52,11 @@ func (s *Server) routes() http.Handler {
 	handleFunc("POST /api/feedback", s.feedback)
 	// A student forgets their own history: from this site's pages only.
 	handle("POST /api/forget", csrf.Handler(s.needPrivacy(s.forget)))
+	// What the student told about their studies (profile.go).
+	handleFunc("GET /api/profile", s.needProfiles(s.getProfile))
+	handle("PUT /api/profile", csrf.Handler(s.needProfiles(s.putProfile)))
+	handle("DELETE /api/profile", csrf.Handler(s.needProfiles(s.deleteProfile)))
+	handle("POST /api/visit", csrf.Handler(s.needProfiles(s.visit)))
 
 	handle("POST /api/auth/login", csrf.Handler(http.HandlerFunc(s.login)))
 	handle("POST /api/auth/logout", csrf.Handler(http.HandlerFunc(s.logout)))

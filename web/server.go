@@ -100,6 +100,11 @@ type Config struct {
 	// Privacy exports and forgets what is stored about one student; nil
 	// answers those requests 503.
 	Privacy Privacy
+	// Profiles keeps what students told about their studies
+	// (/api/profile); Welcome records their visits (/api/visit). nil
+	// answers those requests 503.
+	Profiles vrrec.ProfileStore
+	Welcome  Welcomer
 	// DataAdmin, when set, runs the data-management jobs.
 	DataAdmin *DataAdmin
 	// SecretKey signs the user_id cookie; at least 32 bytes.

@@ -19,12 +19,14 @@ import (
 // studentData lists every kind of data kept about students: what a
 // student's or staff's forget deletes, what an export holds and what
 // retention expires. Votes are kept as long as the interactions they are
-// about.
+// about; a profile as long as a session, from the student's last visit or
+// change.
 func studentData(cfg config.Config, db database) *privacy.Service {
 	return &privacy.Service{Kinds: []privacy.Kind{
 		privacy.Interactions(db, cfg.RetentionInteractions),
 		privacy.Sessions(db, cfg.RetentionSessions),
 		privacy.Feedback(db, cfg.RetentionInteractions),
+		privacy.Profiles(db, cfg.RetentionSessions),
 	}}
 }
 

@@ -88,7 +88,7 @@ func TestStudentCommand(t *testing.T) {
 		t.Fatalf("export: %v\n%s", err, out)
 	}
 	out, err = runCLI(t, dir, "student", "forget", "student-1")
-	if err != nil || out != "Forgot student-1: 0 feedback 1 interactions 0 messages deleted.\n" {
+	if err != nil || out != "Forgot student-1: 0 feedback 1 interactions 0 messages 0 profile deleted.\n" {
 		t.Fatalf("forget: %q, %v", out, err)
 	}
 	out, _ = runCLI(t, dir, "student", "export", "student-1")

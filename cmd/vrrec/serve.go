@@ -178,6 +178,7 @@ func (m *Main) startCatalog(ctx context.Context) (err error) {
 	m.chat = chat.New(func() chat.Engine { return m.live.Current().Engine }, m.db, m.Log)
 	m.chat.SetTimeout(m.Config.ChatTimeout)
 	m.chat.SetVotes(m.db)
+	m.chat.SetProfiles(m.db)
 	return nil
 }
 
@@ -432,6 +433,8 @@ func (m *Main) newServer(ctx context.Context) (*web.Server, error) {
 		SettingsChanged: m.settingsChanged,
 		Audit:           m.db,
 		Privacy:         m.privacy,
+		Profiles:        m.db,
+		Welcome:         m.chat,
 		DataAdmin: &web.DataAdmin{Jobs: jobs.Control{Runner: m.runner, Data: data}, History: m.db, Info: func(ctx context.Context) map[string]any {
 			l := m.live.Current()
 			info := m.describeGraph(l.Version)

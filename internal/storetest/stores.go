@@ -427,6 +427,8 @@ func All[S vrrec.Store](t *testing.T, open func(t *testing.T) S) {
 		LabeledQueries(t, func(t *testing.T) vrrec.LabeledQueryStore { return open(t) })
 	})
 	t.Run("llm spend", func(t *testing.T) { LLMSpend(t, func(t *testing.T) vrrec.LLMSpendStore { return open(t) }) })
+	t.Run("profiles", func(t *testing.T) { Profiles(t, func(t *testing.T) vrrec.ProfileStore { return open(t) }) })
+	t.Run("personalised interactions", func(t *testing.T) { Personalised(t, open(t)) })
 }
 
 // StaleJobLock checks that a job store recovers when the job holding the

@@ -279,6 +279,24 @@
     return el('tr', {}, ...cells);
   }
 
+  // What changed answers (adjusted_by) against plain answers: how many
+  // and their votes. Kinds the page does not know show by their key.
+  const PERSONALISED = {
+    profile: 'From the student\'s profile', course: 'With the course page\'s course', votes: 'Ranked by the student\'s votes',
+    plain: 'Plain (not personalised)',
+  };
+  function personalisation(rows) {
+    const body = clear($('feedback-personal').tBodies[0]);
+    const plain = rows.find((r) => r.key === 'plain');
+    const all = rows.reduce((n, r) => n + r.answers, 0);
+    for (const r of rows) {
+      const share = r.key !== 'plain' && all ? ` (${Math.round((100 * r.answers) / all)}%)` : '';
+      body.appendChild(el('tr', {}, el('th', { scope: 'row' }, PERSONALISED[r.key] || r.key), el('td', {}, `${r.answers}${share}`),
+        el('td', {}, r.helpful), el('td', {}, r.not_helpful), el('td', {}, r.not_what_i_asked)));
+    }
+    if (!rows.length || (!all && !plain)) body.appendChild(el('tr', {}, el('td', { colspan: 5, class: 'empty' }, 'No answers yet.')));
+  }
+
   async function loadFeedback() {
     const f = await api('GET', '/api/admin/feedback' + period());
     $('feedback-total').textContent = f.votes === 1 ? '1 vote' : f.votes + ' votes';
@@ -295,6 +313,7 @@
       const qs = el('ul', { class: 'questions' }, ...(u.questions || []).map((q) => el('li', {}, q)));
       flagged.appendChild(el('li', {}, el('span', {}, `${u.name ? `${u.name} (${u.app_id})` : u.app_id}: ${u.not_helpful} not helpful`), qs));
     }
+    personalisation(f.personalisation || []);
     const nwia = clear($('feedback-nwia'));
     if (!(f.not_what_i_asked || []).length) nwia.appendChild(el('li', { class: 'empty' }, 'None yet.'));
     for (const q of f.not_what_i_asked || []) nwia.appendChild(el('li', {}, q));

@@ -696,6 +696,7 @@
       } else if (reply) {
         updateBot(shown, reply);
       }
+      if (profile) profile.reply(reply);
     } catch (err) {
       if (err instanceof HttpError && err.status === 429) {
         showLimit(err, asked);
@@ -762,6 +763,7 @@
       localStorage.removeItem(SESSION_KEY);
       sessionId = '';
       log.replaceChildren();
+      if (profile) profile.forgot();
       const n = (out.removed && out.removed.messages) || 0;
       forgetDone.textContent = 'Your conversations were deleted (' + n + (n === 1 ? ' message' : ' messages') +
         '). You continue as a new visitor.';
@@ -861,7 +863,11 @@
     }
   });
 
-  restore().then(checkCourse).finally(() => {
+  // "What I know about you" (profile.js): shown once the conversation is
+  // back, with what is new since the last visit after it.
+  const profile = window.vrrecProfile;
+  if (profile) profile.init({ headers, errorOf, addBot });
+  restore().then(checkCourse).then(() => profile && profile.welcome()).finally(() => {
     document.body.dataset.ready = 'true';
     input.focus();
     openCourse();
