@@ -98,14 +98,18 @@ func TestFeedbackOnPersonalisedAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// One row per kind of adjustment, in order (none but the profile's
+	// has answers here), then the plain answers.
 	want := []vrrec.Personalisation{
 		{Helpfulness: vrrec.Helpfulness{Key: "profile", Helpful: 2}, Answers: 2},
+		{Helpfulness: vrrec.Helpfulness{Key: "course"}},
+		{Helpfulness: vrrec.Helpfulness{Key: "votes"}},
 		{Helpfulness: vrrec.Helpfulness{Key: "plain", Helpful: 1, NotHelpful: 1, NotWhatIAsked: 1}, Answers: 3},
 	}
 	if !reflect.DeepEqual(rep.Personalisation, want) {
 		t.Errorf("personalisation:\n got %+v\nwant %+v", rep.Personalisation, want)
 	}
-	if recent, _ := (&usage.Reports{Log: db, Votes: db}).Feedback(ctx, at(3)); recent.Personalisation[0].Answers != 0 || recent.Personalisation[1].Answers != 3 {
+	if recent, _ := (&usage.Reports{Log: db, Votes: db}).Feedback(ctx, at(3)); recent.Personalisation[0].Answers != 0 || recent.Personalisation[3].Answers != 3 {
 		t.Errorf("since 03:00: %+v", recent.Personalisation)
 	}
 }
