@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/moby/patternmatcher"
 	"github.com/moby/patternmatcher/ignorefile"
-	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/vrrec/vrrec/internal/testenv"
 )
