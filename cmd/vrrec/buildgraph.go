@@ -33,11 +33,9 @@ func cmdBuildGraph(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 	}
 	defer db.Close()
 	// NEO4J_URI may have been set on the configuration page.
-	_, settings, err := openSettings(cfg, db, log)
-	if err != nil {
+	if cfg, err = withStoredSettingsIfAny(ctx, cfg, db, log); err != nil {
 		return err
 	}
-	cfg = withStoredSettings(ctx, cfg, settings, log)
 	cat, src, _, err := live.Stored(ctx, db)
 	if err != nil {
 		return err
