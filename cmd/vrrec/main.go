@@ -77,7 +77,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	log := slog.New(slog.NewTextHandler(stderr, logOptions(cfg.LogLevel)))
 	switch cmd {
 	case "serve":
 		return cmdServe(ctx, cfg, serviceLogger(stderr, cfg.LogLevel))
@@ -106,7 +106,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // serviceLogger is the service's log: JSON lines for log collectors, with
 // each request's id.
 func serviceLogger(w io.Writer, level slog.Level) *slog.Logger {
-	return slog.New(web.LogHandler{Handler: slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})})
+	return slog.New(web.LogHandler{Handler: slog.NewJSONHandler(w, logOptions(level))})
+}
+
+// logOptions writes durations as people read them ("30s", "1.5s"), not as
+// nanoseconds.
+func logOptions(level slog.Level) *slog.HandlerOptions {
+	return &slog.HandlerOptions{Level: level, ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+		if a.Value.Kind() == slog.KindDuration {
+			a.Value = slog.StringValue(a.Value.Duration().String())
+		}
+		return a
+	}}
 }
 
 // parseFlags parses flags that may come before or after positional arguments
