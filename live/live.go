@@ -51,9 +51,10 @@ type Catalog[E any] struct {
 	WaitLog time.Duration
 
 	cur        atomic.Pointer[Loaded[E]]
-	mu         sync.Mutex // one load at a time
-	stored     string     // the stored version last loaded; "" for none
-	pending    atomic.Bool
+	mu         sync.Mutex    // one load at a time
+	stored     string        // the stored version last loaded; "" for none
+	pending    atomic.Bool   // a start's catalog is not served yet
+	loaded     chan struct{} // closed when it is
 	background sync.WaitGroup
 }
 
@@ -90,7 +91,7 @@ func (l *Catalog[E]) Start(ctx context.Context, cat *vrrec.Catalog, stored, sour
 		return err
 	}
 	switch {
-	case stored != "" && ready(def):
+	case stored != "" && (l.Interim == nil || ready(def)):
 		l.Log.Warn("the stored catalog's vectors are not stored yet: serving the embedded catalog while they are computed", "version", stored)
 		if err := l.serve(ctx, def, "", SourceEmbedded, nil); err != nil {
 			return err
@@ -108,7 +109,8 @@ func (l *Catalog[E]) Start(ctx context.Context, cat *vrrec.Catalog, stored, sour
 		return l.serve(ctx, cat, stored, source, nil)
 	}
 	l.pending.Store(true)
-	l.background.Go(func() { l.logWaiting(ctx, source) })
+	l.loaded = make(chan struct{})
+	l.background.Go(func() { l.logWaiting(ctx, source, l.loaded) })
 	l.background.Go(func() {
 		if _, err := l.Reload(ctx, true, nil); err != nil && ctx.Err() == nil {
 			l.Log.Error("catalog not loaded; the watcher tries again", "err", err)
@@ -119,7 +121,7 @@ func (l *Catalog[E]) Start(ctx context.Context, cat *vrrec.Catalog, stored, sour
 
 // logWaiting says every WaitLog, while a start's catalog is not served
 // yet, what the service waits for.
-func (l *Catalog[E]) logWaiting(ctx context.Context, source string) {
+func (l *Catalog[E]) logWaiting(ctx context.Context, source string, loaded <-chan struct{}) {
 	every := l.WaitLog
 	if every <= 0 {
 		every = 5 * time.Second
@@ -127,16 +129,16 @@ func (l *Catalog[E]) logWaiting(ctx context.Context, source string) {
 	start := time.Now()
 	t := time.NewTicker(every)
 	defer t.Stop()
-	for l.pending.Load() {
+	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-loaded:
+			return
 		case <-t.C:
 		}
-		if l.pending.Load() {
-			l.Log.Info("waiting for the catalog's vectors from the configured model; serving the embedded catalog meanwhile",
-				"catalog", source, "waited", time.Since(start).Round(time.Second).String())
-		}
+		l.Log.Info("waiting for the catalog's vectors from the configured model; serving the embedded catalog meanwhile",
+			"catalog", source, "waited", time.Since(start).Round(time.Second).String())
 	}
 }
 
@@ -167,7 +169,9 @@ func (l *Catalog[E]) Reload(ctx context.Context, force bool, progress Progress) 
 	if err := l.serve(ctx, cat, version, source, progress); err != nil {
 		return false, err
 	}
-	l.pending.Store(false)
+	if l.pending.CompareAndSwap(true, false) {
+		close(l.loaded)
+	}
 	l.Log.Info("catalog loaded", "version", catalog.Version(cat), "source", source, "apps", len(cat.Apps), "took", time.Since(start).String())
 	return true, nil
 }
