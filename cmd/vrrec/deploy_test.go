@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"debug/elf"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -216,5 +218,19 @@ func TestDockerfileBuildsTheReadmeBinary(t *testing.T) {
 	}
 	if b, err := exec.Command(out, "help").CombinedOutput(); err != nil || !strings.Contains(string(b), "vrrec serve") {
 		t.Errorf("the built binary does not run: %v\n%s", err, b)
+	}
+	// docs/benchmarks.md quotes the size of this very build.
+	st, err := os.Stat(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bench, _ := os.ReadFile(filepath.Join(root, "docs", "benchmarks.md"))
+	q := regexp.MustCompile(`\| binary \(static, stripped\) \| ([0-9.]+) MB`).FindSubmatch(bench)
+	if q == nil {
+		t.Fatal("docs/benchmarks.md no longer quotes the binary's size as | binary (static, stripped) | N MB")
+	}
+	quoted, _ := strconv.ParseFloat(string(q[1]), 64)
+	if built := float64(st.Size()) / 1e6; math.Abs(built-quoted) > 0.03*built {
+		t.Errorf("docs/benchmarks.md quotes the binary as %.1f MB; built with the Dockerfile's flags it is %.1f MB", quoted, built)
 	}
 }
