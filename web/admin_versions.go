@@ -92,10 +92,7 @@ func (s *Server) publishVersion(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	job, err := s.cfg.DataAdmin.Jobs.Publish(r.Context(), v, body)
-	if err == nil {
-		s.audit(r, "publish_catalog", v+body.Note())
-	}
-	s.startJob(w, r, job, err, nil)
+	s.startJob(w, r, job, err, nil, auditNote{"publish_catalog", v + body.Note()})
 }
 
 // importReport answers GET /api/admin/data/versions/{version}/report

@@ -173,10 +173,9 @@ func cmdCatalog(ctx context.Context, cfg config.Config, log *slog.Logger, args [
 		if confirm.Unknown {
 			params["confirmed_unknown"] = "true"
 		}
-		if err := runAsJob(ctx, db, jobs.TypePublish, params, fn); err != nil {
+		if err := runAsJob(ctx, db, log, jobs.TypePublish, params, fn, auditAs{"publish_catalog", v + confirm.Note()}); err != nil {
 			return err
 		}
-		auditCLI(ctx, db, log, "publish_catalog", v+confirm.Note()+" (vrrec catalog "+sub+")")
 		fmt.Fprintf(stdout, "Published version %s (%s, %s): running servers serve it within seconds.\n", v, rev.Origin, rev.CreatedAt.Format("2006-01-02 15:04 MST"))
 		return nil
 	case "discard":

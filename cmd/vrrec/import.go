@@ -48,7 +48,7 @@ func cmdImport(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	version := catalog.Version(cat)
 	// A draft, measured beside the live catalog, as an upload on the data
 	// page is.
-	if err := runAsJob(ctx, db, jobs.TypeImport, map[string]string{"by": "vrrec import", "dir": *dir}, data.Draft(cat, jobs.OriginCLI)); err != nil {
+	if err := runAsJob(ctx, db, log, jobs.TypeImport, map[string]string{"by": "vrrec import", "dir": *dir}, data.Draft(cat, jobs.OriginCLI), auditAs{}); err != nil {
 		return err
 	}
 	_, rev, err := db.LoadRevision(ctx, version)
@@ -71,10 +71,10 @@ func cmdImport(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 		case err != nil:
 			return err
 		default:
-			if err := runAsJob(ctx, db, jobs.TypePublish, map[string]string{"by": "vrrec import --publish", "version": version}, fn); err != nil {
+			if err := runAsJob(ctx, db, log, jobs.TypePublish, map[string]string{"by": "vrrec import --publish", "version": version}, fn,
+				auditAs{"publish_catalog", version + confirm.Note()}); err != nil {
 				return err
 			}
-			auditCLI(ctx, db, log, "publish_catalog", version+confirm.Note()+" (vrrec import --publish)")
 			published, live = true, version
 		}
 	}
