@@ -292,8 +292,13 @@ func TestImportRefusesBadUploads(t *testing.T) {
 	if res := e.upload(t, map[string]string{"students.json": "[]"}); res.status != 400 || !strings.Contains(string(res.body), "not a catalog file") {
 		t.Errorf("unknown file: %d %s", res.status, res.body)
 	}
-	if res := e.upload(t, map[string]string{"vr_apps.json": `{"apps": "not an array"}`}); res.status != 400 || !strings.Contains(string(res.body), "vr_apps.json") {
+	if res := e.upload(t, map[string]string{"vr_apps.json": `{"apps": "not an array"}`}); res.status != 400 || !strings.Contains(string(res.body), "vr_apps.json") ||
+		strings.Contains(string(res.body), "vrrec invalid") {
 		t.Errorf("not an array: %d %s", res.status, res.body)
+	}
+	if res := e.upload(t, map[string]string{"courses.json": `[{"course_id": "95-888", `}); res.status != 400 ||
+		!strings.Contains(string(res.body), `"courses.json: invalid JSON`) {
+		t.Errorf("broken JSON: %d %s, want the file's name first, no code", res.status, res.body)
 	}
 	if res := e.upload(t, map[string]string{}); res.status != 400 || !strings.Contains(string(res.body), "no files uploaded") {
 		t.Errorf("no files: %d %s", res.status, res.body)
