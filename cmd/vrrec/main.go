@@ -27,7 +27,7 @@ Usage:
   vrrec recommend [--json] [--reply] [--top N] "QUERY"   rank apps for a query
   vrrec import --dir DIR [--json] [--publish]          keep a catalog in the upstream format as a draft (--publish: make it live)
   vrrec catalog list|diff|publish|rollback|discard     review, publish and roll back catalog versions ("vrrec catalog" for details)
-  vrrec eval --queries FILE [--catalog DIR] [--json]   measure precision@5, recall@8, nDCG@5
+  vrrec eval [--queries FILE [--catalog DIR]] [--json] measure nDCG@5, recall@8, precision@5 on the built-in labeled sets (or FILE)
   vrrec extract-skills [--offline] [--out DIR] [--import]  re-extract course and app skills (LLM or vocabulary)
   vrrec build-graph [--clear] [--json]                 write the catalog into Neo4j (GRAPH_BACKEND=neo4j); print graph statistics
   vrrec student export|forget USER_ID                  export or delete everything stored about one student identity
