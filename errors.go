@@ -27,7 +27,9 @@ type Error struct {
 	Message string
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("vrrec %s: %s", e.Code, e.Message) }
+// Error is the message alone: it is written for people (the operator at a
+// command, staff on a page); the code is for machines (ErrorCode).
+func (e *Error) Error() string { return e.Message }
 
 // Errorf returns an *Error with the given code and formatted message.
 func Errorf(code, format string, args ...any) *Error {

@@ -2,6 +2,7 @@ package vrrec_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/vrrec/vrrec"
@@ -21,5 +22,16 @@ func TestUnavailable(t *testing.T) {
 	}
 	if vrrec.Unavailable(nil, "x") != nil {
 		t.Error("nil became an error")
+	}
+}
+
+// An error reads as its message: no package name, no code.
+func TestErrorReadsAsItsMessage(t *testing.T) {
+	err := fmt.Errorf("upload: %w", vrrec.Errorf(vrrec.EINVALID, "courses.json is not JSON"))
+	if got := err.Error(); got != "upload: courses.json is not JSON" {
+		t.Errorf("Error() = %q", got)
+	}
+	if vrrec.ErrorCode(err) != vrrec.EINVALID {
+		t.Errorf("the code is lost: %q", vrrec.ErrorCode(err))
 	}
 }

@@ -66,6 +66,20 @@ type PublishConfirm struct {
 	Unknown bool `json:"confirm_unknown"`
 }
 
+// Note is what the audit trail adds to a publication staff confirmed,
+// from the API and the command line alike: "" when nothing was confirmed.
+func (c PublishConfirm) Note() string {
+	switch {
+	case c.Worse && c.Unknown:
+		return " (confirmed although it scores worse and part of its quality is unknown)"
+	case c.Worse:
+		return " (confirmed although it scores worse)"
+	case c.Unknown:
+		return " (confirmed although its quality could not be measured)"
+	}
+	return ""
+}
+
 // CatalogCounts sizes a catalog.
 type CatalogCounts struct {
 	Courses      int `json:"courses"`

@@ -112,6 +112,9 @@ func fileOrder(name string) int {
 
 func readArray(fsys fs.FS, name string, rows *[]json.RawMessage) error {
 	f, err := fsys.Open(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return vrrec.Errorf(vrrec.EINVALID, "%s is missing", name)
+	}
 	if err != nil {
 		return fmt.Errorf("read %s: %w", name, err)
 	}

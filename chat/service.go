@@ -21,6 +21,7 @@ import (
 	"github.com/vrrec/vrrec/ask"
 	"github.com/vrrec/vrrec/lang"
 	"github.com/vrrec/vrrec/rag"
+	"github.com/vrrec/vrrec/text"
 )
 
 // Engine is what the chat needs from the recommender.
@@ -381,10 +382,7 @@ func whichOne(prev *vrrec.Message) string {
 	if prev != nil {
 		n = len(prev.Apps)
 	}
-	if n == 1 {
-		return "I only showed 1 app. Which one do you mean?"
-	}
-	return fmt.Sprintf("I only showed %d apps. Which one do you mean?", n)
+	return "I only showed " + text.Count(n, "app", "apps") + ". Which one do you mean?"
 }
 
 // pickFrom returns the app at a 1-based position of the previous answer

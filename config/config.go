@@ -288,7 +288,7 @@ func Load(getenv func(string) string) (Config, error) {
 		dst       *time.Duration
 	}{{"RETENTION_INTERACTIONS", "180d", &c.RetentionInteractions}, {"RETENTION_SESSIONS", "30d", &c.RetentionSessions}} {
 		if *r.dst, err = parseDays(get(r.name, r.def)); err != nil || *r.dst < 0 || (*r.dst > 0 && *r.dst < 24*time.Hour) {
-			errs = append(errs, fmt.Errorf("%s: want a number of days like 30d (at least 1d), or 0 to keep for ever, got %q", r.name, getenv(r.name)))
+			errs = append(errs, fmt.Errorf("%s: want days like 90d or a duration like 2160h (at least 1 day), or 0 to keep for ever, got %q", r.name, getenv(r.name)))
 		}
 	}
 	if c.LLMTimeout, err = time.ParseDuration(get("LLM_TIMEOUT", "30s")); err != nil || c.LLMTimeout <= 0 {

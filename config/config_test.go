@@ -179,7 +179,7 @@ func TestRetention(t *testing.T) {
 	if err != nil || c.RetentionInteractions != 180*24*time.Hour || c.RetentionSessions != 30*24*time.Hour {
 		t.Fatalf("defaults: %s, %s, %v; want 180 and 30 days", c.RetentionInteractions, c.RetentionSessions, err)
 	}
-	for v, want := range map[string]time.Duration{"90d": 90 * 24 * time.Hour, "48h": 48 * time.Hour, "0": 0} {
+	for v, want := range map[string]time.Duration{"90d": 90 * 24 * time.Hour, "48h": 48 * time.Hour, "2160h": 90 * 24 * time.Hour, "0": 0} {
 		c, err := config.Load(env(map[string]string{"RETENTION_SESSIONS": v}))
 		if err != nil || c.RetentionSessions != want {
 			t.Errorf("RETENTION_SESSIONS=%q: %s, %v; want %s", v, c.RetentionSessions, err, want)
@@ -188,6 +188,8 @@ func TestRetention(t *testing.T) {
 	for _, v := range []string{"-1d", "soon", "1h", "7x"} {
 		if _, err := config.Load(env(map[string]string{"RETENTION_INTERACTIONS": v})); err == nil || !strings.Contains(err.Error(), "RETENTION_INTERACTIONS") {
 			t.Errorf("RETENTION_INTERACTIONS=%q: error %v, want one naming the variable", v, err)
+		} else if !strings.Contains(err.Error(), "90d") || !strings.Contains(err.Error(), "2160h") {
+			t.Errorf("RETENTION_INTERACTIONS=%q: %q does not say both forms it accepts", v, err)
 		}
 	}
 }

@@ -39,11 +39,22 @@ type Catalog[E any] struct {
 	// Build makes the engine for a catalog; progress, when set, is told
 	// what it is doing.
 	Build func(ctx context.Context, cat *vrrec.Catalog, progress Progress) (E, error)
-	Log   *slog.Logger
+	// Interim, when set, makes an engine for the embedded catalog at once
+	// (with the built-in model, whose vectors of it ship in the binary):
+	// Start serves it while Build computes the vectors it needs, so a slow
+	// or unreachable embeddings server never keeps the service from
+	// answering.
+	Interim func(ctx context.Context, cat *vrrec.Catalog) (E, error)
+	Log     *slog.Logger
+	// WaitLog is how often the log says what a start still waits for
+	// (default 5 s).
+	WaitLog time.Duration
 
 	cur        atomic.Pointer[Loaded[E]]
-	mu         sync.Mutex // one load at a time
-	stored     string     // the stored version last loaded; "" for none
+	mu         sync.Mutex    // one load at a time
+	stored     string        // the stored version last loaded; "" for none
+	pending    atomic.Bool   // a start's catalog is not served yet
+	loaded     chan struct{} // closed when it is
 	background sync.WaitGroup
 }
 
@@ -63,30 +74,72 @@ func (l *Catalog[E]) serve(ctx context.Context, cat *vrrec.Catalog, stored, sour
 // Start serves cat (stored is its version in the store, "" for the
 // embedded default) at once when ready says its vectors are at hand. When
 // they are not (an upgrade from a version without stored vectors, another
-// MODEL_DIR), it serves the embedded default at once and loads cat in the
-// background, so the service answers in a second rather than after a
-// catalog's worth of embedding; Watch's next load does the same if that
-// one fails.
+// MODEL_DIR, an embeddings server that is slow or does not answer), it
+// serves the embedded catalog at once (with Interim's engine when the
+// configured model has no vectors of it either) and loads cat in the
+// background, logging every WaitLog what it waits for; it swaps cat in
+// when its vectors are computed. Watch tries again at each tick while
+// that fails.
 func (l *Catalog[E]) Start(ctx context.Context, cat *vrrec.Catalog, stored, source string, ready func(*vrrec.Catalog) bool) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if stored == "" || ready(cat) {
+	if ready(cat) {
 		return l.serve(ctx, cat, stored, source, nil)
 	}
 	def, err := catalog.Default()
 	if err != nil {
 		return err
 	}
-	l.Log.Warn("the stored catalog's vectors are not stored yet: serving the embedded catalog while they are computed", "version", stored)
-	if err := l.serve(ctx, def, "", SourceEmbedded, nil); err != nil {
-		return err
+	switch {
+	case stored != "" && (l.Interim == nil || ready(def)):
+		l.Log.Warn("the stored catalog's vectors are not stored yet: serving the embedded catalog while they are computed", "version", stored)
+		if err := l.serve(ctx, def, "", SourceEmbedded, nil); err != nil {
+			return err
+		}
+	case l.Interim != nil:
+		l.Log.Warn("the catalog's vectors are not at hand for the configured model: serving the embedded catalog with the built-in model while they are computed",
+			"catalog", source, "version", catalog.Version(cat))
+		eng, err := l.Interim(ctx, def)
+		if err != nil {
+			return err
+		}
+		l.cur.Store(&Loaded[E]{Engine: eng, Catalog: def, Version: catalog.Version(def), Source: SourceEmbedded})
+		l.stored = ""
+	default:
+		return l.serve(ctx, cat, stored, source, nil)
 	}
+	l.pending.Store(true)
+	l.loaded = make(chan struct{})
+	l.background.Go(func() { l.logWaiting(ctx, source, l.loaded) })
 	l.background.Go(func() {
 		if _, err := l.Reload(ctx, true, nil); err != nil && ctx.Err() == nil {
-			l.Log.Error("stored catalog not loaded; the watcher tries again", "err", err)
+			l.Log.Error("catalog not loaded; the watcher tries again", "err", err)
 		}
 	})
 	return nil
+}
+
+// logWaiting says every WaitLog, while a start's catalog is not served
+// yet, what the service waits for.
+func (l *Catalog[E]) logWaiting(ctx context.Context, source string, loaded <-chan struct{}) {
+	every := l.WaitLog
+	if every <= 0 {
+		every = 5 * time.Second
+	}
+	start := time.Now()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-loaded:
+			return
+		case <-t.C:
+		}
+		l.Log.Info("waiting for the catalog's vectors from the configured model; serving the embedded catalog meanwhile",
+			"catalog", source, "waited", time.Since(start).Round(time.Second).String())
+	}
 }
 
 // Wait returns once the background load Start began is over (cancel
@@ -102,7 +155,7 @@ func (l *Catalog[E]) Reload(ctx context.Context, force bool, progress Progress) 
 	if err != nil {
 		return false, fmt.Errorf("catalog version: %w", err)
 	}
-	if !force && (v == "" || v == l.stored) {
+	if !force && !l.pending.Load() && (v == "" || v == l.stored) {
 		return false, nil
 	}
 	if progress != nil {
@@ -115,6 +168,9 @@ func (l *Catalog[E]) Reload(ctx context.Context, force bool, progress Progress) 
 	start := time.Now()
 	if err := l.serve(ctx, cat, version, source, progress); err != nil {
 		return false, err
+	}
+	if l.pending.CompareAndSwap(true, false) {
+		close(l.loaded)
 	}
 	l.Log.Info("catalog loaded", "version", catalog.Version(cat), "source", source, "apps", len(cat.Apps), "took", time.Since(start).String())
 	return true, nil

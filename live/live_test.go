@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -54,7 +56,7 @@ func TestWatchLoadsWhatIsStored(t *testing.T) {
 	if err != nil || src != live.SourceEmbedded || stored != "" {
 		t.Fatalf("an empty store: %s %q %v, want the embedded default", src, stored, err)
 	}
-	if err := l.Start(ctx, cat, stored, src, func(*vrrec.Catalog) bool { t.Error("ready asked for the embedded default"); return true }); err != nil {
+	if err := l.Start(ctx, cat, stored, src, func(*vrrec.Catalog) bool { return true }); err != nil {
 		t.Fatal(err)
 	}
 	<-built
@@ -161,5 +163,65 @@ func TestReloadForcedAndFailing(t *testing.T) {
 	}
 	if got := l.Current().Version; got != v {
 		t.Errorf("after a failed reload serving %s, want %s", got, v)
+	}
+}
+
+// When the configured model has no vectors even of the embedded catalog
+// (an embeddings server that does not answer), Start serves Interim's
+// engine at once, says in the log what it waits for, and swaps the
+// catalog in once Build succeeds; a failed build is tried again at the
+// next tick.
+func TestStartServesTheInterimEngineWhileVectorsAreComputed(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	db := testenv.SQLite(t)
+	cat, src, stored, err := live.Stored(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs testenv.LogBuffer
+	release := make(chan struct{})
+	var builds atomic.Int32
+	l := &live.Catalog[string]{Store: db, Log: slog.New(slog.NewTextHandler(&logs, nil)), WaitLog: 10 * time.Millisecond,
+		Build: func(ctx context.Context, c *vrrec.Catalog, _ live.Progress) (string, error) {
+			if builds.Add(1) == 1 {
+				return "", errors.New("embeddings service: context deadline exceeded")
+			}
+			select {
+			case <-release:
+				return "configured " + catalog.Version(c), nil
+			case <-ctx.Done():
+				return "", ctx.Err()
+			}
+		},
+		Interim: func(_ context.Context, c *vrrec.Catalog) (string, error) { return "interim " + catalog.Version(c), nil },
+	}
+	if err := l.Start(ctx, cat, stored, src, func(*vrrec.Catalog) bool { return false }); err != nil {
+		t.Fatal(err)
+	}
+	if got := l.Current(); !strings.HasPrefix(got.Engine, "interim ") || got.Source != live.SourceEmbedded {
+		t.Fatalf("at start serving %+v, want the interim engine on the embedded catalog", got)
+	}
+	ticks := make(chan time.Time)
+	go l.Watch(ctx, ticks)
+	for !strings.Contains(logs.String(), "catalog not loaded; the watcher tries again") {
+		time.Sleep(5 * time.Millisecond)
+	}
+	ticks <- time.Time{} // the retry, which waits for release
+	for !strings.Contains(logs.String(), "waiting for the catalog's vectors") {
+		time.Sleep(5 * time.Millisecond)
+	}
+	close(release)
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.HasPrefix(l.Current().Engine, "configured ") {
+		if time.Now().After(deadline) {
+			t.Fatalf("never swapped in; logs:\n%s", logs.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	ticks <- time.Time{}
+	ticks <- time.Time{}
+	if n := builds.Load(); n != 2 {
+		t.Errorf("%d builds, want 2 (one failed, one swapped in, none after)", n)
 	}
 }

@@ -84,3 +84,11 @@ func TestStemBritishSpellings(t *testing.T) {
 		}
 	}
 }
+
+func TestCount(t *testing.T) {
+	for n, want := range map[int]string{0: "0 apps", 1: "1 app", 2: "2 apps"} {
+		if got := Count(n, "app", "apps"); got != want {
+			t.Errorf("Count(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

@@ -110,8 +110,10 @@ func (s *Server) dataStatus(w http.ResponseWriter, r *http.Request) {
 }
 
 // startJob answers a job start: 202 with the job (and extra fields), 409
-// naming the running one.
-func (s *Server) startJob(w http.ResponseWriter, r *http.Request, job vrrec.Job, err error, extra map[string]any) {
+// naming the running one. A started job is recorded in the audit trail
+// once: as "start_job" with its type and id, or as what audit says (a
+// publication: "publish_catalog" and the version).
+func (s *Server) startJob(w http.ResponseWriter, r *http.Request, job vrrec.Job, err error, extra map[string]any, audit auditNote) {
 	if vrrec.ErrorCode(err) == vrrec.ECONFLICT {
 		body := map[string]any{"error": "Another job is running; wait for it or cancel it"}
 		if running, rerr := s.runningJob(r.Context()); rerr == nil && running != "" {
@@ -124,13 +126,20 @@ func (s *Server) startJob(w http.ResponseWriter, r *http.Request, job vrrec.Job,
 		s.writeError(w, r, err)
 		return
 	}
-	s.audit(r, "start_job", job.Type+" "+job.ID)
+	if audit.action == "" {
+		audit = auditNote{"start_job", job.Type + " " + job.ID}
+	}
+	s.audit(r, audit.action, audit.detail)
 	body := map[string]any{"job_id": job.ID, "job": job}
 	for k, v := range extra {
 		body[k] = v
 	}
 	writeJSON(w, http.StatusAccepted, body)
 }
+
+// auditNote is how startJob records a job in the audit trail; zero: as a
+// job started.
+type auditNote struct{ action, detail string }
 
 func (s *Server) runningJob(ctx context.Context) (string, error) {
 	recent, err := s.cfg.DataAdmin.History.Jobs(ctx, 5)
@@ -159,7 +168,7 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	job, report, err := s.cfg.DataAdmin.Jobs.Import(r.Context(), files, queries)
-	s.startJob(w, r, job, err, map[string]any{"report": report})
+	s.startJob(w, r, job, err, map[string]any{"report": report}, auditNote{})
 }
 
 // readUploads returns the multipart form's "files" by name, whole, and its
@@ -215,7 +224,7 @@ func readPart(fh *multipart.FileHeader) ([]byte, error) {
 func (s *Server) startWith(start func(DataJobs, context.Context) (vrrec.Job, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		job, err := start(s.cfg.DataAdmin.Jobs, r.Context())
-		s.startJob(w, r, job, err, nil)
+		s.startJob(w, r, job, err, nil, auditNote{})
 	}
 }
 

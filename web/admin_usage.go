@@ -125,7 +125,8 @@ func (s *Server) saveLabeledQuery(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	q.CreatedBy, q.CreatedAt = "admin", time.Now().UTC()
+	m, _ := vrrec.StaffFrom(r.Context())
+	q.CreatedBy, q.CreatedAt = m.Email, time.Now().UTC()
 	if err := s.cfg.Labels.SaveLabeledQuery(r.Context(), q); err != nil {
 		s.writeError(w, r, err)
 		return

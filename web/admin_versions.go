@@ -92,17 +92,7 @@ func (s *Server) publishVersion(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	job, err := s.cfg.DataAdmin.Jobs.Publish(r.Context(), v, body)
-	if err == nil {
-		detail := v
-		if body.Worse {
-			detail += " (confirmed although it scores worse)"
-		}
-		if body.Unknown {
-			detail += " (confirmed although its quality is unknown)"
-		}
-		s.audit(r, "publish_catalog", detail)
-	}
-	s.startJob(w, r, job, err, nil)
+	s.startJob(w, r, job, err, nil, auditNote{"publish_catalog", v + body.Note()})
 }
 
 // importReport answers GET /api/admin/data/versions/{version}/report

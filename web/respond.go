@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -160,6 +161,10 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		if errors.Is(err, os.ErrDeadlineExceeded) {
 			return errTooSlow
 		}
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return wrongType(typeErr)
+		}
 		return vrrec.Errorf(vrrec.EINVALID, "Malformed JSON: %v", err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
@@ -170,4 +175,29 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return vrrec.Errorf(vrrec.EINVALID, "Malformed JSON: unexpected data after the object")
 	}
 	return nil
+}
+
+// wrongType says which field of a request has the wrong kind of value, in
+// the request's own terms: "message must be a string".
+func wrongType(e *json.UnmarshalTypeError) error {
+	want := "of another type"
+	switch e.Type.Kind() {
+	case reflect.String:
+		want = "a string"
+	case reflect.Bool:
+		want = "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		want = "a whole number"
+	case reflect.Float32, reflect.Float64:
+		want = "a number"
+	case reflect.Slice, reflect.Array:
+		want = "a list"
+	case reflect.Map, reflect.Struct:
+		want = "an object"
+	}
+	if e.Field == "" {
+		return vrrec.Errorf(vrrec.EINVALID, "The request body must be %s", want)
+	}
+	return vrrec.Errorf(vrrec.EINVALID, "%s must be %s", e.Field, want)
 }

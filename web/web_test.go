@@ -175,7 +175,8 @@ func TestChatErrors(t *testing.T) {
 		{"too long", "POST", "/chat", "application/json", `{"message": "` + strings.Repeat("a", 2001) + `"}`, 400, "2000"},
 		{"malformed", "POST", "/chat", "application/json", `{"message": "hi"`, 400, "Malformed JSON"},
 		{"trailing data", "POST", "/chat", "application/json", `{"message": "hi"} {}`, 400, "Malformed JSON"},
-		{"not an object", "POST", "/chat", "application/json", `["hi"]`, 400, "Malformed JSON"},
+		{"not an object", "POST", "/chat", "application/json", `["hi"]`, 400, "The request body must be an object"},
+		{"message not a string", "POST", "/chat", "application/json", `{"message": 5}`, 400, "message must be a string"},
 		{"empty body", "POST", "/chat", "application/json", ``, 400, "empty"},
 		{"wrong type", "POST", "/chat", "text/plain", `{"message": "hi"}`, 400, "Content-Type"},
 		{"form post", "POST", "/chat", "application/x-www-form-urlencoded", `message=hi`, 400, "Content-Type"},
@@ -197,8 +198,12 @@ func TestChatErrors(t *testing.T) {
 			if !strings.HasPrefix(res.header.Get("Content-Type"), "application/json") {
 				t.Errorf("Content-Type %q, want JSON", res.header.Get("Content-Type"))
 			}
-			if msg, _ := res.json(t)["error"].(string); !strings.Contains(msg, c.errorHas) {
+			msg, _ := res.json(t)["error"].(string)
+			if !strings.Contains(msg, c.errorHas) {
 				t.Errorf("error %q does not mention %q", msg, c.errorHas)
+			}
+			if strings.Contains(msg, "Go struct") || strings.Contains(msg, "chatRequest") || strings.Contains(msg, "vrrec ") {
+				t.Errorf("error %q shows the program's insides", msg)
 			}
 		})
 	}

@@ -33,11 +33,9 @@ func cmdBuildGraph(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 	}
 	defer db.Close()
 	// NEO4J_URI may have been set on the configuration page.
-	_, settings, err := openSettings(cfg, db, log)
-	if err != nil {
+	if cfg, err = withStoredSettingsIfAny(ctx, cfg, db, log); err != nil {
 		return err
 	}
-	cfg = withStoredSettings(ctx, cfg, settings, log)
 	cat, src, _, err := live.Stored(ctx, db)
 	if err != nil {
 		return err
@@ -59,14 +57,14 @@ func cmdBuildGraph(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 			fmt.Fprintf(stdout, "Writing the %s catalog (version %s) into Neo4j at %s\n", src, version, cfg.Neo4jURI)
 		}
 		params := map[string]string{"by": "vrrec build-graph", "clear": fmt.Sprint(*clear)}
-		if err := runAsJob(ctx, db, jobs.TypeRebuild, params, func(ctx context.Context, run *jobs.Run) error {
+		if err := runAsJob(ctx, db, log, jobs.TypeRebuild, params, func(ctx context.Context, run *jobs.Run) error {
 			report, end := progressPrinter(stderr)
 			defer end()
 			return neo.Build(ctx, cat, neo4j.BuildOptions{Clear: *clear, Version: version, Progress: func(done, total int, stage string) {
 				report(done, 0, total)
 				run.Progress(stage, done, total)
 			}})
-		}); err != nil {
+		}, auditAs{}); err != nil {
 			return err
 		}
 		if st, err = neo.Stats(ctx); err != nil {
@@ -84,10 +82,13 @@ func cmdBuildGraph(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 
 // runAsJob runs a command's work under the job lock, so it never overlaps
 // a job a serving instance runs, and shows in the admin job history; it
-// returns when the work is done.
-func runAsJob(ctx context.Context, store vrrec.JobStore, jobType string, params map[string]string, fn jobs.Func) error {
+// returns when the work is done. Once the job has started it is recorded
+// in the audit trail as the API records a job it starts: a.action (default
+// "start_job") with a.detail (default the job's type and id), followed by
+// the command (params["by"]).
+func runAsJob(ctx context.Context, db database, log *slog.Logger, jobType string, params map[string]string, fn jobs.Func, a auditAs) error {
 	// The command reports for itself; the job's lines go to the store.
-	runner := jobs.New(ctx, store, jobs.Options{Log: slog.New(slog.DiscardHandler)})
+	runner := jobs.New(ctx, db, jobs.Options{Log: slog.New(slog.DiscardHandler)})
 	job, err := runner.Start(ctx, jobType, params, fn)
 	if vrrec.ErrorCode(err) == vrrec.ECONFLICT {
 		return fmt.Errorf("%w: wait for it, or cancel it on /admin/data", err)
@@ -95,8 +96,12 @@ func runAsJob(ctx context.Context, store vrrec.JobStore, jobType string, params 
 	if err != nil {
 		return err
 	}
+	if a.action == "" {
+		a = auditAs{"start_job", job.Type + " " + job.ID}
+	}
+	auditCLI(ctx, db, log, a.action, a.detail+" ("+params["by"]+")")
 	runner.Wait()
-	done, err := store.Job(context.WithoutCancel(ctx), job.ID)
+	done, err := db.Job(context.WithoutCancel(ctx), job.ID)
 	if err != nil {
 		return err
 	}
@@ -105,6 +110,9 @@ func runAsJob(ctx context.Context, store vrrec.JobStore, jobType string, params 
 	}
 	return nil
 }
+
+// auditAs is how runAsJob records its job; zero: as a job started.
+type auditAs struct{ action, detail string }
 
 func printGraphStats(w io.Writer, st vrrec.GraphStats) {
 	fmt.Fprintf(w, "Nodes: %d (%d courses, %d apps, %d skills)\n", st.Nodes(), st.Courses, st.Apps, st.Skills)

@@ -173,12 +173,9 @@ func cmdCatalog(ctx context.Context, cfg config.Config, log *slog.Logger, args [
 		if confirm.Unknown {
 			params["confirmed_unknown"] = "true"
 		}
-		if err := runAsJob(ctx, db, jobs.TypePublish, params, fn); err != nil {
+		if err := runAsJob(ctx, db, log, jobs.TypePublish, params, fn, auditAs{"publish_catalog", v + confirm.Note()}); err != nil {
 			return err
 		}
-		detail := v
-		detail += confirmedNote(confirm)
-		auditCLI(ctx, db, log, "publish_catalog", detail+" (vrrec catalog "+sub+")")
 		fmt.Fprintf(stdout, "Published version %s (%s, %s): running servers serve it within seconds.\n", v, rev.Origin, rev.CreatedAt.Format("2006-01-02 15:04 MST"))
 		return nil
 	case "discard":
@@ -319,18 +316,4 @@ func confirmHint(err error) string {
 		return "add --confirm-unknown"
 	}
 	return "add --confirm-worse"
-}
-
-// confirmedNote is what the audit trail adds to a publication staff
-// confirmed: worse, or of unknown quality.
-func confirmedNote(c vrrec.PublishConfirm) string {
-	switch {
-	case c.Worse && c.Unknown:
-		return " (confirmed although it scores worse and part of its quality is unknown)"
-	case c.Worse:
-		return " (confirmed although it scores worse)"
-	case c.Unknown:
-		return " (confirmed although its quality could not be measured)"
-	}
-	return ""
 }

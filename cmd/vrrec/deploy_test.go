@@ -3,16 +3,20 @@ package main
 import (
 	"context"
 	"debug/elf"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/moby/patternmatcher"
+	"github.com/moby/patternmatcher/ignorefile"
 
 	"github.com/vrrec/vrrec/internal/testenv"
 )
@@ -23,7 +27,7 @@ func loadCompose(t *testing.T) *types.Project {
 	p, err := loader.LoadWithContext(context.Background(), types.ConfigDetails{
 		WorkingDir:  root,
 		ConfigFiles: []types.ConfigFile{{Filename: filepath.Join(root, "docker-compose.prod.yml")}},
-		Environment: types.Mapping{"NEO4J_PASSWORD": "test-password"},
+		Environment: types.Mapping{"NEO4J_PASSWORD": "test-password", "SECRET_KEY": "test-secret-key-0123456789abcdef"},
 	}, func(o *loader.Options) { o.SetProjectName("vrrec", true) })
 	if err != nil {
 		t.Fatalf("docker-compose.prod.yml does not load: %v", err)
@@ -55,6 +59,7 @@ func TestComposeWiring(t *testing.T) {
 	for k, want := range map[string]string{
 		"REDIS_URL": "redis://redis:6379/0", "MONGODB_URI": "mongodb://mongodb:27017", "GRAPH_BACKEND": "neo4j",
 		"NEO4J_URI": "bolt://neo4j:7687", "NEO4J_PASSWORD": "test-password", "PORT": "5000", "DATA_DIR": "/data", "METRICS_ADDR": ":9090",
+		"VRREC_ENV": "production", "SECRET_KEY": "test-secret-key-0123456789abcdef",
 	} {
 		if got := env(k); got != want {
 			t.Errorf("vrrec %s = %q, want %q", k, got, want)
@@ -107,6 +112,66 @@ func TestSettingsAreDocumented(t *testing.T) {
 	}
 }
 
+// Compose refuses to start without SECRET_KEY (and NEO4J_PASSWORD), naming
+// the setting; the Neo4j Browser is published on loopback only.
+func TestComposeIsSafeByDefault(t *testing.T) {
+	root := testenv.RepoRoot()
+	for _, missing := range []string{"SECRET_KEY", "NEO4J_PASSWORD"} {
+		env := types.Mapping{"NEO4J_PASSWORD": "test-password", "SECRET_KEY": "test-secret-key-0123456789abcdef"}
+		delete(env, missing)
+		_, err := loader.LoadWithContext(context.Background(), types.ConfigDetails{
+			WorkingDir:  t.TempDir(), // no .env here
+			ConfigFiles: []types.ConfigFile{{Filename: filepath.Join(root, "docker-compose.prod.yml")}},
+			Environment: env,
+		}, func(o *loader.Options) { o.SetProjectName("vrrec", true) })
+		if err == nil || !strings.Contains(err.Error(), "set "+missing+" in .env") {
+			t.Errorf("without %s: %v, want a refusal naming it", missing, err)
+		}
+	}
+	neo := loadCompose(t).Services["neo4j"]
+	published := map[uint32]bool{}
+	for _, p := range neo.Ports {
+		if p.HostIP != "127.0.0.1" {
+			t.Errorf("neo4j port %d published on %q, want 127.0.0.1 only", p.Target, p.HostIP)
+		}
+		published[p.Target] = true
+	}
+	if !published[7474] || !published[7687] {
+		t.Errorf("the Neo4j Browser (7474) and Bolt (7687) are not published on loopback: %+v", neo.Ports)
+	}
+}
+
+// The build context leaves out .env (secrets) and data directories, by
+// the rules Docker reads .dockerignore with.
+func TestDockerignoreKeepsSecretsAndDataOut(t *testing.T) {
+	f, err := os.Open(filepath.Join(testenv.RepoRoot(), ".dockerignore"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	patterns, err := ignorefile.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pm, err := patternmatcher.New(patterns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, excluded := range map[string]bool{
+		".env": true, ".env.local": true, "prod.env": true, "data/vrrec.db": true, "data/secret_key": true,
+		"cmd/vrrec/data/x.db": true, "secret_key": true, ".git/config": true,
+		"go.mod": false, "cmd/vrrec/main.go": false, "catalog/catalog.go": false, "eval/default.json": false,
+	} {
+		got, err := pm.MatchesOrParentMatches(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != excluded {
+			t.Errorf("%s excluded from the build context: %v, want %v", path, got, excluded)
+		}
+	}
+}
+
 func TestComposeConfigWithDockerClient(t *testing.T) {
 	if exec.Command("docker", "compose", "version").Run() != nil {
 		t.Skip("no docker compose client here; TestComposeWiring checks the file with compose-go")
@@ -153,5 +218,19 @@ func TestDockerfileBuildsTheReadmeBinary(t *testing.T) {
 	}
 	if b, err := exec.Command(out, "help").CombinedOutput(); err != nil || !strings.Contains(string(b), "vrrec serve") {
 		t.Errorf("the built binary does not run: %v\n%s", err, b)
+	}
+	// docs/benchmarks.md quotes the size of this very build.
+	st, err := os.Stat(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bench, _ := os.ReadFile(filepath.Join(root, "docs", "benchmarks.md"))
+	q := regexp.MustCompile(`\| binary \(static, stripped\) \| ([0-9.]+) MB`).FindSubmatch(bench)
+	if q == nil {
+		t.Fatal("docs/benchmarks.md no longer quotes the binary's size as | binary (static, stripped) | N MB")
+	}
+	quoted, _ := strconv.ParseFloat(string(q[1]), 64)
+	if built := float64(st.Size()) / 1e6; math.Abs(built-quoted) > 0.03*built {
+		t.Errorf("docs/benchmarks.md quotes the binary as %.1f MB; built with the Dockerfile's flags it is %.1f MB", quoted, built)
 	}
 }

@@ -32,11 +32,7 @@ func TestSIGKILLLosesNoAnsweredChat(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds vrrec, then kills and restarts `vrrec serve` 20 times")
 	}
-	bin := filepath.Join(t.TempDir(), "vrrec")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := vrrecBinary(t)
 	dataDir := t.TempDir()
 	var (
 		mu       sync.Mutex

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/bert"
@@ -126,7 +127,7 @@ func describeDB(cfg config.Config) string {
 // else the one imported into the database, else the embedded default.
 func openCatalog(ctx context.Context, db vrrec.CatalogStore, dir string) (*vrrec.Catalog, string, error) {
 	if dir != "" {
-		cat, rep, err := catalog.ReadDir(os.DirFS(dir))
+		cat, rep, err := readCatalogDir(dir)
 		if err != nil {
 			return nil, "", err
 		}
@@ -134,6 +135,19 @@ func openCatalog(ctx context.Context, db vrrec.CatalogStore, dir string) (*vrrec
 	}
 	cat, src, _, err := live.Stored(ctx, db)
 	return cat, src, err
+}
+
+// readCatalogDir reads the upstream-format catalog in dir; its errors name
+// the directory.
+func readCatalogDir(dir string) (*vrrec.Catalog, *catalog.Report, error) {
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, nil, fmt.Errorf("catalog directory %s: no such directory (want one holding %s)", dir, strings.Join(catalog.Files, ", "))
+	}
+	cat, rep, err := catalog.ReadDir(os.DirFS(dir))
+	if err != nil {
+		return nil, nil, fmt.Errorf("catalog directory %s: %w", dir, err)
+	}
+	return cat, rep, nil
 }
 
 // cliEngine builds the recommender a command uses: on the catalog in dir

@@ -34,7 +34,7 @@ type evalSet struct {
 
 func cmdEval(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	queries := fs.String("queries", "", "one labeled query set (JSON); default: eval/default.json on the embedded catalog and eval/upstream.json on --upstream")
+	queries := fs.String("queries", "", "one labeled query set (JSON); default: the built-in sets, eval/default.json on the embedded catalog and eval/upstream.json on --upstream")
 	catDir := fs.String("catalog", "", "with --queries: the upstream-format catalog it is labeled against (default: DATA_DIR's)")
 	upstream := fs.String("upstream", filepath.Join("..", "shared", "upstream-data"), "the old system's catalog, for eval/upstream.json")
 	split := fs.String("split", "", "only the dev or test queries (default: report both)")
@@ -71,7 +71,7 @@ func cmdEval(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 		return err
 	}
 	defer db.Close()
-	sets, err := loadEvalSets(ctx, db, *queries, *catDir, *upstream, stdout)
+	sets, err := loadEvalSets(ctx, db, *queries, *catDir, *upstream, stderr)
 	if err != nil {
 		return err
 	}
@@ -109,8 +109,11 @@ func cmdEval(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "fitted on the dev queries: rag.Weights%+v\n\n", w)
 		opts.Weights = w
+		if !*asJSON {
+			b, _ := json.Marshal(w)
+			fmt.Fprintf(stdout, "fitted on the dev queries: %s\n\n", b)
+		}
 		for _, s := range sets {
 			if err := build(s); err != nil {
 				return err
@@ -140,13 +143,14 @@ func cmdEval(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 		}
 	}
 	if *asJSON {
-		out := map[string]map[string]*eval.Report{}
+		out := evalJSON{Sets: map[string]map[string]*eval.Report{}}
 		for _, s := range sets {
-			out[s.name] = s.reports
+			out.Sets[s.name] = s.reports
 		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		if *fit {
+			out.FittedWeights = &opts.Weights
+		}
+		return writeJSONTo(stdout, out)
 	}
 	for _, s := range sets {
 		if *verbose {
@@ -204,27 +208,44 @@ func runChecked(ctx context.Context, rec vrrec.Recommender, set *eval.Set, cat *
 	return r, nil
 }
 
-// loadEvalSets reads the query sets to run with their catalogs.
-func loadEvalSets(ctx context.Context, db vrrec.CatalogStore, queries, catDir, upstream string, stdout io.Writer) ([]*evalSet, error) {
-	type spec struct{ name, file, dir string }
+// evalJSON is what eval --json prints: the reports by set and row, and
+// with --fit the fitted weights.
+type evalJSON struct {
+	Sets          map[string]map[string]*eval.Report `json:"sets"`
+	FittedWeights *rag.Weights                       `json:"fitted_weights,omitempty"`
+}
+
+// loadEvalSets reads the query sets to run with their catalogs: the one in
+// the file queries, or the built-in ones (they travel in the binary). What
+// is skipped is said on notices.
+func loadEvalSets(ctx context.Context, db vrrec.CatalogStore, queries, catDir, upstream string, notices io.Writer) ([]*evalSet, error) {
+	type spec struct {
+		name, file, dir string
+		set             *eval.Set
+	}
 	var specs []spec
 	if queries != "" {
-		specs = []spec{{filepath.Base(queries), queries, catDir}}
+		set, err := eval.LoadSet(queries)
+		if err != nil {
+			return nil, err
+		}
+		specs = []spec{{filepath.Base(queries), queries, catDir, set}}
 	} else {
-		root := "."
-		specs = append(specs, spec{"default", filepath.Join(root, "eval", "default.json"), ""})
+		builtin, err := eval.Builtin()
+		if err != nil {
+			return nil, err
+		}
+		specs = append(specs, spec{"default", "eval/default.json", "", builtin["default"]})
 		if _, err := os.Stat(upstream); err == nil {
-			specs = append(specs, spec{"upstream", filepath.Join(root, "eval", "upstream.json"), upstream})
+			specs = append(specs, spec{"upstream", "eval/upstream.json", upstream, builtin["upstream"]})
 		} else {
-			fmt.Fprintf(stdout, "(the old system's catalog is not at %s: eval/upstream.json skipped; set --upstream)\n\n", upstream)
+			fmt.Fprintf(notices, "(the old system's catalog is not at %s: eval/upstream.json skipped; set --upstream)\n", upstream)
 		}
 	}
 	var out []*evalSet
 	for _, sp := range specs {
-		set, err := eval.LoadSet(sp.file)
-		if err != nil {
-			return nil, err
-		}
+		set := sp.set
+		var err error
 		var cat *vrrec.Catalog
 		var src string
 		if sp.dir == "" && queries == "" {

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,11 +28,11 @@ func TestEvalReportsConstraintsAndNeeds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var reports map[string]map[string]*eval.Report
+	var reports evalJSON
 	if err := json.Unmarshal([]byte(out), &reports); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	r := reports["families.json"]["vrrec all"]
+	r := reports.Sets["families.json"]["vrrec all"]
 	if r == nil {
 		t.Fatalf("no report of every query:\n%s", out)
 	}
@@ -57,5 +58,40 @@ func TestEvalWithoutChecksTheEvidence(t *testing.T) {
 	_, err := runCLI(t, t.TempDir(), "eval", "--without", "dense,bogus")
 	if err == nil || !strings.Contains(err.Error(), `"bogus" is no kind of evidence`) {
 		t.Errorf("--without bogus: %v", err)
+	}
+}
+
+// vrrec eval runs from any directory (its built-in sets travel in the
+// binary), and --json prints JSON only on stdout: notices go to stderr,
+// --fit's weights into the JSON.
+func TestEvalJSONFromAnEmptyDirectory(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 checks the JSON as an operator's pipe would")
+	}
+	bin := vrrecBinary(t)
+	dir := t.TempDir()
+	cmd := exec.Command("sh", "-c", `"$0" eval --json --split dev --fit | python3 -m json.tool`, bin)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "DATA_DIR=", "EMBEDDER=", "MONGODB_URI=", "REDIS_URL=", "SECRET_KEY=", "LOG_LEVEL=")
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("vrrec eval --json | python3 -m json.tool: %v\n%s", err, stderr.String())
+	}
+	var out evalJSON
+	if err := json.Unmarshal([]byte(stdout.String()), &out); err != nil {
+		t.Fatal(err)
+	}
+	if r := out.Sets["default"]["vrrec dev"]; r == nil || len(r.Queries) == 0 {
+		t.Errorf("no report of the built-in default set: %v", out.Sets)
+	}
+	if w := out.FittedWeights; w == nil || w.Dense == 0 {
+		t.Errorf("--fit's weights missing from the JSON: %+v", w)
+	}
+	if !strings.Contains(stderr.String(), "eval/upstream.json skipped") {
+		t.Errorf("the notice of the skipped upstream set is not on stderr:\n%s", stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data", secretKeyFile)); err == nil {
+		t.Error("eval needs no secret, yet wrote one")
 	}
 }

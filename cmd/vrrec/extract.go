@@ -97,7 +97,7 @@ func cmdExtractSkills(ctx context.Context, cfg config.Config, log *slog.Logger, 
 		if err != nil {
 			return err
 		}
-		if err := runAsJob(ctx, db, jobs.TypeExtractSkills, map[string]string{"by": "vrrec extract-skills --import"}, data.Draft(checked, jobs.OriginExtraction)); err != nil {
+		if err := runAsJob(ctx, db, log, jobs.TypeExtractSkills, map[string]string{"by": "vrrec extract-skills --import"}, data.Draft(checked, jobs.OriginExtraction), auditAs{}); err != nil {
 			return err
 		}
 		v := catalog.Version(checked)

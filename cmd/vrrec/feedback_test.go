@@ -58,11 +58,11 @@ func TestLabeledQueryFromUseChangesTheEvaluation(t *testing.T) {
 		if err != nil {
 			t.Fatalf("eval --from-store: %v\n%s", err, out)
 		}
-		var reports map[string]map[string]*eval.Report
+		var reports evalJSON
 		if err := json.Unmarshal([]byte(out), &reports); err != nil {
 			t.Fatalf("eval output: %v\n%s", err, out)
 		}
-		return reports
+		return reports.Sets
 	}
 	if reports := evaluate(); reports[eval.FromUse] != nil || reports["default.json"] == nil {
 		t.Fatalf("before any label: sets %v", slices.Collect(maps.Keys(reports)))

@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/jobs"
+	"github.com/vrrec/vrrec/text"
 )
 
 func cmdImport(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) error {
@@ -29,9 +29,9 @@ func cmdImport(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	if *dir == "" {
 		return fmt.Errorf("import needs --dir DIR")
 	}
-	cat, rep, err := catalog.ReadDir(os.DirFS(*dir))
+	cat, rep, err := readCatalogDir(*dir)
 	if err != nil {
-		return fmt.Errorf("import %s: %w", *dir, err)
+		return err
 	}
 	if len(cat.Apps) == 0 {
 		return fmt.Errorf("import %s: no app survived validation (%d problems): the catalog was not changed", *dir, len(rep.Problems))
@@ -48,7 +48,7 @@ func cmdImport(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	version := catalog.Version(cat)
 	// A draft, measured beside the live catalog, as an upload on the data
 	// page is.
-	if err := runAsJob(ctx, db, jobs.TypeImport, map[string]string{"by": "vrrec import", "dir": *dir}, data.Draft(cat, jobs.OriginCLI)); err != nil {
+	if err := runAsJob(ctx, db, log, jobs.TypeImport, map[string]string{"by": "vrrec import", "dir": *dir}, data.Draft(cat, jobs.OriginCLI), auditAs{}); err != nil {
 		return err
 	}
 	_, rev, err := db.LoadRevision(ctx, version)
@@ -60,32 +60,37 @@ func cmdImport(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 		return err
 	}
 	published := false
+	// refused is a publication the quality gate refused: the report is
+	// printed all the same, then the command fails with it.
+	var refused error
 	if *publish && version != live {
 		fn, _, err := data.Publish(ctx, version, data.By, confirm)
-		if err != nil {
-			if vrrec.ErrorCode(err) == vrrec.EINVALID {
-				return fmt.Errorf("the draft is kept but not published: %s (%s)", vrrec.ErrorMessage(err), confirmHint(err))
+		switch {
+		case vrrec.ErrorCode(err) == vrrec.EINVALID:
+			refused = fmt.Errorf("the draft is kept but not published: %s (%s)", vrrec.ErrorMessage(err), confirmHint(err))
+		case err != nil:
+			return err
+		default:
+			if err := runAsJob(ctx, db, log, jobs.TypePublish, map[string]string{"by": "vrrec import --publish", "version": version}, fn,
+				auditAs{"publish_catalog", version + confirm.Note()}); err != nil {
+				return err
 			}
-			return err
+			published, live = true, version
 		}
-		if err := runAsJob(ctx, db, jobs.TypePublish, map[string]string{"by": "vrrec import --publish", "version": version}, fn); err != nil {
-			return err
-		}
-		detail := version
-		detail += confirmedNote(confirm)
-		auditCLI(ctx, db, log, "publish_catalog", detail+" (vrrec import --publish)")
-		published, live = true, version
 	}
 	path := describeDB(cfg)
 	if *asJSON {
-		return writeJSONTo(stdout, struct {
+		if err := writeJSONTo(stdout, struct {
 			*catalog.Report
 			Version   string          `json:"version"`
 			Live      string          `json:"live"`
 			Published bool            `json:"published"`
 			Quality   json.RawMessage `json:"quality,omitempty"`
 			Path      string          `json:"path"`
-		}{rep, version, live, published, rev.Quality, path})
+		}{rep, version, live, published, rev.Quality, path}); err != nil {
+			return err
+		}
+		return refused
 	}
 	fmt.Fprintf(stdout, "Importing %s\n\n", *dir)
 	fmt.Fprintf(stdout, "  %-20s %6s %6s\n", "file", "read", "kept")
@@ -98,7 +103,7 @@ func cmdImport(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 			fmt.Fprintf(stdout, "  %s\n", p)
 		}
 	}
-	fmt.Fprintf(stdout, "\n%d rows dropped, %d fixed, %d apps flagged (kept, never recommended).\n", rep.Count(catalog.Dropped), rep.Count(catalog.Fixed), rep.Count(catalog.Flagged))
+	fmt.Fprintf(stdout, "\n%s dropped, %d fixed, %s flagged (kept, never recommended).\n", text.Count(rep.Count(catalog.Dropped), "row", "rows"), rep.Count(catalog.Fixed), text.Count(rep.Count(catalog.Flagged), "app", "apps"))
 	switch {
 	case published:
 		fmt.Fprintf(stdout, "Published version %s in %s: %d courses, %d apps, %d skills.%s\n", version, path, len(cat.Courses), len(cat.Apps), len(cat.Skills), qualityLine(rev.Quality))
@@ -108,5 +113,5 @@ func cmdImport(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 		fmt.Fprintf(stdout, "Draft %s kept in %s: %d courses, %d apps, %d skills.%s\nStudents still get version %s. Review it with \"vrrec catalog diff %s\", publish it with \"vrrec catalog publish %s\".\n",
 			version, path, len(cat.Courses), len(cat.Apps), len(cat.Skills), qualityLine(rev.Quality), live, version, version)
 	}
-	return nil
+	return refused
 }

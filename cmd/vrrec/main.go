@@ -27,7 +27,7 @@ Usage:
   vrrec recommend [--json] [--reply] [--top N] "QUERY"   rank apps for a query
   vrrec import --dir DIR [--json] [--publish]          keep a catalog in the upstream format as a draft (--publish: make it live)
   vrrec catalog list|diff|publish|rollback|discard     review, publish and roll back catalog versions ("vrrec catalog" for details)
-  vrrec eval --queries FILE [--catalog DIR] [--json]   measure precision@5, recall@8, nDCG@5
+  vrrec eval [--queries FILE [--catalog DIR]] [--json] measure nDCG@5, recall@8, precision@5 on the built-in labeled sets (or FILE)
   vrrec extract-skills [--offline] [--out DIR] [--import]  re-extract course and app skills (LLM or vocabulary)
   vrrec build-graph [--clear] [--json]                 write the catalog into Neo4j (GRAPH_BACKEND=neo4j); print graph statistics
   vrrec student export|forget USER_ID                  export or delete everything stored about one student identity
@@ -77,7 +77,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	log := slog.New(slog.NewTextHandler(stderr, logOptions(cfg.LogLevel)))
 	switch cmd {
 	case "serve":
 		return cmdServe(ctx, cfg, serviceLogger(stderr, cfg.LogLevel))
@@ -106,7 +106,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // serviceLogger is the service's log: JSON lines for log collectors, with
 // each request's id.
 func serviceLogger(w io.Writer, level slog.Level) *slog.Logger {
-	return slog.New(web.LogHandler{Handler: slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})})
+	return slog.New(web.LogHandler{Handler: slog.NewJSONHandler(w, logOptions(level))})
+}
+
+// logOptions writes durations as people read them ("30s", "1.5s"), not as
+// nanoseconds.
+func logOptions(level slog.Level) *slog.HandlerOptions {
+	return &slog.HandlerOptions{Level: level, ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+		if a.Value.Kind() == slog.KindDuration {
+			a.Value = slog.StringValue(a.Value.Duration().String())
+		}
+		return a
+	}}
 }
 
 // parseFlags parses flags that may come before or after positional arguments

@@ -83,7 +83,8 @@ func TestCommandErrors(t *testing.T) {
 		{"recommend", "x", "--top", "0"},
 		{"import"},
 		{"import", "--dir", filepath.Join(dir, "missing")},
-		{"eval"},
+		{"eval", "--split", "bogus"},
+		{"eval", "--queries", filepath.Join(dir, "missing.json")},
 		{"frobnicate"},
 	} {
 		if _, err := runCLI(t, dir, args...); err == nil {

@@ -31,7 +31,7 @@ func (m *Main) registerMetrics() {
 func serveMetrics(ctx context.Context, addr string, m *metrics.Metrics, log *slog.Logger) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("metrics: listen on %s: %w", addr, err)
+		return nil, fmt.Errorf("METRICS_ADDR %q: /metrics cannot listen there (want host:port or :port, like :9090): %w", addr, err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.Handler())

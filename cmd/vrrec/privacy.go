@@ -35,7 +35,9 @@ func studentData(cfg config.Config, db database) *privacy.Service {
 // and staff see it in the job history.
 func (m *Main) retain(ctx context.Context, ticks <-chan time.Time) {
 	for {
-		if recent, err := m.db.Jobs(ctx, 50); err != nil {
+		if recent, err := m.db.Jobs(ctx, 50); ctx.Err() != nil {
+			return // stopping (a failed start, too): the database is not at fault
+		} else if err != nil {
 			m.Log.Warn("retention not checked: the database does not answer", "err", err)
 		} else if privacy.Due(recent, time.Now()) {
 			_, err := m.runner.Start(ctx, privacy.JobType, map[string]string{"by": "schedule"}, retentionJob(m.privacy))

@@ -12,6 +12,7 @@ import (
 	"github.com/vrrec/vrrec/chat"
 	"github.com/vrrec/vrrec/config"
 	"github.com/vrrec/vrrec/rag"
+	"github.com/vrrec/vrrec/text"
 )
 
 func cmdRecommend(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) error {
@@ -49,7 +50,7 @@ func cmdRecommend(ctx context.Context, cfg config.Config, log *slog.Logger, args
 		_, err := fmt.Fprintln(stdout, chat.FormatReply(res))
 		return err
 	}
-	fmt.Fprintf(stdout, "%q: %d apps from the %s catalog (%d apps)\n\n", res.Query, len(res.Apps), src, len(cat.Apps))
+	fmt.Fprintf(stdout, "%q: %s from the %s catalog (%s)\n\n", res.Query, text.Count(len(res.Apps), "app", "apps"), src, text.Count(len(cat.Apps), "app", "apps"))
 	if len(res.Constraints) > 0 {
 		labels := make([]string, len(res.Constraints))
 		for i, c := range res.Constraints {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/vrrec/vrrec"
 	"github.com/vrrec/vrrec/admin"
+	"github.com/vrrec/vrrec/bert/minilm"
 	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/chat"
 	"github.com/vrrec/vrrec/config"
@@ -81,6 +82,9 @@ type Main struct {
 	// RetentionCheck is how often serve looks whether the daily retention
 	// job is due (NewMain: an hour).
 	RetentionCheck time.Duration
+	// WaitLog is how often a start that waits for the catalog's vectors
+	// says so in the log (NewMain: 5 s).
+	WaitLog time.Duration
 
 	db       database
 	secret   []byte
@@ -117,7 +121,7 @@ type Main struct {
 // NewMain returns the service for cfg, logging to log; Run starts it.
 func NewMain(cfg config.Config, log *slog.Logger) *Main {
 	bg, stop := context.WithCancel(context.Background())
-	return &Main{Config: cfg, Log: log, CatalogPoll: 5 * time.Second, GraphCheck: 5 * time.Second, RetentionCheck: time.Hour,
+	return &Main{Config: cfg, Log: log, CatalogPoll: 5 * time.Second, GraphCheck: 5 * time.Second, RetentionCheck: time.Hour, WaitLog: 5 * time.Second,
 		metrics: metrics.New(), background: bg, stop: stop}
 }
 
@@ -169,7 +173,7 @@ func (m *Main) startCatalog(ctx context.Context) (err error) {
 		}
 		src = live.SourceEmbedded
 	}
-	m.live = &live.Catalog[*rag.Engine]{Store: m.db, Log: m.Log, Build: m.buildEngine}
+	m.live = &live.Catalog[*rag.Engine]{Store: m.db, Log: m.Log, Build: m.buildEngine, Interim: m.interimEngine, WaitLog: m.WaitLog}
 	ready := func(cat *vrrec.Catalog) bool { return vectorsStored(ctx, m.db, m.emb, cat) }
 	if err := m.live.Start(m.background, cat, stored, src, ready); err != nil {
 		return err
@@ -327,6 +331,18 @@ func (m *Main) buildEngine(ctx context.Context, cat *vrrec.Catalog, progress liv
 	// A cache per build: vectors come from the database, and those of
 	// earlier catalogs are not kept in memory.
 	return newEngine(ctx, m.Log, cat, m.graph.For(cat, catalog.Version(cat)), m.emb, newVectorCache(m.emb, m.db, m.Log), opts)
+}
+
+// interimEngine is the engine on the embedded catalog with the built-in
+// model, whose vectors of it ship in the binary: served at once while the
+// configured model (an embeddings server, MODEL_DIR) computes the
+// catalog's vectors.
+func (m *Main) interimEngine(ctx context.Context, cat *vrrec.Catalog) (*rag.Engine, error) {
+	emb, err := minilm.Load()
+	if err != nil {
+		return nil, err
+	}
+	return newEngine(ctx, m.Log, cat, m.graph.For(cat, catalog.Version(cat)), emb, newVectorCache(emb, nil, m.Log), rag.Options{Observe: m.metrics.Stage})
 }
 
 // startJobs starts the job runner, the sweep of jobs a crashed process

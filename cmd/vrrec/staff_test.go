@@ -4,17 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/vrrec/vrrec"
-	"github.com/vrrec/vrrec/catalog"
 	"github.com/vrrec/vrrec/config"
-	"github.com/vrrec/vrrec/internal/testenv"
 )
 
 func runCLIWithInput(t *testing.T, dataDir, stdin string, args ...string) (string, error) {
@@ -109,26 +105,7 @@ func TestStaffCommand(t *testing.T) {
 // draft, records who ran it, when, and a confirmed worse publication as
 // confirmed (issue #25).
 func TestCatalogCommandsAreAudited(t *testing.T) {
-	src := t.TempDir()
-	def := filepath.Join(testenv.RepoRoot(), "catalog", "default")
-	for _, f := range catalog.Files {
-		b, err := os.ReadFile(filepath.Join(def, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(src, f), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var apps []map[string]any
-	b, _ := os.ReadFile(filepath.Join(src, "vr_apps.json"))
-	if err := json.Unmarshal(b, &apps); err != nil {
-		t.Fatal(err)
-	}
-	apps[0]["name"] = apps[0]["name"].(string) + " (renamed)"
-	b, _ = json.Marshal(apps)
-	os.WriteFile(filepath.Join(src, "vr_apps.json"), b, 0o644)
-
+	src, _ := renamedCatalog(t, 0)
 	dir := t.TempDir()
 	start := time.Now()
 	draftOf := func(out string) string {
@@ -153,9 +130,7 @@ func TestCatalogCommandsAreAudited(t *testing.T) {
 	if out, err := runCLI(t, dir, "catalog", "discard", draft); err == nil {
 		t.Logf("discarding the earlier version: %s", out)
 	}
-	apps[1]["name"] = apps[1]["name"].(string) + " (renamed)"
-	b, _ = json.Marshal(apps)
-	os.WriteFile(filepath.Join(src, "vr_apps.json"), b, 0o644)
+	src, _ = renamedCatalog(t, 0, 1)
 	if _, err := runCLI(t, dir, "import", "--dir", src); err != nil {
 		t.Fatal(err)
 	}
