@@ -119,7 +119,7 @@ func TestBrowserChipsNeedsAndFacets(t *testing.T) {
 		t.Errorf("the answer to two needs shows %q, want %q", order, want)
 	}
 	// The reply's own headings for the needs are not repeated above the groups.
-	if opening := eval[string](t, ctx, `[...document.querySelectorAll('`+last+` > p')].map((p) => p.textContent).join('|')`); opening != "Respondemos en inglés; entendimos dos temas.|Two things, seated:" {
+	if opening := eval[string](t, ctx, `[...document.querySelectorAll('`+last+` > p, `+last+` > .opening > p')].map((p) => p.textContent).join('|')`); opening != "Respondemos en inglés; entendimos dos temas.|Two things, seated:" {
 		t.Errorf("the answer's opening reads %q", opening)
 	}
 	if lang := eval[string](t, ctx, `document.querySelector('`+last+` .note').lang`); lang != "es" {
