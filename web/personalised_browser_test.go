@@ -36,11 +36,12 @@ func TestBrowserDashboardPersonalisation(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/admin"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="login"]`)),
 		chromedp.SendKeys(chromedp.CSS("#password"), "staff-password"), chromedp.Click(chromedp.CSS("#login-button")),
 		chromedp.WaitVisible(chromedp.CSS(`body[data-ready="dashboard"]`)),
-		until(`document.querySelectorAll('#feedback-personal tbody tr').length === 2`)); err != nil {
+		until(`document.querySelectorAll('#feedback-personal tbody tr').length === 4`)); err != nil {
 		t.Fatal(err)
 	}
 	rows := eval[[]string](t, ctx, `[...document.querySelectorAll('#feedback-personal tbody tr')].map((r) => [...r.cells].map((c) => c.textContent).join(' | '))`)
-	want := []string{"From the student's profile | 1 (25%) | 1 | 0 | 0", "Plain (not personalised) | 3 | 0 | 3 | 0"}
+	want := []string{"From the student's profile | 1 (25%) | 1 | 0 | 0", "With the course page's course | 0 (0%) | 0 | 0 | 0",
+		"Ranked by the student's votes | 0 (0%) | 0 | 0 | 0", "Plain (not personalised) | 3 | 0 | 3 | 0"}
 	if fmt.Sprint(rows) != fmt.Sprint(want) {
 		t.Errorf("personalisation rows:\n got %q\nwant %q", rows, want)
 	}

@@ -249,6 +249,10 @@ func TestAuditContractAPI(t *testing.T) {
 		{method: "DELETE", path: "/api/admin/students/student-1", actions: []string{"forget_student"}},
 		{method: "POST", path: "/api/forget", actions: nil, refusable: true}, // a student's own: no staff entry
 		{method: "POST", path: "/api/feedback", actions: nil, refusable: true},
+		// What a student tells about their studies is theirs: no staff entry.
+		{method: "PUT", path: "/api/profile", actions: nil, refusable: true},
+		{method: "DELETE", path: "/api/profile", actions: nil, refusable: true},
+		{method: "POST", path: "/api/visit", actions: nil, refusable: true},
 		{method: "POST", path: "/api/auth/logout", body: `{}`, actions: []string{"logout"}},
 	}
 	sent := map[string]bool{}
