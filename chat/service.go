@@ -170,7 +170,7 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 		if box != nil {
 			want = rag.Candidates // the model chooses among more
 		}
-		res, err := eng.Find(ctx, rag.Request{Query: message, TopK: want, Without: q.Without})
+		res, err := s.find(ctx, eng, box, rag.Request{Query: message, TopK: want, Without: q.Without})
 		if err != nil {
 			return nil, s.failed(ctx, fmt.Errorf("recommend: %w", err))
 		}
@@ -207,6 +207,41 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 		s.log.WarnContext(ctx, "conversation not saved", "err", err)
 	}
 	return reply, nil
+}
+
+// Translator is an Explainer that also turns a question in another
+// language into an English search query (llm.Ranker).
+type Translator interface {
+	Translate(ctx context.Context, question string) (string, error)
+}
+
+// find retrieves the apps for a recommendation. A question in another
+// language, with a model that translates, is searched by the model's
+// English query and keeps the student's words as what the result answers,
+// so the model then explains in their language; without such a model, or
+// when it cannot answer, lang's gloss reads the question (rag.Find).
+func (s *Service) find(ctx context.Context, eng Engine, box *explainerBox, req rag.Request) (*vrrec.Result, error) {
+	t, ok := Translator(nil), false
+	if box != nil {
+		t, ok = box.e.(Translator)
+	}
+	reading := lang.Read(req.Query)
+	if !ok || reading.Lang == "en" {
+		return eng.Find(ctx, req)
+	}
+	english, err := t.Translate(ctx, req.Query)
+	if err != nil {
+		s.log.WarnContext(ctx, "LLM could not read the question, reading it offline", "lang", reading.Lang, "err", err)
+		return eng.Find(ctx, req)
+	}
+	asked := req.Query
+	req.Query = english
+	res, err := eng.Find(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	res.Query, res.Language, res.Translated = asked, reading.Lang, english
+	return res, nil
 }
 
 // failed turns a retrieval error into what the student is told: a chat
@@ -333,7 +368,8 @@ func fill(reply *vrrec.Reply, res *vrrec.Result, query string) {
 	reply.LLMBudgetSpent = res.LLMBudgetSpent
 	reply.NothingFits, reply.Language, reply.UnknownCourses = res.NothingFits, res.Language, res.UnknownCourses
 	reply.Constraints = res.Constraints
-	if res.Translated != "" {
+	if res.Translated != "" && res.ExplainedBy != vrrec.ExplainedByLLM {
+		// The model, when it explained, wrote in the student's language.
 		reply.Note = lang.Note(res.Language, Topic(res))
 	}
 	if res.NothingFits {

@@ -17,8 +17,19 @@ import (
 
 // Request is what a client sent.
 type Request struct {
-	Model    string `json:"model"`
-	Stream   bool   `json:"stream"`
+	Model     string `json:"model"`
+	Stream    bool   `json:"stream"`
+	MaxTokens int    `json:"max_tokens"`
+	// ResponseFormat is the requested answer format: Type "json_schema"
+	// with JSONSchema.Schema, or "json_object" with Schema (llama.cpp).
+	ResponseFormat struct {
+		Type       string          `json:"type"`
+		Schema     json.RawMessage `json:"schema"`
+		JSONSchema struct {
+			Name   string          `json:"name"`
+			Schema json.RawMessage `json:"schema"`
+		} `json:"json_schema"`
+	} `json:"response_format"`
 	Messages []struct {
 		Role    string `json:"role"`
 		Content string `json:"content"`
@@ -49,11 +60,17 @@ type Server struct {
 	URL   string // base URL to give a client, ending in /v1
 	reply func(n int, req Request) Answer
 
-	srv   *httptest.Server
-	calls atomic.Int32
-	mu    sync.Mutex
-	last  Request
+	srv           *httptest.Server
+	calls         atomic.Int32
+	refuseSchemas atomic.Bool
+	mu            sync.Mutex
+	last          Request
 }
+
+// RefuseJSONSchema makes the fake answer a response_format of type
+// json_schema with 422, as llama.cpp's server does, before counting or
+// replying; json_object with a schema is still accepted.
+func (s *Server) RefuseJSONSchema() { s.refuseSchemas.Store(true) }
 
 // Start runs a fake on a local port until Close.
 func Start(reply func(n int, req Request) Answer) *Server {
@@ -102,6 +119,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	var req Request
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 		writeError(w, http.StatusBadRequest, "bad request: "+err.Error())
+		return
+	}
+	if s.refuseSchemas.Load() && req.ResponseFormat.Type == "json_schema" {
+		writeError(w, http.StatusUnprocessableEntity, "response_format: Input should be 'text' or 'json_object'")
 		return
 	}
 	n := int(s.calls.Add(1))
@@ -195,19 +216,29 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 }
 
 // Ranker answers like a well-behaved model asked by vrrec's llm package: it
-// reads the candidate apps from the user message (JSON with "apps") and
+// reads the candidate apps from the user message (JSON with "apps", each
+// an "app_id" and "name", or in the compact prompt an "id" and "app") and
 // ranks them in reverse order, each with a reason, after delay.
 func Ranker(delay time.Duration) func(n int, req Request) Answer {
 	return func(n int, req Request) Answer {
 		var in struct {
-			Query string `json:"query"`
-			Apps  []struct {
+			Query    string `json:"query"`
+			Question string `json:"question"` // a translation
+			Apps     []struct {
 				AppID string `json:"app_id"`
 				Name  string `json:"name"`
+				ID    string `json:"id"`
+				App   string `json:"app"`
 			} `json:"apps"`
 		}
 		if err := json.Unmarshal([]byte(req.User()), &in); err != nil {
 			return Answer{Content: "I could not read the request.", Delay: delay}
+		}
+		if in.Question != "" {
+			// No translation here: the question as it came, which vrrec
+			// then reads as it would without a model.
+			b, _ := json.Marshal(map[string]string{"query": in.Question})
+			return Answer{Content: string(b), Delay: delay}
 		}
 		type entry struct {
 			AppID     string `json:"app_id"`
@@ -218,7 +249,12 @@ func Ranker(delay time.Duration) func(n int, req Request) Answer {
 			Ranking       []entry `json:"ranking"`
 		}{Understanding: "You want to learn about " + in.Query + "."}
 		for i := len(in.Apps) - 1; i >= 0; i-- {
-			out.Ranking = append(out.Ranking, entry{in.Apps[i].AppID, "Model reason <b>for</b> " + in.Apps[i].Name + "."})
+			a := in.Apps[i]
+			if a.ID != "" {
+				name, _, _ := strings.Cut(a.App, ":")
+				a.AppID, a.Name = a.ID, name
+			}
+			out.Ranking = append(out.Ranking, entry{a.AppID, "Model reason <b>for</b> " + a.Name + "."})
 		}
 		b, _ := json.Marshal(out)
 		return Answer{Content: string(b), Delay: delay}
