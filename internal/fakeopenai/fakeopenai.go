@@ -63,6 +63,7 @@ type Server struct {
 	srv           *httptest.Server
 	calls         atomic.Int32
 	refuseSchemas atomic.Bool
+	contextSize   atomic.Int32
 	mu            sync.Mutex
 	last          Request
 }
@@ -111,7 +112,16 @@ func (s *Server) Last() Request {
 	return s.last
 }
 
+// SetContextSize makes the fake tell a context of n tokens at GET /props,
+// as llama.cpp's server does (0, the default: no /props).
+func (s *Server) SetContextSize(n int) { s.contextSize.Store(int32(n)) }
+
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if n := s.contextSize.Load(); n > 0 && r.Method == http.MethodGet && r.URL.Path == "/props" {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"default_generation_settings":{"n_ctx":%d},"total_slots":1}`, n)
+		return
+	}
 	if r.Method != http.MethodPost || r.URL.Path != "/v1/chat/completions" {
 		writeError(w, http.StatusNotFound, "not found")
 		return
