@@ -1,7 +1,11 @@
 // Command loadtest sends chat questions to a vrrec server from many
 // concurrent clients for a fixed time and reports throughput, latency
 // percentiles and errors. Every question is distinct, so no cache answers
-// for the model. It only targets the address it is given: keep it local.
+// for the model. With a model configured it also counts the answers the
+// model explained (a valid structured answer in time) and those that fell
+// back to retrieval's reasons. The latency is the time to the final answer
+// of POST /chat; the time to the first card belongs to /chat/stream. It
+// only targets the address it is given: keep it local.
 //
 //	loadtest -url http://127.0.0.1:5000 -c 256 -d 60s
 package main
@@ -37,7 +41,10 @@ func main() {
 		lat      []time.Duration
 		statuses = map[int]int{}
 		failures int
-		wg       sync.WaitGroup
+		// Answers the model explained, and those it was asked for but
+		// fell back (error, timeout, or an answer that was not usable).
+		explained, fallbacks int
+		wg                   sync.WaitGroup
 	)
 	start := time.Now()
 	stop := start.Add(*dur)
@@ -51,15 +58,28 @@ func main() {
 				t0 := time.Now()
 				res, err := client.Post(*url+"/chat", "application/json", bytes.NewReader(body))
 				d := time.Since(t0)
+				var reply struct {
+					ExplainedBy string `json:"explained_by"`
+					LLMFallback bool   `json:"llm_fallback"`
+				}
+				if err == nil {
+					json.NewDecoder(res.Body).Decode(&reply)
+					io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+				}
 				mu.Lock()
 				if err != nil {
 					failures++
 				} else {
-					io.Copy(io.Discard, res.Body)
-					res.Body.Close()
 					statuses[res.StatusCode]++
 					if res.StatusCode == http.StatusOK {
 						lat = append(lat, d)
+						if reply.ExplainedBy == "llm" {
+							explained++
+						}
+						if reply.LLMFallback {
+							fallbacks++
+						}
 					}
 				}
 				mu.Unlock()
@@ -86,6 +106,7 @@ func main() {
 		"answers_per_second": float64(len(lat)) / elapsed.Seconds(),
 		"p50_ms":             pct(0.50).Milliseconds(), "p99_ms": pct(0.99).Milliseconds(),
 		"errors": errors, "statuses": statuses, "transport_failures": failures,
+		"llm_explained": explained, "llm_fallbacks": fallbacks,
 	}
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", "  ")

@@ -28,8 +28,8 @@ venv="$cache/venv-$server_version-$model_version"
 marker="$venv/.verified"
 
 print() {
-  echo "VRREC_LLAMA_PYTHON=$venv/bin/python"
-  echo "VRREC_LLAMA_MODEL=$(cat "$marker")"
+  printf 'VRREC_LLAMA_PYTHON=%q\n' "$venv/bin/python"
+  printf 'VRREC_LLAMA_MODEL=%q\n' "$(cat "$marker")"
 }
 
 if [ -s "$marker" ] && [ -f "$(cat "$marker")" ]; then
