@@ -83,8 +83,12 @@ run_load() {
 import json, sys
 label, path, rss = sys.argv[1], sys.argv[2], int(sys.argv[3])
 r = json.load(open(path))
+llm = ""
+if r.get("llm_explained") or r.get("llm_fallbacks"):
+    share = r["llm_explained"] / r["answers"] if r["answers"] else 0
+    llm = f", {r['llm_explained']} of {r['answers']} explained by the model ({share:.0%}), {r['llm_fallbacks']} fell back"
 print(f"{label}: {r['answers_per_second']:.1f} answers/s, p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, "
-      f"{r['errors']} errors, {r['answers']} answers in {r['seconds']:.0f} s, peak RSS {rss/1024:.0f} MB")
+      f"{r['errors']} errors, {r['answers']} answers in {r['seconds']:.0f} s, peak RSS {rss/1024:.0f} MB{llm}")
 PY
 }
 
@@ -106,3 +110,28 @@ run_load vrrec "$work/vrrec" 256 1024 5s http://127.0.0.1:18080/v1
 # The old system's serving model: Gunicorn 4 workers x 4 threads hold at most
 # 16 requests; the rest wait in the listen queue.
 run_load old-model-16 "$work/vrrec" 256 16 150s http://127.0.0.1:18080/v1
+
+# Time to the final answer (POST /chat, which waits for the model) and the share of answers the
+# model explained with a valid structured answer in time. Time to the first card belongs to
+# /chat/stream (issue 26, progressive answers): its measurement goes here, against the same two
+# servers.
+echo "== the LLM: 64 clients for ${LOAD_SECONDS:-60} s against POST /chat, the fake answering after 1 s"
+run_load fake-llm-64 "$work/vrrec" 64 64 5s http://127.0.0.1:18080/v1
+
+echo "== the LLM: a real local model (tools/llama/fetch.sh: llama-cpp-python 0.3.36, Gemma 3 270M Q4_K_M,"
+echo "   n_ctx 2048, 2 threads), 2 clients for ${LLAMA_SECONDS:-120} s against POST /chat, each prompt"
+if llama=$(tools/llama/fetch.sh); then
+  eval "$llama"
+  "$VRREC_LLAMA_PYTHON" -m llama_cpp.server --model "$VRREC_LLAMA_MODEL" --model_alias gemma-3-270m \
+    --host 127.0.0.1 --port 18083 --n_ctx 2048 --n_threads 2 --n_threads_batch 2 --verbose false 2>"$work/llama.log" &
+  llama_pid=$!
+  trap 'kill $fake $llama_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+  for _ in $(seq 1 600); do curl -fsS http://127.0.0.1:18083/v1/models >/dev/null 2>&1 && break; sleep 0.2; done
+  for prompt in compact full; do
+    LOAD_SECONDS=${LLAMA_SECONDS:-120} LLM_MODEL=gemma-3-270m LLM_PROMPT=$prompt \
+      run_load "llama-$prompt" "$work/vrrec" 2 2 150s http://127.0.0.1:18083/v1
+  done
+  kill "$llama_pid"
+else
+  echo "local LLM server not installed (tools/llama/fetch.sh failed): skipped"
+fi

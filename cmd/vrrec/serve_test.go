@@ -130,13 +130,14 @@ func TestServeExposesMovingMetrics(t *testing.T) {
 		`vrrec_recommendation_stage_seconds_count{stage="embed"}`:                                  3,
 		`vrrec_recommendation_stage_seconds_count{stage="retrieve"}`:                               3,
 		`vrrec_recommendation_stage_seconds_count{stage="rank"}`:                                   3,
-		`vrrec_llm_calls_total`:         3,
-		`vrrec_llm_call_seconds_count`:  3,
-		`vrrec_llm_prompt_tokens_total`: 1,
-		`vrrec_journal_written_total`:   3,
-		`vrrec_http_requests_in_flight`: 0,
-		`vrrec_journal_queue_depth`:     0,
-		`vrrec_journal_spool_bytes`:     0,
+		`vrrec_llm_calls_total`:                      3,
+		`vrrec_llm_call_seconds_count`:               3,
+		`vrrec_llm_prompt_tokens_total`:              1,
+		`vrrec_llm_call_tokens_count{kind="prompt"}`: 3,
+		`vrrec_journal_written_total`:                3,
+		`vrrec_http_requests_in_flight`:              0,
+		`vrrec_journal_queue_depth`:                  0,
+		`vrrec_journal_spool_bytes`:                  0,
 	} {
 		if v := value(series); v < atLeast {
 			t.Errorf("%s = %v, want at least %v", series, v, atLeast)
