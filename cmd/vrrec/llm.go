@@ -104,7 +104,8 @@ func (m *Main) llmInfo() any {
 	}
 	return map[string]any{"model": m.rankerModel.Load(), "calls": r.Stats.Calls.Load(), "errors": r.Stats.Errors.Load(),
 		"cache_hits": r.Stats.CacheHits.Load(), "breaker_rejects": r.Stats.BreakerRejects.Load(),
-		"shared": r.Stats.Shared.Load(), "rejected": r.Stats.Rejected.Load(), "over_budget": r.Stats.OverBudget.Load()}
+		"shared": r.Stats.Shared.Load(), "rejected": r.Stats.Rejected.Load(), "over_budget": r.Stats.OverBudget.Load(),
+		"invalid": r.Stats.Invalid.Load()}
 }
 
 // newRanker returns the LLM ranker when a model is configured, caching its
