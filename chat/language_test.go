@@ -33,19 +33,12 @@ func germanModel(_ int, req fakeopenai.Request) fakeopenai.Answer {
 	if in.Question != "" {
 		return fakeopenai.Answer{Content: `{"query": "learn watercolor painting"}`}
 	}
-	type entry struct {
-		AppID     string `json:"app_id"`
-		Reasoning string `json:"reasoning"`
-	}
-	out := struct {
-		Understanding string  `json:"understanding"`
-		Ranking       []entry `json:"ranking"`
-	}{Understanding: "Du möchtest Aquarellmalerei lernen."}
+	var ids []string
 	for _, a := range in.Apps {
-		out.Ranking = append(out.Ranking, entry{a.AppID, "Hilft dir, das Malen zu üben."})
+		ids = append(ids, a.AppID)
 	}
-	b, _ := json.Marshal(out)
-	return fakeopenai.Answer{Content: string(b)}
+	return fakeopenai.Answer{Content: fakeopenai.RankingAnswer("Du möchtest Aquarellmalerei lernen.", ids,
+		func(int) string { return "Hilft dir, das Malen zu üben." })}
 }
 
 func modelService(t *testing.T, f *fakeopenai.Server) *chat.Service {

@@ -250,23 +250,35 @@ func Ranker(delay time.Duration) func(n int, req Request) Answer {
 			b, _ := json.Marshal(map[string]string{"query": in.Question})
 			return Answer{Content: string(b), Delay: delay}
 		}
-		type entry struct {
-			AppID     string `json:"app_id"`
-			Reasoning string `json:"reasoning"`
-		}
-		out := struct {
-			Understanding string  `json:"understanding"`
-			Ranking       []entry `json:"ranking"`
-		}{Understanding: "You want to learn about " + in.Query + "."}
+		ids := make([]string, 0, len(in.Apps))
+		names := make([]string, 0, len(in.Apps))
 		for i := len(in.Apps) - 1; i >= 0; i-- {
 			a := in.Apps[i]
 			if a.ID != "" {
 				name, _, _ := strings.Cut(a.App, ":")
 				a.AppID, a.Name = a.ID, name
 			}
-			out.Ranking = append(out.Ranking, entry{a.AppID, "Model reason <b>for</b> " + a.Name + "."})
+			ids, names = append(ids, a.AppID), append(names, a.Name)
 		}
-		b, _ := json.Marshal(out)
-		return Answer{Content: string(b), Delay: delay}
+		b := RankingAnswer("You want to learn about "+in.Query+".", ids, func(i int) string { return "Model reason <b>for</b> " + names[i] + "." })
+		return Answer{Content: b, Delay: delay}
 	}
+}
+
+// RankingAnswer is a model's answer as vrrec's llm package asks for it: the
+// understanding, then each app id in order with reason(i) for the i-th.
+func RankingAnswer(understanding string, ids []string, reason func(i int) string) string {
+	type entry struct {
+		AppID     string `json:"app_id"`
+		Reasoning string `json:"reasoning"`
+	}
+	out := struct {
+		Understanding string  `json:"understanding"`
+		Ranking       []entry `json:"ranking"`
+	}{Understanding: understanding}
+	for i, id := range ids {
+		out.Ranking = append(out.Ranking, entry{id, reason(i)})
+	}
+	b, _ := json.Marshal(out)
+	return string(b)
 }

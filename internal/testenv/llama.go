@@ -1,7 +1,6 @@
 package testenv
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -9,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -40,7 +38,7 @@ func LlamaServer(t testing.TB) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out lockedBuffer
+	var out LogBuffer
 	cmd := exec.Command(python, "-m", "llama_cpp.server", "--model", model, "--model_alias", "gemma-3-270m",
 		"--host", "127.0.0.1", "--port", strconv.Itoa(port),
 		"--n_ctx", strconv.Itoa(LlamaContext), "--n_threads", "2", "--n_threads_batch", "2", "--verbose", "false")
@@ -88,22 +86,4 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// lockedBuffer collects a process's output while it runs.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
