@@ -141,12 +141,15 @@ func responseFormat(mode string, schema json.RawMessage) []option.RequestOption 
 }
 
 // JSONMode returns how CompleteJSON asks for JSON: the configured mode,
-// or under JSONAuto what a probe of the server found. The probe is one
-// tiny request with a json_schema response_format; a 4xx answer (llama.cpp
-// answers 422) tries json_object with the schema, and a 4xx to that too
-// means JSONNone. Its result is kept for the life of c; a probe that could
-// not reach the server keeps nothing and answers JSONNone, so the next
-// call probes again.
+// or under JSONAuto what a probe of the server found. The probe is one tiny
+// request with a json_schema response_format. A server that answers it
+// with an error status (llama.cpp's refuses it with 422, llama-cpp-python
+// 0.3.36's with 500) is asked again with json_object and the schema: one
+// that takes that is a json_object server, and one that refuses both with
+// a 4xx understands neither (JSONNone). The result is kept for the life of
+// c. A probe that could not tell (no answer, 408, 429, or a 5xx to
+// json_object) keeps nothing and answers JSONNone, so the next call probes
+// again.
 func (c *Chat) JSONMode(ctx context.Context) string {
 	if c.jsonMode != JSONAuto {
 		return c.jsonMode
@@ -156,23 +159,36 @@ func (c *Chat) JSONMode(ctx context.Context) string {
 	if c.probed != "" {
 		return c.probed
 	}
-	for _, mode := range []string{JSONSchema, JSONObject} {
+	probe := func(mode string) int {
 		params := c.params("Answer in JSON.", `Say {"ok": true}.`, 8)
 		_, _, _, err := c.complete(ctx, params, nil, responseFormat(mode, probeSchema)...)
 		var se *statusError
 		switch {
 		case err == nil:
-			c.probed = mode
-			return mode
-		case errors.As(err, &se) && se.status >= 400 && se.status < 500 &&
-			se.status != http.StatusTooManyRequests && se.status != http.StatusRequestTimeout:
-			continue // this server refuses the mode
-		default:
-			return JSONNone // not reached: ask again next time
+			return http.StatusOK
+		case errors.As(err, &se) && se.status != http.StatusTooManyRequests && se.status != http.StatusRequestTimeout:
+			return se.status
 		}
+		return 0 // no telling
 	}
-	c.probed = JSONNone
-	return JSONNone
+	refused := func(status int) bool { return status >= 400 && status < 500 }
+	schema := probe(JSONSchema)
+	switch {
+	case schema == http.StatusOK:
+		c.probed = JSONSchema
+		return c.probed
+	case schema == 0:
+		return JSONNone
+	}
+	switch object := probe(JSONObject); {
+	case object == http.StatusOK:
+		c.probed = JSONObject
+	case refused(object) && refused(schema):
+		c.probed = JSONNone
+	default:
+		return JSONNone
+	}
+	return c.probed
 }
 
 var probeSchema = json.RawMessage(`{"type":"object","properties":{"ok":{"type":"boolean"}},"required":["ok"],"additionalProperties":false}`)

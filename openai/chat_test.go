@@ -56,27 +56,29 @@ func TestCompleteJSONSendsTheModesResponseFormat(t *testing.T) {
 	}
 }
 
-// auto probes once: a server that refuses json_schema with 422, as
-// llama.cpp's does, gets json_object with the schema, and the probe is not
-// repeated.
+// auto probes once: a server that refuses json_schema, with 422 as
+// llama.cpp's does or with 500 as llama-cpp-python 0.3.36's does, gets
+// json_object with the schema, and the probe is not repeated.
 func TestJSONModeAutoProbesOnceAndFallsBackToJSONObject(t *testing.T) {
-	f := startFake(t, answer(`{"ok":true}`))
-	f.RefuseJSONSchema()
-	c := newChat(t, f, openai.JSONAuto)
-	if _, _, _, err := c.CompleteJSON(context.Background(), "s", "u", schema, 10, nil); err != nil {
-		t.Fatal(err)
-	}
-	if got := f.Last().ResponseFormat.Type; got != "json_object" {
-		t.Errorf("after a 422 on json_schema the call sent %q", got)
-	}
-	calls := f.Calls() // the probe's json_object request and the call
-	for range 3 {
-		if mode := c.JSONMode(context.Background()); mode != openai.JSONObject {
-			t.Fatalf("mode %q", mode)
+	for _, status := range []int{http.StatusUnprocessableEntity, http.StatusInternalServerError} {
+		f := startFake(t, answer(`{"ok":true}`))
+		f.RefuseJSONSchema(status)
+		c := newChat(t, f, openai.JSONAuto)
+		if _, _, _, err := c.CompleteJSON(context.Background(), "s", "u", schema, 10, nil); err != nil {
+			t.Fatal(err)
 		}
-	}
-	if calls != 2 || f.Calls() != 2 {
-		t.Errorf("probe repeated: %d calls, then %d", calls, f.Calls())
+		if got := f.Last().ResponseFormat.Type; got != "json_object" {
+			t.Errorf("after a %d on json_schema the call sent %q", status, got)
+		}
+		calls := f.Calls() // the probe's json_object request and the call
+		for range 3 {
+			if mode := c.JSONMode(context.Background()); mode != openai.JSONObject {
+				t.Fatalf("mode %q", mode)
+			}
+		}
+		if calls != 2 || f.Calls() != 2 {
+			t.Errorf("probe repeated: %d calls, then %d", calls, f.Calls())
+		}
 	}
 
 	// A server that takes json_schema keeps it.

@@ -62,16 +62,17 @@ type Server struct {
 
 	srv           *httptest.Server
 	calls         atomic.Int32
-	refuseSchemas atomic.Bool
+	refuseSchemas atomic.Int32 // the status answering json_schema, 0: accepted
 	contextSize   atomic.Int32
 	mu            sync.Mutex
 	last          Request
 }
 
 // RefuseJSONSchema makes the fake answer a response_format of type
-// json_schema with 422, as llama.cpp's server does, before counting or
-// replying; json_object with a schema is still accepted.
-func (s *Server) RefuseJSONSchema() { s.refuseSchemas.Store(true) }
+// json_schema with status before counting or replying, as llama.cpp's
+// server does (422; llama-cpp-python 0.3.36's answers 500); json_object
+// with a schema is still accepted.
+func (s *Server) RefuseJSONSchema(status int) { s.refuseSchemas.Store(int32(status)) }
 
 // Start runs a fake on a local port until Close.
 func Start(reply func(n int, req Request) Answer) *Server {
@@ -131,8 +132,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad request: "+err.Error())
 		return
 	}
-	if s.refuseSchemas.Load() && req.ResponseFormat.Type == "json_schema" {
-		writeError(w, http.StatusUnprocessableEntity, "response_format: Input should be 'text' or 'json_object'")
+	if status := int(s.refuseSchemas.Load()); status != 0 && req.ResponseFormat.Type == "json_schema" {
+		writeError(w, status, "response_format.type: Input should be 'text' or 'json_object'")
 		return
 	}
 	n := int(s.calls.Add(1))

