@@ -147,9 +147,10 @@ func responseFormat(mode string, schema json.RawMessage) []option.RequestOption 
 // 0.3.36's with 500) is asked again with json_object and the schema: one
 // that takes that is a json_object server, and one that refuses both with
 // a 4xx understands neither (JSONNone). The result is kept for the life of
-// c. A probe that could not tell (no answer, 408, 429, or a 5xx to
-// json_object) keeps nothing and answers JSONNone, so the next call probes
-// again.
+// c. A probe that could not tell keeps nothing, so the next call probes
+// again: no answer, 408 or 429 to json_schema gives JSONNone for now, and
+// any of those or a 5xx to json_object (a server busy with a long answer)
+// JSONObject.
 func (c *Chat) JSONMode(ctx context.Context) string {
 	if c.jsonMode != JSONAuto {
 		return c.jsonMode
@@ -186,7 +187,9 @@ func (c *Chat) JSONMode(ctx context.Context) string {
 	case refused(object) && refused(schema):
 		c.probed = JSONNone
 	default:
-		return JSONNone
+		// Busy or failing: json_object is the better guess for a server
+		// that refused json_schema.
+		return JSONObject
 	}
 	return c.probed
 }

@@ -89,7 +89,7 @@ func TestJSONModeAutoProbesOnceAndFallsBackToJSONObject(t *testing.T) {
 }
 
 // A server that refuses both formats gets plain JSON asked in the prompt; one
-// that cannot be reached is probed again next time.
+// failing or unreachable is probed again next time.
 func TestJSONModeAutoFallsBackToNone(t *testing.T) {
 	f := startFake(t, func(_ int, req fakeopenai.Request) fakeopenai.Answer {
 		if req.ResponseFormat.Type != "" {
@@ -105,16 +105,26 @@ func TestJSONModeAutoFallsBackToNone(t *testing.T) {
 		t.Errorf("sent %+v to a server that refuses both formats", rf)
 	}
 
+	// Failing (503 to both): json_object for now, the better guess after
+	// an error status; nothing remembered.
 	down := startFake(t, func(int, fakeopenai.Request) fakeopenai.Answer {
 		return fakeopenai.Answer{Status: http.StatusServiceUnavailable}
 	})
 	c = newChat(t, down, openai.JSONAuto)
-	if mode := c.JSONMode(context.Background()); mode != openai.JSONNone {
-		t.Errorf("unreachable: %q", mode)
+	if mode := c.JSONMode(context.Background()); mode != openai.JSONObject {
+		t.Errorf("failing: %q", mode)
 	}
 	down.SetReply(answer(`{"ok":true}`))
 	if mode := c.JSONMode(context.Background()); mode != openai.JSONSchema {
 		t.Errorf("after the server came back: %q (the failed probe was remembered)", mode)
+	}
+
+	// Not answering at all: plain JSON for now, nothing remembered.
+	gone := startFake(t, answer(`{"ok":true}`))
+	c = newChat(t, gone, openai.JSONAuto)
+	gone.Close()
+	if mode := c.JSONMode(context.Background()); mode != openai.JSONNone {
+		t.Errorf("unreachable: %q", mode)
 	}
 }
 

@@ -70,13 +70,21 @@ go build -o "$work/loadtest" ./cmd/loadtest
 run_load() {
   DATA_DIR="$work/load-$1" PORT=18081 LLM_BASE_URL="${6:-}" \
     RATE_LIMIT_DEFAULT=1000000000/day RATE_LIMIT_CHAT=1000000000/minute \
-    MAX_CONCURRENT_CHATS="$4" CHAT_QUEUE_TIMEOUT="$5" LOG_LEVEL=warn \
+    RATE_LIMIT_IP_DEFAULT=1000000000/day RATE_LIMIT_IP_CHAT=1000000000/minute \
+    MAX_CONCURRENT_CHATS="$4" CHAT_QUEUE_TIMEOUT="$5" LOG_LEVEL=warn METRICS_ADDR=127.0.0.1:18084 \
     "$2" serve 2>"$work/serve-$1.log" &
   local pid=$!
   for _ in $(seq 1 100); do curl -fsS http://127.0.0.1:18081/ready >/dev/null 2>&1 && break; sleep 0.1; done
   "$work/loadtest" -url http://127.0.0.1:18081 -c "$3" -d "${LOAD_SECONDS:-60}s" >"$work/load-$1.json"
   local rss
   rss=$(awk '/VmHWM/{print $2}' "/proc/$pid/status")
+  # Tokens per model call as the server counted them (usage), from vrrec's histogram.
+  curl -fsS http://127.0.0.1:18084/metrics 2>/dev/null | awk '
+    /^vrrec_llm_call_tokens_sum\{kind="prompt"\}/ {ps=$2} /^vrrec_llm_call_tokens_count\{kind="prompt"\}/ {pc=$2}
+    /^vrrec_llm_call_tokens_sum\{kind="completion"\}/ {cs=$2}
+    /^vrrec_llm_calls_total / {calls=$2} /^vrrec_llm_errors_total / {errs=$2} /^vrrec_llm_invalid_total / {inv=$2}
+    END { if (calls > 0) printf "  model calls %d: %d failed, %d of them answers that were not usable JSON\n", calls, errs, inv
+          if (pc > 0) printf "  per call (usage): %.0f prompt and %.0f completion tokens on average\n", ps/pc, cs/pc }' >"$work/tokens-$1.txt" || true
   kill -TERM "$pid"
   wait "$pid" || true
   python3 - "$1" "$work/load-$1.json" "$rss" <<'PY'
@@ -90,6 +98,7 @@ if r.get("llm_explained") or r.get("llm_fallbacks"):
 print(f"{label}: {r['answers_per_second']:.1f} answers/s, p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, "
       f"{r['errors']} errors, {r['answers']} answers in {r['seconds']:.0f} s, peak RSS {rss/1024:.0f} MB{llm}")
 PY
+  cat "$work/tokens-$1.txt"
 }
 
 echo "== HTTP load, offline: 64 clients for ${LOAD_SECONDS:-60} s against POST /chat, every question distinct, no LLM"
@@ -123,7 +132,7 @@ echo "   n_ctx 2048, 2 threads), 2 clients for ${LLAMA_SECONDS:-120} s against P
 if llama=$(tools/llama/fetch.sh); then
   eval "$llama"
   "$VRREC_LLAMA_PYTHON" -m llama_cpp.server --model "$VRREC_LLAMA_MODEL" --model_alias gemma-3-270m \
-    --host 127.0.0.1 --port 18083 --n_ctx 2048 --n_threads 2 --n_threads_batch 2 --verbose false 2>"$work/llama.log" &
+    --host 127.0.0.1 --port 18083 --n_ctx 2048 --n_threads 2 --n_threads_batch 2 --verbose false >"$work/llama.log" 2>&1 &
   llama_pid=$!
   trap 'kill $fake $llama_pid 2>/dev/null || true; rm -rf "$work"' EXIT
   for _ in $(seq 1 600); do curl -fsS http://127.0.0.1:18083/v1/models >/dev/null 2>&1 && break; sleep 0.2; done
