@@ -1,7 +1,11 @@
 package llm_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +16,38 @@ import (
 	"github.com/vrrec/vrrec/openai"
 	"github.com/vrrec/vrrec/rag"
 )
+
+// capture is a model that only notes the prompt it is given.
+type capture struct {
+	system, user string
+	maxTokens    int
+}
+
+func (c *capture) CompleteJSON(_ context.Context, system, user string, _ json.RawMessage, maxTokens int, _ func(string)) (string, int64, int64, error) {
+	c.system, c.user, c.maxTokens = system, user, maxTokens
+	return "", 0, 0, errors.New("captured, not sent")
+}
+
+func (c *capture) Model() string { return "capture" }
+
+// tokens counts text's tokens with the local server's tokenizer
+// (llama-cpp-python's POST /extras/tokenize/count).
+func tokens(t *testing.T, base, text string) int {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"input": text})
+	res, err := http.Post(strings.TrimSuffix(base, "/v1")+"/extras/tokenize/count", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out struct {
+		Count int `json:"count"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || out.Count == 0 {
+		t.Fatalf("tokenize: status %d, %v", res.StatusCode, err)
+	}
+	return out.Count
+}
 
 // TestRealLocalServer runs vrrec's LLM client and ranker against a real
 // OpenAI-compatible server: llama-cpp-python serving Gemma 3 270M on 2
@@ -83,6 +119,23 @@ func TestRealLocalServer(t *testing.T) {
 			if !strings.Contains(res.Apps[0].AppID+res.Apps[1].AppID+res.Apps[2].AppID, a.AppID) {
 				t.Errorf("answer names %q, not a candidate", a.AppID)
 			}
+		}
+	})
+
+	t.Run("prompt tokens per answer", func(t *testing.T) {
+		// The prompts as sent, counted by the model's tokenizer (the
+		// chat template adds a few tokens more; usage.prompt_tokens
+		// counts them too).
+		count := map[string]int{}
+		for _, style := range []string{llm.PromptFull, llm.PromptCompact} {
+			c := &capture{}
+			llm.New(c, nil, llm.Options{Prompt: style}, nil).Rerank(ctx, found, nil)
+			count[style] = tokens(t, base, c.system+"\n"+c.user)
+			t.Logf("%s prompt, %d candidates found: %d tokens (system %d), max_tokens %d", style, len(found.Apps),
+				count[style], tokens(t, base, c.system), c.maxTokens)
+		}
+		if count[llm.PromptCompact]*2 > count[llm.PromptFull] {
+			t.Errorf("compact prompt %d tokens, full %d: want under half", count[llm.PromptCompact], count[llm.PromptFull])
 		}
 	})
 }
