@@ -2,7 +2,9 @@
 # Reruns every figure in docs/benchmarks.md: retrieval quality on both query
 # sets beside the old system's retrieval, query embedding and retrieval
 # latency, catalog embedding time, cold start and memory, and HTTP load
-# (offline, and against a slow fake LLM). Needs ../shared/upstream-data (or
+# (offline, and against a slow fake LLM), and the LLM: time to the final answer and the share of
+# valid structured answers against the 1 s fake and a real local model (tools/llama/fetch.sh;
+# LLAMA_SECONDS, default 120, per prompt). Needs ../shared/upstream-data (or
 # UPSTREAM_DATA_DIR). OLD_REV=<commit> also builds that revision and runs the
 # offline load against it, for a before/after figure.
 set -euo pipefail
