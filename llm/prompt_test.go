@@ -3,6 +3,7 @@ package llm_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -133,6 +134,13 @@ func TestTranslate(t *testing.T) {
 	}
 	if q, err := r.Translate(context.Background(), "bonjour"); err == nil {
 		t.Errorf("no JSON read as %q", q)
+	}
+	// A question given back as it came is no translation.
+	f.SetReply(func(int, fakeopenai.Request) fakeopenai.Answer {
+		return fakeopenai.Answer{Content: `{"query": "Ich möchte  Aquarellmalerei lernen"}`}
+	})
+	if q, err := r.Translate(context.Background(), "ich möchte Aquarellmalerei lernen"); !errors.Is(err, llm.ErrUntranslated) {
+		t.Errorf("the question given back read as %q, %v", q, err)
 	}
 	if r.Stats.Invalid.Load() != 1 {
 		t.Errorf("invalid answers counted %d", r.Stats.Invalid.Load())

@@ -162,7 +162,10 @@ func (c *Chat) JSONMode(ctx context.Context) string {
 	}
 	probe := func(mode string) int {
 		params := c.params("Answer in JSON.", `Say {"ok": true}.`, 8)
-		_, _, _, err := c.complete(ctx, params, nil, responseFormat(mode, probeSchema)...)
+		// Once: a server that refuses the mode with a 5xx must not be
+		// asked again and again.
+		opts := append(responseFormat(mode, probeSchema), option.WithMaxRetries(0))
+		_, _, _, err := c.complete(ctx, params, nil, opts...)
 		var se *statusError
 		switch {
 		case err == nil:

@@ -247,7 +247,7 @@ func Ranker(delay time.Duration) func(n int, req Request) Answer {
 		}
 		if in.Question != "" {
 			// No translation here: the question as it came, which vrrec
-			// then reads as it would without a model.
+			// then reads as it would without a model (llm.ErrUntranslated).
 			b, _ := json.Marshal(map[string]string{"query": in.Question})
 			return Answer{Content: string(b), Delay: delay}
 		}
