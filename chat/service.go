@@ -170,7 +170,7 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 		if box != nil {
 			want = rag.Candidates // the model chooses among more
 		}
-		res, err := s.find(ctx, eng, box, rag.Request{Query: message, TopK: want, Without: q.Without})
+		res, err := s.findTranslated(ctx, eng, box, rag.Request{Query: message, TopK: want, Without: q.Without})
 		if err != nil {
 			return nil, s.failed(ctx, fmt.Errorf("recommend: %w", err))
 		}
@@ -215,12 +215,12 @@ type Translator interface {
 	Translate(ctx context.Context, question string) (string, error)
 }
 
-// find retrieves the apps for a recommendation. A question in another
+// findTranslated retrieves the apps for a recommendation. A question in another
 // language, with a model that translates, is searched by the model's
 // English query and keeps the student's words as what the result answers,
 // so the model then explains in their language; without such a model, or
 // when it cannot answer, lang's gloss reads the question (rag.Find).
-func (s *Service) find(ctx context.Context, eng Engine, box *explainerBox, req rag.Request) (*vrrec.Result, error) {
+func (s *Service) findTranslated(ctx context.Context, eng Engine, box *explainerBox, req rag.Request) (*vrrec.Result, error) {
 	t, ok := Translator(nil), false
 	if box != nil {
 		t, ok = box.e.(Translator)
