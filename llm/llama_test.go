@@ -52,13 +52,15 @@ func tokens(t *testing.T, base, text string) int {
 // TestRealLocalServer runs vrrec's LLM client and ranker against a real
 // OpenAI-compatible server: llama-cpp-python serving Gemma 3 270M on 2
 // threads with a 2048-token context (tools/llama/fetch.sh;
-// scripts/test.sh exports where it is). Garbage and slow answers are the
+// scripts/test.sh exports where it is). A call may take 2 minutes: on a
+// quiet machine the whole test takes about a minute, on one shared with
+// other builds several. Garbage and slow answers are the
 // fakes' part (TestRerankFallsBack); progressive answers are /chat/stream's.
 func TestRealLocalServer(t *testing.T) {
 	base := testenv.LlamaServer(t)
 	ctx := context.Background()
 	newChat := func(mode string) *openai.Chat {
-		c, err := openai.NewChat(openai.ChatConfig{BaseURL: base, Model: "gemma-3-270m", Retries: -1, JSONMode: mode, AttemptTimeout: time.Minute})
+		c, err := openai.NewChat(openai.ChatConfig{BaseURL: base, Model: "gemma-3-270m", Retries: -1, JSONMode: mode, AttemptTimeout: 2 * time.Minute})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,7 +104,7 @@ func TestRealLocalServer(t *testing.T) {
 		if mode := model.JSONMode(ctx); mode != openai.JSONObject {
 			t.Fatalf("JSON mode %q, want json_object", mode)
 		}
-		r := llm.New(model, nil, llm.Options{ContextTokens: testenv.LlamaContext, Timeout: 90 * time.Second}, nil)
+		r := llm.New(model, nil, llm.Options{ContextTokens: testenv.LlamaContext, Timeout: 2 * time.Minute}, nil)
 		if style := r.Style(ctx); style != llm.PromptCompact {
 			t.Fatalf("prompt for a %d-token context: %s", testenv.LlamaContext, style)
 		}
