@@ -53,8 +53,9 @@ func tokens(t *testing.T, base, text string) int {
 // OpenAI-compatible server: llama-cpp-python serving Gemma 3 270M on 2
 // threads with a 2048-token context (tools/llama/fetch.sh;
 // scripts/test.sh exports where it is). A call may take 2 minutes: the
-// whole test took 80 to 100 s on 2 cores shared with other builds (load
-// average 16 to 23). Garbage and slow answers are the
+// whole test took 26 s on 2 cores at load average 9, and 80 to 100 s at 16
+// to 23 (the machine shared with other builds). Garbage and slow answers
+// are the
 // fakes' part (TestRerankFallsBack); progressive answers are /chat/stream's.
 func TestRealLocalServer(t *testing.T) {
 	base := testenv.LlamaServer(t)
