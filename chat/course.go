@@ -29,7 +29,7 @@ func (s *Service) find(ctx context.Context, eng Engine, userID string, req rag.R
 	o := s.opinions(ctx, eng, userID)
 	want := req.TopK
 	req.TopK += o.extra()
-	res, err := eng.Find(ctx, req)
+	res, err := s.findTranslated(ctx, eng, s.explainer.Load(), req)
 	if err != nil {
 		return nil, mine{}, err
 	}

@@ -38,7 +38,7 @@ const BudgetSpentNote = "_Today's budget for AI-written explanations is used up,
 // neutralised, so a query cannot restyle the reply; the web page must still
 // render it as text, never as HTML.
 func FormatReply(res *vrrec.Result) string {
-	if res.Language != "" && res.Translated == "" {
+	if res.Language != "" && (res.Translated == "" || res.ExplainedBy == vrrec.ExplainedByLLM) {
 		return otherLanguageReply(res)
 	}
 	var b strings.Builder
@@ -274,10 +274,20 @@ func readable(res *vrrec.Result) bool {
 // otherLanguageReply answers a question in another language. When a
 // language model explained the answer, its understanding and reasons are
 // in the student's language, and the reply is those alone, with no
-// English around them; otherwise (or when nothing fits) the reply asks, in
-// that language, for the question in English.
+// English around them (when nothing fits, the model's understanding and
+// the English reply saying so); otherwise the reply asks, in that
+// language, for the question in English.
 func otherLanguageReply(res *vrrec.Result) string {
 	top, also := Picks(res)
+	if len(top) == 0 && res.ExplainedBy == vrrec.ExplainedByLLM {
+		// The model read the question; the catalog has nothing for it,
+		// which only the English reply can say.
+		understood := ""
+		if res.Understanding != "" {
+			understood = fmt.Sprintf("_%s_\n\n", EscapeMarkdown(res.Understanding))
+		}
+		return understood + oneNeedReply(res)
+	}
 	if len(top) == 0 {
 		return lang.NothingUnderstood(res.Language)
 	}

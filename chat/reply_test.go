@@ -157,8 +157,11 @@ func TestFormatReplyOtherLanguageWithModel(t *testing.T) {
 	if reply != "_Quieres aprender anatomía._\n\n1. **Organon** (90%): Explora el cuerpo humano en 3D." {
 		t.Errorf("reply %q", reply)
 	}
-	res.NothingFits = true
-	if reply := chat.FormatReply(res); !strings.HasPrefix(reply, "Por ahora solo entiendo preguntas en inglés.") {
+	// The model read the question: nothing fitting is no reason to ask
+	// for English; its understanding comes first, then the catalog's
+	// answer.
+	res.NothingFits, res.Topic = true, "anatomy"
+	if reply := chat.FormatReply(res); !strings.HasPrefix(reply, "_Quieres aprender anatomía._\n\nI couldn't find a VR app in our catalog that clearly fits **anatomy**.") {
 		t.Errorf("nothing fits in Spanish: %q", reply)
 	}
 }

@@ -243,6 +243,41 @@ func (s *Service) Answer(ctx context.Context, q vrrec.Question, events func(vrre
 	return reply, nil
 }
 
+// Translator is an Explainer that also turns a question in another
+// language into an English search query (llm.Ranker).
+type Translator interface {
+	Translate(ctx context.Context, question string) (string, error)
+}
+
+// findTranslated retrieves the apps for a recommendation. A question in another
+// language, with a model that translates, is searched by the model's
+// English query and keeps the student's words as what the result answers,
+// so the model then explains in their language; without such a model, or
+// when it cannot answer, lang's gloss reads the question (rag.Find).
+func (s *Service) findTranslated(ctx context.Context, eng Engine, box *explainerBox, req rag.Request) (*vrrec.Result, error) {
+	t, ok := Translator(nil), false
+	if box != nil {
+		t, ok = box.e.(Translator)
+	}
+	reading := lang.Read(req.Query)
+	if !ok || reading.Lang == "en" {
+		return eng.Find(ctx, req)
+	}
+	english, err := t.Translate(ctx, req.Query)
+	if err != nil {
+		s.log.WarnContext(ctx, "LLM could not read the question, reading it offline", "lang", reading.Lang, "err", err)
+		return eng.Find(ctx, req)
+	}
+	asked := req.Query
+	req.Query = english
+	res, err := eng.Find(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	res.Query, res.Language, res.Translated = asked, reading.Lang, english
+	return res, nil
+}
+
 // failed turns a retrieval error into what the student is told: a chat
 // that ran out of time is a dependency too slow (503, try again), not a
 // bug.
@@ -411,7 +446,8 @@ func fill(reply *vrrec.Reply, res *vrrec.Result, query string) {
 	reply.LLMBudgetSpent = res.LLMBudgetSpent
 	reply.NothingFits, reply.Language, reply.UnknownCourses = res.NothingFits, res.Language, res.UnknownCourses
 	reply.Constraints = res.Constraints
-	if res.Translated != "" {
+	if res.Translated != "" && res.ExplainedBy != vrrec.ExplainedByLLM {
+		// The model, when it explained, wrote in the student's language.
 		reply.Note = lang.Note(res.Language, Topic(res))
 	}
 	if res.NothingFits {

@@ -107,6 +107,14 @@ type Config struct {
 	// the dashboard (0: not shown). Staff may set all four at run time.
 	LLMDailyTokens, LLMDailyCalls int64
 	LLMPriceInput, LLMPriceOutput float64
+	// How the model is asked: LLM_JSON_MODE (auto, json_schema,
+	// json_object or none; auto probes the server once) for a JSON answer,
+	// LLM_PROMPT (auto, full or compact) for the ranking prompt, auto
+	// choosing compact for a context under 8192 tokens: LLM_CONTEXT when
+	// set (tokens, 0 to ask the server, as llama.cpp's /props tells).
+	LLMJSONMode string
+	LLMPrompt   string
+	LLMContext  int
 
 	// MongoDBURI moves the catalog, sessions, interaction logs and settings
 	// from the embedded SQLite file to MongoDB: MONGODB_URI, default empty.
@@ -181,6 +189,13 @@ type Config struct {
 const (
 	GraphMemory = "memory"
 	GraphNeo4j  = "neo4j"
+)
+
+// The valid LLM_JSON_MODE and LLM_PROMPT settings (openai.JSONModes,
+// llm.PromptStyles).
+var (
+	LLMJSONModes = []string{"auto", "json_schema", "json_object", "none"}
+	LLMPrompts   = []string{"auto", "full", "compact"}
 )
 
 // LLMEnabled reports whether a language model is configured.
@@ -312,6 +327,17 @@ func Load(getenv func(string) string) (Config, error) {
 		if *p.dst, err = strconv.ParseFloat(get(p.name, "0"), 64); err != nil || *p.dst < 0 || math.IsNaN(*p.dst) || math.IsInf(*p.dst, 0) {
 			errs = append(errs, fmt.Errorf("%s: want US dollars per million tokens like 0.10, 0 when unknown, got %q", p.name, getenv(p.name)))
 		}
+	}
+	c.LLMJSONMode = strings.ToLower(get("LLM_JSON_MODE", "auto"))
+	if !slices.Contains(LLMJSONModes, c.LLMJSONMode) {
+		errs = append(errs, fmt.Errorf("LLM_JSON_MODE: want one of %s, got %q", strings.Join(LLMJSONModes, ", "), getenv("LLM_JSON_MODE")))
+	}
+	c.LLMPrompt = strings.ToLower(get("LLM_PROMPT", "auto"))
+	if !slices.Contains(LLMPrompts, c.LLMPrompt) {
+		errs = append(errs, fmt.Errorf("LLM_PROMPT: want one of %s, got %q", strings.Join(LLMPrompts, ", "), getenv("LLM_PROMPT")))
+	}
+	if c.LLMContext, err = strconv.Atoi(get("LLM_CONTEXT", "0")); err != nil || c.LLMContext < 0 {
+		errs = append(errs, fmt.Errorf("LLM_CONTEXT: want the model's context in tokens like 2048, 0 to ask the server, got %q", getenv("LLM_CONTEXT")))
 	}
 	if c.ChatTimeout, err = time.ParseDuration(get("CHAT_TIMEOUT", "45s")); err != nil || c.ChatTimeout <= 0 || c.ChatTimeout > MaxChatTimeout {
 		errs = append(errs, fmt.Errorf("CHAT_TIMEOUT: want a duration from 1s to %s, got %q", MaxChatTimeout, getenv("CHAT_TIMEOUT")))

@@ -243,3 +243,19 @@ func TestLLMWait(t *testing.T) {
 		}
 	}
 }
+
+func TestLLMRequestSettings(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil || c.LLMJSONMode != "auto" || c.LLMPrompt != "auto" || c.LLMContext != 0 {
+		t.Fatalf("defaults: %q %q %d (%v)", c.LLMJSONMode, c.LLMPrompt, c.LLMContext, err)
+	}
+	c, err = config.Load(env(map[string]string{"LLM_JSON_MODE": "JSON_Object", "LLM_PROMPT": "compact", "LLM_CONTEXT": "2048"}))
+	if err != nil || c.LLMJSONMode != "json_object" || c.LLMPrompt != "compact" || c.LLMContext != 2048 {
+		t.Fatalf("set: %q %q %d (%v)", c.LLMJSONMode, c.LLMPrompt, c.LLMContext, err)
+	}
+	for name, v := range map[string]string{"LLM_JSON_MODE": "xml", "LLM_PROMPT": "tiny", "LLM_CONTEXT": "-1"} {
+		if _, err := config.Load(env(map[string]string{name: v})); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s=%q: error %v, want one naming the variable", name, v, err)
+		}
+	}
+}

@@ -24,6 +24,7 @@ type Metrics struct {
 	switches     *prometheus.CounterVec
 	stages       *prometheus.HistogramVec
 	llmLatency   prometheus.Histogram
+	llmTokens    *prometheus.HistogramVec
 	jobs         *prometheus.HistogramVec
 }
 
@@ -50,11 +51,15 @@ func New() *Metrics {
 		llmLatency: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "vrrec_llm_call_seconds", Help: "LLM calls, retries included.", Buckets: prometheus.ExponentialBuckets(.05, 2, 12),
 		}),
+		llmTokens: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "vrrec_llm_call_tokens", Help: "Tokens per LLM call as the server counted them (usage), by kind: prompt or completion.",
+			Buckets: []float64{16, 32, 64, 128, 256, 512, 768, 1024, 1536, 2048, 4096, 8192},
+		}, []string{"kind"}),
 		jobs: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "vrrec_job_duration_seconds", Help: "Data-management jobs by type and outcome.", Buckets: prometheus.ExponentialBuckets(.5, 2, 14),
 		}, []string{"type", "outcome"}),
 	}
-	r.MustRegister(m.httpDuration, m.inFlight, m.rejections, m.switches, m.stages, m.llmLatency, m.jobs,
+	r.MustRegister(m.httpDuration, m.inFlight, m.rejections, m.switches, m.stages, m.llmLatency, m.llmTokens, m.jobs,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -94,8 +99,15 @@ func (m *Metrics) Stage(stage string, d time.Duration) {
 	m.stages.WithLabelValues(stage).Observe(d.Seconds())
 }
 
-// LLMCall records one LLM call.
-func (m *Metrics) LLMCall(d time.Duration) { m.llmLatency.Observe(d.Seconds()) }
+// LLMCall records one LLM call: its time and the tokens it read and wrote
+// (a server that reports no usage records none).
+func (m *Metrics) LLMCall(d time.Duration, promptTokens, completionTokens int64) {
+	m.llmLatency.Observe(d.Seconds())
+	if promptTokens > 0 || completionTokens > 0 {
+		m.llmTokens.WithLabelValues("prompt").Observe(float64(promptTokens))
+		m.llmTokens.WithLabelValues("completion").Observe(float64(completionTokens))
+	}
+}
 
 // JobDone records a finished job.
 func (m *Metrics) JobDone(jobType, outcome string, d time.Duration) {

