@@ -12,13 +12,15 @@ cd "$(dirname "$0")/.."
 upstream=${UPSTREAM_DATA_DIR:-../shared/upstream-data}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# fig prints a line and keeps it for the generated section of docs/benchmarks.md (the end of this script).
+fig() { tee -a "$work/figures.txt"; }
 
 echo "== machine"
-echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB, $(go version)"
+echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB, $(go version)" | fig
 
 echo "== binary"
 CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o "$work/vrrec" ./cmd/vrrec
-ls -l "$work/vrrec" | awk '{printf "size %.1f MB\n", $5/1e6}'
+ls -l "$work/vrrec" | awk '{printf "binary: %.1f MB (static, stripped)\n", $5/1e6}' | fig
 
 echo "== quality: both labeled sets, with the old system's retrieval on the same model"
 DATA_DIR="$work/eval" "$work/vrrec" eval --baseline old --upstream "$upstream"
@@ -68,8 +70,8 @@ for i in 1 2 3 4 5; do
   cpu=$(awk -v t="$tck" '{print ($14 + $15) / t}' "/proc/$pid/stat")
   kill -TERM $pid; wait $pid || true
   awk -v s="$start" -v e="$end" -v c="$cpu" 'BEGIN { print e - s, c }'
-done | sort -n | awk 'NR==3{printf "serve to ready: %.3f s wall, %.2f s CPU (median of 5 by wall)\n", $1, $2}'
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+done | sort -n | awk 'NR==3{printf "serve to ready: %.2f s wall, %.2f s CPU (median of 5 by wall)\n", $1, $2}' | fig
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)" | fig
 
 go build -o "$work/fakellm" ./cmd/fakellm
 go build -o "$work/loadtest" ./cmd/loadtest
@@ -110,7 +112,9 @@ PY
 }
 
 echo "== HTTP load, offline: 64 clients for ${LOAD_SECONDS:-60} s against POST /chat, every question distinct, no LLM"
-run_load offline-64 "$work/vrrec" 64 64 5s
+run_load offline-64 "$work/vrrec" 64 64 5s | fig
+echo "== HTTP load, offline: 64 clients for ${LOAD_SECONDS:-60} s against POST /chat, one repeated question (the cached path)"
+run_load offline-64-repeated "$work/vrrec" 64 64 5s "" -repeat | fig
 if [ -n "${OLD_REV:-}" ]; then
   git worktree add --detach "$work/old-tree" "$OLD_REV" >/dev/null 2>&1
   (cd "$work/old-tree" && CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o "$work/vrrec-old" ./cmd/vrrec)
@@ -123,10 +127,10 @@ echo "   LLM replaced by a local fake answering after 1 s, limits raised"
 "$work/fakellm" -addr 127.0.0.1:18080 -delay 1s 2>/dev/null &
 fake=$!
 trap 'kill $fake 2>/dev/null || true; rm -rf "$work"' EXIT
-run_load vrrec "$work/vrrec" 256 1024 5s http://127.0.0.1:18080/v1
+run_load vrrec "$work/vrrec" 256 1024 5s http://127.0.0.1:18080/v1 | fig
 echo "== time to first card: 64 clients for ${LOAD_SECONDS:-60} s against POST /chat/stream, every question"
 echo "   distinct, the same 1 s fake LLM: the provisional result (retrieval's cards), then the model's update"
-run_load stream-64 "$work/vrrec" 64 64 5s http://127.0.0.1:18080/v1 -stream
+run_load stream-64 "$work/vrrec" 64 64 5s http://127.0.0.1:18080/v1 -stream | fig
 # The old system's serving model: Gunicorn 4 workers x 4 threads hold at most
 # 16 requests; the rest wait in the listen queue.
 run_load old-model-16 "$work/vrrec" 256 16 150s http://127.0.0.1:18080/v1
@@ -135,7 +139,7 @@ run_load old-model-16 "$work/vrrec" 256 16 150s http://127.0.0.1:18080/v1
 # model explained with a valid structured answer in time (the time to the first card against the
 # 1 s fake is the /chat/stream section above).
 echo "== the LLM: 64 clients for ${LOAD_SECONDS:-60} s against POST /chat, the fake answering after 1 s"
-run_load fake-llm-64 "$work/vrrec" 64 64 5s http://127.0.0.1:18080/v1
+run_load fake-llm-64 "$work/vrrec" 64 64 5s http://127.0.0.1:18080/v1 | fig
 
 echo "== the LLM: a real local model (tools/llama/fetch.sh: llama-cpp-python 0.3.36, Gemma 3 270M Q4_K_M,"
 echo "   n_ctx 2048, 2 threads), one client for ${LLAMA_SECONDS:-120} s against POST /chat, each prompt, the model"
@@ -149,9 +153,27 @@ if llama=$(tools/llama/fetch.sh); then
   for _ in $(seq 1 600); do curl -fsS http://127.0.0.1:18083/v1/models >/dev/null 2>&1 && break; sleep 0.2; done
   for prompt in compact full; do
     LOAD_SECONDS=${LLAMA_SECONDS:-120} LLM_MODEL=gemma-3-270m LLM_PROMPT=$prompt LLM_TIMEOUT=60s CHAT_TIMEOUT=90s \
-      run_load "llama-$prompt" "$work/vrrec" 1 1 150s http://127.0.0.1:18083/v1
+      run_load "llama-$prompt" "$work/vrrec" 1 1 150s http://127.0.0.1:18083/v1 | fig
   done
   kill "$llama_pid"
 else
   echo "local LLM server not installed (tools/llama/fetch.sh failed): skipped"
 fi
+
+# The figures above, kept where docs/benchmarks.md quotes them: its section between the two markers
+# is this run's (README's quoted figures are checked against it by TestREADMEFiguresComeFromBench).
+python3 - "$work/figures.txt" "$(git rev-parse --short HEAD)" <<'PY'
+import datetime, re, sys
+lines = open(sys.argv[1]).read().strip()
+begin, end = "<!-- scripts/bench.sh writes this section: begin -->", "<!-- scripts/bench.sh writes this section: end -->"
+section = (f"{begin}\n## The latest run of scripts/bench.sh\n\n"
+           f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, commit {sys.argv[2]}; "
+           f"written by the script, not by hand.\n\n```\n{lines}\n```\n{end}")
+doc = open("docs/benchmarks.md").read()
+if begin in doc:
+    doc = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda m: section, doc, flags=re.S)
+else:
+    doc = doc.rstrip("\n") + "\n\n" + section + "\n"
+open("docs/benchmarks.md", "w").write(doc)
+print("docs/benchmarks.md: the generated section rewritten")
+PY

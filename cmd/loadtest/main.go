@@ -1,6 +1,6 @@
 // Command loadtest sends chat questions to a vrrec server from many
 // concurrent clients for a fixed time and reports throughput, latency
-// percentiles and errors. Every question is distinct, so no cache answers
+// percentiles and errors. Every question is distinct (but with -repeat), so no cache answers
 // for the model. With -stream it asks POST /chat/stream and also reports
 // the time to the first answer (the first "result" event: the cards,
 // provisional while a model works on them); the latency is then the time
@@ -11,6 +11,7 @@
 //
 //	loadtest -url http://127.0.0.1:5000 -c 256 -d 60s
 //	loadtest -url http://127.0.0.1:5000 -c 64 -d 60s -stream
+//	loadtest -url http://127.0.0.1:5000 -c 64 -d 60s -repeat
 package main
 
 import (
@@ -36,6 +37,7 @@ func main() {
 	clients := flag.Int("c", 256, "concurrent clients")
 	dur := flag.Duration("d", 60*time.Second, "how long to send")
 	stream := flag.Bool("stream", false, "ask POST /chat/stream and time the first answer event too")
+	repeat := flag.Bool("repeat", false, "ask one question over and over (the cached path) instead of distinct ones")
 	flag.Parse()
 	path := "/chat"
 	if *stream {
@@ -64,7 +66,11 @@ func main() {
 			defer wg.Done()
 			for time.Now().Before(stop) {
 				i := n.Add(1)
-				body, _ := json.Marshal(map[string]string{"message": fmt.Sprintf("%s question %d", topics[i%int64(len(topics))], i)})
+				msg := fmt.Sprintf("%s question %d", topics[i%int64(len(topics))], i)
+				if *repeat {
+					msg = "I want to practice public speaking"
+				}
+				body, _ := json.Marshal(map[string]string{"message": msg})
 				t0 := time.Now()
 				res, err := client.Post(*url+path, "application/json", bytes.NewReader(body))
 				if err != nil {
