@@ -162,12 +162,12 @@ fi
 
 # The figures above, kept where docs/benchmarks.md quotes them: its section between the two markers
 # is this run's (README's quoted figures are checked against it by TestREADMEFiguresComeFromBench).
-python3 - "$work/figures.txt" "$(git rev-parse --short HEAD)" <<'PY'
+python3 - "$work/figures.txt" "$(git rev-parse --short HEAD)" "LOAD_SECONDS=${LOAD_SECONDS:-60} LLAMA_SECONDS=${LLAMA_SECONDS:-120} ./scripts/bench.sh" <<'PY'
 import datetime, re, sys
 lines = open(sys.argv[1]).read().strip()
 begin, end = "<!-- scripts/bench.sh writes this section: begin -->", "<!-- scripts/bench.sh writes this section: end -->"
 section = (f"{begin}\n## The latest run of scripts/bench.sh\n\n"
-           f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, commit {sys.argv[2]}; "
+           f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, commit {sys.argv[2]}, `{sys.argv[3]}`; "
            f"written by the script, not by hand.\n\n```\n{lines}\n```\n{end}")
 doc = open("docs/benchmarks.md").read()
 if begin in doc:
