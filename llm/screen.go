@@ -2,6 +2,7 @@ package llm
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/vrrec/vrrec"
@@ -18,10 +19,31 @@ var (
 	quotedName = regexp.MustCompile(`"([^"]{3,60})"|“([^”]{3,60})”`)
 )
 
+// appNames are the names screening compares a sentence with, as their
+// words joined by spaces: the catalog's (known) and the candidates'.
+// Made once per answer, not per sentence (the catalog's hundred names were
+// most of the CPU of a busy LLM answer path).
+type appNames struct{ known, candidates []string }
+
+func newAppNames(candidates []vrrec.AppRecommendation, known []string) appNames {
+	var n appNames
+	for _, name := range known {
+		w := strings.Join(text.Words(name), " ")
+		if len(w) < 4 || !strings.Contains(w, " ") && len(w) < 6 {
+			continue // one short word ("Wander") is too often an ordinary word
+		}
+		n.known = append(n.known, w)
+	}
+	for _, c := range candidates {
+		n.candidates = append(n.candidates, strings.Join(text.Words(c.Name), " "))
+	}
+	return n
+}
+
 // suspicious reports whether a sentence of the model must not be shown:
 // it links, instructs, or names an app of the catalog (known) that is not
 // among the candidates, or quotes a name that is none of the candidates.
-func suspicious(s string, candidates []vrrec.AppRecommendation, known []string) bool {
+func suspicious(s string, names appNames) bool {
 	if s == "" {
 		return false
 	}
@@ -29,27 +51,15 @@ func suspicious(s string, candidates []vrrec.AppRecommendation, known []string) 
 		return true
 	}
 	words := " " + strings.Join(text.Words(s), " ") + " "
-	isCandidate := func(name string) bool {
-		n := strings.Join(text.Words(name), " ")
-		for _, c := range candidates {
-			if strings.Join(text.Words(c.Name), " ") == n {
-				return true
-			}
-		}
-		return false
-	}
-	for _, name := range known {
-		n := strings.Join(text.Words(name), " ")
-		if len(n) < 4 || !strings.Contains(n, " ") && len(n) < 6 {
-			continue // one short word ("Wander") is too often an ordinary word
-		}
-		if strings.Contains(words, " "+n+" ") && !isCandidate(name) {
+	isCandidate := func(n string) bool { return slices.Contains(names.candidates, n) }
+	for _, n := range names.known {
+		if strings.Contains(words, " "+n+" ") && !isCandidate(n) {
 			return true
 		}
 	}
 	for _, m := range quotedName.FindAllStringSubmatch(s, -1) {
 		q := m[1] + m[2]
-		if looksLikeName(q) && !isCandidate(q) {
+		if looksLikeName(q) && !isCandidate(strings.Join(text.Words(q), " ")) {
 			return true
 		}
 	}
@@ -77,13 +87,14 @@ func looksLikeName(q string) bool {
 // model's is empty), the understanding is dropped. It returns how many it
 // cleared.
 func screen(rk *ranking, candidates []vrrec.AppRecommendation, known []string) int {
+	names := newAppNames(candidates, known)
 	n := 0
-	if suspicious(rk.Understanding, candidates, known) {
+	if suspicious(rk.Understanding, names) {
 		rk.Understanding = ""
 		n++
 	}
 	for i := range rk.Items {
-		if suspicious(rk.Items[i].Reason, candidates, known) {
+		if suspicious(rk.Items[i].Reason, names) {
 			rk.Items[i].Reason = ""
 			n++
 		}

@@ -56,7 +56,7 @@ func (r *Ranker) Translate(ctx context.Context, question string) (string, error)
 		// search to run, and the gloss may read more of it.
 		return "", ErrUntranslated
 	}
-	if suspicious(query, nil, nil) {
+	if suspicious(query, appNames{}) {
 		r.Stats.Rejected.Add(1)
 		return "", fmt.Errorf("LLM search query %q links or instructs", query)
 	}
