@@ -143,7 +143,7 @@ run_load fake-llm-64 "$work/vrrec" 64 64 5s http://127.0.0.1:18080/v1 | fig
 
 echo "== the LLM: a real local model (tools/llama/fetch.sh: llama-cpp-python 0.3.36, Gemma 3 270M Q4_K_M,"
 echo "   n_ctx 2048, 2 threads), one client for ${LLAMA_SECONDS:-120} s against POST /chat, each prompt, the model"
-echo "   given 60 s (LLM_TIMEOUT) of a 90 s chat"
+echo "   given 60 s (LLM_TIMEOUT, and POST /chat waits as long: LLM_WAIT) of a 90 s chat"
 if llama=$(tools/llama/fetch.sh); then
   eval "$llama"
   "$VRREC_LLAMA_PYTHON" -m llama_cpp.server --model "$VRREC_LLAMA_MODEL" --model_alias gemma-3-270m \
@@ -152,7 +152,7 @@ if llama=$(tools/llama/fetch.sh); then
   trap 'kill $fake $llama_pid 2>/dev/null || true; rm -rf "$work"' EXIT
   for _ in $(seq 1 600); do curl -fsS http://127.0.0.1:18083/v1/models >/dev/null 2>&1 && break; sleep 0.2; done
   for prompt in compact full; do
-    LOAD_SECONDS=${LLAMA_SECONDS:-120} LLM_MODEL=gemma-3-270m LLM_PROMPT=$prompt LLM_TIMEOUT=60s CHAT_TIMEOUT=90s \
+    LOAD_SECONDS=${LLAMA_SECONDS:-120} LLM_MODEL=gemma-3-270m LLM_PROMPT=$prompt LLM_TIMEOUT=60s LLM_WAIT=60s CHAT_TIMEOUT=90s \
       run_load "llama-$prompt" "$work/vrrec" 1 1 150s http://127.0.0.1:18083/v1 | fig
   done
   kill "$llama_pid"
