@@ -173,6 +173,12 @@ func (r *Ranker) Rerank(ctx context.Context, res *vrrec.Result, onToken func(str
 		case errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests):
 			r.Stats.BreakerRejects.Add(1)
 		}
+		if ctx.Err() != nil {
+			// The caller stopped waiting (LLM_WAIT, the chat's time): the
+			// call goes on and its answer is cached for the next time.
+			r.log.DebugContext(ctx, "LLM answer not in time, answering with deterministic reasons", "err", err)
+			return &out
+		}
 		r.log.WarnContext(ctx, "LLM unavailable, answering with deterministic reasons", "err", err)
 		return &out
 	}
