@@ -75,14 +75,16 @@ func (e *Engine) topicLabel(u understood) string {
 // "painting apps" is painting.
 var labelTail = map[string]bool{"apps": true, "app": true, "ones": true, "stuff": true, "please": true, "pls": true}
 
+// labelArticles may start a topic: "the solar system" reads as said.
+var labelArticles = map[string]bool{"the": true, "a": true, "an": true}
+
 // trimLabel drops the words at the ends of a topic that say nothing of it:
 // grammar left where a constraint was taken out ("piano but I" of "I want
 // to learn piano but I only have 5 dollars"), and "apps".
 func trimLabel(s string) string {
 	words := strings.Fields(s)
 	lower := func(i int) string { return strings.ToLower(strings.Trim(words[i], ",.;:!?")) }
-	article := map[string]bool{"the": true, "a": true, "an": true} // "the solar system" reads as said
-	for len(words) > 1 && text.IsFunctionWord(lower(0)) && !article[lower(0)] {
+	for len(words) > 1 && text.IsFunctionWord(lower(0)) && !labelArticles[lower(0)] {
 		words = words[1:]
 	}
 	for len(words) > 1 && (text.IsFunctionWord(lower(len(words)-1)) || labelTail[lower(len(words)-1)]) {
